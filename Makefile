@@ -1,0 +1,40 @@
+# actdocs: set up, build, serve and test the site.
+# Every target sets up what it needs first; set-up is a fast no-op once done.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NODE   := node_modules/.installed
+CACHE  ?= .cache/actdocs
+
+# Material 9.8 prints an end-of-life banner on every build; it is not a warning.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup serve site test bench budgets clean
+
+setup: $(STAMP) $(NODE)
+
+# torch first and pinned: the CPU build on disk; an unpinned torch pulls CUDA (GBs).
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+$(NODE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+serve: setup
+	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+
+site: setup
+	$(BIN)/mkdocs build --strict
+
+test: setup
+	$(BIN)/pytest
+
+clean:
+	rm -rf site $(CACHE) .pytest_cache

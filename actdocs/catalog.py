@@ -1,0 +1,729 @@
+"""The catalog: one record per activation function, the single source of truth.
+
+Every table, figure, property test and benchmark of the site reads these records.
+Nothing about an activation is typed anywhere else.
+
+Each record holds the PyTorch module and functional, a from-scratch implementation
+built only of basic tensor operations (``exp``, ``erf``, ``tanh``, ``log1p``,
+``where``, ``clamp``, arithmetic), the formula and derivative in LaTeX, default
+parameters, where the function is used, and its *declared* properties. The declared
+properties are checked against values measured from the function itself by
+:mod:`actdocs.properties` (see ``tests/test_properties.py``).
+
+Gated activations (GLU, SwiGLU, GeGLU) and softmax are not element-wise. For figures
+and properties they are read through a one-dimensional *scalar view*, documented in
+:attr:`Activation.scalar_view`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Literal
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+Tensor = torch.Tensor
+Fn = Callable[[Tensor], Tensor]
+
+# SELU's constants, from Klambauer et al. (2017); torch uses the same values.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+Family = Literal["classic", "relu", "modern", "gated", "output"]
+Saturation = Literal["none", "negative", "both"]
+Bounded = Literal["both", "below", "none"]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Where an activation is used: a model or paper, with its year."""
+
+    name: str
+    year: int
+
+
+@dataclass(frozen=True)
+class Properties:
+    """Declared properties of an activation (of its scalar view), checked by tests.
+
+    ``output_range`` gives the infimum and supremum of the output over the real line,
+    with ``range_closed`` saying whether each end is attained. ``max_grad_at`` is a
+    point, ``math.inf`` when the supremum of the derivative is only approached as
+    x grows, or an interval ``(lo, hi)`` on which the derivative equals its maximum.
+    ``saturation`` names the sides on which the derivative tends to zero, and
+    ``saturates_beyond`` (two-sided saturation only) the |x| beyond which the
+    derivative stays below :data:`SATURATION_THRESHOLD`.
+    """
+
+    output_range: tuple[float, float]
+    range_closed: tuple[bool, bool]
+    zero_centred: bool
+    monotonic: bool
+    smooth: bool
+    bounded: Bounded
+    max_grad: float
+    max_grad_at: float | tuple[float, float]
+    saturation: Saturation
+    saturates_beyond: float | None = None
+    cost: Literal["cheap", "moderate", "expensive"] = "moderate"
+
+
+#: Derivative below which a function counts as saturated.
+SATURATION_THRESHOLD = 0.01
+
+#: Mean output for standard-normal input below which a function counts as zero-centred.
+ZERO_CENTRED_TOLERANCE = 0.05
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation function.
+
+    ``functional`` and ``module`` are PyTorch's own (or, for SwiGLU and GeGLU, which
+    PyTorch lacks, the usual composition of PyTorch functionals); ``scratch`` is the
+    from-scratch implementation. Both take the tensor as the only positional argument
+    and the record's ``defaults`` as keyword arguments.
+    """
+
+    key: str
+    name: str
+    family: Family
+    formula: str
+    derivative: str
+    functional: Callable[..., Tensor]
+    module: Callable[..., nn.Module]
+    scratch: Callable[..., Tensor]
+    torch_name: str
+    properties: Properties
+    summary: str
+    defaults: dict[str, float] = field(default_factory=dict)
+    used_in: tuple[Usage, ...] = ()
+    best_for: str = ""
+    watch_out: str = ""
+    elementwise: bool = True
+    scalar_view_note: str = ""
+
+    def __call__(self, x: Tensor, **params: float) -> Tensor:
+        """Apply PyTorch's implementation with the default parameters."""
+        return self.functional(x, **{**self.defaults, **params})
+
+    def scalar_view(self, x: Tensor, impl: Literal["torch", "scratch"] = "torch") -> Tensor:
+        """The activation read as a function of one real variable.
+
+        Element-wise activations are themselves. A gated unit is applied to the pair
+        (content 1, gate x), so the view is its gate non-linearity. Softmax is
+        applied to the logits (x, 0) and the view is its first output.
+        """
+        fn = self.functional if impl == "torch" else self.scratch
+        if self.elementwise:
+            return fn(x, **self.defaults)
+        if self.family == "gated":
+            return fn(torch.stack([torch.ones_like(x), x], dim=-1), dim=-1).squeeze(-1)
+        return fn(torch.stack([x, torch.zeros_like(x)], dim=-1), dim=-1)[..., 0]
+
+    @property
+    def used_in_text(self) -> str:
+        """Models and papers using this activation, as 'Name (year)' joined by commas."""
+        return ", ".join(f"{u.name} ({u.year})" for u in self.used_in)
+
+
+# --------------------------------------------------------------------------------------
+# From-scratch implementations: basic tensor operations only, no torch activation calls.
+# Each one is written to be numerically safe at +-inf and large |x|.
+# --------------------------------------------------------------------------------------
+
+
+def _minus_abs(x: Tensor) -> tuple[Tensor, Tensor]:
+    """x's sign bit and -|x|, the latter chosen by branch on that sign bit.
+
+    ``abs`` (and ``sign``) have gradient 0 at x = 0, which would zero the derivative
+    of every function built on them there. The branch gives -|x| the gradient of the
+    side x lies on; callers branch on the same sign bit, so -0.0 keeps its sign too.
+    """
+    negative = torch.signbit(x)
+    return negative, torch.where(negative, x, -x)
+
+
+def scratch_sigmoid(x: Tensor) -> Tensor:
+    """1 / (1 + e^-x), evaluated from e^-|x| so that it never overflows."""
+    negative, minus_abs = _minus_abs(x)
+    z = torch.exp(minus_abs)
+    return torch.where(negative, z / (1 + z), 1 / (1 + z))
+
+
+def scratch_tanh(x: Tensor) -> Tensor:
+    """(e^x - e^-x) / (e^x + e^-x) written as (1 - e^-2|x|) / (1 + e^-2|x|) with x's sign."""
+    negative, minus_abs = _minus_abs(x)
+    z = torch.exp(2 * minus_abs)
+    t = (1 - z) / (1 + z)
+    return torch.where(negative, -t, t)
+
+
+def scratch_relu(x: Tensor) -> Tensor:
+    """max(0, x) as a comparison and a select; NaN fails the test and passes through."""
+    return torch.where(x <= 0, torch.zeros_like(x), x)
+
+
+def scratch_leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x for x > 0, negative_slope * x otherwise."""
+    return torch.where(x > 0, x, negative_slope * x)
+
+
+def scratch_prelu(x: Tensor, weight: float = 0.25) -> Tensor:
+    """Leaky ReLU whose slope is a learned parameter; here its initial value 0.25."""
+    return torch.where(x > 0, x, weight * x)
+
+
+def scratch_elu(x: Tensor, alpha: float = 1.0) -> Tensor:
+    """x for x > 0, alpha * (e^x - 1) otherwise."""
+    return torch.where(x > 0, x, alpha * torch.expm1(torch.clamp(x, max=0)))
+
+
+def scratch_selu(x: Tensor) -> Tensor:
+    """scale * ELU(x) with SELU's fixed alpha and scale."""
+    return SELU_SCALE * scratch_elu(x, alpha=SELU_ALPHA)
+
+
+def scratch_gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x), with Phi from erf; or the tanh approximation when asked."""
+    if approximate == "tanh":
+        inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)
+        return 0.5 * x * (1 + scratch_tanh(inner))
+    return 0.5 * x * (1 + torch.erf(x / math.sqrt(2)))
+
+
+def scratch_softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + e^x) as max(x, 0) + log1p(e^-|x|); linear above the threshold like torch."""
+    bx = beta * x
+    negative, minus_abs = _minus_abs(bx)
+    tail = torch.log1p(torch.exp(minus_abs))
+    soft = torch.where(negative, tail, bx + tail) / beta
+    return torch.where(bx > threshold, x, soft)
+
+
+def scratch_silu(x: Tensor) -> Tensor:
+    """x * sigmoid(x)."""
+    return x * scratch_sigmoid(x)
+
+
+def scratch_mish(x: Tensor) -> Tensor:
+    """x * tanh(softplus(x))."""
+    return x * scratch_tanh(scratch_softplus(x))
+
+
+def scratch_relu6(x: Tensor) -> Tensor:
+    """min(max(0, x), 6)."""
+    return torch.clamp(x, 0.0, 6.0)
+
+
+def scratch_hardswish(x: Tensor) -> Tensor:
+    """x * ReLU6(x + 3) / 6."""
+    return x * scratch_relu6(x + 3) / 6
+
+
+def _halves(x: Tensor, dim: int) -> tuple[Tensor, Tensor]:
+    """Split x into its content half and its gate half along dim."""
+    if x.shape[dim] % 2:
+        raise ValueError(f"a gated unit needs an even size along dim {dim}, got {x.shape[dim]}")
+    content, gate = x.chunk(2, dim=dim)
+    return content, gate
+
+
+def scratch_glu(x: Tensor, dim: int = -1) -> Tensor:
+    """content * sigmoid(gate), the halves split along dim (PyTorch's convention)."""
+    content, gate = _halves(x, dim)
+    return content * scratch_sigmoid(gate)
+
+
+def scratch_swiglu(x: Tensor, dim: int = -1) -> Tensor:
+    """content * SiLU(gate)."""
+    content, gate = _halves(x, dim)
+    return content * scratch_silu(gate)
+
+
+def scratch_geglu(x: Tensor, dim: int = -1) -> Tensor:
+    """content * GELU(gate)."""
+    content, gate = _halves(x, dim)
+    return content * scratch_gelu(gate)
+
+
+def scratch_softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """e^(x_i - max x) / sum_j e^(x_j - max x): shifted so that it never overflows."""
+    shifted = x - x.amax(dim=dim, keepdim=True)
+    e = torch.exp(shifted)
+    return e / e.sum(dim=dim, keepdim=True)
+
+
+# --------------------------------------------------------------------------------------
+# PyTorch references for the gated units PyTorch has no class for.
+# --------------------------------------------------------------------------------------
+
+
+def torch_swiglu(x: Tensor, dim: int = -1) -> Tensor:
+    """SwiGLU from PyTorch functionals: content * F.silu(gate)."""
+    content, gate = _halves(x, dim)
+    return content * F.silu(gate)
+
+
+def torch_geglu(x: Tensor, dim: int = -1) -> Tensor:
+    """GeGLU from PyTorch functionals: content * F.gelu(gate)."""
+    content, gate = _halves(x, dim)
+    return content * F.gelu(gate)
+
+
+class SwiGLU(nn.Module):
+    """Module form of :func:`torch_swiglu` (PyTorch ships no SwiGLU class)."""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch_swiglu(x, self.dim)
+
+
+class GeGLU(nn.Module):
+    """Module form of :func:`torch_geglu` (PyTorch ships no GeGLU class)."""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch_geglu(x, self.dim)
+
+
+def _prelu(x: Tensor, weight: float = 0.25) -> Tensor:
+    """F.prelu with a scalar slope (F.prelu itself wants a weight tensor)."""
+    return F.prelu(x, torch.tensor([weight], dtype=x.dtype, device=x.device))
+
+
+def _gelu_tanh(x: Tensor) -> Tensor:
+    """F.gelu with the tanh approximation."""
+    return F.gelu(x, approximate="tanh")
+
+
+def _scratch_gelu_tanh(x: Tensor) -> Tensor:
+    """From-scratch GELU, tanh approximation."""
+    return scratch_gelu(x, approximate="tanh")
+
+
+_GATED_NOTE = (
+    "A gated unit splits its input into a content half and a gate half. Figures and "
+    "properties show it with content 1, so the curve is its gate non-linearity."
+)
+
+# --------------------------------------------------------------------------------------
+# The records, in the order the site teaches them.
+# --------------------------------------------------------------------------------------
+
+ACTIVATIONS: tuple[Activation, ...] = (
+    Activation(
+        key="sigmoid",
+        name="Sigmoid",
+        family="classic",
+        formula=r"\sigma(x) = \frac{1}{1 + e^{-x}}",
+        derivative=r"\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)",
+        functional=torch.sigmoid,
+        module=nn.Sigmoid,
+        scratch=scratch_sigmoid,
+        torch_name="torch.sigmoid",
+        summary="Squashes any input into (0, 1); the logistic function.",
+        used_in=(Usage("Logistic regression and binary classifier outputs", 1958), Usage("LSTM gates", 1997)),
+        best_for="Binary classification output",
+        watch_out="Vanishing gradients in hidden layers",
+        properties=Properties(
+            output_range=(0.0, 1.0), range_closed=(False, False), zero_centred=False,
+            monotonic=True, smooth=True, bounded="both", max_grad=0.25, max_grad_at=0.0,
+            saturation="both", saturates_beyond=4.5849, cost="expensive",
+        ),
+    ),
+    Activation(
+        key="tanh",
+        name="Tanh",
+        family="classic",
+        formula=r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1",
+        derivative=r"\tanh'(x) = 1 - \tanh^2(x)",
+        functional=torch.tanh,
+        module=nn.Tanh,
+        scratch=scratch_tanh,
+        torch_name="torch.tanh",
+        summary="A rescaled sigmoid with outputs in (-1, 1), centred on zero.",
+        used_in=(Usage("LSTM and GRU cells", 1997),),
+        best_for="RNN gates, bounded hidden outputs",
+        watch_out="Vanishing gradients in deep networks",
+        properties=Properties(
+            output_range=(-1.0, 1.0), range_closed=(False, False), zero_centred=True,
+            monotonic=True, smooth=True, bounded="both", max_grad=1.0, max_grad_at=0.0,
+            saturation="both", saturates_beyond=2.9932, cost="expensive",
+        ),
+    ),
+    Activation(
+        key="relu",
+        name="ReLU",
+        family="relu",
+        formula=r"\operatorname{ReLU}(x) = \max(0, x) = \begin{cases} x & x > 0 \\ 0 & x \le 0 \end{cases}",
+        derivative=r"\operatorname{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
+        functional=F.relu,
+        module=nn.ReLU,
+        scratch=scratch_relu,
+        torch_name="F.relu",
+        summary="Passes positive inputs unchanged and zeroes the rest.",
+        used_in=(Usage("AlexNet", 2012), Usage("ResNet", 2015), Usage("VGG", 2014)),
+        best_for="General hidden layers, CNNs",
+        watch_out="Dying ReLU problem",
+        properties=Properties(
+            output_range=(0.0, math.inf), range_closed=(True, False), zero_centred=False,
+            monotonic=True, smooth=False, bounded="below", max_grad=1.0,
+            max_grad_at=(0.0, math.inf), saturation="negative", cost="cheap",
+        ),
+    ),
+    Activation(
+        key="leaky_relu",
+        name="Leaky ReLU",
+        family="relu",
+        formula=r"\operatorname{LeakyReLU}(x) = \max(0.01x, x)",
+        derivative=r"\operatorname{LeakyReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0.01 & x \le 0 \end{cases}",
+        functional=F.leaky_relu,
+        module=nn.LeakyReLU,
+        scratch=scratch_leaky_relu,
+        torch_name="F.leaky_relu",
+        summary="ReLU with a small slope for negative inputs, so no unit is ever fully off.",
+        defaults={"negative_slope": 0.01},
+        used_in=(Usage("Maas et al., acoustic models", 2013), Usage("DCGAN discriminator", 2015)),
+        best_for="When dying ReLU is a concern; GANs",
+        watch_out="Slightly more expensive than ReLU",
+        properties=Properties(
+            output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=False,
+            monotonic=True, smooth=False, bounded="none", max_grad=1.0,
+            max_grad_at=(0.0, math.inf), saturation="none", cost="cheap",
+        ),
+    ),
+    Activation(
+        key="prelu",
+        name="PReLU",
+        family="relu",
+        formula=r"\operatorname{PReLU}(x) = \max(\alpha x, x),\ \alpha \text{ learned (initially } 0.25)",
+        derivative=r"\operatorname{PReLU}'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
+        functional=_prelu,
+        module=nn.PReLU,
+        scratch=scratch_prelu,
+        torch_name="F.prelu",
+        summary="Leaky ReLU whose negative slope is a parameter learned with the weights.",
+        defaults={"weight": 0.25},
+        used_in=(Usage("He et al., ImageNet classification", 2015),),
+        best_for="CNNs where a learned negative slope helps",
+        watch_out="Extra parameters; the slope can grow above 1",
+        properties=Properties(
+            output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=False,
+            monotonic=True, smooth=False, bounded="none", max_grad=1.0,
+            max_grad_at=(0.0, math.inf), saturation="none", cost="cheap",
+        ),
+    ),
+    Activation(
+        key="elu",
+        name="ELU",
+        family="relu",
+        formula=r"\operatorname{ELU}(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases},\ \alpha = 1",
+        derivative=r"\operatorname{ELU}'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}",
+        functional=F.elu,
+        module=nn.ELU,
+        scratch=scratch_elu,
+        torch_name="F.elu",
+        summary="Smooth for negative inputs, which pull the mean output towards zero.",
+        defaults={"alpha": 1.0},
+        used_in=(Usage("Clevert et al., fast and accurate deep learning", 2015),),
+        best_for="Deeper nets needing mean activations near zero",
+        watch_out="Exponential on the negative side",
+        properties=Properties(
+            output_range=(-1.0, math.inf), range_closed=(False, False), zero_centred=False,
+            monotonic=True, smooth=True, bounded="below", max_grad=1.0,
+            max_grad_at=(0.0, math.inf), saturation="negative", cost="expensive",
+        ),
+    ),
+    Activation(
+        key="selu",
+        name="SELU",
+        family="relu",
+        formula=r"\operatorname{SELU}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases},\ \lambda \approx 1.0507,\ \alpha \approx 1.6733",
+        derivative=r"\operatorname{SELU}'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}",
+        functional=F.selu,
+        module=nn.SELU,
+        scratch=scratch_selu,
+        torch_name="F.selu",
+        summary="Scaled ELU whose constants keep activations at mean 0 and variance 1.",
+        used_in=(Usage("Self-normalizing networks (Klambauer et al.)", 2017),),
+        best_for="Deep fully connected nets with LeCun-normal initialisation",
+        watch_out="Needs LeCun-normal init and no batch norm to self-normalise",
+        properties=Properties(
+            output_range=(-SELU_SCALE * SELU_ALPHA, math.inf), range_closed=(False, False),
+            zero_centred=True, monotonic=True, smooth=False, bounded="below",
+            max_grad=SELU_SCALE * SELU_ALPHA, max_grad_at=0.0, saturation="negative", cost="expensive",
+        ),
+    ),
+    Activation(
+        key="gelu",
+        name="GELU",
+        family="modern",
+        formula=r"\operatorname{GELU}(x) = x\,\Phi(x) = \frac{x}{2}\left[1 + \operatorname{erf}\!\left(\frac{x}{\sqrt{2}}\right)\right]",
+        derivative=r"\operatorname{GELU}'(x) = \Phi(x) + x\,\varphi(x)",
+        functional=F.gelu,
+        module=nn.GELU,
+        scratch=scratch_gelu,
+        torch_name="F.gelu",
+        summary="Weights x by the probability that a standard normal variable is below x.",
+        used_in=(Usage("GELU paper (Hendrycks and Gimpel)", 2016), Usage("BERT", 2018), Usage("GPT-2", 2019), Usage("ViT", 2020)),
+        best_for="Transformers, modern NLP",
+        watch_out="Computational cost",
+        properties=Properties(
+            output_range=(-0.169971, math.inf), range_closed=(True, False), zero_centred=False,
+            monotonic=False, smooth=True, bounded="below", max_grad=1.128904,
+            max_grad_at=math.sqrt(2), saturation="negative", cost="expensive",
+        ),
+    ),
+    Activation(
+        key="gelu_tanh",
+        name="GELU (tanh approximation)",
+        family="modern",
+        formula=r"\operatorname{GELU}(x) \approx \frac{x}{2}\left[1 + \tanh\!\left(\sqrt{2/\pi}\,\bigl(x + 0.044715\,x^{3}\bigr)\right)\right]",
+        derivative=r"\frac{1}{2}\left[1 + \tanh u\right] + \frac{x}{2}\left(1 - \tanh^{2} u\right)\sqrt{2/\pi}\,\bigl(1 + 0.134145\,x^{2}\bigr),\ u = \sqrt{2/\pi}\,(x + 0.044715\,x^{3})",
+        functional=_gelu_tanh,
+        module=lambda: nn.GELU(approximate="tanh"),
+        scratch=_scratch_gelu_tanh,
+        torch_name='F.gelu(x, approximate="tanh")',
+        summary="The fast approximation of GELU used by the original BERT and GPT-2 code.",
+        used_in=(Usage("BERT reference code", 2018), Usage("GPT-2", 2019)),
+        best_for="Matching models trained with the approximation",
+        watch_out="Not faster than exact GELU in PyTorch on every device",
+        properties=Properties(
+            output_range=(-0.170041, math.inf), range_closed=(True, False), zero_centred=False,
+            monotonic=False, smooth=True, bounded="below", max_grad=1.128993,
+            max_grad_at=1.4185, saturation="negative", cost="expensive",
+        ),
+    ),
+    Activation(
+        key="silu",
+        name="SiLU (Swish)",
+        family="modern",
+        formula=r"\operatorname{SiLU}(x) = x\,\sigma(x) = \frac{x}{1 + e^{-x}}",
+        derivative=r"\operatorname{SiLU}'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)",
+        functional=F.silu,
+        module=nn.SiLU,
+        scratch=scratch_silu,
+        torch_name="F.silu",
+        summary="Self-gated: the sigmoid of x decides how much of x passes.",
+        used_in=(Usage("Swish, found by architecture search (Ramachandran et al.)", 2017), Usage("EfficientNet", 2019)),
+        best_for="Vision models, EfficientNet",
+        watch_out="More expensive than ReLU",
+        properties=Properties(
+            output_range=(-0.278465, math.inf), range_closed=(True, False), zero_centred=False,
+            monotonic=False, smooth=True, bounded="below", max_grad=1.099839,
+            max_grad_at=2.39936, saturation="negative", cost="expensive",
+        ),
+    ),
+    Activation(
+        key="mish",
+        name="Mish",
+        family="modern",
+        formula=r"\operatorname{Mish}(x) = x \tanh\bigl(\operatorname{softplus}(x)\bigr) = x \tanh\bigl(\ln(1 + e^{x})\bigr)",
+        derivative=r"\operatorname{Mish}'(x) = \tanh\bigl(\operatorname{sp}(x)\bigr) + x\,\sigma(x)\,\bigl(1 - \tanh^{2}(\operatorname{sp}(x))\bigr)",
+        functional=F.mish,
+        module=nn.Mish,
+        scratch=scratch_mish,
+        torch_name="F.mish",
+        summary="Smooth, non-monotonic and self-regularising; x times tanh of softplus.",
+        used_in=(Usage("Mish paper (Misra)", 2019), Usage("YOLOv4", 2020), Usage("CSPDarknet", 2020)),
+        best_for="Vision models (YOLOv4)",
+        watch_out="The most expensive element-wise activation here",
+        properties=Properties(
+            output_range=(-0.308843, math.inf), range_closed=(True, False), zero_centred=False,
+            monotonic=False, smooth=True, bounded="below", max_grad=1.088498,
+            max_grad_at=1.49057, saturation="negative", cost="expensive",
+        ),
+    ),
+    Activation(
+        key="hardswish",
+        name="Hardswish",
+        family="modern",
+        formula=r"\operatorname{Hardswish}(x) = x\,\frac{\operatorname{ReLU6}(x + 3)}{6} = \begin{cases} 0 & x \le -3 \\ x\,(x + 3)/6 & -3 < x < 3 \\ x & x \ge 3 \end{cases}",
+        derivative=r"\operatorname{Hardswish}'(x) = \begin{cases} 0 & x < -3 \\ (2x + 3)/6 & -3 < x < 3 \\ 1 & x > 3 \end{cases}",
+        functional=F.hardswish,
+        module=nn.Hardswish,
+        scratch=scratch_hardswish,
+        torch_name="F.hardswish",
+        summary="A piecewise approximation of Swish without exponentials, for mobile devices.",
+        used_in=(Usage("MobileNetV3", 2019), Usage("EfficientNet-Lite", 2020)),
+        best_for="Mobile and edge deployment",
+        watch_out="Piecewise (not smooth everywhere)",
+        properties=Properties(
+            output_range=(-0.375, math.inf), range_closed=(True, False), zero_centred=False,
+            monotonic=False, smooth=False, bounded="below", max_grad=1.5,
+            max_grad_at=3.0, saturation="negative", cost="cheap",
+        ),
+    ),
+    Activation(
+        key="relu6",
+        name="ReLU6",
+        family="relu",
+        formula=r"\operatorname{ReLU6}(x) = \min\bigl(\max(0, x), 6\bigr)",
+        derivative=r"\operatorname{ReLU6}'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}",
+        functional=F.relu6,
+        module=nn.ReLU6,
+        scratch=scratch_relu6,
+        torch_name="F.relu6",
+        summary="ReLU capped at 6, which keeps activations small for low-precision arithmetic.",
+        used_in=(Usage("MobileNetV1", 2017), Usage("MobileNetV2", 2018)),
+        best_for="Quantised mobile networks; building block of Hardswish",
+        watch_out="Zero gradient above 6 as well as below 0",
+        properties=Properties(
+            output_range=(0.0, 6.0), range_closed=(True, True), zero_centred=False,
+            monotonic=True, smooth=False, bounded="both", max_grad=1.0,
+            max_grad_at=(0.0, 6.0), saturation="both", saturates_beyond=6.0, cost="cheap",
+        ),
+    ),
+    Activation(
+        key="softplus",
+        name="Softplus",
+        family="relu",
+        formula=r"\operatorname{softplus}(x) = \ln(1 + e^{x})",
+        derivative=r"\operatorname{softplus}'(x) = \sigma(x)",
+        functional=F.softplus,
+        module=nn.Softplus,
+        scratch=scratch_softplus,
+        torch_name="F.softplus",
+        summary="A smooth ReLU whose output is always positive.",
+        defaults={"beta": 1.0, "threshold": 20.0},
+        used_in=(Usage("Dugas et al.", 2001), Usage("Positive regression outputs", 2001)),
+        best_for="Regression outputs that must be positive",
+        watch_out="Never exactly zero; exponential cost",
+        properties=Properties(
+            output_range=(0.0, math.inf), range_closed=(False, False), zero_centred=False,
+            monotonic=True, smooth=True, bounded="below", max_grad=1.0,
+            max_grad_at=math.inf, saturation="negative", cost="expensive",
+        ),
+    ),
+    Activation(
+        key="glu",
+        name="GLU",
+        family="gated",
+        formula=r"\operatorname{GLU}(a, b) = a \odot \sigma(b),\quad (a, b) = \text{halves of } xW + c",
+        derivative=r"\frac{\partial}{\partial a} = \sigma(b),\quad \frac{\partial}{\partial b} = a\,\sigma(b)\bigl(1 - \sigma(b)\bigr)",
+        functional=F.glu,
+        module=nn.GLU,
+        scratch=scratch_glu,
+        torch_name="F.glu",
+        summary="One linear projection gates another through a sigmoid.",
+        used_in=(Usage("Gated convolutional language models (Dauphin et al.)", 2017),),
+        best_for="Gated feed-forward blocks",
+        watch_out="Halves the feature dimension; needs twice the projection",
+        elementwise=False,
+        scalar_view_note=_GATED_NOTE,
+        properties=Properties(
+            output_range=(0.0, 1.0), range_closed=(False, False), zero_centred=False,
+            monotonic=True, smooth=True, bounded="both", max_grad=0.25, max_grad_at=0.0,
+            saturation="both", saturates_beyond=4.5849, cost="expensive",
+        ),
+    ),
+    Activation(
+        key="swiglu",
+        name="SwiGLU",
+        family="gated",
+        formula=r"\operatorname{SwiGLU}(a, b) = a \odot \operatorname{SiLU}(b)",
+        derivative=r"\frac{\partial}{\partial a} = \operatorname{SiLU}(b),\quad \frac{\partial}{\partial b} = a\,\operatorname{SiLU}'(b)",
+        functional=torch_swiglu,
+        module=SwiGLU,
+        scratch=scratch_swiglu,
+        torch_name="content * F.silu(gate)",
+        summary="A gated unit whose gate is Swish; the feed-forward block of LLaMA and PaLM.",
+        used_in=(Usage("GLU variants (Shazeer)", 2020), Usage("PaLM", 2022), Usage("LLaMA", 2023)),
+        best_for="Feed-forward blocks of large language models",
+        watch_out="Three weight matrices instead of two",
+        elementwise=False,
+        scalar_view_note=_GATED_NOTE,
+        properties=Properties(
+            output_range=(-0.278465, math.inf), range_closed=(True, False), zero_centred=False,
+            monotonic=False, smooth=True, bounded="below", max_grad=1.099839,
+            max_grad_at=2.39936, saturation="negative", cost="expensive",
+        ),
+    ),
+    Activation(
+        key="geglu",
+        name="GeGLU",
+        family="gated",
+        formula=r"\operatorname{GeGLU}(a, b) = a \odot \operatorname{GELU}(b)",
+        derivative=r"\frac{\partial}{\partial a} = \operatorname{GELU}(b),\quad \frac{\partial}{\partial b} = a\,\operatorname{GELU}'(b)",
+        functional=torch_geglu,
+        module=GeGLU,
+        scratch=scratch_geglu,
+        torch_name="content * F.gelu(gate)",
+        summary="A gated unit whose gate is GELU.",
+        used_in=(Usage("GLU variants (Shazeer)", 2020), Usage("T5 v1.1", 2020)),
+        best_for="Feed-forward blocks of transformers",
+        watch_out="Three weight matrices instead of two",
+        elementwise=False,
+        scalar_view_note=_GATED_NOTE,
+        properties=Properties(
+            output_range=(-0.169971, math.inf), range_closed=(True, False), zero_centred=False,
+            monotonic=False, smooth=True, bounded="below", max_grad=1.128904,
+            max_grad_at=math.sqrt(2), saturation="negative", cost="expensive",
+        ),
+    ),
+    Activation(
+        key="softmax",
+        name="Softmax",
+        family="output",
+        formula=r"\operatorname{softmax}(\mathbf{z})_i = \frac{e^{z_i}}{\sum_j e^{z_j}}",
+        derivative=r"\frac{\partial\,\operatorname{softmax}_i}{\partial z_j} = s_i\,(\delta_{ij} - s_j)",
+        functional=F.softmax,
+        module=lambda: nn.Softmax(dim=-1),
+        scratch=scratch_softmax,
+        torch_name="F.softmax",
+        summary="Turns a vector of logits into a probability distribution.",
+        defaults={"dim": -1},
+        used_in=(Usage("Multi-class classifier outputs", 1989), Usage("Attention weights in transformers", 2017)),
+        best_for="Multi-class output (inside the loss while training)",
+        watch_out="Do not apply it before CrossEntropyLoss",
+        elementwise=False,
+        scalar_view_note=(
+            "Softmax acts on a whole vector. Figures and properties show the first output "
+            "for the two logits (x, 0), which is sigmoid(x)."
+        ),
+        properties=Properties(
+            output_range=(0.0, 1.0), range_closed=(False, False), zero_centred=False,
+            monotonic=True, smooth=True, bounded="both", max_grad=0.25, max_grad_at=0.0,
+            saturation="both", saturates_beyond=4.5849, cost="expensive",
+        ),
+    ),
+)
+
+_BY_KEY = {a.key: a for a in ACTIVATIONS}
+
+
+class UnknownActivationError(KeyError):
+    """Raised for a key that names no activation; the message lists the known keys."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+def keys() -> tuple[str, ...]:
+    """Every catalog key, in teaching order."""
+    return tuple(_BY_KEY)
+
+
+def get(key: str) -> Activation:
+    """The record for ``key``; an unknown key raises :class:`UnknownActivationError`."""
+    try:
+        return _BY_KEY[key]
+    except KeyError:
+        raise UnknownActivationError(
+            f"unknown activation {key!r}; known: {', '.join(_BY_KEY)}"
+        ) from None
+
+
+def by_family(family: Family) -> tuple[Activation, ...]:
+    """The records of one family, in teaching order."""
+    return tuple(a for a in ACTIVATIONS if a.family == family)

@@ -1,0 +1,312 @@
+"""Figures: each activation and its derivative, drawn from the catalog in two themes.
+
+For every record of :data:`actdocs.catalog.ACTIVATIONS` the artifact ``figure-<key>``
+writes ``figures/<key>-light.svg`` and ``figures/<key>-dark.svg``: the function as a
+solid line and its derivative as a dashed line, over :func:`x_range` (``[-6, 6]``
+unless the function needs more room), with the zero axes, a legend and the record's
+name as title. Non-element-wise records (GLU family, softmax) are drawn through their
+catalog scalar view, with a subtitle saying which. ``figure-overview`` draws all
+records as small multiples.
+
+The curves are evaluated in float64 at multiples of ``1 / per_unit``, so every integer
+(and so every kink of the catalog's functions: 0, ±3, 6) is a sample point and corners
+stay sharp. Where the derivative jumps, its line is broken rather than joined by a
+slanted segment. matplotlib's path simplification then drops the samples that lie on
+straight stretches, which keeps the SVG files small.
+
+:func:`alt_text` and :func:`overview_alt_text` describe each figure in a sentence built
+from the record's declared properties; the generated Markdown uses them as alt text.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from pathlib import Path
+
+import torch
+from matplotlib.ticker import MaxNLocator, MultipleLocator
+
+from actdocs import catalog
+from actdocs.build import Artifact, Context
+from actdocs.catalog import ACTIVATIONS, SATURATION_THRESHOLD, Activation
+from actdocs.style import (
+    THEMES,
+    Theme,
+    format_number,
+    format_point,
+    format_range_words,
+    new_figure,
+    save_svg,
+    use_theme,
+)
+
+MODULE = "actdocs.figures"
+
+#: Plotted x-range of every record, unless :data:`X_RANGES` says otherwise.
+DEFAULT_X_RANGE: tuple[float, float] = (-6.0, 6.0)
+
+#: Records that need another window to show their shape (ReLU6's cap at 6).
+X_RANGES: dict[str, tuple[float, float]] = {"relu6": (-4.0, 8.0)}
+
+#: Samples per unit of x for a single figure and for a panel of the overview.
+PER_UNIT = 40
+OVERVIEW_PER_UNIT = 20
+
+#: Figure sizes in inches.
+FIGSIZE: tuple[float, float] = (6.0, 3.6)
+OVERVIEW_COLUMNS = 3
+OVERVIEW_PANEL: tuple[float, float] = (2.5, 1.9)
+
+#: A derivative that changes by more than this across a sample point is drawn broken there.
+JUMP_TOLERANCE = 1e-3
+_JUMP_PROBE = 1e-6
+
+#: Short subtitles for records drawn through their scalar view, by family
+#: (the same cases as :meth:`actdocs.catalog.Activation.scalar_view`).
+SCALAR_VIEW_SUBTITLES: dict[str, str] = {
+    "gated": "scalar view: content a = 1, gate b = x",
+    "output": "scalar view: first output for the logits (x, 0)",
+}
+
+
+def figure_path(key: str, theme: str) -> str:
+    """The output path of a record's figure in ``theme``, relative to the cache root."""
+    return f"figures/{key}-{theme}.svg"
+
+
+def x_range(record: Activation) -> tuple[float, float]:
+    """The plotted x-range of ``record``."""
+    return X_RANGES.get(record.key, DEFAULT_X_RANGE)
+
+
+def subtitle(record: Activation) -> str:
+    """The subtitle of a record's figure: which scalar view is shown ('' if element-wise)."""
+    if record.elementwise:
+        return ""
+    return SCALAR_VIEW_SUBTITLES.get(record.family, "scalar view")
+
+
+# ------------------------------------------------------------------------ the curves
+
+
+def _derivative(record: Activation, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Values and derivative of the record's scalar view at ``x``, in float64 by autograd.
+
+    Private on purpose: :mod:`actdocs.properties` offers the same, but figures must not
+    be re-drawn each time the property checks change.
+    """
+    x = x.detach().to(torch.float64).requires_grad_(True)
+    y = record.scalar_view(x)
+    (dy,) = torch.autograd.grad(y.sum(), x)
+    return y.detach(), dy.detach()
+
+
+def curves(
+    record: Activation, lo: float, hi: float, per_unit: int = PER_UNIT
+) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Points of the function and of its derivative on ``[lo, hi]``.
+
+    Returns ``(x, y, dx, dy)``: ``x`` are the multiples of ``1 / per_unit`` in the range
+    and ``y`` the function there. ``dx, dy`` is the derivative with a NaN break at each
+    point where it jumps, drawn up to the left-hand limit and on from the right-hand one.
+    """
+    k = torch.arange(round(lo * per_unit), round(hi * per_unit) + 1, dtype=torch.float64)
+    x = k / per_unit
+    y, dy = _derivative(record, x)
+    _, left = _derivative(record, x - _JUMP_PROBE)
+    _, right = _derivative(record, x + _JUMP_PROBE)
+    jumps = (right - left).abs() > JUMP_TOLERANCE
+    xs, ys = x.tolist(), y.tolist()
+    dxs: list[float] = []
+    dys: list[float] = []
+    for xi, di, jump, li, ri in zip(xs, dy.tolist(), jumps.tolist(), left.tolist(), right.tolist()):
+        if jump:
+            dxs += [xi, xi, xi]
+            dys += [li, math.nan, ri]
+        else:
+            dxs.append(xi)
+            dys.append(di)
+    return xs, ys, dxs, dys
+
+
+def jump_points(record: Activation, per_unit: int = PER_UNIT) -> list[float]:
+    """The sample points of the plotted range where the derivative jumps (kinks)."""
+    lo, hi = x_range(record)
+    xs, _, dxs, _ = curves(record, lo, hi, per_unit)
+    return sorted({x for x in dxs if dxs.count(x) > 1})
+
+
+def _draw(ax, record: Activation, theme: Theme, per_unit: int, *, small: bool = False) -> None:
+    lo, hi = x_range(record)
+    x, y, dx, dy = curves(record, lo, hi, per_unit)
+    axis_lw = 0.7 if small else 0.9
+    ax.axhline(0.0, color=theme.axis, linewidth=axis_lw, zorder=1)
+    ax.axvline(0.0, color=theme.axis, linewidth=axis_lw, zorder=1)
+    lw = 1.5 if small else 2.0
+    ax.plot(x, y, color=theme.function, linewidth=lw, label="function", zorder=3)
+    ax.plot(dx, dy, color=theme.derivative, linewidth=lw, linestyle="--", label="derivative", zorder=2)
+    ax.set_xlim(lo, hi)
+    ax.xaxis.set_major_locator(MultipleLocator(4 if small else 2))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4 if small else 6))
+    ax.tick_params(length=0, pad=2 if small else 4)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+
+
+def draw_record(record: Activation, theme: str | Theme, path: Path, per_unit: int = PER_UNIT) -> Path:
+    """Draw one record's figure in ``theme`` and save it as SVG at ``path``."""
+    with use_theme(theme) as t:
+        fig = new_figure(*FIGSIZE)
+        ax = fig.add_subplot()
+        _draw(ax, record, t, per_unit)
+        note = subtitle(record)
+        if note:
+            fig.suptitle(record.name, fontsize=12, fontweight="bold", color=t.foreground)
+            ax.set_title(note, fontsize=9, fontweight="normal", color=t.muted)
+        else:
+            ax.set_title(record.name)
+        ax.set_xlabel("x")
+        ax.legend(loc="upper left", handlelength=2.6)
+        return save_svg(fig, path)
+
+
+def draw_overview(theme: str | Theme, path: Path, per_unit: int = OVERVIEW_PER_UNIT) -> Path:
+    """Draw every record as a small multiple in ``theme`` and save it as SVG at ``path``."""
+    rows = math.ceil(len(ACTIVATIONS) / OVERVIEW_COLUMNS)
+    with use_theme(theme) as t:
+        fig = new_figure(OVERVIEW_PANEL[0] * OVERVIEW_COLUMNS, OVERVIEW_PANEL[1] * rows + 0.4)
+        axes = fig.subplots(rows, OVERVIEW_COLUMNS, squeeze=False).ravel()
+        for ax, record in zip(axes, ACTIVATIONS):
+            _draw(ax, record, t, per_unit, small=True)
+            ax.set_title(record.name + (" *" if not record.elementwise else ""), fontsize=9)
+            ax.tick_params(labelsize=7)
+            ax.grid(False)  # the zero axes are enough at this size, and grids cost bytes
+        for ax in axes[len(ACTIVATIONS):]:
+            ax.set_visible(False)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
+        if any(not r.elementwise for r in ACTIVATIONS):
+            fig.text(0.99, 0.005, "* drawn through its scalar view", ha="right", va="bottom", fontsize=7, color=t.muted)
+        return save_svg(fig, path)
+
+
+# -------------------------------------------------------------------------- alt text
+
+
+def _range_phrase(lo: float, hi: float) -> str:
+    return f"from {format_number(lo)} to {format_number(hi)}"
+
+
+def _gradient_phrase(record: Activation) -> str:
+    p = record.properties
+    value = format_number(p.max_grad)
+    where = p.max_grad_at
+    if isinstance(where, tuple):
+        lo, hi = where
+        if math.isinf(hi):
+            span = f"for every x above {format_number(lo)}"
+        else:
+            span = f"for x between {format_number(lo)} and {format_number(hi)}"
+        return f"the derivative takes its largest value, {value}, {span}"
+    if math.isinf(where):
+        return f"the derivative rises towards {value} as x grows"
+    return f"the derivative peaks at {value} at {format_point(where)}"
+
+
+def _saturation_phrase(record: Activation) -> str:
+    p = record.properties
+    if p.saturation == "none":
+        return "it never falls to zero"
+    if p.saturation == "negative":
+        return "it falls to zero for large negative x"
+    if p.saturates_beyond is not None:
+        return (
+            f"it falls below {format_number(SATURATION_THRESHOLD)} for |x| beyond "
+            f"{format_number(p.saturates_beyond, 1)} on both sides"
+        )
+    return "it falls to zero on both sides"
+
+
+def alt_text(record: Activation) -> str:
+    """A sentence or two describing the record's figure, for the image's alt text.
+
+    Built from the record's declared properties; free of square brackets so that it
+    can sit inside Markdown's ``![...]`` unescaped.
+    """
+    lo, hi = x_range(record)
+    p = record.properties
+    what = record.name
+    if not record.elementwise:
+        what += f" ({subtitle(record)})"
+    text = (
+        f"Line chart of {what} as a solid line and its derivative as a dashed line, "
+        f"for x {_range_phrase(lo, hi)}. The output is {format_range_words(p)}; "
+        f"{_gradient_phrase(record)}, and {_saturation_phrase(record)}."
+    )
+    if not p.monotonic:
+        text += " The curve is not monotonic: it dips below zero for negative x before rising."
+    return text
+
+
+def overview_alt_text() -> str:
+    """The overview figure's alt text: which records, drawn how, over which ranges."""
+    names = [r.name for r in ACTIVATIONS]
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+    lo, hi = DEFAULT_X_RANGE
+    others = "; ".join(
+        f"{catalog.get(key).name} {_range_phrase(*rng)}" for key, rng in X_RANGES.items() if key in catalog.keys()
+    )
+    scalar = [r.name for r in ACTIVATIONS if not r.elementwise]
+    text = (
+        f"Small multiples of the {len(names)} activation functions of this guide: {listed}. "
+        f"Each panel shows the function as a solid line and its derivative as a dashed line, "
+        f"for x {_range_phrase(lo, hi)}"
+    )
+    text += f" ({others})." if others else "."
+    if scalar:
+        text += f" {', '.join(scalar)} are drawn through their scalar view."
+    return text
+
+
+# ------------------------------------------------------------------------- artifacts
+
+
+def _make_record(key: str, out: Path, ctx: Context) -> None:
+    record = catalog.get(key)
+    for theme in THEMES:
+        draw_record(record, theme, out / figure_path(key, theme))
+
+
+def _make_overview(out: Path, ctx: Context) -> None:
+    for theme in THEMES:
+        draw_overview(theme, out / figure_path("overview", theme))
+
+
+def artifacts() -> list[Artifact]:
+    """``figure-<key>`` for every catalog record, then ``figure-overview``."""
+    found = [
+        Artifact(
+            name=f"figure-{record.key}",
+            outputs=tuple(figure_path(record.key, theme) for theme in THEMES),
+            make=functools.partial(_make_record, record.key),
+            module=MODULE,
+            params={"x_range": list(x_range(record)), "per_unit": PER_UNIT, "figsize": list(FIGSIZE)},
+        )
+        for record in ACTIVATIONS
+    ]
+    found.append(
+        Artifact(
+            name="figure-overview",
+            outputs=tuple(figure_path("overview", theme) for theme in THEMES),
+            make=_make_overview,
+            module=MODULE,
+            params={
+                "x_ranges": {r.key: list(x_range(r)) for r in ACTIVATIONS},
+                "per_unit": OVERVIEW_PER_UNIT,
+                "columns": OVERVIEW_COLUMNS,
+                "panel": list(OVERVIEW_PANEL),
+            },
+        )
+    )
+    return found

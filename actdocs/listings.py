@@ -1,0 +1,88 @@
+"""Run every listing in ``snippets/`` and capture what it prints, for the pages.
+
+Each snippet is a standalone script. The build runs it as ``__main__`` inside the
+build process (torch is imported once, not once per listing), with the working
+directory at the repository root, and stores its standard output as
+``output/<name>.txt``. A page shows that file under the listing, so the output a
+reader sees is the output the code printed at build time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import runpy
+import traceback
+from pathlib import Path
+
+from actdocs.build import Artifact, Context, REPO_ROOT, actdocs_imports, code_digest
+
+SNIPPETS = "snippets"
+
+
+class ListingError(RuntimeError):
+    """A listing raised: the message names the file and the exception in one line."""
+
+
+def snippet_paths(root: Path = REPO_ROOT) -> list[Path]:
+    """Every runnable listing, sorted by name."""
+    return sorted((root / SNIPPETS).glob("*.py"))
+
+
+def run_listing(path: Path) -> str:
+    """Run one listing as ``__main__`` and return what it printed.
+
+    Global torch state a listing may change (default dtype, RNG, threads) is put back
+    afterwards, so listings cannot influence each other through the build process.
+    """
+    import torch
+
+    dtype, rng, threads = torch.get_default_dtype(), torch.get_rng_state(), torch.get_num_threads()
+    buffer = io.StringIO()
+    cwd = os.getcwd()
+    try:
+        os.chdir(path.parent.parent)
+        with contextlib.redirect_stdout(buffer):
+            runpy.run_path(str(path), run_name="__main__")
+    except SystemExit as stop:
+        if stop.code not in (None, 0):
+            raise ListingError(f"{path.name} exited with status {stop.code}") from None
+    except Exception as err:  # a failing listing must stop the build with its reason
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        raise ListingError(
+            f"{path.name} failed at line {where.lineno}: {type(err).__name__}: {err}"
+        ) from err
+    finally:
+        os.chdir(cwd)
+        torch.set_default_dtype(dtype)
+        torch.set_rng_state(rng)
+        torch.set_num_threads(threads)
+    return buffer.getvalue()
+
+
+def _make(path: Path):
+    def make(out: Path, ctx: Context) -> None:
+        target = out / "output" / f"{path.stem}.txt"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(run_listing(path), encoding="utf-8")
+
+    return make
+
+
+def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
+    """One artifact per listing: its captured output, keyed by the listing's bytes."""
+    made = []
+    for path in snippet_paths(root):
+        uses = sorted(actdocs_imports(path))
+        made.append(
+            Artifact(
+                name=f"output-{path.stem}",
+                outputs=(f"output/{path.stem}.txt",),
+                make=_make(path),
+                module="actdocs.listings",
+                params={"uses": {m: code_digest(m) for m in uses}},
+                inputs=(f"{SNIPPETS}/{path.name}",),
+            )
+        )
+    return made

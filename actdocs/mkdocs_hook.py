@@ -1,0 +1,85 @@
+"""MkDocs glue, kept thin on purpose: everything real lives in the ``actdocs`` package.
+
+* ``on_config`` lets ``pymdownx.snippets`` include files from the artifact cache, so a
+  page writes ``--8<-- "tables/properties.md"``.
+* ``on_pre_build`` runs ``python -m actdocs build CACHE`` in a subprocess, so that under
+  ``mkdocs serve`` an edit to the package is seen by the next rebuild (a hook module is
+  imported once per process). The cache lies outside ``docs/``: a cache hit writes
+  nothing there, so ``serve`` never rebuilds in a loop.
+* ``on_files`` serves the generated figures and data under ``generated/`` and the
+  pinned front-end packages from ``node_modules`` under ``assets/vendor/``.
+
+Moving to another static-site generator means rewriting only this module.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from actdocs.build import REPO_ROOT, default_cache
+
+#: Cache sub-folders served to the browser (the Markdown ones are only included).
+SERVED = ("figures", "data")
+
+#: Front-end files served from node_modules: site path -> path under node_modules.
+VENDOR = {
+    "assets/vendor/katex/katex.min.js": "katex/dist/katex.min.js",
+    "assets/vendor/katex/katex.min.css": "katex/dist/katex.min.css",
+    "assets/vendor/katex/contrib/auto-render.min.js": "katex/dist/contrib/auto-render.min.js",
+    "assets/vendor/plotly/plotly-basic.min.js": "plotly.js-basic-dist-min/plotly-basic.min.js",
+}
+KATEX_FONTS = "katex/dist/fonts"
+
+
+def _cache() -> Path:
+    return default_cache().resolve()
+
+
+def on_config(config, **_):
+    """Add the artifact cache to the snippet search path."""
+    snippets = config.mdx_configs.setdefault("pymdownx.snippets", {})
+    base = snippets.get("base_path", ["."])
+    base = [base] if isinstance(base, str) else list(base)
+    snippets["base_path"] = [*base, str(_cache())]
+    return config
+
+
+def on_pre_build(config, **_):
+    """Make every artifact (cached ones cost a hash check) in a fresh Python process."""
+    command = [sys.executable, "-m", "actdocs", "build", str(_cache())]
+    result = subprocess.run(command, cwd=REPO_ROOT, env=os.environ.copy(), stderr=subprocess.PIPE, text=True)
+    sys.stderr.write(result.stderr)
+    if result.returncode:
+        last = result.stderr.strip().splitlines()[-1:] or ["no output"]
+        raise PluginError(f"actdocs build failed: {last[0]}")
+
+
+def _node_modules() -> Path:
+    return Path(os.environ.get("ACTDOCS_NODE_MODULES") or REPO_ROOT / "node_modules")
+
+
+def on_files(files: Files, config, **_):
+    """Serve generated figures and data, and the self-hosted front-end packages."""
+    cache = _cache()
+    for folder in SERVED:
+        for path in sorted((cache / folder).rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                uri = f"generated/{path.relative_to(cache).as_posix()}"
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
+
+    modules = _node_modules()
+    vendor = dict(VENDOR)
+    for font in sorted((modules / KATEX_FONTS).glob("*.woff2")):
+        vendor[f"assets/vendor/katex/fonts/{font.name}"] = f"{KATEX_FONTS}/{font.name}"
+    missing = [src for src in vendor.values() if not (modules / src).is_file()]
+    if missing:
+        raise PluginError(f"front-end packages missing ({missing[0]}): run `npm ci` (or `make site`)")
+    for uri, src in vendor.items():
+        files.append(File.generated(config, uri, abs_src_path=str(modules / src)))
+    return files

@@ -1,0 +1,289 @@
+"""The house style: colours, matplotlib themes, SVG output and how numbers are written.
+
+Every figure of the site is drawn twice, once per :data:`THEMES` entry: ``light`` for
+Material's default scheme and ``dark`` for its ``slate`` scheme, shown with the
+``#only-light`` / ``#only-dark`` URL fragments. Colours come from the Okabe–Ito
+palette, which stays distinguishable under the common colour-vision deficiencies.
+
+Figures are built on :class:`matplotlib.figure.Figure` directly, never through
+``pyplot``: no GUI backend is selected and no global figure state is kept. SVG output is
+deterministic (fixed ``svg.hashsalt``, no date, no creator) and keeps text as text
+(``svg.fonttype = "none"``), which makes files small and lets the browser draw the
+glyphs. Text is measured with DejaVu Sans, which matplotlib bundles, so the layout is
+the same on every machine.
+
+The last section says how the site writes numbers, ranges and gradients; tables,
+alt texts and figures share it so that a value reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+import matplotlib as mpl
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from matplotlib.figure import Figure
+
+    from actdocs.catalog import Properties
+
+# ------------------------------------------------------------------------------ palette
+
+#: The Okabe–Ito colour-blind-safe palette (Okabe and Ito, 2008), by name.
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours of one scheme. ``function`` and ``derivative`` draw the two curves."""
+
+    name: str
+    background: str
+    foreground: str
+    muted: str  # tick labels, secondary text
+    grid: str
+    axis: str  # the zero axes
+    function: str
+    derivative: str
+    cycle: tuple[str, ...]
+
+
+#: Material's default (white) scheme.
+LIGHT = Theme(
+    name="light",
+    background="#ffffff",
+    foreground="#1f2328",
+    muted="#57606a",
+    grid="#e6e8eb",
+    axis="#8c959f",
+    function=OKABE_ITO["blue"],
+    derivative=OKABE_ITO["vermillion"],
+    cycle=tuple(OKABE_ITO[c] for c in ("blue", "vermillion", "bluish_green", "reddish_purple", "orange", "sky_blue", "black")),
+)
+
+#: Material's ``slate`` scheme (background hsl(232, 15%, 14%)).
+DARK = Theme(
+    name="dark",
+    background="#1e2129",
+    foreground="#e2e4e9",
+    muted="#a4a9b6",
+    grid="#2f3440",
+    axis="#6b7180",
+    function=OKABE_ITO["sky_blue"],
+    derivative=OKABE_ITO["orange"],
+    cycle=tuple(OKABE_ITO[c] for c in ("sky_blue", "orange", "bluish_green", "reddish_purple", "yellow", "vermillion")),
+)
+
+#: The themes every figure is drawn in, by name.
+THEMES: dict[str, Theme] = {"light": LIGHT, "dark": DARK}
+
+#: Fixed salt for the ids matplotlib writes into SVG files: same figure, same bytes.
+SVG_HASHSALT = "actdocs"
+
+#: SVG metadata that would differ between runs (or versions), removed on save.
+SVG_METADATA: dict[str, Any] = {"Date": None, "Creator": None}
+
+
+def get_theme(theme: str | Theme) -> Theme:
+    """The :class:`Theme` named ``theme`` (a Theme passes through)."""
+    if isinstance(theme, Theme):
+        return theme
+    try:
+        return THEMES[theme]
+    except KeyError:
+        raise ValueError(f"unknown theme {theme!r}; known: {', '.join(THEMES)}") from None
+
+
+def rc_params(theme: str | Theme) -> dict[str, Any]:
+    """The matplotlib rcParams of ``theme``, deterministic SVG settings included."""
+    t = get_theme(theme)
+    from cycler import cycler
+
+    return {
+        # deterministic, compact SVG
+        "svg.hashsalt": SVG_HASHSALT,
+        "svg.fonttype": "none",
+        "path.simplify": True,
+        "path.simplify_threshold": 0.1,
+        # text: measured with the bundled DejaVu Sans; browsers fall back in order
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans", "Helvetica", "Arial"],
+        "font.size": 10.0,
+        "axes.titlesize": 12.0,
+        "axes.titleweight": "bold",
+        "axes.labelsize": 10.0,
+        "legend.fontsize": 9.0,
+        "xtick.labelsize": 9.0,
+        "ytick.labelsize": 9.0,
+        # colours
+        "figure.facecolor": t.background,
+        "figure.edgecolor": t.background,
+        "savefig.facecolor": t.background,
+        "savefig.edgecolor": t.background,
+        "axes.facecolor": t.background,
+        "axes.edgecolor": t.axis,
+        "axes.labelcolor": t.foreground,
+        "axes.titlecolor": t.foreground,
+        "axes.prop_cycle": cycler(color=list(t.cycle)),
+        "text.color": t.foreground,
+        "xtick.color": t.axis,
+        "ytick.color": t.axis,
+        "xtick.labelcolor": t.muted,
+        "ytick.labelcolor": t.muted,
+        "grid.color": t.grid,
+        "grid.linewidth": 0.8,
+        "legend.facecolor": t.background,
+        "legend.edgecolor": t.grid,
+        "legend.labelcolor": t.foreground,
+        "legend.framealpha": 0.9,
+        # layout
+        "axes.grid": True,
+        "axes.axisbelow": True,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "lines.linewidth": 2.0,
+        "lines.solid_capstyle": "round",
+        "lines.dashed_pattern": (3.0, 2.2),
+        "figure.dpi": 100.0,
+        "savefig.dpi": 100.0,
+    }
+
+
+@contextmanager
+def use_theme(theme: str | Theme) -> Iterator[Theme]:
+    """Apply ``theme``'s rcParams inside the ``with`` block; yield the :class:`Theme`.
+
+    Create the figure *and* save it inside the block: colours are read when artists are
+    made, the SVG settings when the file is written.
+    """
+    t = get_theme(theme)
+    with mpl.rc_context(rc_params(t)):
+        yield t
+
+
+def new_figure(width: float, height: float) -> "Figure":
+    """A figure of ``width`` x ``height`` inches, made without pyplot (no backend, no GUI)."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def save_svg(fig: "Figure", path: Path | str) -> Path:
+    """Write ``fig`` as a deterministic SVG to ``path`` (parents created) and return it.
+
+    Call it inside :func:`use_theme`: the hash salt and font type come from rcParams,
+    and are forced here as well so that a figure saved elsewhere stays reproducible.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "none"}):
+        fig.savefig(path, format="svg", metadata=SVG_METADATA)
+    return path
+
+
+# ------------------------------------------------------------------- how numbers read
+
+MINUS = "\u2212"  # typographic minus sign
+INFINITY = "\u221e"
+
+
+def format_number(value: float, digits: int = 4) -> str:
+    """``value`` rounded to ``digits`` decimals, trailing zeros dropped, with a real minus.
+
+    ``0.25`` -> "0.25", ``1.0`` -> "1", ``-1.7580993`` -> "−1.7581", ``inf`` -> "∞".
+    """
+    if math.isinf(value):
+        return INFINITY if value > 0 else MINUS + INFINITY
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace("-", MINUS)
+
+
+def is_round(value: float, digits: int = 2) -> bool:
+    """Whether ``value`` is written exactly with at most ``digits`` decimals (3.0, 0.25)."""
+    return math.isfinite(value) and abs(value - round(value, digits)) < 1e-12
+
+
+def format_point(value: float) -> str:
+    """"x = 3" for a round value, "x ≈ 1.4142" for one shown rounded."""
+    return f"x {'=' if is_round(value) else '≈'} {format_number(value)}"
+
+
+def format_range(properties: "Properties") -> str:
+    """The output range in interval notation: "(0, 1)", "[0, ∞)", "(−1.7581, ∞)".
+
+    A bracket is closed where ``range_closed`` says the end is attained; an infinite
+    end is always open.
+    """
+    (lo, hi), (lo_closed, hi_closed) = properties.output_range, properties.range_closed
+    left = "[" if lo_closed and math.isfinite(lo) else "("
+    right = "]" if hi_closed and math.isfinite(hi) else ")"
+    return f"{left}{format_number(lo)}, {format_number(hi)}{right}"
+
+
+def format_range_words(properties: "Properties") -> str:
+    """The output range in words, free of brackets (for alt text): "between 0 and 1"."""
+    (lo, hi), (lo_closed, hi_closed) = properties.output_range, properties.range_closed
+    if math.isinf(lo) and math.isinf(hi):
+        return "unbounded in both directions"
+    if math.isinf(hi):
+        return f"{'at least' if lo_closed else 'above'} {format_number(lo)} and unbounded above"
+    if math.isinf(lo):
+        return f"{'at most' if hi_closed else 'below'} {format_number(hi)} and unbounded below"
+    if lo_closed and hi_closed:
+        return f"from {format_number(lo)} to {format_number(hi)}, both included"
+    return f"between {format_number(lo)} and {format_number(hi)}"
+
+
+def format_max_grad(properties: "Properties") -> str:
+    """The largest derivative and where: "0.25 at x = 0", "1 for x > 0", "→ 1 as x → ∞"."""
+    value = format_number(properties.max_grad)
+    where = properties.max_grad_at
+    if isinstance(where, tuple):
+        lo, hi = where
+        if math.isinf(hi) and math.isinf(lo):
+            return f"{value} everywhere"
+        if math.isinf(hi):
+            return f"{value} for x > {format_number(lo)}"
+        if math.isinf(lo):
+            return f"{value} for x < {format_number(hi)}"
+        return f"{value} for {format_number(lo)} < x < {format_number(hi)}"
+    if math.isinf(where):
+        side = INFINITY if where > 0 else MINUS + INFINITY
+        return f"\u2192 {value} as x \u2192 {side}"
+    return f"{value} at {format_point(where)}"
+
+
+def yes_no(flag: bool) -> str:
+    """"Yes" or "No"."""
+    return "Yes" if flag else "No"
+
+
+def format_saturation(properties: "Properties") -> str:
+    """Where the derivative dies out: "No", "For x → −∞", "Both sides (|x| > 4.6)"."""
+    if properties.saturation == "none":
+        return "No"
+    if properties.saturation == "negative":
+        return f"For x \u2192 {MINUS}{INFINITY}"
+    if properties.saturates_beyond is not None:
+        return f"Both sides (|x| > {format_number(properties.saturates_beyond, 1)})"
+    return "Both sides"
+
+
+def format_cost(properties: "Properties") -> str:
+    """The declared cost, capitalised: "Cheap", "Moderate", "Expensive"."""
+    return properties.cost.capitalize()

@@ -1,0 +1,315 @@
+"""Markdown tables and fragments rendered from the catalog.
+
+:func:`markdown_table` is the one table renderer of the project; every other function
+here builds its rows from :data:`actdocs.catalog.ACTIVATIONS` and returns Markdown
+text. :func:`artifacts` writes them into the cache, where the pages include them with
+``pymdownx.snippets``:
+
+* ``tables/properties.md``: one row of declared properties per activation;
+* ``tables/property-<key>.md``: a two-column property table per activation;
+* ``tables/variants.md``, ``tables/usage.md``, ``tables/summary.md``;
+* ``fragments/activations.md``: a card per activation for the "All activations" page.
+
+Numbers, ranges and gradients are written by the helpers of :mod:`actdocs.style`
+(re-exported here), so a value reads the same in a table, an alt text and a figure.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from actdocs import catalog
+from actdocs.build import Artifact, Context
+from actdocs.catalog import ACTIVATIONS, Activation
+from actdocs.figures import alt_text, figure_path
+from actdocs.style import (
+    format_cost,
+    format_max_grad,
+    format_number,
+    format_range,
+    format_saturation,
+    yes_no,
+)
+
+__all__ = [
+    "COLUMNS",
+    "USAGE_KEYS",
+    "VARIANT_KEYS",
+    "activation_cards",
+    "artifacts",
+    "format_cost",
+    "format_max_grad",
+    "format_number",
+    "format_range",
+    "format_saturation",
+    "markdown_table",
+    "properties_table",
+    "property_table",
+    "summary_table",
+    "usage_table",
+    "variants_table",
+    "yes_no",
+]
+
+MODULE = "actdocs.tables"
+
+#: The page (relative to ``docs/``) whose sections the tables link to; anchors are keys.
+ACTIVATIONS_PAGE = "activations.md"
+
+#: Where the site serves the build's output, relative to the pages that include cards.
+IMAGE_ROOT = "generated"
+
+#: The rows of the source's ReLU-variants and modern-usage tables.
+VARIANT_KEYS: tuple[str, ...] = ("leaky_relu", "prelu", "elu", "selu")
+USAGE_KEYS: tuple[str, ...] = ("gelu", "silu", "mish", "hardswish", "swiglu", "geglu")
+
+#: The summary table's first rows, in the source's order; other records follow.
+SUMMARY_FIRST: tuple[str, ...] = ("relu", "leaky_relu", "gelu", "sigmoid", "tanh", "silu", "hardswish")
+
+#: The rows of a per-activation property table, by default.
+PROPERTY_ROWS: tuple[str, ...] = ("output range", "max gradient", "zero-centred", "cost")
+
+# ------------------------------------------------------------------- the renderer
+
+_ALIGN = {None: "---", "left": ":---", "right": "---:", "center": ":---:", "l": ":---", "r": "---:", "c": ":---:"}
+
+# A code span (any run of backticks up to the same run) or inline math ($...$).
+_SPAN = re.compile(r"(?P<code>(?P<tics>`+).+?(?P=tics))|(?P<math>(?<![\\$])\$(?![\s$]).*?(?<![\s\\])\$)", re.S)
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("|", r"\|")
+
+
+def _escape_math(math: str) -> str:
+    # Math reaches arithmatex before Markdown's escapes run, so "\|" would stay a TeX
+    # double bar: write the bars as TeX commands instead.
+    return math.replace(r"\|", r"\Vert ").replace("|", r"\vert ")
+
+
+def escape_cell(value: object) -> str:
+    """A table cell's text: pipes escaped, line breaks folded into spaces.
+
+    Pipes in plain text become ``\\|``; pipes in inline math ``$...$`` become
+    ``\\vert`` (``\\|`` would reach TeX as a double bar); code spans are left alone
+    (Python-Markdown's tables already ignore pipes inside backticks).
+    """
+    text = " ".join(str(value).splitlines()).strip()
+    parts: list[str] = []
+    pos = 0
+    for m in _SPAN.finditer(text):
+        parts.append(_escape_text(text[pos : m.start()]))
+        parts.append(m.group() if m.group("code") else _escape_math(m.group()))
+        pos = m.end()
+    parts.append(_escape_text(text[pos:]))
+    return "".join(parts)
+
+
+def markdown_table(
+    headers: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    align: Sequence[str | None] | None = None,
+) -> str:
+    """A pipe table: header row, separator row (with alignment), one line per row.
+
+    ``align`` gives per column ``"left"``, ``"right"``, ``"center"`` (or ``l``/``r``/
+    ``c``) or None. Every row must have as many cells as there are headers. The text
+    ends with a newline.
+    """
+    headers = [escape_cell(h) for h in headers]
+    if align is None:
+        align = [None] * len(headers)
+    if len(align) != len(headers):
+        raise ValueError(f"align has {len(align)} entries for {len(headers)} columns")
+    try:
+        seps = [_ALIGN[a] for a in align]
+    except KeyError as err:
+        raise ValueError(f"unknown alignment {err.args[0]!r}; use left, right, center or None") from None
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(seps) + " |"]
+    for row in rows:
+        cells = [escape_cell(c) for c in row]
+        if len(cells) != len(headers):
+            raise ValueError(f"row has {len(cells)} cells for {len(headers)} columns: {cells}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------ property columns
+
+#: Property columns by name: (header, short label for two-column tables, cell function).
+COLUMNS: dict[str, tuple[str, str, Callable[[Activation], str]]] = {
+    "output range": ("Output range", "Output range", lambda a: format_range(a.properties)),
+    "max gradient": ("Max gradient", "Maximum gradient", lambda a: format_max_grad(a.properties)),
+    "zero-centred": ("Zero-centred", "Zero-centred", lambda a: yes_no(a.properties.zero_centred)),
+    "monotonic": ("Monotonic", "Monotonic", lambda a: yes_no(a.properties.monotonic)),
+    "smooth": ("Smooth", "Smooth", lambda a: yes_no(a.properties.smooth)),
+    "saturates": ("Saturates", "Saturates", lambda a: format_saturation(a.properties)),
+    "cost": ("Cost", "Computational cost", lambda a: format_cost(a.properties)),
+}
+
+#: The columns of :func:`properties_table` after the activation's name.
+PROPERTIES_COLUMNS: tuple[str, ...] = ("output range", "max gradient", "zero-centred", "monotonic", "smooth", "saturates", "cost")
+
+
+def _column(name: str) -> tuple[str, str, Callable[[Activation], str]]:
+    try:
+        return COLUMNS[name]
+    except KeyError:
+        raise ValueError(f"unknown property {name!r}; known: {', '.join(COLUMNS)}") from None
+
+
+def _records(keys: Iterable[str]) -> list[Activation]:
+    return [catalog.get(k) for k in keys]
+
+
+def link(record: Activation, page: str = ACTIVATIONS_PAGE) -> str:
+    """A Markdown link to the record's section: ``[Sigmoid](activations.md#sigmoid)``."""
+    return f"[{record.name}]({page}#{record.key})"
+
+
+def properties_table(records: Sequence[Activation] = ACTIVATIONS, page: str = ACTIVATIONS_PAGE) -> str:
+    """Activation | Output range | Max gradient | Zero-centred | Monotonic | Smooth | Saturates | Cost.
+
+    One row per record; the name links to its section on ``page`` (no link if ``page``
+    is empty).
+    """
+    headers = ["Activation", *(_column(c)[0] for c in PROPERTIES_COLUMNS)]
+    rows = [
+        [link(r, page) if page else r.name, *(_column(c)[2](r) for c in PROPERTIES_COLUMNS)]
+        for r in records
+    ]
+    return markdown_table(headers, rows)
+
+
+def property_table(record: Activation | str, rows: Sequence[str] = PROPERTY_ROWS) -> str:
+    """Property | <Name> value: one line per property named in ``rows`` (see COLUMNS)."""
+    if isinstance(record, str):
+        record = catalog.get(record)
+    body = [[_column(name)[1], _column(name)[2](record)] for name in rows]
+    return markdown_table(["Property", f"{record.name} value"], body)
+
+
+def property_row_table(record: Activation) -> str:
+    """The record's row of :func:`properties_table`, without the name column."""
+    headers = [_column(c)[0] for c in PROPERTIES_COLUMNS]
+    return markdown_table(headers, [[_column(c)[2](record) for c in PROPERTIES_COLUMNS]])
+
+
+def inline_math(tex: str) -> str:
+    """``$tex$`` for arithmatex (generic mode), with surrounding whitespace trimmed."""
+    return f"${tex.strip()}$"
+
+
+def variants_table(keys: Sequence[str] = VARIANT_KEYS) -> str:
+    """Variant | Formula | Key difference, for the ReLU variants (or any ``keys``)."""
+    rows = [[r.name, inline_math(r.formula), r.summary] for r in _records(keys)]
+    return markdown_table(["Variant", "Formula", "Key difference"], rows)
+
+
+def summary_order() -> list[Activation]:
+    """Records with ``best_for`` set: the source's rows first, then the rest in catalog order."""
+    first = [catalog.get(k) for k in SUMMARY_FIRST]
+    rest = [r for r in ACTIVATIONS if r.key not in SUMMARY_FIRST]
+    return [r for r in (*first, *rest) if r.best_for]
+
+
+def summary_table() -> str:
+    """Activation | Best for | Watch out for."""
+    rows = [[r.name, r.best_for, r.watch_out] for r in summary_order()]
+    return markdown_table(["Activation", "Best for", "Watch out for"], rows)
+
+
+def usage_table(keys: Sequence[str] = USAGE_KEYS) -> str:
+    """Function | Where used | Key property, for the modern activations (or any ``keys``)."""
+    rows = [[r.name, r.used_in_text, r.summary] for r in _records(keys)]
+    return markdown_table(["Function", "Where used", "Key property"], rows)
+
+
+# ------------------------------------------------------------------------ the cards
+
+
+def _display_math(tex: str) -> str:
+    return f"$$\n{tex.strip()}\n$$"
+
+
+def image_url(key: str, theme: str, root: str = IMAGE_ROOT) -> str:
+    """The URL of a record's figure as the pages see it, with Material's theme fragment."""
+    return f"{root}/{figure_path(key, theme)}#only-{theme}"
+
+
+def card(record: Activation, image_root: str = IMAGE_ROOT) -> str:
+    """One activation's section of the "All activations" page, in Markdown."""
+    alt = alt_text(record).replace("[", "(").replace("]", ")")
+    parts = [
+        f"## {record.name} {{ #{record.key} }}",
+        record.summary,
+        _display_math(record.formula),
+        "Its derivative:",
+        _display_math(record.derivative),
+    ]
+    if record.scalar_view_note:
+        parts.append(f"*How it is drawn:* {record.scalar_view_note}")
+    parts.append(
+        "\n".join(
+            f"![{alt}]({image_url(record.key, theme, image_root)}){{ loading=lazy }}" for theme in ("light", "dark")
+        )
+    )
+    parts.append(property_row_table(record).rstrip("\n"))
+    if record.used_in:
+        parts.append(f"**Used in:** {record.used_in_text}")
+    parts.append(f"**In PyTorch:** `{record.torch_name}`")
+    return "\n\n".join(parts) + "\n"
+
+
+def activation_cards(records: Sequence[Activation] = ACTIVATIONS, image_root: str = IMAGE_ROOT) -> str:
+    """The cards of every record, in catalog order, separated by blank lines."""
+    return "\n".join(card(r, image_root) for r in records)
+
+
+# ------------------------------------------------------------------------ artifacts
+
+
+def _write(out: Path, rel: str, text: str) -> None:
+    path = out / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _make_text(rel: str, render: Callable[[], str], out: Path, ctx: Context) -> None:
+    _write(out, rel, render())
+
+
+def _make_property_tables(out: Path, ctx: Context) -> None:
+    for record in ACTIVATIONS:
+        _write(out, f"tables/property-{record.key}.md", property_table(record))
+
+
+def _text_artifact(name: str, rel: str, render: Callable[[], str], **params: object) -> Artifact:
+    return Artifact(
+        name=name,
+        outputs=(rel,),
+        make=functools.partial(_make_text, rel, render),
+        module=MODULE,
+        params=dict(params),
+    )
+
+
+def artifacts() -> list[Artifact]:
+    """The tables and the cards fragment."""
+    return [
+        _text_artifact("table-properties", "tables/properties.md", properties_table, page=ACTIVATIONS_PAGE),
+        Artifact(
+            name="table-property",
+            outputs=tuple(f"tables/property-{r.key}.md" for r in ACTIVATIONS),
+            make=_make_property_tables,
+            module=MODULE,
+            params={"rows": list(PROPERTY_ROWS)},
+        ),
+        _text_artifact("table-variants", "tables/variants.md", variants_table, keys=list(VARIANT_KEYS)),
+        _text_artifact("table-usage", "tables/usage.md", usage_table, keys=list(USAGE_KEYS)),
+        _text_artifact("table-summary", "tables/summary.md", summary_table, first=list(SUMMARY_FIRST)),
+        _text_artifact("fragment-activations", "fragments/activations.md", activation_cards, image_root=IMAGE_ROOT),
+    ]

@@ -1,0 +1,124 @@
+"""Figures: every artifact writes valid, small, deterministic SVGs in both themes."""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import torch
+
+from actdocs import catalog, figures, style
+from actdocs.build import Context
+
+SAMPLE_KEYS = ("sigmoid", "relu", "glu", "softmax")
+PER_FIGURE_LIMIT = 40_000
+OVERVIEW_LIMIT = 200_000
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+_BY_NAME = {a.name: a for a in figures.artifacts()}
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """Each sampled artifact made twice, into two folders: name -> (first, second)."""
+    result = {}
+    for name in [f"figure-{k}" for k in SAMPLE_KEYS] + ["figure-overview"]:
+        dirs = tmp_path_factory.mktemp(f"{name}-a"), tmp_path_factory.mktemp(f"{name}-b")
+        for out in dirs:
+            _BY_NAME[name].make(out, Context())
+        result[name] = dirs
+    return result
+
+
+def test_one_artifact_per_record_plus_overview() -> None:
+    names = [a.name for a in figures.artifacts()]
+    assert names == [f"figure-{k}" for k in catalog.keys()] + ["figure-overview"]
+    for artifact in figures.artifacts():
+        assert artifact.module == "actdocs.figures"
+        stem = artifact.name.removeprefix("figure-")
+        assert artifact.outputs == (f"figures/{stem}-light.svg", f"figures/{stem}-dark.svg")
+        assert artifact.params  # the x-range and resolution key the cache
+
+
+@pytest.mark.parametrize("name", [f"figure-{k}" for k in SAMPLE_KEYS] + ["figure-overview"])
+def test_make_writes_valid_deterministic_svgs(made: dict[str, tuple[Path, Path]], name: str) -> None:
+    first, second = made[name]
+    artifact = _BY_NAME[name]
+    limit = OVERVIEW_LIMIT if name == "figure-overview" else PER_FIGURE_LIMIT
+    contents = {}
+    for rel in artifact.outputs:
+        data = (first / rel).read_bytes()
+        assert data == (second / rel).read_bytes(), f"{rel} differs between two makes"
+        assert len(data) < limit, f"{rel} is {len(data)} bytes"
+        root = ET.fromstring(data)
+        assert root.tag == f"{SVG_NS}svg"
+        text = data.decode()
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", text), "a date in the SVG"
+        assert "<dc:date>" not in text and "Matplotlib v" not in text
+        assert any(True for _ in root.iter(f"{SVG_NS}text")), "text kept as text"
+        assert "DejaVuSans-" not in text, "no embedded glyphs"
+        assert "<image" not in text, "no rasterized parts"
+        contents[rel] = text
+    light, dark = contents.values()
+    assert light != dark
+    assert style.LIGHT.background in light and style.DARK.background in dark
+    # the whole output set is exactly the declared outputs
+    written = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
+    assert written == sorted(artifact.outputs)
+
+
+def test_record_figure_has_title_and_scalar_view_subtitle(made: dict[str, tuple[Path, Path]]) -> None:
+    glu = (made["figure-glu"][0] / "figures/glu-light.svg").read_text()
+    assert ">GLU<" in glu and figures.subtitle(catalog.get("glu")) in glu
+    sigmoid = (made["figure-sigmoid"][0] / "figures/sigmoid-dark.svg").read_text()
+    assert ">Sigmoid<" in sigmoid and "scalar view" not in sigmoid
+
+
+def test_overview_titles_every_record(made: dict[str, tuple[Path, Path]]) -> None:
+    text = (made["figure-overview"][0] / "figures/overview-light.svg").read_text()
+    for record in catalog.ACTIVATIONS:
+        assert f">{record.name}" in text
+
+
+def test_kinks_are_sample_points_and_derivative_breaks_there() -> None:
+    hardswish = catalog.get("hardswish")
+    x, y, dx, dy = figures.curves(hardswish, -6.0, 6.0)
+    for kink in (-3.0, 0.0, 3.0):
+        assert kink in x
+    assert figures.jump_points(hardswish) == [-3.0, 3.0]
+    i = dx.index(3.0)
+    assert dy[i] == pytest.approx(1.5) and math.isnan(dy[i + 1]) and dy[i + 2] == pytest.approx(1.0)
+    assert figures.jump_points(catalog.get("relu6")) == [0.0, 6.0]
+    assert figures.jump_points(catalog.get("sigmoid")) == []
+    assert figures.x_range(catalog.get("relu6"))[1] > 6
+
+
+def test_private_derivative_matches_closed_form() -> None:
+    x = torch.linspace(-5, 5, 101, dtype=torch.float64)
+    y, dy = figures._derivative(catalog.get("sigmoid"), x)
+    s = torch.sigmoid(x)
+    torch.testing.assert_close(y, s)
+    torch.testing.assert_close(dy, s * (1 - s))
+    _, dsoft = figures._derivative(catalog.get("softmax"), x)
+    torch.testing.assert_close(dsoft, s * (1 - s))
+
+
+@pytest.mark.parametrize("record", catalog.ACTIVATIONS, ids=lambda r: r.key)
+def test_alt_text_describes_the_record(record: catalog.Activation) -> None:
+    text = figures.alt_text(record)
+    assert record.name in text
+    assert style.format_number(record.properties.max_grad) in text
+    assert "[" not in text and "]" not in text, "alt text sits inside Markdown's ![...]"
+    assert text.endswith(".")
+    if not record.elementwise:
+        assert "scalar view" in text
+
+
+def test_overview_alt_text_names_every_record() -> None:
+    text = figures.overview_alt_text()
+    for record in catalog.ACTIVATIONS:
+        assert record.name in text
+    assert str(len(catalog.ACTIVATIONS)) in text

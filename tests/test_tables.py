@@ -1,0 +1,228 @@
+"""Tables and fragments: rendered from the catalog, escaped, and valid Markdown."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from actdocs import catalog, figures, tables
+from actdocs.build import Context
+from actdocs.style import MINUS
+
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def rows_of(table: str) -> list[list[str]]:
+    """Cells of every line of a pipe table (header and separator included)."""
+    return [[c.strip() for c in _PIPE.split(line)[1:-1]] for line in table.strip().splitlines()]
+
+
+def row_for(table: str, record: catalog.Activation) -> list[str]:
+    hits = [r for r in rows_of(table)[2:] if r[0] in (record.name, tables.link(record))]
+    assert len(hits) == 1, f"{record.key}: {hits}"
+    return hits[0]
+
+
+# ------------------------------------------------------------------- markdown_table
+
+
+def test_markdown_table_has_header_separator_and_escapes_pipes() -> None:
+    text = tables.markdown_table(["a", "b|c"], [["x | y", "|x| > 1"], [1, 2.5]])
+    lines = text.splitlines()
+    assert text.endswith("\n")
+    assert lines[0] == r"| a | b\|c |"
+    assert lines[1] == "| --- | --- |"
+    assert lines[2] == r"| x \| y | \|x\| > 1 |"
+    assert lines[3] == "| 1 | 2.5 |"
+    assert all(len(_PIPE.findall(line)) == 3 for line in lines)
+
+
+def test_markdown_table_alignment_and_errors() -> None:
+    text = tables.markdown_table(["l", "r", "c", "n"], [], align=["left", "right", "center", None])
+    assert text.splitlines()[1] == "| :--- | ---: | :---: | --- |"
+    with pytest.raises(ValueError):
+        tables.markdown_table(["a", "b"], [["only one"]])
+    with pytest.raises(ValueError):
+        tables.markdown_table(["a"], [], align=["middle"])
+
+
+def test_pipes_in_math_become_tex_bars_and_code_spans_stay() -> None:
+    cell = tables.escape_cell(r"when $|x| > \|v\|$ use `a | b` | done")
+    assert cell == r"when $\vert x\vert  > \Vert v\Vert $ use `a | b` \| done"
+    assert tables.escape_cell("two\nlines") == "two lines"
+
+
+# -------------------------------------------------------------------- formatting
+
+
+def _props(**changes: object) -> catalog.Properties:
+    return dataclasses.replace(catalog.get("sigmoid").properties, **changes)
+
+
+@pytest.mark.parametrize(
+    ("output_range", "closed", "expected"),
+    [
+        ((0.0, 1.0), (False, False), "(0, 1)"),
+        ((0.0, 6.0), (True, True), "[0, 6]"),
+        ((0.0, math.inf), (True, False), "[0, ∞)"),
+        ((0.0, math.inf), (True, True), "[0, ∞)"),  # an infinite end is always open
+        ((-math.inf, math.inf), (True, True), f"({MINUS}∞, ∞)"),
+        ((-1.7580993408473766, math.inf), (False, False), f"({MINUS}1.7581, ∞)"),
+        ((-0.375, math.inf), (True, False), f"[{MINUS}0.375, ∞)"),
+        ((-1.0, 1.0), (False, True), f"({MINUS}1, 1]"),
+    ],
+)
+def test_format_range_brackets(output_range: tuple[float, float], closed: tuple[bool, bool], expected: str) -> None:
+    assert tables.format_range(_props(output_range=output_range, range_closed=closed)) == expected
+
+
+@pytest.mark.parametrize(
+    ("max_grad", "at", "expected"),
+    [
+        (0.25, 0.0, "0.25 at x = 0"),
+        (1.0, (0.0, math.inf), "1 for x > 0"),
+        (1.0, (0.0, 6.0), "1 for 0 < x < 6"),
+        (1.0, math.inf, "→ 1 as x → ∞"),
+        (1.5, 3.0, "1.5 at x = 3"),
+        (1.128904, math.sqrt(2), "1.1289 at x ≈ 1.4142"),
+    ],
+)
+def test_format_max_grad(max_grad: float, at: object, expected: str) -> None:
+    assert tables.format_max_grad(_props(max_grad=max_grad, max_grad_at=at)) == expected
+
+
+def test_yes_no() -> None:
+    assert (tables.yes_no(True), tables.yes_no(False)) == ("Yes", "No")
+
+
+# ------------------------------------------------------------------- the tables
+
+
+def test_properties_table_has_one_row_per_record_from_the_catalog() -> None:
+    table = tables.properties_table()
+    rows = rows_of(table)
+    assert rows[0] == [
+        "Activation", "Output range", "Max gradient", "Zero-centred",
+        "Monotonic", "Smooth", "Saturates", "Cost",
+    ]
+    assert len(rows) == 2 + len(catalog.ACTIVATIONS)
+    for record in catalog.ACTIVATIONS:
+        p = record.properties
+        cells = row_for(table, record)
+        assert cells[0] == f"[{record.name}](activations.md#{record.key})"
+        assert cells[1] == tables.format_range(p)
+        assert tables.format_number(p.max_grad) in cells[2]
+        assert cells[3:6] == [tables.yes_no(p.zero_centred), tables.yes_no(p.monotonic), tables.yes_no(p.smooth)]
+        assert cells[7].lower() == p.cost
+    sigmoid = row_for(table, catalog.get("sigmoid"))
+    assert sigmoid[1:3] == ["(0, 1)", "0.25 at x = 0"]
+    assert row_for(table, catalog.get("relu"))[1:3] == ["[0, ∞)", "1 for x > 0"]
+    assert row_for(table, catalog.get("relu6"))[1:3] == ["[0, 6]", "1 for 0 < x < 6"]
+    assert row_for(table, catalog.get("softplus"))[2] == "→ 1 as x → ∞"
+
+
+def test_property_table_is_two_columns_like_the_source() -> None:
+    record = catalog.get("tanh")
+    rows = rows_of(tables.property_table(record))
+    assert rows[0] == ["Property", "Tanh value"]
+    assert rows[2:] == [
+        ["Output range", tables.format_range(record.properties)],
+        ["Maximum gradient", tables.format_max_grad(record.properties)],
+        ["Zero-centred", "Yes"],
+        ["Computational cost", tables.format_cost(record.properties)],
+    ]
+    assert tables.property_table("sigmoid", rows=("smooth",)).splitlines()[2] == "| Smooth | Yes |"
+    with pytest.raises(ValueError):
+        tables.property_table("sigmoid", rows=("colour",))
+
+
+def test_variants_usage_and_summary_tables() -> None:
+    variants = rows_of(tables.variants_table())
+    assert [r[0] for r in variants[2:]] == [catalog.get(k).name for k in ("leaky_relu", "prelu", "elu", "selu")]
+    for row, key in zip(variants[2:], tables.VARIANT_KEYS):
+        record = catalog.get(key)
+        assert row[1].startswith("$") and row[1].endswith("$")
+        assert row[2] == record.summary
+
+    usage = rows_of(tables.usage_table())
+    assert [r[0] for r in usage[2:]] == [catalog.get(k).name for k in tables.USAGE_KEYS]
+    assert usage[2][1] == catalog.get("gelu").used_in_text
+
+    summary = rows_of(tables.summary_table())
+    assert summary[0] == ["Activation", "Best for", "Watch out for"]
+    first = [catalog.get(k).name for k in ("relu", "leaky_relu", "gelu", "sigmoid", "tanh", "silu", "hardswish")]
+    assert [r[0] for r in summary[2:9]] == first
+    assert len(summary) - 2 == sum(1 for r in catalog.ACTIVATIONS if r.best_for)
+    relu = catalog.get("relu")
+    assert summary[2][1:] == [relu.best_for, relu.watch_out]
+
+
+# -------------------------------------------------------------------- the cards
+
+
+def test_cards_have_an_anchor_math_and_both_images_for_every_key() -> None:
+    text = tables.activation_cards()
+    outputs = {rel for a in figures.artifacts() for rel in a.outputs}
+    assert text.count("\n## ") + text.startswith("## ") == len(catalog.ACTIVATIONS)
+    for record in catalog.ACTIVATIONS:
+        assert f"## {record.name} {{ #{record.key} }}" in text
+        for theme in ("light", "dark"):
+            image = f"](generated/figures/{record.key}-{theme}.svg#only-{theme}){{ loading=lazy }}"
+            assert image in text
+            assert f"figures/{record.key}-{theme}.svg" in outputs
+        assert f"![{figures.alt_text(record)}]" in text
+        assert f"$$\n{record.formula}\n$$" in text
+        assert f"$$\n{record.derivative}\n$$" in text
+        assert f"`{record.torch_name}`" in text
+        if record.scalar_view_note:
+            assert record.scalar_view_note in text
+    assert text.count("$$") % 2 == 0
+
+
+def test_generated_markdown_renders_as_intended() -> None:
+    markdown = pytest.importorskip("markdown")
+    pytest.importorskip("pymdownx.arithmatex")
+    md = markdown.Markdown(
+        extensions=["tables", "attr_list", "toc", "pymdownx.arithmatex"],
+        extension_configs={"pymdownx.arithmatex": {"generic": True}},
+    )
+    html = md.convert(tables.properties_table())
+    assert html.count("<tr>") == 1 + len(catalog.ACTIVATIONS)
+    assert html.count("<td>") == 8 * len(catalog.ACTIVATIONS)
+    assert "Both sides (|x| &gt;" in html
+
+    html = md.reset().convert(tables.variants_table())
+    assert html.count("<td>") == 3 * len(tables.VARIANT_KEYS)
+    assert html.count('<span class="arithmatex">') == len(tables.VARIANT_KEYS)
+
+    html = md.reset().convert(tables.activation_cards())
+    for record in catalog.ACTIVATIONS:
+        assert f'<h2 id="{record.key}">' in html
+        assert f'src="generated/figures/{record.key}-dark.svg#only-dark"' in html
+    assert html.count('<div class="arithmatex">') == 2 * len(catalog.ACTIVATIONS)
+    assert html.count('loading="lazy"') == 2 * len(catalog.ACTIVATIONS)
+
+
+# -------------------------------------------------------------------- artifacts
+
+
+def test_artifacts_write_their_outputs(tmp_path: Path) -> None:
+    arts = tables.artifacts()
+    names = [a.name for a in arts]
+    assert len(set(names)) == len(names)
+    assert {"table-properties", "table-property", "table-variants", "table-usage", "table-summary",
+            "fragment-activations"} == set(names)
+    for artifact in arts:
+        assert artifact.module == "actdocs.tables"
+        artifact.make(tmp_path / "a", Context())
+        artifact.make(tmp_path / "b", Context())
+        for rel in artifact.outputs:
+            data = (tmp_path / "a" / rel).read_bytes()
+            assert data and data == (tmp_path / "b" / rel).read_bytes()
+    assert (tmp_path / "a/tables/properties.md").read_text(encoding="utf-8") == tables.properties_table()
+    assert (tmp_path / "a/tables/property-sigmoid.md").read_text(encoding="utf-8") == tables.property_table("sigmoid")
+    assert (tmp_path / "a/fragments/activations.md").read_text(encoding="utf-8") == tables.activation_cards()
