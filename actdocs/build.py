@@ -44,10 +44,14 @@ REPO_ROOT = PACKAGE_ROOT.parent
 
 @dataclass(frozen=True)
 class Context:
-    """What every producer may read: the resolved device and the repository root."""
+    """What every producer may read: the device, the repository root and the cache.
+
+    A producer reads other artifacts' outputs from ``cache`` (see ``Artifact.reads``).
+    """
 
     device: str = "cpu"
     root: Path = REPO_ROOT
+    cache: Path = REPO_ROOT / ".cache" / "actdocs"
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,9 @@ class Artifact:
     ``make(out, ctx)`` writes every path of ``outputs`` below the folder ``out``.
     ``module`` is the module whose source (with its ``actdocs`` imports) keys the cache;
     ``inputs`` are further files (relative to the repository root) whose bytes key it.
+    ``reads`` are outputs of earlier artifacts (relative to the cache) that ``make``
+    reads from ``ctx.cache``; their bytes key it too, so new benchmark or experiment
+    results remake the tables built from them.
     """
 
     name: str
@@ -65,6 +72,7 @@ class Artifact:
     module: str
     params: dict[str, Any] = field(default_factory=dict)
     inputs: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
     device_dependent: bool = False
 
 
@@ -119,9 +127,17 @@ def _is_module(name: str) -> bool:
         return False
 
 
+#: The cache machinery itself: producers import it for ``Artifact``, but it does not
+#: shape what they write, so editing it does not invalidate every artifact.
+ENGINE_MODULES = frozenset({"actdocs", "actdocs.build", "actdocs.errors"})
+
+
 @lru_cache(maxsize=None)
 def code_digest(module: str) -> str:
-    """SHA-256 over the source of ``module`` and every ``actdocs`` module it imports."""
+    """SHA-256 over the source of ``module`` and every ``actdocs`` module it imports.
+
+    The engine modules (:data:`ENGINE_MODULES`) are left out unless asked for directly.
+    """
     seen: dict[str, Path] = {}
     todo = [module]
     while todo:
@@ -130,7 +146,7 @@ def code_digest(module: str) -> str:
             continue
         path = _module_path(name)
         seen[name] = path
-        todo.extend(actdocs_imports(path) - seen.keys())
+        todo.extend(actdocs_imports(path) - seen.keys() - ENGINE_MODULES)
     digest = hashlib.sha256()
     for name in sorted(seen):
         digest.update(name.encode() + b"\0" + seen[name].read_bytes() + b"\0")
@@ -147,12 +163,17 @@ def environment() -> dict[str, str]:
 
 def artifact_key(artifact: Artifact, ctx: Context) -> str:
     """The cache key of ``artifact``: code, parameters, inputs and versions, hashed."""
-    inputs = {p: hashlib.sha256((ctx.root / p).read_bytes()).hexdigest() for p in artifact.inputs}
+    inputs = {p: file_sha256(ctx.root / p) for p in artifact.inputs}
+    missing = [rel for rel in artifact.reads if not (ctx.cache / rel).is_file()]
+    if missing:
+        raise UsageError(f"artifact {artifact.name} reads {missing[0]}, which no earlier artifact made")
+    reads = {rel: file_sha256(ctx.cache / rel) for rel in artifact.reads}
     payload = {
         "name": artifact.name,
         "code": code_digest(artifact.module),
         "params": artifact.params,
         "inputs": inputs,
+        "reads": reads,
         "outputs": list(artifact.outputs),
         "env": environment(),
         "device": ctx.device if artifact.device_dependent else None,
@@ -202,7 +223,7 @@ def _intact(entry: Any, cache: Path) -> bool:
 
 
 def _is_hit(entry: Any, key: str, cache: Path, outputs: Sequence[str]) -> bool:
-    if not isinstance(entry, dict) or entry.get("key") != key:
+    if not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("made_at"), str):
         return False
     return set(entry.get("outputs") or {}) == set(outputs) and _intact(entry, cache)
 

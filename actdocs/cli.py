@@ -88,7 +88,7 @@ def _build(args: argparse.Namespace) -> int:
         print("\n".join(a.name for a in everything))
         return 0
     chosen = select(everything, args.only)
-    ctx = Context(device=devices.resolve(requested))
+    ctx = Context(device=devices.resolve(requested), cache=args.dir.resolve())
     progress = _Progress()
     records = build(
         args.dir, chosen, ctx,
