@@ -36,5 +36,9 @@ site: setup
 test: setup
 	$(BIN)/pytest
 
+# Cold build, warm rebuild, page weight and `make test` time against DESIGN.md's budgets.
+budgets: setup
+	$(BIN)/python -m actdocs.budgets --tests
+
 clean:
 	rm -rf site $(CACHE) .pytest_cache

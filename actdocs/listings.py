@@ -38,6 +38,7 @@ def run_listing(path: Path) -> str:
     """
     import torch
 
+    path = Path(path).resolve()  # it is run after the chdir below
     dtype, rng, threads = torch.get_default_dtype(), torch.get_rng_state(), torch.get_num_threads()
     buffer = io.StringIO()
     cwd = os.getcwd()
@@ -49,9 +50,8 @@ def run_listing(path: Path) -> str:
         if stop.code not in (None, 0):
             raise ListingError(f"{path.name} exited with status {stop.code}") from None
     except Exception as err:  # a failing listing must stop the build with its reason
-        where = traceback.extract_tb(err.__traceback__)[-1]
         raise ListingError(
-            f"{path.name} failed at line {where.lineno}: {type(err).__name__}: {err}"
+            f"{path.name} failed at line {_listing_line(err, path)}: {type(err).__name__}: {' '.join(str(err).split())}"
         ) from err
     finally:
         os.chdir(cwd)
@@ -59,6 +59,15 @@ def run_listing(path: Path) -> str:
         torch.set_rng_state(rng)
         torch.set_num_threads(threads)
     return buffer.getvalue()
+
+
+def _listing_line(err: Exception, path: Path) -> int | None:
+    """The line of the listing itself where ``err`` arose (not a line inside a library)."""
+    if isinstance(err, SyntaxError) and err.filename and Path(err.filename).resolve() == path.resolve():
+        return err.lineno
+    frames = traceback.extract_tb(err.__traceback__)
+    own = [f for f in frames if Path(f.filename).resolve() == path.resolve()]
+    return (own or frames)[-1].lineno
 
 
 def _make(path: Path):

@@ -8,6 +8,8 @@
   nothing there, so ``serve`` never rebuilds in a loop.
 * ``on_files`` serves the generated figures and data under ``generated/`` and the
   pinned front-end packages from ``node_modules`` under ``assets/vendor/``.
+* ``on_post_page`` renders the page's math with KaTeX at build time
+  (:mod:`actdocs.mathrender`); ``on_post_build`` saves the rendered-math cache.
 
 Moving to another static-site generator means rewriting only this module.
 """
@@ -23,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from actdocs.build import REPO_ROOT, default_cache
+from actdocs.mathrender import MathError, Renderer
 
 #: Cache sub-folders served to the browser (the Markdown ones are only included).
 SERVED = ("figures", "data")
@@ -50,8 +53,13 @@ def on_config(config, **_):
     return config
 
 
+_renderer: Renderer | None = None
+
+
 def on_pre_build(config, **_):
     """Make every artifact (cached ones cost a hash check) in a fresh Python process."""
+    global _renderer
+    _renderer = Renderer(_node_modules() / "katex", _cache() / "math" / "katex.json")
     command = [sys.executable, "-m", "actdocs", "build", str(_cache())]
     result = subprocess.run(command, cwd=REPO_ROOT, env=os.environ.copy(), stderr=subprocess.PIPE, text=True)
     sys.stderr.write(result.stderr)
@@ -83,3 +91,16 @@ def on_files(files: Files, config, **_):
     for uri, src in vendor.items():
         files.append(File.generated(config, uri, abs_src_path=str(modules / src)))
     return files
+
+
+def on_post_page(output: str, page, config, **_):
+    """Replace the page's TeX by KaTeX's HTML; a formula KaTeX rejects fails the build."""
+    try:
+        return _renderer.render(output)
+    except MathError as err:
+        raise PluginError(f"{page.file.src_uri}: {err}") from None
+
+
+def on_post_build(config, **_):
+    """Keep what KaTeX rendered for the next build."""
+    _renderer.save()

@@ -1,0 +1,234 @@
+"""Every Python fence in README.md and docs/ is tested.
+
+A Python fence (``python``, ``py``, ``python3``, with or without attributes, with
+backticks or tildes) must be either
+
+* only ``--8<-- "snippets/NAME.py"`` includes: ``test_snippets.py`` runs the file, or
+* collected and not unconditionally skipped by the pytest-codeblocks run, with the
+  ``codeblocks_glue`` plugin expanding its includes.
+
+:func:`untested_python_fences` is the rule, as a pure function of a page's text and the
+line numbers that the codeblocks run collects there. The tests below also check that
+``pytest`` (no arguments) really runs that collection over README.md and docs/.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Collection
+
+import codeblocks_glue
+import pytest
+import pytest_codeblocks.main
+import pytest_codeblocks.plugin
+from codeblocks_glue import is_python, only_snippet_includes
+
+from actdocs.build import REPO_ROOT
+
+FENCE_OPEN = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+CONT = "<!--pytest-codeblocks:cont-->"
+EXPECTED_OUTPUT = re.compile(r"<!--[-\s]*pytest-codeblocks:expected-output")
+UNCONDITIONAL_SKIP = re.compile(r"^pytest\.mark\.skip\s*(\(|$)")
+
+
+@dataclass(frozen=True)
+class Fence:
+    lineno: int  # 1-based line of the opening fence, as pytest-codeblocks counts
+    info: str
+    code: str
+    before: str  # the last non-blank line before the fence ("" when none)
+
+
+def fences(text: str) -> list[Fence]:
+    """Every fenced block of a Markdown text (backticks or tildes, any indentation)."""
+    lines = text.splitlines()
+    found: list[Fence] = []
+    before = ""
+    i = 0
+    while i < len(lines):
+        m = FENCE_OPEN.match(lines[i])
+        if m and not (m["fence"][0] == "`" and "`" in m["info"]):
+            close = re.compile(rf"^[ \t]*{re.escape(m['fence'][0])}{{{len(m['fence'])},}}[ \t]*$")
+            j = i + 1
+            while j < len(lines) and not close.match(lines[j]):
+                j += 1
+            found.append(Fence(i + 1, m["info"].strip(), "\n".join(lines[i + 1 : j]), before))
+            before = ""
+            i = j + 1
+            continue
+        if lines[i].strip():
+            before = lines[i].strip()
+        i += 1
+    return found
+
+
+def untested_python_fences(text: str, collected: Collection[int]) -> list[str]:
+    """The Python fences of ``text`` that nothing runs, as ``"line N: ```info"``.
+
+    ``collected``: the opening-fence line numbers of the blocks the codeblocks run
+    executes. A fence continuing the previous block (``pytest-codeblocks:cont``) is
+    tested when that block is; an expected-output fence is output, not code.
+    """
+    untested = []
+    previous_tested = False
+    for fence in fences(text):
+        if EXPECTED_OUTPUT.match(fence.before):
+            continue
+        if fence.before == CONT:
+            tested = previous_tested
+        else:
+            tested = fence.lineno in collected or (is_python(fence.info) and only_snippet_includes(fence.code))
+        if is_python(fence.info) and not tested:
+            untested.append(f"line {fence.lineno}: {fence.info}")
+        previous_tested = tested
+    return untested
+
+
+def run_lines(blocks) -> set[int]:
+    """Line numbers of the blocks that run (an unconditional skip does not run)."""
+    return {b.lineno for b in blocks if not any(UNCONDITIONAL_SKIP.match(mark) for mark in b.marks)}
+
+
+def pages() -> list[Path]:
+    return [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").rglob("*.md"))]
+
+
+# ---------------------------------------------------------------- the real pages
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_every_python_fence_is_tested(page):
+    untested = untested_python_fences(page.read_text(encoding="utf-8"), run_lines(codeblocks_glue.extract_blocks(page)))
+    assert not untested, (
+        f"{page.relative_to(REPO_ROOT)}: Python fences that no test runs: {untested}. Make the fence "
+        '--8<-- "snippets/NAME.py" or a plain ```python block that runs on its own.'
+    )
+
+
+def test_pytest_runs_the_codeblocks_of_readme_and_docs():
+    options = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert "--codeblocks" in options["addopts"].split()
+    assert {"tests", "README.md", "docs"} <= set(options["testpaths"])
+
+
+def test_glue_is_installed():
+    assert pytest_codeblocks.plugin.extract_from_file is codeblocks_glue.extract_from_file
+
+
+# ---------------------------------------------------------------- the rule itself
+
+
+def _stock_lines(text: str) -> set[int]:
+    """What plain pytest-codeblocks 0.18 would run."""
+    import io
+
+    blocks = pytest_codeblocks.main.extract_from_buffer(io.StringIO(text))
+    return run_lines(b for b in blocks if b.syntax in codeblocks_glue.COLLECTED_SYNTAXES)
+
+
+def _glue_lines(text: str) -> set[int]:
+    return run_lines(codeblocks_glue.extract_text(text))
+
+
+ATTRIBUTED = 'Text.\n\n```py title="x.py"\nprint(1)\n```\n'
+
+
+def test_fence_with_attributes_is_flagged_when_not_collected():
+    assert untested_python_fences(ATTRIBUTED, collected=set()) == ['line 3: py title="x.py"']
+    assert untested_python_fences(ATTRIBUTED, _stock_lines(ATTRIBUTED)) == ['line 3: py title="x.py"']
+
+
+def test_glue_collects_fences_with_attributes():
+    assert untested_python_fences(ATTRIBUTED, _glue_lines(ATTRIBUTED)) == []
+    text = '```python3\na = 1\n```\n\n```{.python .annotate}\nb = 2\n```\n\n   ```python title="t"\n   c = 3\n   ```\n'
+    assert _glue_lines(text) == {1, 5, 9}
+    assert [b.syntax for b in codeblocks_glue.extract_text(text)] == ["python"] * 3
+    assert _stock_lines(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "~~~python\nprint(1)\n~~~\n",  # pytest-codeblocks does not read tilde fences
+        '<!--pytest.mark.skip(reason="later")-->\n```python\nprint(1)\n```\n',
+        "<!--pytest-codeblocks:skipfile-->\n```python\nprint(1)\n```\n",
+    ],
+    ids=["tilde", "skipped", "skipfile"],
+)
+def test_fences_the_glue_does_not_run_are_flagged(text):
+    assert untested_python_fences(text, _glue_lines(text)) == ["line 2: python" if "<!--" in text else "line 1: python"]
+
+
+def test_include_plus_code_must_be_collected():
+    text = '```python\n--8<-- "snippets/linear_collapse.py"\nprint("and more")\n```\n'
+    assert untested_python_fences(text, collected=set()) == ["line 1: python"]
+    assert untested_python_fences(text, _glue_lines(text)) == []
+
+
+def test_what_passes():
+    text = "\n".join([
+        "```python",                                    # 1: plain, collected
+        "x = 1",
+        "```",
+        "<!--pytest-codeblocks:cont-->",
+        "```python",                                    # 5: continues line 1
+        "print(x)",
+        "```",
+        "<!--pytest-codeblocks:expected-output-->",
+        "```python",                                    # 9: expected output, not code
+        "1",
+        "```",
+        '```python title="snippets/linear_collapse.py"',  # 12: a snippet include
+        '--8<-- "snippets/linear_collapse.py"',
+        "```",
+        "```console",                                   # 15: not Python
+        "$ make test",
+        "```",
+        "````markdown",                                 # 18: a fence shown inside a fence
+        "```python",
+        "print('shown, not run')",
+        "```",
+        "````",
+        "",
+    ])
+    assert _glue_lines(text) == {1}
+    assert untested_python_fences(text, _glue_lines(text)) == []
+    assert untested_python_fences(text, collected=set()) == ["line 1: python", "line 5: python"]
+
+
+def test_snippet_include_fences_are_left_to_test_snippets():
+    text = '```python\n--8<-- "snippets/linear_collapse.py"\n```\n'
+    assert _glue_lines(text) == set()
+    assert untested_python_fences(text, set()) == []
+
+
+# ---------------------------------------------------------------- include expansion
+
+
+def test_glue_expands_includes_with_pymdownx():
+    source = (REPO_ROOT / "snippets" / "linear_collapse.py").read_text(encoding="utf-8")
+    text = '```python\nimport math\n--8<-- "snippets/linear_collapse.py"\nprint(math.pi)\n```\n'
+    (block,) = codeblocks_glue.extract_text(text)
+    assert block.syntax == "python"
+    # pymdownx keeps the empty line after the file's final newline, as the page shows it
+    assert block.code == "import math\n" + source + "\nprint(math.pi)\n"
+    compile(block.code, "<fence>", "exec")
+
+
+def test_glue_expands_sections(tmp_path, monkeypatch):
+    """A ``:section`` include gives only that section, without its markers."""
+    code = "a = 1\n# --8<-- [start:core]\nb = a + 1\n# --8<-- [end:core]\nc = 3\n"
+    (tmp_path / "part.py").write_text(code, encoding="utf-8")
+    monkeypatch.setattr(codeblocks_glue.preprocessor(), "base_path", [str(tmp_path)])
+    monkeypatch.setattr(codeblocks_glue.preprocessor(), "bases", None)
+    assert codeblocks_glue.expand('a = 1\n--8<-- "part.py:core"\n') == "a = 1\nb = a + 1\n"
+
+
+def test_missing_include_is_an_error():
+    from pymdownx.snippets import SnippetMissingError
+
+    with pytest.raises(SnippetMissingError):
+        codeblocks_glue.extract_text('```python\n--8<-- "snippets/no_such_listing.py"\nx = 1\n```\n')
