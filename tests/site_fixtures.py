@@ -1,0 +1,216 @@
+"""Pytest plugin: build the site once, serve it on 127.0.0.1, drive it in Chromium.
+
+Loaded from ``conftest.py`` (``pytest_plugins``). Fixtures:
+
+* ``built_site``: ``mkdocs build --strict`` into a temporary folder, once per session.
+* ``site_server``: the base URL of an HTTP server on 127.0.0.1 serving that folder.
+* ``browser_type_launch_args``: overrides pytest-playwright's, so its ``browser``,
+  ``context`` and ``page`` fixtures drive Debian's Chromium (``/usr/bin/chromium``) with
+  the project's launch arguments. Without Chromium the browser tests skip on a laptop
+  and fail in CI (``CI`` set).
+
+Helpers: :func:`nav_pages` lists the pages of ``mkdocs.yml``'s ``nav`` (known before the
+build, so tests are parametrized over them at collection time); :func:`built_pages`
+lists the HTML pages a build produced, and ``test_site`` checks that the two agree, so a
+new page is covered by every per-page test without anyone editing a list.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHROMIUM_MISSING = "Chromium not found: install it with `sudo apt-get install chromium chromium-driver`"
+
+#: Environment for every mkdocs run: no end-of-life banner from Material on stderr.
+MKDOCS_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+#: Per-page weights measured by the browser tests, printed in the terminal summary.
+PAGE_WEIGHTS = pytest.StashKey[dict]()
+
+
+# ------------------------------------------------------------------ pages
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """A YAML loader that reads MkDocs' custom tags (``!relative``, ``!ENV``) as plain values."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node):
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)
+
+
+_AnyTagLoader.add_multi_constructor("!", _any_tag)
+
+
+def load_mkdocs_config(path: Path = MKDOCS_YML) -> dict:
+    """``mkdocs.yml`` as a dict, custom tags read as their plain value."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+
+
+def _walk_nav(entries) -> list[str]:
+    found: list[str] = []
+    for entry in entries or []:
+        if isinstance(entry, str):
+            found.append(entry)
+        elif isinstance(entry, dict):
+            for value in entry.values():
+                found.extend(_walk_nav(value) if isinstance(value, list) else [value])
+    return found
+
+
+def page_url(src: str) -> str:
+    """The site-relative URL of a docs source file (``use_directory_urls`` on)."""
+    stem = src.rsplit(".", 1)[0]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return f"{stem}/"
+
+
+def url_to_html(url: str) -> str:
+    """The file a site-relative URL is served from: ``a/`` -> ``a/index.html``."""
+    return f"{url}index.html" if url == "" or url.endswith("/") else url
+
+
+@functools.cache
+def nav_pages() -> tuple[str, ...]:
+    """Site-relative URLs of every page in the nav ("" is the home page), external links left out."""
+    sources = [s for s in _walk_nav(load_mkdocs_config().get("nav")) if "://" not in s]
+    return tuple(page_url(src) for src in sources)
+
+
+def built_pages(site: Path) -> list[str]:
+    """Site-relative paths of every HTML page in a built site, except 404.html and assets."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if rel == "404.html" or rel.startswith(("assets/", "generated/")):
+            continue
+        pages.append(rel)
+    return pages
+
+
+# ------------------------------------------------------------------ build and serve
+
+
+def run_mkdocs_build(config: Path, site_dir: Path, timeout: float = 1800) -> subprocess.CompletedProcess:
+    """``mkdocs build --strict`` of ``config`` into ``site_dir``; stdout and stderr merged."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
+    return subprocess.run(
+        command,
+        cwd=REPO_ROOT,
+        env=MKDOCS_ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site, built once per session with ``--strict`` (the artifact cache makes it cheap)."""
+    site = tmp_path_factory.mktemp("built") / "site"
+    result = run_mkdocs_build(MKDOCS_YML, site)
+    assert result.returncode == 0, f"mkdocs build --strict failed ({result.returncode}):\n{result.stdout}"
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 (the signature is http.server's)
+        pass
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path):
+    """Serve ``directory`` over HTTP on 127.0.0.1 (a free port); yields the base URL, ending in ``/``."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name=f"serve {directory.name}", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site: Path):
+    """Base URL (with a trailing slash) of an HTTP server on 127.0.0.1 serving the built site."""
+    with serve_directory(built_site) as url:
+        yield url
+
+
+# ------------------------------------------------------------------ browser
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_chromium(chromium: Path = CHROMIUM) -> Path:
+    """``chromium`` if it is an executable; else skip the test, or fail it when ``CI`` is set."""
+    if chromium.is_file() and os.access(chromium, os.X_OK):
+        return chromium
+    if _in_ci():
+        pytest.fail(f"{CHROMIUM_MISSING} (CI is set, so the browser tests may not skip)")
+    pytest.skip(CHROMIUM_MISSING)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright's launch options plus Debian's Chromium and the project's arguments."""
+    chromium = require_chromium()
+    return {**browser_type_launch_args, "executable_path": str(chromium), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def page_weights(pytestconfig: pytest.Config) -> dict:
+    """Page URL -> byte counts; filled by the browser tests, printed in the terminal summary."""
+    return pytestconfig.stash.setdefault(PAGE_WEIGHTS, {})
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    weights = config.stash.get(PAGE_WEIGHTS, None)
+    if not weights:
+        return
+    terminalreporter.section("page weight: files each page load fetched, plotly bundle apart")
+    terminalreporter.write_line(
+        f"{'page':<28} {'files':>5} {'KB gzip':>8} {'KB raw':>8} {'plotly KB gzip':>15} {'plotly KB raw':>14}"
+    )
+    for url, row in sorted(weights.items(), key=lambda item: -item[1]["gzip"]):
+        terminalreporter.write_line(
+            f"{'/' + url:<28} {row['files']:>5} {row['gzip'] / 1024:>8.1f} {row['raw'] / 1024:>8.1f}"
+            f" {row['plotly_gzip'] / 1024:>15.1f} {row['plotly_raw'] / 1024:>14.1f}"
+        )

@@ -1,0 +1,326 @@
+"""Every page of the built site in Chromium, served from 127.0.0.1.
+
+``test_page`` loads each nav page once (a fresh browser context per page, one browser
+for the session) and checks, reporting every problem it finds:
+
+* no console error and no uncaught exception;
+* no request to any host but 127.0.0.1 (each one is aborted and recorded);
+* every image loads: the ones visible in the current palette after scrolling them into
+  view, the other palette's ``#only-dark``/``#only-light`` variants after toggling it,
+  and any image still hidden (a closed tab) by decoding its URL;
+* KaTeX rendered every formula: no ``.katex-error``, no raw TeX delimiters left in the
+  text of ``.md-content`` (code blocks left out) nor in the code-annotation tooltips;
+* the page weight: every file the page load fetched (as seen by the request router,
+  workers included), counted gzip-compressed as a static host serves it, stays under
+  500 KB without the plotly bundle. Raw sizes are printed too.
+
+Then the site-wide interactions: the search box finds "sigmoid", and the palette toggle
+swaps the figures to their dark variants.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, Route
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from site_fixtures import nav_pages, require_chromium, serve_directory
+
+pytestmark = pytest.mark.browser
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+BUDGET = 500 * 1024
+PLOTLY = "plotly-basic.min.js"
+COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".txt", ".xml", ".map", ".csv", ".md"}
+TEX_DELIMITERS = ["\\(", "\\[", "$$", "\\begin{"]
+TIMEOUT_MS = 10_000
+
+#: Text nodes of a root that are prose (not code, not rendered math), as JS.
+PROSE_TEXT_JS = """
+(root) => {
+  const skip = "pre, code, script, style, textarea, .katex";
+  const texts = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode()); ) {
+    if (!node.parentElement.closest(skip)) texts.push(node.textContent);
+  }
+  return texts;
+}
+"""
+
+IMAGES_JS = """
+() => [...document.querySelectorAll("img")].map((img, index) => ({
+  index,
+  src: img.getAttribute("src"),
+  url: img.src,
+  visible: img.getClientRects().length > 0 && getComputedStyle(img).visibility !== "hidden",
+}))
+"""
+
+
+@pytest.fixture(scope="session")
+def base_url(pytestconfig: pytest.Config):
+    """pytest-playwright's ``--base-url``, redefined here as a plain function: the plugin's
+    own fallback is an instance method, which pytest 9 warns about (a plugin-level
+    override loses to it, hence this module). The tests pass full URLs anyway."""
+    try:
+        return pytestconfig.getoption("--base-url") or pytestconfig.getini("base_url") or None
+    except ValueError:
+        return None
+
+
+@dataclass
+class Visit:
+    """A page under watch: console errors, uncaught exceptions and outside requests."""
+
+    page: Page
+    errors: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    fetched: list[str] = field(default_factory=list)  # local URLs, in request order
+
+
+@pytest.fixture
+def visit(context: BrowserContext) -> Visit:
+    """A fresh page whose context aborts and records every request not bound for 127.0.0.1."""
+    page = context.new_page()
+    watch = Visit(page)
+
+    def route(route: Route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob") or parts.hostname in LOCAL_HOSTS:
+            watch.fetched.append(url)
+            route.continue_()
+        else:
+            watch.external.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+    context.set_default_timeout(TIMEOUT_MS)
+    page.on("console", lambda message: message.type == "error" and watch.errors.append(f"console: {message.text}"))
+    page.on("pageerror", lambda error: watch.errors.append(f"pageerror: {error}"))
+    return watch
+
+
+def _open(visit: Visit, url: str) -> Page:
+    page = visit.page
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def _palette_toggle(page: Page):
+    return page.locator("form[data-md-component=palette] label:visible").first
+
+
+def _toggle_palette(page: Page) -> None:
+    before = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    _palette_toggle(page).click()
+    page.wait_for_function("(s) => document.body.getAttribute('data-md-color-scheme') !== s", arg=before)
+
+
+def _check_visible_images(page: Page, checked: set[int]) -> list[str]:
+    """Scroll every visible, not yet checked image into view and check that it loaded."""
+    problems = []
+    handles = page.query_selector_all("img")
+    for info in page.evaluate(IMAGES_JS):
+        if not info["visible"] or info["index"] in checked:
+            continue
+        checked.add(info["index"])
+        handle = handles[info["index"]]
+        handle.scroll_into_view_if_needed()
+        try:
+            page.wait_for_function("(img) => img.complete", arg=handle)
+        except PlaywrightTimeout:
+            problems.append(f"image never finished loading: {info['src']}")
+            continue
+        if not handle.evaluate("(img) => img.naturalWidth > 0"):
+            problems.append(f"image failed to load: {info['src']}")
+    return problems
+
+
+def _check_hidden_images(page: Page, checked: set[int]) -> list[str]:
+    """Decode the images no palette showed (closed tabs, collapsed blocks) from their URLs."""
+    hidden = [info for info in page.evaluate(IMAGES_JS) if info["index"] not in checked]
+    results = page.evaluate(
+        """(urls) => Promise.all(urls.map((url) => {
+             const img = new Image(); img.src = url;
+             return img.decode().then(() => img.naturalWidth > 0, () => false);
+           }))""",
+        [info["url"] for info in hidden],
+    )
+    return [f"hidden image failed to decode: {info['src']}" for info, ok in zip(hidden, results) if not ok]
+
+
+def _check_math(page: Page) -> list[str]:
+    problems = []
+    try:
+        page.wait_for_function(
+            """() => [...document.querySelectorAll(".md-content .arithmatex")]
+                     .every((el) => el.querySelector(".katex, .katex-error"))"""
+        )
+    except PlaywrightTimeout:
+        problems.append("KaTeX did not render every .arithmatex element")
+    for error in page.locator(".md-content .katex-error").all():
+        problems.append(f"KaTeX error: {error.get_attribute('title')} in {error.text_content()!r}")
+
+    def raw_tex(texts: list[str], where: str) -> None:
+        for text in texts:
+            for delimiter in TEX_DELIMITERS:
+                if delimiter in text:
+                    problems.append(f"raw TeX {delimiter!r} in {where}: {text.strip()[:120]!r}")
+
+    raw_tex(page.locator(".md-content").evaluate(PROSE_TEXT_JS), ".md-content")
+    # Code annotations keep their text out of the DOM until opened: focus each in turn
+    # (focus, not click: an open tooltip would intercept the next click).
+    annotations = page.locator(".md-content .md-annotation")
+    for i in range(annotations.count()):
+        annotation = annotations.nth(i)
+        annotation.focus()
+        tooltip = annotation.locator(".md-tooltip__inner")
+        tooltip.wait_for(state="attached")
+        raw_tex(tooltip.evaluate(PROSE_TEXT_JS), f"code annotation {i + 1}")
+        annotation.blur()
+    return problems
+
+
+@functools.cache
+def _file_sizes(path: Path) -> tuple[int, int]:
+    """(raw bytes, bytes a static host sends: gzip for text types, as is for the rest)."""
+    data = path.read_bytes()
+    if path.suffix.lower() in COMPRESSIBLE:
+        return len(data), len(gzip.compress(data, compresslevel=6, mtime=0))
+    return len(data), len(data)
+
+
+def _weigh(built_site: Path, base: str, urls: list[str]) -> dict:
+    row = {"files": 0, "raw": 0, "gzip": 0, "plotly_raw": 0, "plotly_gzip": 0}
+    paths = {}
+    for url in urls:
+        if not url.startswith(base):
+            continue  # data: and blob: URLs cost nothing on the wire
+        rel = unquote(urlsplit(url).path)[len(urlsplit(base).path) :]
+        path = built_site / (rel + "index.html" if rel == "" or rel.endswith("/") else rel)
+        if path.is_file():
+            paths[path] = None
+    for path in paths:
+        raw, packed = _file_sizes(path)
+        prefix = "plotly_" if path.name == PLOTLY else ""
+        row[prefix + "raw"] += raw
+        row[prefix + "gzip"] += packed
+        row["files"] += 1
+    return row
+
+
+def inspect_page(visit: Visit, base: str, url: str, site_dir: Path) -> tuple[list[str], dict]:
+    """Load ``base + url`` and run every per-page check; returns (problems, weight row)."""
+    page = _open(visit, base + url)
+    problems: list[str] = []
+
+    page.evaluate("document.querySelectorAll('.md-content details').forEach((d) => { d.open = true; })")
+    checked: set[int] = set()
+    problems += _check_visible_images(page, checked)
+    problems += _check_math(page)
+
+    # Weighed before the palette toggle: what a reader of one palette downloads.
+    weight = _weigh(site_dir, base, list(visit.fetched))
+    if weight["gzip"] > BUDGET:
+        problems.append(f"page weight {weight['gzip'] / 1024:.0f} KB gzip (plotly aside) > {BUDGET // 1024} KB")
+
+    if any(not info["visible"] for info in page.evaluate(IMAGES_JS)):
+        if _palette_toggle(page).count():
+            _toggle_palette(page)
+            problems += _check_visible_images(page, checked)
+        problems += _check_hidden_images(page, checked)
+        page.wait_for_load_state("networkidle")
+
+    problems += visit.errors
+    problems += [f"request to another host (aborted): {request}" for request in visit.external]
+    return problems, weight
+
+
+@pytest.mark.parametrize("url", nav_pages(), ids=lambda url: f"/{url}")
+def test_page(url: str, visit: Visit, site_server: str, built_site: Path, page_weights: dict):
+    problems, page_weights[url] = inspect_page(visit, site_server, url, built_site)
+    assert not problems, f"/{url}:\n" + "\n".join(problems)
+
+
+def test_inspect_page_catches_every_fault(visit: Visit):
+    """The checker itself: a page with one fault of each kind gets every one reported."""
+    folder = Path(__file__).parent / "fixtures" / "faulty_page"
+    with serve_directory(folder) as base:
+        problems, weight = inspect_page(visit, base, "", folder)
+    report = "\n".join(problems)
+    expected = [
+        "request to another host (aborted): https://cdn.example.invalid/library.js",
+        "console: deliberate console error",
+        "pageerror: ",
+        "image failed to load: missing.png",
+        "raw TeX '\\\\(' in .md-content",
+        "raw TeX '$$' in .md-content",
+        "KaTeX error: ParseError",
+    ]
+    for fault in expected:
+        assert fault in report, f"{fault!r} not reported; got:\n{report}"
+    assert "good.svg" not in report and "in code" not in report, report
+    assert weight["files"] >= 2 and weight["raw"] > 0, weight
+
+
+def test_missing_chromium_skips_or_fails_in_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    nowhere = tmp_path / "chromium"
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="sudo apt-get install chromium chromium-driver"):
+        require_chromium(nowhere)
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception):
+        require_chromium(nowhere)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="Chromium not found"):
+        require_chromium(nowhere)
+
+
+# ------------------------------------------------------------------ site-wide interactions
+
+
+def test_search_finds_sigmoid(visit: Visit, site_server: str):
+    page = _open(visit, site_server)
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially("sigmoid", delay=20)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(state="visible")
+    texts = results.all_text_contents()
+    assert any("sigmoid" in text.lower() for text in texts), texts
+    assert not visit.errors, visit.errors
+    assert not visit.external, visit.external
+
+
+def _visible_figures(page: Page) -> list[dict]:
+    return [
+        info
+        for info in page.evaluate(IMAGES_JS)
+        if info["visible"] and "generated/figures/" in (info["src"] or "")
+    ]
+
+
+def test_palette_toggle_swaps_figures_to_dark(visit: Visit, site_server: str):
+    page = _open(visit, site_server + "activations/")
+    before = _visible_figures(page)
+    assert before, "no generated figure visible on the activations page"
+    assert all(urlsplit(info["src"]).path.endswith("-light.svg") for info in before), before
+
+    _toggle_palette(page)
+    after = _visible_figures(page)
+    assert after, "no generated figure visible after toggling the palette"
+    assert all(urlsplit(info["src"]).path.endswith("-dark.svg") for info in after), after
+    first = page.query_selector_all("img")[after[0]["index"]]
+    first.scroll_into_view_if_needed()
+    page.wait_for_function("(img) => img.complete", arg=first)
+    assert first.evaluate("(img) => img.naturalWidth > 0"), f"{after[0]['src']} did not load"
+    assert not visit.errors, visit.errors
+    assert not visit.external, visit.external

@@ -1,0 +1,169 @@
+"""The built site: strict build, one page per nav entry, nothing loaded from another host.
+
+Also the negative cases: a broken link and a missing snippet each fail ``mkdocs build
+--strict``. Those builds use a tiny docs folder whose ``mkdocs.yml`` inherits the real one
+(``INHERIT:``), hook included, so they cost a second or two on a warm artifact cache.
+The page weight budget is measured in the browser (``test_browser.py``), where every
+byte a page load fetches is counted.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from site_fixtures import (
+    MKDOCS_YML,
+    REPO_ROOT,
+    built_pages,
+    load_mkdocs_config,
+    nav_pages,
+    run_mkdocs_build,
+    url_to_html,
+)
+
+pytestmark = pytest.mark.slow
+
+#: <link rel=...> values that make the browser fetch nothing.
+INERT_LINK_RELS = {"canonical", "alternate", "author", "license", "help", "me", "next", "prev", "search"}
+
+
+def _is_external(url: str) -> bool:
+    """True for a URL the browser would fetch from a host other than the site's own."""
+    url = url.strip()
+    if url.startswith("//"):
+        return True
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in ("127.0.0.1", "localhost")
+
+
+class _LoadedURLs(HTMLParser):
+    """Collects every URL in an HTML page that the browser would load by itself (not <a> links)."""
+
+    URL_ATTRS = {"src", "href", "data", "poster", "action", "formaction", "background"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.loaded: list[tuple[str, str]] = []  # (tag, url)
+        self._style = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        if tag == "a":
+            return
+        if tag == "link" and set(attrs.get("rel", "").lower().split()) <= INERT_LINK_RELS:
+            return
+        for name, value in attrs.items():
+            if name in self.URL_ATTRS and value:
+                self.loaded.append((tag, value))
+            elif name in ("srcset", "imagesrcset"):
+                self.loaded.extend((tag, item.split()[0]) for item in value.split(",") if item.strip())
+            elif name == "style":
+                self.loaded.extend((tag, url) for url in _css_urls(value))
+        self._style = tag == "style"
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._style = False
+
+    def handle_data(self, data):
+        if self._style:
+            self.loaded.extend(("style", url) for url in _css_urls(data))
+
+
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
+
+
+def _css_urls(css: str) -> list[str]:
+    return [a or b for a, b in _CSS_URL.findall(css)]
+
+
+def test_strict_build_has_a_page_for_every_nav_entry(built_site: Path):
+    pages = built_pages(built_site)
+    expected = sorted(url_to_html(url) for url in nav_pages())
+    missing = [page for page in expected if not (built_site / page).is_file()]
+    assert not missing, f"nav pages without HTML: {missing}"
+    assert sorted(pages) == expected, "built pages and nav pages differ (the browser tests cover the nav)"
+    assert (built_site / "404.html").is_file()
+
+
+def test_no_page_loads_anything_from_another_host(built_site: Path):
+    offenders = []
+    for page in [*built_pages(built_site), "404.html"]:
+        parser = _LoadedURLs()
+        parser.feed((built_site / page).read_text(encoding="utf-8"))
+        offenders += [f"{page}: <{tag}> {url}" for tag, url in parser.loaded if _is_external(url)]
+    for css in sorted(built_site.rglob("*.css")):
+        rel = css.relative_to(built_site).as_posix()
+        offenders += [f"{rel}: {url}" for url in _css_urls(css.read_text(encoding="utf-8")) if _is_external(url)]
+    assert not offenders, "the site loads from another host:\n" + "\n".join(offenders)
+
+
+def test_every_local_reference_resolves(built_site: Path):
+    """Every script, stylesheet and image a page loads from the site exists in the build."""
+    broken = []
+    for page in built_pages(built_site):
+        parser = _LoadedURLs()
+        parser.feed((built_site / page).read_text(encoding="utf-8"))
+        for tag, url in parser.loaded:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith(("//", "#")) or not parts.path:
+                continue
+            target = (built_site / page).parent / parts.path
+            if parts.path.endswith("/"):
+                target = target / "index.html"
+            if not target.resolve().is_file():
+                broken.append(f"{page}: <{tag}> {url}")
+    assert not broken, "missing local files:\n" + "\n".join(broken)
+
+
+# ------------------------------------------------------------------ negative builds
+
+
+def _tiny_project(tmp_path: Path, pages: dict[str, str]) -> Path:
+    """A docs folder with ``pages`` and a config inheriting the real one; returns the config."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in pages.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    real = load_mkdocs_config()
+    config = {
+        "INHERIT": str(MKDOCS_YML),
+        "docs_dir": str(docs),
+        "nav": list(pages),
+        # Relative paths in the real file resolve against this file's folder: make them absolute.
+        "hooks": [str(REPO_ROOT / hook) for hook in real.get("hooks", [])],
+        "theme": {"custom_dir": str(REPO_ROOT / real["theme"]["custom_dir"])},
+        "watch": [],
+        "extra_css": [],
+        "extra_javascript": [],
+    }
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def test_tiny_project_builds(tmp_path: Path):
+    """The negative builds below fail for the reason they test, not because the set-up is broken."""
+    config = _tiny_project(tmp_path, {"index.md": "# Fine\n\n[other](other.md)\n", "other.md": "# Other\n"})
+    result = run_mkdocs_build(config, tmp_path / "site", timeout=600)
+    assert result.returncode == 0, result.stdout
+
+
+def test_broken_link_fails_the_strict_build(tmp_path: Path):
+    config = _tiny_project(tmp_path, {"index.md": "# Broken\n\nSee [x](missing.md).\n"})
+    result = run_mkdocs_build(config, tmp_path / "site", timeout=600)
+    assert result.returncode != 0, f"a broken link passed --strict:\n{result.stdout}"
+    assert "'missing.md'" in result.stdout and "not found" in result.stdout, result.stdout
+
+
+def test_missing_snippet_fails_the_build(tmp_path: Path):
+    page = '# Listing\n\n```python\n--8<-- "snippets/nope.py"\n```\n'
+    config = _tiny_project(tmp_path, {"index.md": page})
+    result = run_mkdocs_build(config, tmp_path / "site", timeout=600)
+    assert result.returncode != 0, f"a missing snippet passed --strict:\n{result.stdout}"
+    assert "snippets/nope.py" in result.stdout and "could not be found" in result.stdout, result.stdout
