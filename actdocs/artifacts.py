@@ -6,7 +6,13 @@ from actdocs.build import Artifact
 
 
 def all_artifacts() -> list[Artifact]:
-    """Every artifact of the site, from every producer module."""
-    from actdocs import figures, listings, tables
+    """Every artifact of the site, from every producer module, in build order."""
+    from actdocs import facts, figures, guide, listings, tables
 
-    return [*tables.artifacts(), *figures.artifacts(), *listings.artifacts()]
+    return [
+        *tables.artifacts(),
+        *guide.artifacts(),
+        *figures.artifacts(),
+        *listings.artifacts(),
+        *facts.artifacts(with_bench=False),
+    ]

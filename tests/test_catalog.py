@@ -25,7 +25,9 @@ USED_IN = {
     "gelu": ("BERT", "GPT", "ViT"),
     "silu": ("EfficientNet",),
     "mish": ("YOLOv4",),
-    "hardswish": ("MobileNetV3", "EfficientNet-Lite"),
+    "hardswish": ("MobileNetV3",),
+    # The source lists EfficientNet-Lite under Hardswish; it replaced Swish with ReLU6.
+    "relu6": ("EfficientNet-Lite",),
     "swiglu": ("LLaMA", "PaLM"),
 }
 

@@ -1,0 +1,278 @@
+"""The choosing guide as data: which activation goes where.
+
+Three lists, each entry naming activations by their catalog key:
+
+* :data:`HIDDEN_LAYERS`: the recommended hidden-layer activations by architecture;
+* :data:`DECISION_TREE`: the short decision procedure, one question per step;
+* :data:`OUTPUT_LAYERS`: the output-layer activation (and the loss to train it with)
+  by task.
+
+Nothing here spells an activation's name: the rendered tables and the decision tree
+take every name from the catalog record (``Activation.name``), so renaming a record in
+:mod:`actdocs.catalog` renames it on the choosing page too. :func:`validate` checks that
+every key exists; it runs when this module is imported, so a guide entry that names an
+unknown activation stops the build with the catalog's list of known keys.
+
+:func:`artifacts` writes ``tables/hidden-layers.md``, ``tables/output-layers.md`` and
+``fragments/decision-tree.md`` into the build cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Literal
+
+from actdocs import catalog
+from actdocs.build import Artifact, Context
+from actdocs.tables import ACTIVATIONS_PAGE, link, markdown_table
+
+MODULE = "actdocs.guide"
+
+#: What an output cell says when the output layer has no activation.
+NO_ACTIVATION = "None (linear)"
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One recommended activation: a catalog key and, optionally, the role it plays."""
+
+    key: str
+    role: str = ""
+
+    def text(self, page: str = "") -> str:
+        """The record's display name (linked to its section on ``page`` if given),
+        followed by the role in parentheses if any."""
+        record = catalog.get(self.key)
+        name = link(record, page) if page else record.name
+        return f"{name} ({self.role})" if self.role else name
+
+
+def _join(picks: Iterable[Pick], conjunction: str, page: str = "") -> str:
+    """'A', 'A or B', 'A, B or C' (no serial comma)."""
+    texts = [p.text(page) for p in picks]
+    if len(texts) <= 1:
+        return "".join(texts)
+    return f"{', '.join(texts[:-1])} {conjunction} {texts[-1]}"
+
+
+@dataclass(frozen=True)
+class HiddenChoice:
+    """A row of the hidden-layer table: an architecture and what to use in it.
+
+    ``conjunction`` says whether the picks are alternatives ("or") or used together
+    ("and", as the two non-linearities of an LSTM cell).
+    """
+
+    architecture: str
+    picks: tuple[Pick, ...]
+    reason: str
+    conjunction: Literal["or", "and"] = "or"
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(p.key for p in self.picks)
+
+    def recommended(self, page: str = "") -> str:
+        return _join(self.picks, self.conjunction, page)
+
+
+@dataclass(frozen=True)
+class OutputChoice:
+    """A row of the output-layer table.
+
+    ``picks`` empty means no activation: the layer's raw output is the prediction.
+    ``loss`` is the PyTorch loss to train it with, as Markdown.
+    """
+
+    task: str
+    picks: tuple[Pick, ...]
+    loss: str
+    reason: str
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(p.key for p in self.picks)
+
+    def activation(self, page: str = "") -> str:
+        return _join(self.picks, "or", page) if self.picks else NO_ACTIVATION
+
+
+@dataclass(frozen=True)
+class DecisionStep:
+    """One step of the decision tree.
+
+    ``advice`` is a :meth:`str.format` template whose fields are catalog keys, as in
+    ``"Use {gelu}."``; :meth:`text` fills each with the record's display name.
+    """
+
+    question: str
+    advice: str
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        fields = [f for _, f, _, _ in string.Formatter().parse(self.advice) if f is not None]
+        return tuple(dict.fromkeys(fields))
+
+    def text(self) -> str:
+        names = {k: catalog.get(k).name for k in self.keys}
+        return f"**{self.question}** {self.advice.format(**names)}"
+
+
+# ------------------------------------------------------------------------- the guide
+
+HIDDEN_LAYERS: tuple[HiddenChoice, ...] = (
+    HiddenChoice(
+        "General MLPs",
+        (Pick("relu"), Pick("leaky_relu")),
+        "Simple, fast, and works well",
+    ),
+    HiddenChoice(
+        "Transformers",
+        (Pick("gelu"),),
+        "Smooth; the standard in attention models",
+    ),
+    HiddenChoice(
+        "Vision models (CNNs)",
+        (Pick("relu"), Pick("silu"), Pick("mish")),
+        "Proven effective on images",
+    ),
+    HiddenChoice(
+        "RNNs and LSTMs",
+        (Pick("tanh", "cell input and state"), Pick("sigmoid", "gates")),
+        "Built into the cell's design",
+        conjunction="and",
+    ),
+    HiddenChoice(
+        "GANs",
+        (Pick("leaky_relu"), Pick("gelu")),
+        "Stable training",
+    ),
+    HiddenChoice(
+        "Large language models (feed-forward block)",
+        (Pick("swiglu"),),
+        "The gated unit of LLaMA and PaLM",
+    ),
+    HiddenChoice(
+        "Mobile and edge vision models",
+        (Pick("hardswish"),),
+        "Swish's shape without an exponential",
+    ),
+)
+
+DECISION_TREE: tuple[DecisionStep, ...] = (
+    DecisionStep("Transformer or modern NLP model?", "Use {gelu}: it is the standard."),
+    DecisionStep(
+        "Computer vision with CNNs?",
+        "Start with {relu}; try {silu} or {mish} when you chase the state of the art.",
+    ),
+    DecisionStep("MLP on tabular data?", "{relu} or {leaky_relu} works well."),
+    DecisionStep("Worried about dying neurons?", "Use {leaky_relu}, {elu} or {gelu}."),
+    DecisionStep("Need bounded outputs in a hidden layer? (rare)", "Use {tanh}."),
+)
+
+OUTPUT_LAYERS: tuple[OutputChoice, ...] = (
+    OutputChoice(
+        "Binary classification",
+        (Pick("sigmoid"),),
+        "`nn.BCEWithLogitsLoss` on the logit (the sigmoid is inside the loss)",
+        "The output is P(class = 1)",
+    ),
+    OutputChoice(
+        "Multi-class classification",
+        (Pick("softmax", "inside the loss"),),
+        "`nn.CrossEntropyLoss` on the logits",
+        "The outputs form a probability distribution",
+    ),
+    OutputChoice(
+        "Regression (any value)",
+        (),
+        "`nn.MSELoss` or `nn.L1Loss`",
+        "Predicts unbounded values of either sign",
+    ),
+    OutputChoice(
+        "Regression (positive values)",
+        (Pick("softplus"), Pick("relu")),
+        "`nn.MSELoss` or `nn.L1Loss`",
+        "Keeps the output positive; Softplus never has a zero gradient",
+    ),
+    OutputChoice(
+        "Regression (bounded range)",
+        (Pick("sigmoid", "for [0, 1]"), Pick("tanh", "for [-1, 1]")),
+        "`nn.MSELoss`, after scaling to the target's range",
+        "Maps onto a fixed interval",
+    ),
+)
+
+
+# ------------------------------------------------------------------------- checks
+
+
+def _entries() -> list[tuple[str, tuple[str, ...]]]:
+    """(label, keys) of every guide entry."""
+    return [
+        *((f"hidden layers: {c.architecture}", c.keys) for c in HIDDEN_LAYERS),
+        *((f"decision tree: {s.question}", s.keys) for s in DECISION_TREE),
+        *((f"output layers: {c.task}", c.keys) for c in OUTPUT_LAYERS),
+    ]
+
+
+def validate() -> None:
+    """Raise ValueError naming the entry if any guide entry names an unknown activation.
+
+    A hidden-layer row or decision step must name at least one activation.
+    """
+    known = set(catalog.keys())
+    for label, keys in _entries():
+        unknown = [k for k in keys if k not in known]
+        if unknown:
+            raise ValueError(f"guide entry {label!r} names unknown activations {unknown}; known: {', '.join(catalog.keys())}")
+        if not keys and not label.startswith("output layers"):
+            raise ValueError(f"guide entry {label!r} names no activation")
+
+
+validate()
+
+
+# ------------------------------------------------------------------------- rendering
+
+
+def hidden_layers_table(choices: Iterable[HiddenChoice] = HIDDEN_LAYERS, page: str = ACTIVATIONS_PAGE) -> str:
+    """Architecture | Recommended | Reason; names link to their section on ``page``."""
+    rows = [[c.architecture, c.recommended(page), c.reason] for c in choices]
+    return markdown_table(["Architecture", "Recommended", "Reason"], rows)
+
+
+def output_layers_table(choices: Iterable[OutputChoice] = OUTPUT_LAYERS, page: str = ACTIVATIONS_PAGE) -> str:
+    """Task | Output activation | Train with | Reason; names link to ``page``."""
+    rows = [[c.task, c.activation(page), c.loss, c.reason] for c in choices]
+    return markdown_table(["Task", "Output activation", "Train with", "Reason"], rows)
+
+
+def decision_tree(steps: Iterable[DecisionStep] = DECISION_TREE) -> str:
+    """The decision tree as a numbered Markdown list."""
+    return "".join(f"{i}. {step.text()}\n" for i, step in enumerate(steps, 1))
+
+
+# ------------------------------------------------------------------------- artifacts
+
+
+def _make_text(rel: str, render: Callable[[], str], out: Path, ctx: Context) -> None:
+    path = out / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(), encoding="utf-8", newline="\n")
+
+
+def _artifact(name: str, rel: str, render: Callable[[], str]) -> Artifact:
+    return Artifact(name=name, outputs=(rel,), make=functools.partial(_make_text, rel, render), module=MODULE)
+
+
+def artifacts() -> list[Artifact]:
+    """The hidden-layer and output-layer tables and the decision-tree fragment."""
+    return [
+        _artifact("table-hidden-layers", "tables/hidden-layers.md", hidden_layers_table),
+        _artifact("table-output-layers", "tables/output-layers.md", output_layers_table),
+        _artifact("fragment-decision-tree", "fragments/decision-tree.md", decision_tree),
+    ]
