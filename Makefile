@@ -18,7 +18,6 @@ setup: $(STAMP) $(NODE)
 # torch first and pinned: the CPU build on disk; an unpinned torch pulls CUDA (GBs).
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
@@ -42,3 +41,10 @@ budgets: setup
 
 clean:
 	rm -rf site $(CACHE) .pytest_cache
+
+# The full benchmark on DEVICE (auto, cpu or cuda): prints the tables and keeps the JSON
+# in data/bench/<device>-<cpu or gpu name>-<threads>t-<date>.json for the site to show.
+DEVICE  ?= $(or $(ACTDOCS_DEVICE),auto)
+THREADS ?=
+bench: setup
+	$(BIN)/python -m actdocs bench --device $(DEVICE) $(if $(THREADS),--threads $(THREADS)) --json-dir data/bench

@@ -1,4 +1,9 @@
-"""The artifact list: everything ``python -m actdocs build`` makes, in build order."""
+"""The artifact list: everything ``python -m actdocs build`` makes, in build order.
+
+An artifact that reads another's output (``Artifact.reads``) comes after it: the demos
+and the claims read the experiments' JSON, the facts and the claims read the quick
+benchmark's.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,17 @@ from actdocs.build import Artifact
 
 def all_artifacts() -> list[Artifact]:
     """Every artifact of the site, from every producer module, in build order."""
-    from actdocs import facts, figures, guide, listings, tables
+    from actdocs import bench, claims, demos, experiments, facts, figures, guide, listings, notebooks, tables
 
     return [
-        *tables.artifacts(),
-        *guide.artifacts(),
-        *figures.artifacts(),
-        *listings.artifacts(),
-        *facts.artifacts(with_bench=False),
+        *tables.artifacts(),        # property, variant, usage and summary tables; the cards
+        *guide.artifacts(),         # the choosing guide
+        *figures.artifacts(),       # every activation's curve, light and dark
+        *listings.artifacts(),      # each snippet's captured output
+        *experiments.artifacts(),   # real networks, seeded
+        *bench.artifacts(),         # the quick benchmark on this machine's device
+        *demos.artifacts(),         # plotly data for the interactive demos
+        *facts.artifacts(),         # measured numbers quoted by the section pages
+        *claims.artifacts(),        # every claim of the source with its verdict
+        *notebooks.artifacts(),     # the exercise notebooks, executed in fresh kernels
     ]

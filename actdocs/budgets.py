@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 from actdocs.build import REPO_ROOT
-from actdocs.tables import markdown_table
+from actdocs.markdown import markdown_table
 
 #: Budgets on the 2-core reference machine, from DESIGN.md: (limit, aim).
 BUDGETS = {

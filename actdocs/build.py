@@ -96,10 +96,31 @@ class Record:
 
 
 def _module_path(module: str) -> Path:
+    """The source file of ``module``; ``actdocs`` modules are found without importing."""
+    parts = module.split(".")
+    if parts[0] == "actdocs":
+        base = PACKAGE_ROOT.joinpath(*parts[1:])
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if len(parts) > 1 or candidate.name == "__init__.py":
+                if candidate.is_file():
+                    return candidate
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         raise UsageError(f"cannot find module {module!r}")
     return Path(spec.origin)
+
+
+def snapshot_code() -> None:
+    """Hash every ``actdocs`` module now, before the producers are imported.
+
+    Keys then describe the code that runs even if a file is saved during the build
+    (otherwise a module edited between its import and its hashing would store old
+    output under the new code's key).
+    """
+    for path in sorted(PACKAGE_ROOT.rglob("*.py")):
+        rel = path.relative_to(PACKAGE_ROOT.parent).with_suffix("")
+        parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+        code_digest(".".join(parts))
 
 
 def actdocs_imports(path: Path) -> set[str]:
@@ -121,6 +142,9 @@ def actdocs_imports(path: Path) -> set[str]:
 
 
 def _is_module(name: str) -> bool:
+    if name.split(".")[0] == "actdocs":
+        base = PACKAGE_ROOT.joinpath(*name.split(".")[1:])
+        return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
     try:
         return importlib.util.find_spec(name) is not None
     except ModuleNotFoundError:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from actdocs import device as devices
-from actdocs.errors import UsageError
+from actdocs.errors import ListingError, UsageError
 
 PROG = "actdocs"
 
@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--only", nargs="+", metavar="NAME", help="make only the artifacts matching these names or globs")
     build.add_argument("--list", action="store_true", help="list the artifact names and exit")
 
+    from actdocs import bench
+
+    bench.add_arguments(sub.add_parser(
+        "bench", help="time every activation forward and backward against the copy bandwidth"))
+
     return parser
 
 
@@ -80,8 +85,10 @@ def _build(args: argparse.Namespace) -> int:
             _log(f"actdocs: all {count} artifacts cached, nothing to do ({time.perf_counter() - started:.2f}s)")
             return 0
 
+    from actdocs.build import select, snapshot_code
+
+    snapshot_code()  # hash the code before importing it: a save mid-build cannot mix them
     from actdocs.artifacts import all_artifacts
-    from actdocs.build import select
 
     everything = all_artifacts()
     if args.list:
@@ -104,10 +111,13 @@ def _build(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    from actdocs.listings import ListingError
 
     try:
         args = _parser().parse_args(argv)
+        if args.command == "bench":
+            from actdocs import bench
+
+            return bench.main(args)
         return _build(args)
     except UsageError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)

@@ -17,12 +17,9 @@ import traceback
 from pathlib import Path
 
 from actdocs.build import Artifact, Context, REPO_ROOT, actdocs_imports, code_digest
+from actdocs.errors import ListingError
 
 SNIPPETS = "snippets"
-
-
-class ListingError(RuntimeError):
-    """A listing raised: the message names the file and the exception in one line."""
 
 
 def snippet_paths(root: Path = REPO_ROOT) -> list[Path]:

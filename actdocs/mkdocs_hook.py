@@ -8,6 +8,9 @@
   nothing there, so ``serve`` never rebuilds in a loop.
 * ``on_files`` serves the generated figures and data under ``generated/`` and the
   pinned front-end packages from ``node_modules`` under ``assets/vendor/``.
+* ``on_files`` also hands the executed exercise notebooks (``exercises/*.ipynb`` in the
+  cache) to mkdocs-jupyter, which renders them without executing them; it runs first
+  for that. ``on_page_content`` tidies those pages (:mod:`actdocs.notebook_html`).
 * ``on_post_page`` renders the page's math with KaTeX at build time
   (:mod:`actdocs.mathrender`); ``on_post_build`` saves the rendered-math cache.
 
@@ -22,10 +25,12 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from actdocs.build import REPO_ROOT, default_cache
 from actdocs.mathrender import MathError, Renderer
+from actdocs import notebook_html, notebooks
 
 #: Cache sub-folders served to the browser (the Markdown ones are only included).
 SERVED = ("figures", "data")
@@ -72,9 +77,16 @@ def _node_modules() -> Path:
     return Path(os.environ.get("ACTDOCS_NODE_MODULES") or REPO_ROOT / "node_modules")
 
 
+@event_priority(50)  # before mkdocs-jupyter's on_files, which turns the notebooks into pages
 def on_files(files: Files, config, **_):
-    """Serve generated figures and data, and the self-hosted front-end packages."""
+    """Serve generated figures and data, the executed notebooks, and the front-end packages."""
     cache = _cache()
+    for source in notebooks.source_paths():
+        # A File with a source folder, not File.generated: mkdocs-jupyter's wrapper
+        # derives the path from src_dir. Marked generated: no "edit this page" link.
+        notebook = File(notebooks.output_name(source), str(cache), config.site_dir, config.use_directory_urls)
+        notebook.generated_by = "actdocs"
+        files.append(notebook)
     for folder in SERVED:
         for path in sorted((cache / folder).rglob("*")):
             if path.is_file() and not path.name.startswith("."):
@@ -91,6 +103,11 @@ def on_files(files: Files, config, **_):
     for uri, src in vendor.items():
         files.append(File.generated(config, uri, abs_src_path=str(modules / src)))
     return files
+
+
+def on_page_content(html: str, page, **_):
+    """Notebook pages: no MathJax or mermaid loader, math marked for KaTeX, solution folded."""
+    return notebook_html.tidy(html) if page.file.src_uri.endswith(".ipynb") else html
 
 
 def on_post_page(output: str, page, config, **_):

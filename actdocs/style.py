@@ -236,7 +236,9 @@ def format_number(value: float, digits: int = 4) -> str:
     """
     if math.isinf(value):
         return INFINITY if value > 0 else MINUS + INFINITY
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{value:.{digits}f}"
+    if "." in text:  # only decimals lose their trailing zeros: 50 stays "50"
+        text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
     return text.replace("-", MINUS)

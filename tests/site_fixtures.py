@@ -31,7 +31,8 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's Chromium; ``ACTDOCS_CHROMIUM`` names another build (CI on Ubuntu, where apt has only a snap).
+CHROMIUM = Path(os.environ.get("ACTDOCS_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -1,0 +1,456 @@
+"""Experiments: real PyTorch networks, seeded and deterministic, run at build time.
+
+One module per experiment (:data:`EXPERIMENTS`). Each has
+
+* ``run(..., seed=0, device="cpu") -> dict``: pure and deterministic (same arguments,
+  same numbers); the dict is what the experiment's JSON holds;
+* ``artifacts() -> list[Artifact]``: ``experiment-<name>`` writing
+  ``data/experiments/<name>.json`` (the results), ``figures/exp-<name>-light.svg`` and
+  ``-dark.svg``, ``tables/exp-<name>.md`` and ``fragments/exp-<name>-*.md`` (sentences
+  and image lines whose numbers the page quotes).
+
+Gradients always come from autograd through real ``nn.Linear`` layers; no formula
+stands in for a network.
+
+Every JSON file shares the top-level keys written by :func:`header`::
+
+    {"experiment": "<name>", "schema_version": 1, "torch": "2.13.0",
+     "device": "cpu", "seed": 0, "params": {...}, ...experiment keys...}
+
+Floats are rounded to :data:`SIGNIFICANT` significant digits by :func:`round_floats`
+(so a file is byte-stable and small); a non-finite float is written as ``null``.
+Keys whose name ends in ``seconds`` hold wall-clock times: the only numbers that
+differ between two runs.
+
+This module holds the shared helpers: seeding and determinism (:func:`deterministic`),
+the MLP builder (:func:`mlp`), the digits data set (:func:`digits`), a training loop
+(:func:`train`), JSON writing and the output paths. :func:`artifacts` imports the
+experiment modules by name, so that this module's source (which keys every
+experiment's cache entry) does not depend on theirs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from actdocs import catalog
+from actdocs.build import Artifact
+from actdocs.style import MINUS, Theme
+
+#: The experiment modules, in the order the page presents them.
+EXPERIMENTS: tuple[str, ...] = (
+    "gradient_flow",
+    "dying_relu",
+    "distributions",
+    "self_normalisation",
+    "training",
+    "gelu_approx",
+)
+
+#: Version of the JSON layout; bumped when a documented key changes meaning.
+SCHEMA_VERSION = 1
+
+#: Significant digits kept for every float written to JSON.
+SIGNIFICANT = 6
+
+#: Torch threads inside the experiments. Their matrices are small (128 x 128): on the
+#: shared 2-core build machine a second thread spins against the other processes and
+#: made the experiments 3 to 25 times slower (measured), so one thread it is.
+#: ``ACTDOCS_EXPERIMENT_THREADS`` overrides it (capped at the machine's core count).
+DEFAULT_THREADS = 1
+
+#: The layer sizes of the digits data set: 8 x 8 images, 10 classes.
+DIGITS_FEATURES = 64
+DIGITS_CLASSES = 10
+#: The fixed train/test split of the digits data set.
+DIGITS_TEST_SIZE = 0.25
+DIGITS_SPLIT_SEED = 0
+
+
+def name_of(module: str) -> str:
+    """The experiment's public name: the module name with hyphens ("gradient-flow")."""
+    return module.rsplit(".", 1)[-1].replace("_", "-")
+
+
+# ------------------------------------------------------------------ output paths
+
+
+def data_path(name: str) -> str:
+    """``data/experiments/<name>.json``: the results, served to the browser."""
+    return f"data/experiments/{name}.json"
+
+
+def figure_path(name: str, theme: str, part: str = "") -> str:
+    """``figures/exp-<name>[-<part>]-<theme>.svg``."""
+    middle = f"{name}-{part}" if part else name
+    return f"figures/exp-{middle}-{theme}.svg"
+
+
+def table_path(name: str, part: str = "") -> str:
+    """``tables/exp-<name>[-<part>].md``."""
+    return f"tables/exp-{name}-{part}.md" if part else f"tables/exp-{name}.md"
+
+
+def fragment_path(name: str, part: str) -> str:
+    """``fragments/exp-<name>-<part>.md``."""
+    return f"fragments/exp-{name}-{part}.md"
+
+
+#: Where the site serves the cache's ``figures/`` and ``data/``, relative to a page.
+IMAGE_ROOT = "generated"
+
+
+def image_lines(name: str, alt: str, part: str = "") -> str:
+    """The two Markdown image lines (light and dark) of a figure, with its alt text.
+
+    ``alt`` must not contain square brackets (it sits inside ``![...]``).
+    """
+    if "[" in alt or "]" in alt:
+        raise ValueError(f"alt text must not contain square brackets: {alt!r}")
+    lines = [
+        f"![{alt}]({IMAGE_ROOT}/{figure_path(name, theme, part)}#only-{theme}){{ loading=lazy }}"
+        for theme in ("light", "dark")
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_text(out: Path, rel: str, text: str) -> Path:
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``out / rel``, parents created."""
+    path = out / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path
+
+
+# ------------------------------------------------------------------ JSON
+
+
+def round_float(value: float, digits: int = SIGNIFICANT) -> float | None:
+    """``value`` to ``digits`` significant digits; None for NaN and infinities."""
+    if not math.isfinite(value):
+        return None
+    return float(f"{value:.{digits}g}")
+
+
+def round_floats(obj: Any, digits: int = SIGNIFICANT) -> Any:
+    """A copy of ``obj`` (dicts, lists, tuples, numbers) with every float rounded.
+
+    Tuples become lists, as JSON has them; ints and bools pass unchanged.
+    """
+    if isinstance(obj, bool) or obj is None or isinstance(obj, (int, str)):
+        return obj
+    if isinstance(obj, float):
+        return round_float(obj, digits)
+    if isinstance(obj, dict):
+        return {str(k): round_floats(v, digits) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [round_floats(v, digits) for v in obj]
+    if isinstance(obj, torch.Tensor):
+        return round_floats(obj.tolist(), digits)
+    raise TypeError(f"cannot write {type(obj).__name__} to JSON")
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """Compact, key-order-preserving JSON of ``data`` with floats rounded; ends in a newline."""
+    return json.dumps(round_floats(data), separators=(",", ":"), ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_json(out: Path, rel: str, data: dict[str, Any]) -> Path:
+    """Write ``data`` as :func:`dumps` JSON to ``out / rel``."""
+    return write_text(out, rel, dumps(data))
+
+
+def header(name: str, params: dict[str, Any], seed: int, device: str) -> dict[str, Any]:
+    """The keys every experiment's JSON starts with."""
+    return {
+        "experiment": name,
+        "schema_version": SCHEMA_VERSION,
+        "torch": torch.__version__.split("+")[0],
+        "device": device,
+        "seed": seed,
+        "params": params,
+    }
+
+
+def without_timings(obj: Any) -> Any:
+    """``obj`` with every key ending in ``seconds`` removed (what two runs must share)."""
+    if isinstance(obj, dict):
+        return {k: without_timings(v) for k, v in obj.items() if not str(k).endswith("seconds")}
+    if isinstance(obj, (list, tuple)):
+        return [without_timings(v) for v in obj]
+    return obj
+
+
+# ------------------------------------------------------------------ determinism
+
+
+def threads() -> int:
+    """Torch threads for the experiments: :data:`DEFAULT_THREADS` or the env override."""
+    wanted = int(os.environ.get("ACTDOCS_EXPERIMENT_THREADS") or DEFAULT_THREADS)
+    return max(1, min(wanted, os.cpu_count() or 1))
+
+
+@contextmanager
+def deterministic(seed: int, device: str = "cpu") -> Iterator[torch.Generator]:
+    """Seed torch, ask for deterministic algorithms and fix the thread count.
+
+    The caller's random state, deterministic-algorithms flag and thread count are
+    restored on exit (``torch.random.fork_rng``), so ``run`` functions stay pure.
+    Yields a CPU :class:`torch.Generator` seeded with ``seed + 1`` for data, while
+    layer initialisation draws from the global generator seeded with ``seed``.
+    """
+    if device.startswith("cuda"):
+        # cuBLAS needs this to be deterministic; it must be set before its first use.
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    was_deterministic = torch.are_deterministic_algorithms_enabled()
+    was_warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    old_threads = torch.get_num_threads()
+    cuda_devices = [torch.device(device)] if device.startswith("cuda") else []
+    with torch.random.fork_rng(devices=cuda_devices):
+        torch.use_deterministic_algorithms(True, warn_only=True)
+        torch.set_num_threads(threads())
+        torch.manual_seed(seed)
+        try:
+            yield torch.Generator().manual_seed(seed + 1)
+        finally:
+            torch.use_deterministic_algorithms(was_deterministic, warn_only=was_warn_only)
+            torch.set_num_threads(old_threads)
+
+
+def randn(shape: Sequence[int], generator: torch.Generator, *, dtype=torch.float32, device: str = "cpu") -> torch.Tensor:
+    """Standard-normal samples drawn on the CPU from ``generator`` (same on every device)."""
+    return torch.randn(*shape, generator=generator, dtype=dtype).to(device)
+
+
+# ------------------------------------------------------------------ networks
+
+ActivationSpec = str | Callable[[], nn.Module]
+
+#: Initialisations :func:`mlp` knows. ``default`` is PyTorch's own ``nn.Linear`` init:
+#: weights and biases uniform on ``(-1/sqrt(fan_in), 1/sqrt(fan_in))`` (Kaiming-uniform
+#: with a = sqrt(5)), so weight variance 1 / (3 fan_in).
+INITS = ("default", "lecun", "kaiming")
+
+
+def activation_module(activation: ActivationSpec) -> nn.Module:
+    """A fresh module for a catalog key (its ``record.module()``) or from a factory."""
+    if isinstance(activation, str):
+        return catalog.get(activation).module()
+    return activation()
+
+
+def init_linear(layer: nn.Linear, init: str) -> None:
+    """Re-initialise ``layer`` in place.
+
+    ``default`` leaves PyTorch's initialisation; ``lecun`` draws weights from
+    N(0, 1/fan_in) and zeroes the bias (what SELU's self-normalisation assumes);
+    ``kaiming`` draws from N(0, 2/fan_in) and zeroes the bias (He et al., for ReLU).
+    """
+    if init == "default":
+        return
+    gain = {"lecun": 1.0, "kaiming": 2.0}.get(init)
+    if gain is None:
+        raise ValueError(f"unknown init {init!r}; known: {', '.join(INITS)}")
+    with torch.no_grad():
+        layer.weight.normal_(0.0, math.sqrt(gain / layer.in_features))
+        if layer.bias is not None:
+            layer.bias.zero_()
+
+
+def mlp(
+    activation: ActivationSpec,
+    sizes: Sequence[int],
+    *,
+    last_activation: bool = False,
+    init: str = "default",
+    dtype: torch.dtype = torch.float32,
+    device: str = "cpu",
+) -> nn.Sequential:
+    """``Linear(sizes[0], sizes[1]), act, Linear(sizes[1], sizes[2]), act, ...``.
+
+    The activation follows every Linear layer but the last, unless ``last_activation``.
+    Layers are created in order from the global torch generator: call it inside
+    :func:`deterministic` for the same weights every time.
+    """
+    if len(sizes) < 2:
+        raise ValueError("an MLP needs at least an input and an output size")
+    layers: list[nn.Module] = []
+    pairs = list(zip(sizes[:-1], sizes[1:]))
+    for i, (fan_in, fan_out) in enumerate(pairs):
+        linear = nn.Linear(fan_in, fan_out, dtype=dtype)
+        init_linear(linear, init)
+        layers.append(linear)
+        if i < len(pairs) - 1 or last_activation:
+            layers.append(activation_module(activation))
+    return nn.Sequential(*layers).to(device)
+
+
+def linears(net: nn.Module) -> list[nn.Linear]:
+    """The Linear layers of ``net``, in order."""
+    return [m for m in net.modules() if isinstance(m, nn.Linear)]
+
+
+# ------------------------------------------------------------------ data and training
+
+
+def standardise(train, test):
+    """Scale both sets by the training set's per-feature mean and standard deviation.
+
+    A feature constant on the training set (std 0, like the digits' corner pixels)
+    is only centred.
+    """
+    import numpy as np
+
+    mean = train.mean(axis=0)
+    std = train.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    return (train - mean) / std, (test - mean) / std
+
+
+def digits(device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """scikit-learn's bundled digits, split and standardised: X_train, y_train, X_test, y_test.
+
+    1797 8 x 8 images of handwritten digits, shipped inside scikit-learn (no download).
+    The split is fixed (25 % test, stratified, ``random_state=0``) and the features are
+    standardised with the training set's statistics.
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=DIGITS_TEST_SIZE, random_state=DIGITS_SPLIT_SEED, stratify=y
+    )
+    X_train, X_test = standardise(X_train, X_test)
+    as_x = lambda a: torch.tensor(a, dtype=torch.float32, device=device)  # noqa: E731
+    as_y = lambda a: torch.tensor(a, dtype=torch.int64, device=device)  # noqa: E731
+    return as_x(X_train), as_y(y_train), as_x(X_test), as_y(y_test)
+
+
+def train(
+    net: nn.Module,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    generator: torch.Generator,
+) -> dict[str, float]:
+    """Train ``net`` with Adam and cross-entropy on shuffled mini-batches.
+
+    A fresh Adam (default betas) each call, in its fused implementation (one kernel for
+    all parameters: the same update, a quarter faster on these small networks). The
+    shuffle draws from ``generator`` (on the CPU). Returns the last mini-batch loss, the
+    wall-clock seconds and the process's CPU seconds (on a shared CPU the latter is the
+    steadier measure: it does not count time spent waiting for a core).
+    """
+    optimiser = torch.optim.Adam(net.parameters(), lr=lr, fused=True)
+    net.train()
+    start, cpu_start = time.perf_counter(), time.process_time()
+    loss = torch.tensor(float("nan"))
+    for _ in range(epochs):
+        order = torch.randperm(len(X), generator=generator).to(X.device)
+        for i in range(0, len(X), batch_size):
+            batch = order[i : i + batch_size]
+            loss = F.cross_entropy(net(X[batch]), y[batch])
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+    if X.device.type == "cuda":
+        torch.cuda.synchronize(X.device)
+    return {
+        "final_loss": float(loss.detach()),
+        "seconds": time.perf_counter() - start,
+        "cpu_seconds": time.process_time() - cpu_start,
+    }
+
+
+@torch.no_grad()
+def accuracy(net: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
+    """Share of ``X`` whose arg-max logit is the label ``y``."""
+    net.eval()
+    return float((net(X).argmax(dim=1) == y).float().mean())
+
+
+# ------------------------------------------------------------------ how numbers read
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def format_sci(value: float, digits: int = 2) -> str:
+    """``value`` in scientific notation for text: "6.6 × 10⁻¹⁸"; plain for 0.01 ≤ |v| < 1000.
+
+    ``digits`` significant digits. A real minus sign, like :func:`actdocs.style.format_number`.
+    """
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(value)))
+    mantissa = round(value / 10**exponent, digits - 1)
+    if abs(mantissa) >= 10:  # rounding carried: 9.96 -> 10.0
+        mantissa /= 10
+        exponent += 1
+    if -2 <= exponent <= 2:
+        decimals = max(0, digits - 1 - exponent)
+        return f"{value:.{decimals}f}".replace("-", MINUS)
+    text = f"{mantissa:.{digits - 1}f}".replace("-", MINUS)
+    return f"{text} \u00d7 10{str(exponent).translate(_SUPERSCRIPT)}"
+
+
+def format_percent(share: float, decimals: int = 1) -> str:
+    """A share in [0, 1] as a percentage: 0.4531 -> "45.3%", 0.5 -> "50%", 0.1 at 0 decimals -> "10%".
+
+    Trailing zeros after the decimal point are dropped; a real minus sign is used.
+    """
+    text = f"{100 * share:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace("-", MINUS) + "%"
+
+
+# ------------------------------------------------------------------ figures
+
+#: Line styles cycled after the colours, so that more series than colours stay apart.
+LINESTYLES = ("-", "--", ":", "-.")
+#: Colours used from each theme's cycle (the dark cycle has six).
+PALETTE_SIZE = 6
+
+
+def series_styles(theme: Theme, count: int) -> list[dict[str, Any]]:
+    """``count`` distinct (colour, line style) keyword sets for ``ax.plot`` in ``theme``.
+
+    Colours come from the theme's colour-blind-safe cycle (its first
+    :data:`PALETTE_SIZE`, so that a series keeps its line style in both themes); when
+    they run out the line style changes, so no two series share both.
+    """
+    colours = theme.cycle[:PALETTE_SIZE]
+    return [
+        {"color": colours[i % PALETTE_SIZE], "linestyle": LINESTYLES[(i // PALETTE_SIZE) % len(LINESTYLES)]}
+        for i in range(count)
+    ]
+
+
+# ------------------------------------------------------------------ the artifact list
+
+
+def artifacts() -> list[Artifact]:
+    """Every experiment's artifacts, in :data:`EXPERIMENTS` order."""
+    found: list[Artifact] = []
+    for module in EXPERIMENTS:
+        found.extend(importlib.import_module(f"{__name__}.{module}").artifacts())
+    return found

@@ -1,0 +1,404 @@
+"""Gradient flow: how much gradient reaches each layer of a deep MLP, per activation.
+
+The network is a stack of blocks ``Linear(width, width) -> activation`` with PyTorch's
+default ``nn.Linear`` initialisation (weights and biases uniform on
+``(-1/sqrt(width), 1/sqrt(width))``). One batch of standard-normal input goes through
+it; the loss is the sum of the last block's outputs averaged over the batch, so the
+gradient arriving at the output is the same (1/batch per element) for every
+activation. Autograd gives the gradient of each Linear layer's weight; its Frobenius
+norm is "the gradient reaching that layer".
+
+Every activation gets the same weights and the same input (both drawn from the same
+seed): only the activation differs. The network of depth ``d`` is the first ``d``
+blocks of one seeded stack of ``max(depths)`` blocks, with its own loss at block ``d``
+and its own backward pass. The network runs in float32, as networks are trained;
+norms are summed in float64, since squaring the deepest sigmoid gradients (around
+1e-27 per weight) underflows float32 to a norm of exactly zero.
+
+A second run at ``depth`` re-initialises the same stack with Kaiming (He) normal
+weights, std sqrt(2 / fan_in), and zero biases, the initialisation designed for ReLU.
+
+``bound`` compares the source's bound, 0.25 ** 10 for a 10-layer sigmoid network, with
+the network: the gradient reaching the first layer's pre-activations relative to the
+gradient arriving at the output, split per layer into the activation's part (how much
+of the gradient norm survives multiplying by f'(z)) and the weights' part (how much
+survives multiplying by W^T).
+
+JSON (``data/experiments/gradient-flow.json``), besides the common header
+(see :mod:`actdocs.experiments`)::
+
+    activations: [{"key": "sigmoid", "name": "Sigmoid"}, ...]     # order of lines
+    depths: [2, 3, ..., 30]
+    gradient_norms: {key: {"2": [g1, g2], ..., "30": [g1, ..., g30]}}
+        # default init; for each depth d (string key) the weight-gradient norm of
+        # layers 1..d, input layer first
+    depth: 20
+    at_depth: {key: {"default": [g1..g20], "kaiming": [g1..g20],
+                     "ratio_first_last": {"default": g1/g20, "kaiming": g1/g20}}}
+    bound: {"depth": 10, "max_slope": 0.25, "bound": 0.25**10,
+            "activations": {key: {
+                "input_gradient_ratio": |dL/dz_1| / |dL/dh_10|,
+                "slope_factors": [s_1..s_10],     # |dL/dz_l| / |dL/dh_l|
+                "weight_factors": [w_2..w_10],    # |dL/dh_(l-1)| / |dL/dz_l|
+                "mean_slope": mean of f'(z) over every unit, example and layer,
+                "pre_activation_std": std of z over the same,
+                "geomean_slope_factor": ..., "geomean_weight_factor": ...}}}
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from pathlib import Path
+from typing import Any, Sequence
+
+import torch
+
+from actdocs import catalog
+from actdocs.build import Artifact, Context
+from actdocs.experiments import (
+    data_path,
+    deterministic,
+    figure_path,
+    format_sci,
+    fragment_path,
+    header,
+    image_lines,
+    linears,
+    mlp,
+    randn,
+    round_floats,
+    series_styles,
+    table_path,
+    write_json,
+    write_text,
+)
+from actdocs.style import THEMES, format_number, new_figure, save_svg, use_theme
+from actdocs.markdown import markdown_table
+
+MODULE = "actdocs.experiments.gradient_flow"
+NAME = "gradient-flow"
+
+KEYS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "silu", "mish")
+DEPTH = 20
+DEPTHS: tuple[int, ...] = tuple(range(2, 31))
+WIDTH = 128
+BATCH = 256
+DTYPE = "float32"
+COMPARE_INIT = "kaiming"
+BOUND_DEPTH = 10
+BOUND_KEY = "sigmoid"
+
+FIGSIZE = (9.0, 4.2)
+
+
+def _norm(t: torch.Tensor) -> float:
+    """Frobenius norm, summed in float64 (float32 squares of 1e-27 underflow to 0)."""
+    return float(t.detach().to(torch.float64).norm())
+
+
+def _slopes(act: torch.nn.Module, z: torch.Tensor) -> torch.Tensor:
+    """f'(z) element by element, by autograd through the activation module."""
+    z = z.detach().requires_grad_(True)
+    (dz,) = torch.autograd.grad(act(z).sum(), z)
+    return dz
+
+
+def _one(
+    key: str, *, depths: Sequence[int], depth: int, width: int, batch: int,
+    dtype: torch.dtype, compare_init: str, bound_depth: int, seed: int, device: str,
+) -> dict[str, Any]:
+    """Everything measured for one activation."""
+    deepest = max(*depths, depth, bound_depth)
+    result: dict[str, Any] = {}
+    for init in ("default", compare_init):
+        with deterministic(seed, device) as gen:
+            net = mlp(key, [width] * (deepest + 1), last_activation=True, init=init, dtype=dtype, device=device)
+            x = randn((batch, width), gen, dtype=dtype, device=device)
+            layers = linears(net)
+            acts = [m for m in net if not isinstance(m, torch.nn.Linear)]
+            zs, hs, h = [], [], x
+            for lin, act in zip(layers, acts):
+                z = lin(h)
+                h = act(z)
+                zs.append(z)
+                hs.append(h)
+            weights = [lin.weight for lin in layers]
+
+            def grad_norms(d: int) -> list[float]:
+                grads = torch.autograd.grad(hs[d - 1].sum() / batch, weights[:d], retain_graph=True)
+                return [_norm(g) for g in grads]
+
+            if init == "default":
+                result["by_depth"] = {str(d): grad_norms(d) for d in depths}
+                result["default"] = result["by_depth"].get(str(depth)) or grad_norms(depth)
+                b = bound_depth
+                g_out = hs[b - 1].sum() / batch
+                g = torch.autograd.grad(g_out, zs[:b] + hs[:b], retain_graph=True)
+                g_z, g_h = g[:b], g[b:]
+                slope = [_norm(g_z[l]) / _norm(g_h[l]) for l in range(b)]
+                weight = [_norm(g_h[l - 1]) / _norm(g_z[l]) for l in range(1, b)]
+                mean_slope = torch.cat([_slopes(acts[l], zs[l]).flatten() for l in range(b)]).mean()
+                result["bound"] = {
+                    "input_gradient_ratio": _norm(g_z[0]) / _norm(g_h[b - 1]),
+                    "slope_factors": slope,
+                    "weight_factors": weight,
+                    "mean_slope": float(mean_slope),
+                    "pre_activation_std": float(torch.cat([z.detach().flatten() for z in zs[:b]]).std()),
+                    "geomean_slope_factor": math.exp(sum(map(math.log, slope)) / len(slope)),
+                    "geomean_weight_factor": math.exp(sum(map(math.log, weight)) / len(weight)),
+                }
+            else:
+                result[init] = grad_norms(depth)
+            del zs, hs
+    return result
+
+
+def run(
+    keys: Sequence[str] = KEYS,
+    depth: int = DEPTH,
+    depths: Sequence[int] = DEPTHS,
+    width: int = WIDTH,
+    batch: int = BATCH,
+    dtype: str = DTYPE,
+    compare_init: str = COMPARE_INIT,
+    bound_depth: int = BOUND_DEPTH,
+    seed: int = 0,
+    device: str = "cpu",
+) -> dict[str, Any]:
+    """Weight-gradient norms per layer, per activation and depth (see the module docstring)."""
+    params = {
+        "keys": list(keys), "depth": depth, "depths": list(depths), "width": width, "batch": batch,
+        "dtype": dtype, "init": "default", "compare_init": compare_init, "bound_depth": bound_depth,
+        "loss": "sum of the last block's outputs / batch",
+    }
+    torch_dtype = getattr(torch, dtype)
+    per_key = {
+        key: _one(
+            key, depths=depths, depth=depth, width=width, batch=batch, dtype=torch_dtype,
+            compare_init=compare_init, bound_depth=bound_depth, seed=seed, device=device,
+        )
+        for key in keys
+    }
+    max_slope = catalog.get(BOUND_KEY).properties.max_grad
+    return {
+        **header(NAME, params, seed, device),
+        "activations": [{"key": k, "name": catalog.get(k).name} for k in keys],
+        "depths": list(depths),
+        "gradient_norms": {k: r["by_depth"] for k, r in per_key.items()},
+        "depth": depth,
+        "at_depth": {
+            k: {
+                "default": r["default"],
+                compare_init: r[compare_init],
+                "ratio_first_last": {
+                    "default": r["default"][0] / r["default"][-1],
+                    compare_init: r[compare_init][0] / r[compare_init][-1],
+                },
+            }
+            for k, r in per_key.items()
+        },
+        "bound": {
+            "key": BOUND_KEY,
+            "depth": bound_depth,
+            "max_slope": max_slope,
+            "bound": max_slope**bound_depth,
+            "activations": {k: r["bound"] for k, r in per_key.items()},
+        },
+    }
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def _names(results: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(a["key"], a["name"]) for a in results["activations"]]
+
+
+def draw(results: dict[str, Any], theme: str, path: Path) -> Path:
+    """Gradient norm per layer at ``depth``, log scale: default init (left), the other (right)."""
+    compare = results["params"]["compare_init"]
+    depth = results["depth"]
+    with use_theme(theme) as t:
+        fig = new_figure(*FIGSIZE)
+        axes = fig.subplots(1, 2)
+        styles = series_styles(t, len(results["activations"]))
+        titles = {"default": "PyTorch default init", compare: f"{compare.capitalize()} (He) normal init"}
+        for ax, init in zip(axes, ("default", compare)):
+            for (key, name), style in zip(_names(results), styles):
+                norms = results["at_depth"][key][init]
+                ax.plot(range(1, depth + 1), norms, label=name, linewidth=1.6, **style)
+            ax.set_yscale("log")
+            ax.set_title(titles[init], fontsize=11)
+            ax.set_xlabel("layer (1 = input side)")
+            ax.set_xlim(1, depth)
+            ax.set_xticks([1, *range(5, depth + 1, 5)])
+        axes[0].set_ylabel("weight-gradient norm")
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=5, frameon=False, handlelength=2.4)
+        return save_svg(fig, path)
+
+
+def alt_text(results: dict[str, Any]) -> str:
+    """The figure's alt text, with the first-to-last ratios it shows."""
+    depth = results["depth"]
+    compare = results["params"]["compare_init"]
+    ratios = {k: results["at_depth"][k]["ratio_first_last"] for k, _ in _names(results)}
+    names = dict(_names(results))
+    ordered = sorted(ratios, key=lambda k: ratios[k]["default"])
+    lo, hi = ordered[0], ordered[-1]
+    parts = [
+        f"Two line charts of the weight-gradient norm of each of the {depth} layers of an MLP, "
+        f"on a log scale, one line per activation: {', '.join(names.values())}.",
+        f"With PyTorch's default initialisation every line falls towards the input side; "
+        f"the first layer gets {format_sci(ratios[lo]['default'])} of the last layer's gradient "
+        f"with {names[lo]} and {format_sci(ratios[hi]['default'])} with {names[hi]}.",
+    ]
+    if "relu" in ratios:
+        parts.append(
+            f"With {compare.capitalize()} initialisation the ReLU line is almost flat "
+            f"(ratio {format_sci(ratios['relu'][compare])})."
+            if 0.1 <= ratios["relu"][compare] <= 10
+            else f"With {compare.capitalize()} initialisation the ReLU ratio is "
+            f"{format_sci(ratios['relu'][compare])}."
+        )
+    return " ".join(parts)
+
+
+def table(results: dict[str, Any]) -> str:
+    """Activation | first and last layer's gradient | first/last ratio, both inits."""
+    depth = results["depth"]
+    compare = results["params"]["compare_init"].capitalize()
+    headers = [
+        "Activation",
+        "Layer 1 gradient",
+        f"Layer {depth} gradient",
+        "Layer 1 / last (default init)",
+        f"Layer 1 / last ({compare} init)",
+    ]
+    rows = []
+    for key, name in _names(results):
+        r = results["at_depth"][key]
+        rows.append([
+            name, format_sci(r["default"][0]), format_sci(r["default"][-1]),
+            format_sci(r["ratio_first_last"]["default"]), format_sci(r["ratio_first_last"][compare.lower()]),
+        ])
+    return markdown_table(headers, rows, ["left", "right", "right", "right", "right"])
+
+
+def bound_fragment(results: dict[str, Any]) -> str:
+    """The source's 0.25^n bound beside the network's number, and why they differ."""
+    b = results["bound"]
+    n, key = b["depth"], b["key"]
+    name = catalog.get(key).name.lower()
+    m = b["activations"][key]
+    ratio = m["input_gradient_ratio"]
+    slope_part = math.prod(m["slope_factors"])
+    weight_part = math.prod(m["weight_factors"])
+    smaller = b["bound"] / ratio
+    near_peak = m["mean_slope"] > 0.9 * b["max_slope"]
+    closeness = "close to" if near_peak else "well below"
+    spread = (
+        "so most of them sit where the slope is near its maximum"
+        if near_peak
+        else "wide enough to reach where the slope falls off"
+    )
+    attained = "nearly attained" if near_peak else "loose"
+    relation = (
+        f"about {format_sci(smaller)} times smaller than the bound"
+        if smaller > 1
+        else f"about {format_sci(1 / smaller)} times larger than the bound"
+    )
+    return (
+        f"The source's answer for a {n}-layer {name} network is "
+        f"${format_number(b['max_slope'])}^{{{n}}} \\approx$ {format_sci(b['bound'])}: each layer's "
+        f"gradient is multiplied by at most {format_number(b['max_slope'])}, the peak of "
+        f"$\\sigma'$. The real {n}-layer network of this experiment (same width, default "
+        f"init, a batch of standard-normal inputs) passes {format_sci(ratio)} of the gradient "
+        f"arriving at its output back to its first layer, {relation}.\n\n"
+        f"Autograd shows where the rest goes. The slope the network actually sees averages "
+        f"$\\sigma'(z) \\approx$ {format_number(m['mean_slope'], 3)} over all units, inputs and "
+        f"layers, {closeness} the peak {format_number(b['max_slope'])}: the pre-activations have "
+        f"a standard deviation of {format_number(m['pre_activation_std'], 2)}, {spread}. "
+        f"Multiplying by $\\sigma'(z)$ keeps about {format_number(m['geomean_slope_factor'], 3)} "
+        f"of the gradient's norm per layer, {format_sci(slope_part)} over the {n} layers: on "
+        f"the slope side the bound is {attained}. But the gradient "
+        f"also passes through the transposed weights of the {n - 1} layers above the first, and "
+        f"each of those keeps only about {format_number(m['geomean_weight_factor'], 3)} of the "
+        f"norm ({format_sci(weight_part)} in all): PyTorch's default init draws weights with "
+        f"variance $1/(3\\,\\text{{fan\\_in}})$, so $W^\\top$ shrinks a vector by about "
+        f"$\\sqrt{{1/3}} \\approx {format_number(math.sqrt(1 / 3), 2)}$. Slope and weights together give the "
+        f"{format_sci(ratio)}. A bound built from $\\max \\sigma'$ alone says nothing "
+        f"about $\\lVert W \\rVert$: with larger weights the same network loses less, with "
+        f"smaller ones more.\n"
+    )
+
+
+def summary_fragment(results: dict[str, Any]) -> str:
+    """One sentence per activation family: the first-to-last ratio at ``depth``, default init."""
+    depth = results["depth"]
+    names = dict(_names(results))
+    ratio = {k: results["at_depth"][k]["ratio_first_last"]["default"] for k in names}
+    compare = results["params"]["compare_init"]
+    ordered = sorted(ratio, key=ratio.get, reverse=True)
+    best, worst = ordered[0], ordered[-1]
+    p = results["params"]
+    text = (
+        f"At depth {depth} (width {p['width']}, a batch of {p['batch']}) with PyTorch's default "
+        f"initialisation, the first layer receives "
+        f"{format_sci(ratio[worst])} of the last layer's gradient with {names[worst]} and "
+        f"{format_sci(ratio[best])} with {names[best]}, the best of the {len(names)}."
+    )
+    if "relu" in ratio and "sigmoid" in ratio:
+        text += (
+            f" ReLU's first layer gets {format_sci(ratio['relu'] / ratio['sigmoid'])} times "
+            f"more (relative to its last layer) than sigmoid's, yet its ratio is still "
+            f"{format_sci(ratio['relu'])}: under the default init every activation loses "
+            f"gradient on the way down."
+        )
+        kaiming = results["at_depth"]["relu"]["ratio_first_last"][compare]
+        text += (
+            f" Re-initialised with {compare.capitalize()} (He) weights, ReLU's ratio becomes "
+            f"{format_sci(kaiming)}."
+        )
+    return text + "\n"
+
+
+def make(out: Path, ctx: Context, **params: Any) -> None:
+    """Run the experiment on ``ctx.device`` and write its JSON, figures, table and fragments."""
+    results = run(**params, device=ctx.device)
+    write_json(out, data_path(NAME), results)
+    shown = round_floats(results)  # the page quotes exactly what the JSON holds
+    for theme in THEMES:
+        draw(shown, theme, out / figure_path(NAME, theme))
+    write_text(out, table_path(NAME), table(shown))
+    write_text(out, fragment_path(NAME, "figure"), image_lines(NAME, alt_text(shown)))
+    write_text(out, fragment_path(NAME, "bound"), bound_fragment(shown))
+    write_text(out, fragment_path(NAME, "summary"), summary_fragment(shown))
+
+
+PARAMS: dict[str, Any] = {
+    "keys": list(KEYS), "depth": DEPTH, "depths": list(DEPTHS), "width": WIDTH, "batch": BATCH,
+    "dtype": DTYPE, "compare_init": COMPARE_INIT, "bound_depth": BOUND_DEPTH, "seed": 0,
+}
+
+
+def artifacts() -> list[Artifact]:
+    """``experiment-gradient-flow``."""
+    return [
+        Artifact(
+            name=f"experiment-{NAME}",
+            outputs=(
+                data_path(NAME),
+                *(figure_path(NAME, theme) for theme in THEMES),
+                table_path(NAME),
+                fragment_path(NAME, "figure"),
+                fragment_path(NAME, "bound"),
+                fragment_path(NAME, "summary"),
+            ),
+            make=functools.partial(make, **PARAMS),
+            module=MODULE,
+            params={**PARAMS, "figsize": list(FIGSIZE)},
+            device_dependent=True,
+        )
+    ]

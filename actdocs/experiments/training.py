@@ -1,0 +1,532 @@
+"""Training comparison: the same MLP on the digits data set with each activation.
+
+The source's challenge asks for a custom activation tested on MNIST. The site trains on
+scikit-learn's bundled **digits** data set instead (1797 8 x 8 images, split 1347 /
+450, standardised; see :func:`actdocs.experiments.digits`): it ships inside
+scikit-learn, so the build needs no download and no network, and the whole comparison
+(11 activations x 5 seeds) takes seconds on a CPU. :func:`load_mnist` reads a local
+MNIST copy (the four IDX files, gzipped or not, or a Keras-style ``mnist.npz``) for
+readers who want the real thing::
+
+    python -m actdocs.experiments.training --mnist ~/data/mnist
+
+Every activation trains the same ``64 -> 128 -> 128 -> 10`` MLP (PyTorch default init)
+with Adam (lr 0.001), cross-entropy and mini-batches of 128 for ``epochs`` (15) epochs; seed
+``s`` gives every activation the same initial weights and batch order. Training time is
+measured as wall-clock and as CPU seconds of the training loop (one thread); the table
+shows CPU seconds on a CPU (steadier on a shared machine), wall-clock on a GPU. Both
+vary between runs.
+
+**The custom activation**, designed to the challenge's three requirements, is *leaky
+tanh*, ``f(x) = tanh(x) + 0.1 x`` (:class:`LeakyTanh`, record :data:`LEAKY_TANH`):
+
+1. non-zero gradient everywhere: ``f'(x) = 1 - tanh(x)^2 + 0.1 >= 0.1``;
+2. slowly growing: ``|f(x)| <= 1 + 0.1 |x|``, a tenth of ReLU's growth;
+3. smooth: infinitely differentiable.
+
+:func:`requirements` measures all three with :mod:`actdocs.properties` (float64,
+autograd, on the properties grid and far out), and ``properties.check`` compares the
+record's declared properties with the measured ones.
+
+JSON (``data/experiments/training.json``), besides the common header::
+
+    data: {"name": "digits", "train": 1347, "test": 450, "features": 64, "classes": 10}
+    sizes: [64, 128, 128, 10]
+    chance: 0.1
+    activations: [{"key", "name", "custom": bool}, ...]
+    runs: {key: [{"seed", "test_accuracy", "final_loss", "seconds", "cpu_seconds"}, ...]}
+    summary: {key: {"mean", "std", "min", "max", "mean_seconds", "mean_cpu_seconds"}}
+        # std: sample (n - 1); *seconds: wall-clock and CPU time of the training loop
+    custom: {"key", "name", "formula", "slope",
+             "requirements": {"nonzero_gradient": {"min_gradient", "ok"},
+                              "slow_growth": {"asymptotic_slope", "max_excess", "ok"},
+                              "smooth": {"max_derivative_jump", "ok"}},
+             "declared_mismatches": [], "relu_min_gradient": 0.0}
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import math
+import statistics
+import struct
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from actdocs import catalog, properties
+from actdocs.build import Artifact, Context
+from actdocs.catalog import Activation, Properties
+from actdocs.experiments import (
+    accuracy,
+    data_path,
+    deterministic,
+    digits,
+    figure_path,
+    format_percent,
+    fragment_path,
+    header,
+    image_lines,
+    mlp,
+    round_floats,
+    standardise,
+    table_path,
+    train,
+    write_json,
+    write_text,
+)
+from actdocs.style import THEMES, format_number, new_figure, save_svg, use_theme
+from actdocs.markdown import markdown_table
+
+MODULE = "actdocs.experiments.training"
+NAME = "training"
+
+KEYS: tuple[str, ...] = (
+    "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "silu", "mish", "hardswish",
+)
+HIDDEN: tuple[int, ...] = (128, 128)
+N_SEEDS = 5
+EPOCHS = 15
+BATCH_SIZE = 128
+LR = 1e-3
+
+FIGSIZE = (7.5, 4.2)
+
+# --------------------------------------------------------------------------------------
+# The custom activation
+# --------------------------------------------------------------------------------------
+
+#: Slope of leaky tanh's linear term: its growth rate and its smallest derivative.
+LEAKY_TANH_SLOPE = 0.1
+
+
+# --8<-- [start:custom]
+class LeakyTanh(nn.Module):
+    """tanh(x) + slope * x: smooth, f' >= slope, |f(x)| <= 1 + slope * |x|."""
+
+    def __init__(self, slope: float = 0.1) -> None:
+        super().__init__()
+        self.slope = slope
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(x) + self.slope * x
+# --8<-- [end:custom]
+
+
+def leaky_tanh(x: torch.Tensor, slope: float = LEAKY_TANH_SLOPE) -> torch.Tensor:
+    """Functional form of :class:`LeakyTanh`."""
+    return torch.tanh(x) + slope * x
+
+
+def _scratch_leaky_tanh(x: torch.Tensor, slope: float = LEAKY_TANH_SLOPE) -> torch.Tensor:
+    """From basic operations: (1 - e^-2|x|) / (1 + e^-2|x|) with x's sign, plus slope * x."""
+    return catalog.scratch_tanh(x) + slope * x
+
+
+#: The custom activation as an :class:`Activation` record, so that
+#: :mod:`actdocs.properties` can measure it like any catalog entry.
+LEAKY_TANH = Activation(
+    key="leaky_tanh",
+    name="Leaky tanh (custom)",
+    family="modern",
+    formula=r"f(x) = \tanh(x) + 0.1\,x",
+    derivative=r"f'(x) = 1 - \tanh^2(x) + 0.1",
+    functional=leaky_tanh,
+    module=functools.partial(LeakyTanh, LEAKY_TANH_SLOPE),
+    scratch=_scratch_leaky_tanh,
+    torch_name="torch.tanh(x) + 0.1 * x",
+    summary="Tanh with a linear leak: never saturates, grows slowly, smooth everywhere.",
+    best_for="The source's custom-activation challenge",
+    watch_out="Unbounded, though ten times slower than ReLU",
+    properties=Properties(
+        output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=True,
+        monotonic=True, smooth=True, bounded="none", max_grad=1.0 + LEAKY_TANH_SLOPE,
+        max_grad_at=0.0, saturation="none", cost="expensive",
+    ),
+)
+
+CUSTOM_KEY = LEAKY_TANH.key
+
+
+def requirements(record: Activation = LEAKY_TANH, slope: float = LEAKY_TANH_SLOPE) -> dict[str, Any]:
+    """The challenge's three requirements, measured (float64, autograd) on the properties grid.
+
+    * non-zero gradient: the smallest |f'| on the grid and at +-1e8 is positive;
+    * slow growth: the asymptotic slope (f(1e8) - f(5e7)) / 5e7, and the largest
+      ``|f(x)| - slope |x|`` on the grid (at most 1 means ``|f(x)| <= 1 + slope |x|``);
+    * smooth: the largest jump of f' between neighbouring grid points is below
+      ``properties.SMOOTH_MAX_JUMP`` (as the catalog's smoothness test).
+    """
+    x = properties.measurement_grid()
+    far = torch.tensor([-properties.FAR, properties.FAR], dtype=torch.float64)
+    y, dy = properties.values_and_derivative(record, x)
+    far_y, far_dy = properties.values_and_derivative(record, far)
+    min_gradient = min(float(dy.abs().min()), float(far_dy.abs().min()))
+    half_y, _ = properties.values_and_derivative(record, torch.tensor([properties.FAR / 2], dtype=torch.float64))
+    slope_far = (float(far_y[1]) - float(half_y[0])) / (properties.FAR / 2)
+    excess = float((y.abs() - slope * x.abs()).max())
+    jump = float(torch.diff(dy).abs().max())
+    return {
+        "nonzero_gradient": {"min_gradient": min_gradient, "ok": min_gradient > 0},
+        "slow_growth": {"asymptotic_slope": slope_far, "max_excess": excess,
+                        "ok": slope_far <= slope * (1 + 1e-9) and excess <= 1 + 1e-12},
+        "smooth": {"max_derivative_jump": jump, "ok": jump < properties.SMOOTH_MAX_JUMP},
+    }
+
+
+# --------------------------------------------------------------------------------------
+# MNIST, from a local copy
+# --------------------------------------------------------------------------------------
+
+#: IDX type codes (the third byte of the magic number) and their big-endian dtypes.
+IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+MNIST_FILES = {
+    "x_train": "train-images-idx3-ubyte",
+    "y_train": "train-labels-idx1-ubyte",
+    "x_test": "t10k-images-idx3-ubyte",
+    "y_test": "t10k-labels-idx1-ubyte",
+}
+
+
+class IdxError(ValueError):
+    """A file that is not a well-formed IDX file."""
+
+
+def read_idx(path: str | Path) -> np.ndarray:
+    """An IDX file (LeCun's MNIST format; ``.gz`` read transparently) as a numpy array.
+
+    Layout: two zero bytes, a type code, the number of dimensions, one big-endian uint32
+    per dimension, then the data in big-endian order.
+    """
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as fh:
+        data = fh.read()
+    if len(data) < 4 or data[0] != 0 or data[1] != 0:
+        raise IdxError(f"{path}: not an IDX file (bad magic number)")
+    code, ndim = data[2], data[3]
+    if code not in IDX_TYPES:
+        raise IdxError(f"{path}: unknown IDX type code 0x{code:02x}")
+    if len(data) < 4 + 4 * ndim:
+        raise IdxError(f"{path}: truncated header")
+    shape = struct.unpack(f">{ndim}I", data[4 : 4 + 4 * ndim])
+    dtype = np.dtype(IDX_TYPES[code])
+    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    body = data[4 + 4 * ndim :]
+    if len(body) != expected:
+        raise IdxError(f"{path}: expected {expected} data bytes for shape {shape}, found {len(body)}")
+    return np.frombuffer(body, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
+
+
+def _find(folder: Path, stem: str) -> Path:
+    for name in (stem, stem + ".gz", stem.replace("-idx", ".idx"), stem.replace("-idx", ".idx") + ".gz"):
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(f"{folder}: no {stem} (or {stem}.gz)")
+
+
+def load_mnist(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A local MNIST copy as ``(x_train, y_train, x_test, y_test)``.
+
+    ``path`` is a folder holding the four IDX files (``train-images-idx3-ubyte`` and so
+    on, optionally gzipped) or an ``.npz`` file with the arrays ``x_train``, ``y_train``,
+    ``x_test``, ``y_test`` (Keras's ``mnist.npz``). Images come back flattened to
+    ``(n, rows * cols)`` float32 in [0, 1] (divided by 255 when stored as bytes), labels
+    as int64. Nothing is downloaded.
+    """
+    path = Path(path).expanduser()
+    if path.is_file() and path.suffix == ".npz":
+        with np.load(path) as npz:
+            arrays = {k: npz[k] for k in MNIST_FILES}
+    elif path.is_dir():
+        arrays = {k: read_idx(_find(path, stem)) for k, stem in MNIST_FILES.items()}
+    else:
+        raise FileNotFoundError(f"{path}: neither a folder of IDX files nor an .npz file")
+
+    def images(a: np.ndarray) -> np.ndarray:
+        flat = a.reshape(len(a), -1).astype(np.float32)
+        return flat / 255.0 if a.dtype == np.uint8 else flat
+
+    for part in ("train", "test"):
+        if len(arrays[f"x_{part}"]) != len(arrays[f"y_{part}"]):
+            raise ValueError(f"{path}: {part} images and labels differ in number")
+    return (images(arrays["x_train"]), arrays["y_train"].astype(np.int64),
+            images(arrays["x_test"]), arrays["y_test"].astype(np.int64))
+
+
+def mnist_tensors(path: str | Path, device: str = "cpu") -> tuple[torch.Tensor, ...]:
+    """:func:`load_mnist`, standardised with the training set's statistics, as tensors."""
+    x_train, y_train, x_test, y_test = load_mnist(path)
+    x_train, x_test = standardise(x_train, x_test)
+    as_x = lambda a: torch.tensor(a, dtype=torch.float32, device=device)  # noqa: E731
+    as_y = lambda a: torch.tensor(a, dtype=torch.int64, device=device)  # noqa: E731
+    return as_x(x_train), as_y(y_train), as_x(x_test), as_y(y_test)
+
+
+# --------------------------------------------------------------------------------------
+# The experiment
+# --------------------------------------------------------------------------------------
+
+
+def _factory(key: str):
+    return LEAKY_TANH.module if key == CUSTOM_KEY else key
+
+
+def _name(key: str) -> str:
+    return LEAKY_TANH.name if key == CUSTOM_KEY else catalog.get(key).name
+
+
+def run(
+    keys: Sequence[str] = (*KEYS, CUSTOM_KEY),
+    hidden: Sequence[int] = HIDDEN,
+    n_seeds: int = N_SEEDS,
+    epochs: int = EPOCHS,
+    batch_size: int = BATCH_SIZE,
+    lr: float = LR,
+    mnist: str | Path | None = None,
+    seed: int = 0,
+    device: str = "cpu",
+) -> dict[str, Any]:
+    """Test accuracy and training time of every activation over ``n_seeds`` seeds.
+
+    ``mnist``: a local MNIST copy (see :func:`load_mnist`) to train on instead of digits.
+    """
+    if mnist is None:
+        X, y, X_test, y_test = digits(device)
+        data_name = "digits"
+    else:
+        X, y, X_test, y_test = mnist_tensors(mnist, device)
+        data_name = "mnist"
+    classes = int(max(int(y.max()), int(y_test.max())) + 1)
+    sizes = [X.shape[1], *hidden, classes]
+    params = {"keys": list(keys), "hidden": list(hidden), "n_seeds": n_seeds, "epochs": epochs,
+              "batch_size": batch_size, "lr": lr, "optimiser": "Adam", "data": data_name}
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for key in keys:
+        runs[key] = []
+        for s in range(seed, seed + n_seeds):
+            with deterministic(s, device) as gen:
+                net = mlp(_factory(key), sizes, device=device)
+                fit = train(net, X, y, epochs=epochs, batch_size=batch_size, lr=lr, generator=gen)
+                acc = accuracy(net, X_test, y_test)
+            runs[key].append({"seed": s, "test_accuracy": acc, "final_loss": fit["final_loss"],
+                              "seconds": fit["seconds"], "cpu_seconds": fit["cpu_seconds"]})
+    summary = {}
+    for key, rs in runs.items():
+        accs = [r["test_accuracy"] for r in rs]
+        summary[key] = {
+            "mean": statistics.fmean(accs),
+            "std": statistics.stdev(accs) if len(accs) > 1 else 0.0,
+            "min": min(accs),
+            "max": max(accs),
+            "mean_seconds": statistics.fmean(r["seconds"] for r in rs),
+            "mean_cpu_seconds": statistics.fmean(r["cpu_seconds"] for r in rs),
+        }
+    custom = None
+    if CUSTOM_KEY in keys:
+        custom = {
+            "key": CUSTOM_KEY,
+            "name": LEAKY_TANH.name,
+            "formula": LEAKY_TANH.formula,
+            "slope": LEAKY_TANH_SLOPE,
+            "requirements": requirements(),
+            "declared_mismatches": properties.check(LEAKY_TANH),
+            "relu_min_gradient": float(properties.derivative(catalog.get("relu"), properties.measurement_grid()).abs().min()),
+        }
+    return {
+        **header(NAME, params, seed, device),
+        "data": {"name": data_name, "train": len(X), "test": len(X_test), "features": X.shape[1], "classes": classes},
+        "sizes": sizes,
+        "chance": 1 / classes,
+        "activations": [{"key": k, "name": _name(k), "custom": k == CUSTOM_KEY} for k in keys],
+        "runs": runs,
+        "summary": summary,
+        "custom": custom,
+    }
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def _accuracy(s: dict[str, Any]) -> str:
+    """Mean ± sample standard deviation over seeds, in percent: "97.2 ± 0.3%"."""
+    return f"{format_number(100 * s['mean'], 1)} ± {format_number(100 * s['std'], 1)}%"
+
+
+def draw(results: dict[str, Any], theme: str, path: Path) -> Path:
+    """Test accuracy per activation: one dot per seed, a bar at the mean."""
+    acts = results["activations"]
+    with use_theme(theme) as t:
+        fig = new_figure(*FIGSIZE)
+        ax = fig.add_subplot()
+        for i, a in enumerate(acts):
+            colour = t.derivative if a["custom"] else t.function
+            accs = [100 * r["test_accuracy"] for r in results["runs"][a["key"]]]
+            mean = 100 * results["summary"][a["key"]]["mean"]
+            ax.plot([mean, mean], [i - 0.32, i + 0.32], color=colour, linewidth=2.4, solid_capstyle="butt")
+            ax.plot(accs, [i] * len(accs), linestyle="none", marker="o", markersize=4, color=colour, alpha=0.75)
+        ax.axvline(100 * results["chance"], color=t.axis, linewidth=1, linestyle="--")
+        ax.set_yticks(range(len(acts)), [a["name"] for a in acts])
+        ax.invert_yaxis()
+        ax.set_xlabel(f"test accuracy (%) on {results['data']['name']}, {results['params']['n_seeds']} seeds")
+        lows = [100 * r["test_accuracy"] for rs in results["runs"].values() for r in rs]
+        ax.set_xlim(max(0.0, min(lows) - 3), 100)
+        ax.grid(axis="y", visible=False)
+        return save_svg(fig, path)
+
+
+def alt_text(results: dict[str, Any]) -> str:
+    """The figure's alt text: best, worst and the custom activation."""
+    summary = results["summary"]
+    names = {a["key"]: a["name"] for a in results["activations"]}
+    best = max(summary, key=lambda k: summary[k]["mean"])
+    worst = min(summary, key=lambda k: summary[k]["mean"])
+    text = (
+        f"Dot plot of the test accuracy of the same MLP trained with each of {len(names)} "
+        f"activations, one dot per seed and a bar at the mean. Best mean: {names[best]}, "
+        f"{format_percent(summary[best]['mean'])}; lowest: {names[worst]}, "
+        f"{format_percent(summary[worst]['mean'])}."
+    )
+    if CUSTOM_KEY in summary:
+        text += f" {names[CUSTOM_KEY]}: {format_percent(summary[CUSTOM_KEY]['mean'])}."
+    return text
+
+
+def table(results: dict[str, Any]) -> str:
+    """Activation | accuracy mean ± std | min | max | seconds per run (CPU time on a CPU)."""
+    on_cpu = results["device"] == "cpu"
+    time_key, time_label = ("mean_cpu_seconds", "CPU") if on_cpu else ("mean_seconds", "wall-clock")
+    rows = []
+    for a in results["activations"]:
+        s = results["summary"][a["key"]]
+        rows.append([a["name"], _accuracy(s), format_percent(s["min"]), format_percent(s["max"]),
+                     format_number(s[time_key], 2)])
+    headers = ["Activation", "Test accuracy (mean ± std)", "Worst seed", "Best seed", f"Training time per run ({time_label}, s)"]
+    return markdown_table(headers, rows, ["left", "right", "right", "right", "right"])
+
+
+def requirements_table(results: dict[str, Any]) -> str:
+    """Requirement | measured | met."""
+    c = results["custom"]
+    r = c["requirements"]
+    rows = [
+        ["Non-zero gradient everywhere", f"smallest $f'(x)$ measured: {format_number(r['nonzero_gradient']['min_gradient'], 6)} "
+         f"(ReLU: {format_number(c['relu_min_gradient'])})", "Yes" if r["nonzero_gradient"]["ok"] else "No"],
+        ["Slowly growing", f"slope far out, $(f(10^8) - f(5 \\cdot 10^7)) / (5 \\cdot 10^7)$ = {format_number(r['slow_growth']['asymptotic_slope'], 6)}; "
+         f"largest $\\lvert f(x)\\rvert - {format_number(c['slope'])}\\lvert x\\rvert$ = "
+         f"{format_number(r['slow_growth']['max_excess'], 6)}", "Yes" if r["slow_growth"]["ok"] else "No"],
+        ["Smooth", f"largest jump of $f'$ between grid points: {format_number(r['smooth']['max_derivative_jump'], 6)}",
+         "Yes" if r["smooth"]["ok"] else "No"],
+        ["Declared properties", "every property declared for the record matches the measurement"
+         if not c["declared_mismatches"] else "; ".join(c["declared_mismatches"]),
+         "Yes" if not c["declared_mismatches"] else "No"],
+    ]
+    return markdown_table(["Requirement", "Measured (float64, autograd)", "Met"], rows, ["left", "left", "center"])
+
+
+def setup_fragment(results: dict[str, Any]) -> str:
+    """The training set-up in one sentence, from the results' parameters."""
+    p, d = results["params"], results["data"]
+    arrow = " \u2192 "
+    return (
+        f"Every activation trains the same `{arrow.join(map(str, results['sizes']))}` MLP (PyTorch "
+        f"default initialisation) with Adam at learning rate {format_number(p['lr'], 4)}, "
+        f"mini-batches of {p['batch_size']} and {p['epochs']} epochs on the {d['train']:,} training "
+        f"images; accuracy is measured on the other {d['test']:,}, for {p['n_seeds']} seeds each.\n"
+    )
+
+
+def summary_fragment(results: dict[str, Any]) -> str:
+    """Sentences: chance, the lowest, and how the custom activation compares with ReLU."""
+    summary = results["summary"]
+    names = {a["key"]: a["name"] for a in results["activations"]}
+    p = results["params"]
+    worst = min(summary, key=lambda k: summary[k]["mean"])
+    best = max(summary, key=lambda k: summary[k]["mean"])
+    beats = all(s["min"] > results["chance"] for s in summary.values())
+    text = (
+        f"After {p['epochs']} epochs, {'every run of every activation' if beats else 'not every run'} "
+        f"beats chance ({format_percent(results['chance'], 0)}). {names[worst]} is lowest at "
+        f"{_accuracy(summary[worst])}; {names[best]} is highest at {_accuracy(summary[best])}."
+    )
+    if CUSTOM_KEY in summary and "relu" in summary:
+        c, r = summary[CUSTOM_KEY], summary["relu"]
+        diff = c["mean"] - r["mean"]
+        spread = max(c["std"], r["std"])
+        if abs(diff) <= spread:
+            verdict = "within one seed-to-seed standard deviation, so on this data set it is level with ReLU"
+        elif diff > 0:
+            verdict = "more than one seed-to-seed standard deviation: it beats ReLU here"
+        else:
+            verdict = "more than one seed-to-seed standard deviation: ReLU is ahead here"
+        text += (
+            f" The custom {names[CUSTOM_KEY].replace(' (custom)', '').lower()} reaches "
+            f"{_accuracy(c)} against ReLU's {_accuracy(r)}, a difference of "
+            f"{format_number(100 * diff, 2)} points, {verdict}."
+        )
+    return text + "\n"
+
+
+def make(out: Path, ctx: Context, **params: Any) -> None:
+    """Run the experiment on ``ctx.device`` and write its JSON, figure, tables and fragments."""
+    results = run(**params, device=ctx.device)
+    write_json(out, data_path(NAME), results)
+    shown = round_floats(results)
+    for theme in THEMES:
+        draw(shown, theme, out / figure_path(NAME, theme))
+    write_text(out, table_path(NAME), table(shown))
+    write_text(out, table_path(NAME, "custom"), requirements_table(shown))
+    write_text(out, fragment_path(NAME, "figure"), image_lines(NAME, alt_text(shown)))
+    write_text(out, fragment_path(NAME, "summary"), summary_fragment(shown))
+    write_text(out, fragment_path(NAME, "setup"), setup_fragment(shown))
+
+
+PARAMS: dict[str, Any] = {
+    "keys": [*KEYS, CUSTOM_KEY], "hidden": list(HIDDEN), "n_seeds": N_SEEDS, "epochs": EPOCHS,
+    "batch_size": BATCH_SIZE, "lr": LR, "seed": 0,
+}
+
+
+def artifacts() -> list[Artifact]:
+    """``experiment-training``."""
+    return [
+        Artifact(
+            name=f"experiment-{NAME}",
+            outputs=(
+                data_path(NAME),
+                *(figure_path(NAME, theme) for theme in THEMES),
+                table_path(NAME),
+                table_path(NAME, "custom"),
+                fragment_path(NAME, "figure"),
+                fragment_path(NAME, "summary"),
+                fragment_path(NAME, "setup"),
+            ),
+            make=functools.partial(make, **PARAMS),
+            module=MODULE,
+            params={**PARAMS, "figsize": list(FIGSIZE)},
+            device_dependent=True,
+        )
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the comparison from the command line, on digits or on a local MNIST copy."""
+    parser = argparse.ArgumentParser(prog="python -m actdocs.experiments.training", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mnist", metavar="PATH", help="folder of MNIST IDX files, or mnist.npz (default: digits)")
+    parser.add_argument("--seeds", type=int, default=N_SEEDS)
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--device", default="cpu")
+    args = parser.parse_args(argv)
+    results = round_floats(run(n_seeds=args.seeds, epochs=args.epochs, mnist=args.mnist, device=args.device))
+    print(table(results), end="")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - command line
+    raise SystemExit(main())

@@ -1,0 +1,134 @@
+# %% [markdown]
+# # Exercise 2: gradient flow through 20 layers
+#
+# Backpropagation multiplies, layer after layer, by the activation's derivative. If that
+# derivative is small, the gradient that reaches the first layers shrinks geometrically
+# with depth: the *vanishing gradient*. The sigmoid's derivative is at most
+# $\sigma'(0) = \tfrac14$, tanh's at most 1, and ReLU's is exactly 1 wherever the unit is
+# active. With $z_l = W_l h_{l-1} + b_l$, $h_l = f(z_l)$ and $D_l = \operatorname{diag}\big(f'(z_l)\big)$,
+#
+# $$
+# \frac{\partial L}{\partial h_{1}} = \frac{\partial L}{\partial h_{20}}\,
+#   D_{20} W_{20}\, D_{19} W_{19} \cdots D_{2} W_{2}.
+# $$
+#
+# **Task.** Build a 20-layer fully connected network (width 64) for each of sigmoid,
+# tanh and ReLU, train each on the same data, and record the gradient magnitude
+# $\lVert \partial L / \partial W_l \rVert$ of every layer $l$. Plot it against the layer
+# index on a log scale. Which activation keeps the healthiest gradients?
+#
+# The data is scikit-learn's bundled `digits` set (8×8 images of the digits 0–9, no
+# download). Each network gets the initialisation recommended for its activation
+# (Xavier with `nn.init.calculate_gain`), so the activation is what differs.
+
+# %% [markdown]
+# ## Starter
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from sklearn.datasets import load_digits
+
+digits = load_digits()
+X = torch.tensor(digits.data, dtype=torch.float32)
+X = (X - X.mean(0)) / (X.std(0) + 1e-6)  # standardise each pixel
+y = torch.tensor(digits.target)
+print(f"{len(X)} images of {X.shape[1]} pixels, {len(y.unique())} classes")
+
+ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
+
+
+def make_net(activation: str, depth: int = 20, width: int = 64, seed: int = 0) -> nn.Sequential:
+    """`depth` Linear + activation blocks, then a Linear classifier."""
+    raise NotImplementedError
+
+
+def train_recording_gradients(net: nn.Sequential, epochs: int = 4, seed: int = 0):
+    """Train with SGD; return the mean gradient norm of each hidden layer and the losses."""
+    raise NotImplementedError
+
+
+# %% [markdown]
+# ## Solution
+#
+# The networks are plain `nn.Sequential` stacks. During training, after each
+# `backward()`, we store the norm of every hidden layer's weight gradient and average
+# over all steps.
+
+# %%
+def make_net(activation: str, depth: int = 20, width: int = 64, seed: int = 0) -> nn.Sequential:
+    torch.manual_seed(seed)
+    layers, fan_in = [], X.shape[1]
+    for _ in range(depth):
+        linear = nn.Linear(fan_in, width)
+        nn.init.xavier_normal_(linear.weight, gain=nn.init.calculate_gain(activation))
+        nn.init.zeros_(linear.bias)
+        layers += [linear, ACTIVATIONS[activation]()]
+        fan_in = width
+    layers.append(nn.Linear(fan_in, 10))
+    return nn.Sequential(*layers)
+
+
+def train_recording_gradients(net: nn.Sequential, epochs: int = 4, seed: int = 0):
+    hidden = [m for m in net if isinstance(m, nn.Linear)][:-1]
+    optimiser = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    order = torch.Generator().manual_seed(seed)
+    norms, losses = [], []
+    for _ in range(epochs):
+        for batch in torch.randperm(len(X), generator=order).split(64):
+            loss = F.cross_entropy(net(X[batch]), y[batch])
+            optimiser.zero_grad()
+            loss.backward()
+            norms.append(torch.stack([layer.weight.grad.norm() for layer in hidden]))
+            losses.append(loss.item())
+            optimiser.step()
+    return torch.stack(norms).mean(0), losses
+
+
+gradients, losses = {}, {}
+for name in ACTIVATIONS:
+    gradients[name], losses[name] = train_recording_gradients(make_net(name))
+
+print("mean gradient norm; spread = max / min over 20 layers")
+print(f"{'':<8}{'layer 1':>10}{'layer 20':>10}{'spread':>10}{'final loss':>12}")
+for name, g in gradients.items():
+    spread = (g.max() / g.min()).item()
+    print(f"{name:<8}{g[0]:>10.1e}{g[-1]:>10.1e}{spread:>10.1e}{sum(losses[name][-20:]) / 20:>12.3f}")
+
+# %%
+colours = {"sigmoid": "#E69F00", "tanh": "#56B4E9", "relu": "#009E73"}
+fig, (ax_g, ax_l) = plt.subplots(1, 2, figsize=(8, 3), dpi=80)
+layers = range(1, 21)
+for name, g in gradients.items():
+    ax_g.semilogy(layers, g, marker="o", markersize=3, color=colours[name], label=name)
+    ax_l.plot(losses[name], color=colours[name], label=name, linewidth=1)
+ax_g.set(title="mean gradient norm per layer", xlabel="layer (1 = next to the input)", xticks=[1, 5, 10, 15, 20])
+ax_l.set(title="training loss", xlabel="step", ylabel="cross-entropy")
+ax_g.legend(frameon=False)
+for ax in (ax_g, ax_l):
+    ax.grid(alpha=0.3)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# **Conclusion.** With sigmoid, the gradient reaching layer 1 is more than ten orders
+# of magnitude below the one at layer 20: the first layers receive essentially nothing
+# and the network does not learn (its loss stays near $\ln 10 \approx 2.3$, chance
+# level). ReLU keeps the gradient magnitude nearly constant across all 20 layers: the
+# healthiest flow. Tanh, whose derivative is 1 at the origin, keeps it within an order
+# of magnitude too (growing a little towards the input with this gain), and here it even
+# trains faster than ReLU: healthy gradients are what makes depth trainable at all, not
+# a guarantee of the fastest training.
+
+# %%
+sigmoid, tanh, relu = gradients["sigmoid"], gradients["tanh"], gradients["relu"]
+assert sigmoid[0] < 1e-6 * relu[0], "sigmoid's first-layer gradient should be far below ReLU's"
+assert sigmoid[0] < 1e-10 * sigmoid[-1], "sigmoid's gradient should vanish towards the input"
+assert relu.max() / relu.min() < 10, "ReLU's gradient should stay within an order of magnitude"
+assert relu.max() / relu.min() < tanh.max() / tanh.min() < 100
+final = {name: sum(values[-20:]) / 20 for name, values in losses.items()}
+assert final["sigmoid"] > 2.0, "the sigmoid network should not have learned"
+assert final["tanh"] < final["relu"] < final["sigmoid"], final
+print("sigmoid's gradient vanishes; ReLU's is flat across 20 layers")
