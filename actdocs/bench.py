@@ -1000,7 +1000,7 @@ def markdown_tables(doc: dict[str, Any]) -> str:
     (dtype, mode) comparing "as called" with preallocated at the memory size, and the
     calls each convention used.
     """
-    from actdocs.tables import markdown_table
+    from actdocs.markdown import markdown_table
 
     parts = [header_line(doc), ""]
     dtypes = [d for d in DTYPES if any(c["dtype"] == d for c in doc["cells"])]
@@ -1057,7 +1057,7 @@ def markdown_tables(doc: dict[str, Any]) -> str:
 
 def methods_table(doc: dict[str, Any]) -> str:
     """Per activation, the calls each convention timed, with the notes that go with them."""
-    from actdocs.tables import markdown_table
+    from actdocs.markdown import markdown_table
 
     seen: dict[str, dict[str, dict[str, Any]]] = {}
     for c in doc["cells"]:
@@ -1101,7 +1101,8 @@ def chart_alt(doc: dict[str, Any]) -> str:
     dtype, pre, called = _chart_cells(doc)
     cells = pre or called
     env = doc["environment"]
-    parts = [f"{_name(c['key'])} {format_ratio(c['ratio_to_relu'])}" for c in cells]
+    parts = [f"{_name(c['key'])} {format_ratio(c['ratio_to_relu'])}" + (" (under load)" if c["noisy"] else "")
+             for c in cells]
     return (f"Bar chart: forward time relative to ReLU at 1000 × 256, {dtype}, on {env['device']} "
             f"({env['device_name']}), {env['threads']} threads, {'preallocated output' if pre else 'as called'}: "
             + ", ".join(parts) + ".")
@@ -1110,15 +1111,17 @@ def chart_alt(doc: dict[str, Any]) -> str:
 def bar_chart(doc: dict[str, Any], path_light: Path | str, path_dark: Path | str) -> tuple[Path, Path]:
     """Horizontal bars: each activation's forward time over ReLU's at the cache size.
 
-    Both conventions where measured (preallocated first); a log scale, a line at 1.
-    Drawn in the light and the dark theme of :mod:`actdocs.style`.
+    Both conventions where measured (preallocated first); a log scale, a line at 1;
+    cells measured under load are hatched. Drawn in the light and the dark theme of
+    :mod:`actdocs.style`.
     """
+    from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     from actdocs import style
 
     dtype, pre, called = _chart_cells(doc)
-    series = [(label, {c["key"]: c["ratio_to_relu"] for c in cells})
+    series = [(label, {c["key"]: c for c in cells})
               for label, cells in (("preallocated output", pre), ("as called", called)) if cells]
     if not series:
         raise ValueError("the document has no forward cells at the cache size to chart")
@@ -1130,10 +1133,15 @@ def bar_chart(doc: dict[str, Any], path_light: Path | str, path_dark: Path | str
             fig = style.new_figure(7.0, 0.32 * len(keys) + 1.4)
             ax = fig.add_subplot()
             height = 0.8 / len(series)
-            for i, (label, ratios) in enumerate(series):
+            for i, (label, by_key) in enumerate(series):
                 ys = [k_i + (i - (len(series) - 1) / 2) * height for k_i in range(len(keys))]
-                values = [ratios.get(k) or float("nan") for k in keys]
-                ax.barh(ys, values, height=height * 0.92, label=label, color=t.cycle[i], left=0)
+                cells = [by_key.get(k) for k in keys]
+                values = [(c and c["ratio_to_relu"]) or float("nan") for c in cells]
+                bars = ax.barh(ys, values, height=height * 0.92, label=label, color=t.cycle[i], left=0)
+                for bar, c in zip(bars, cells):
+                    if c and c["noisy"]:  # measured under load: hatched
+                        bar.set_hatch("///")
+                        bar.set_edgecolor(t.background)
             ax.set_xscale("log")
             ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
@@ -1145,8 +1153,12 @@ def bar_chart(doc: dict[str, Any], path_light: Path | str, path_dark: Path | str
             ax.set_xlabel("forward time relative to ReLU (log scale; lower is faster)")
             ax.set_title(f"1000 × 256, {dtype}, {env['device']} ({env['device_name']}), {env['threads']} threads",
                          fontsize=10, loc="left")
-            if len(series) > 1:
-                ax.legend(loc="lower right")
+            handles = [Patch(facecolor=t.cycle[i], label=label) for i, (label, _) in enumerate(series)]
+            if any(c["noisy"] for _, by_key in series for c in by_key.values()):
+                handles.append(Patch(facecolor=t.muted, edgecolor=t.background, hatch="///",
+                                     label="measured under load"))
+            if len(handles) > 1:
+                fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
             written.append(style.save_svg(fig, path))
     return written[0], written[1]
 
@@ -1183,10 +1195,10 @@ def chart_fragment(doc: dict[str, Any], light: str, dark: str, image_root: str |
     """The chart's two images as Markdown (Material's ``#only-light`` / ``#only-dark``), with alt text.
 
     ``light`` and ``dark`` are the figures' paths in the cache; the site serves the cache
-    under ``image_root`` (:data:`actdocs.tables.IMAGE_ROOT` by default).
+    under ``image_root`` (:data:`actdocs.markdown.SERVED_ROOT` by default).
     """
     if image_root is None:
-        from actdocs.tables import IMAGE_ROOT as image_root
+        from actdocs.markdown import SERVED_ROOT as image_root
     alt = chart_alt(doc).replace("[", "(").replace("]", ")")
     return "\n".join(f"![{alt}]({image_root}/{path}#only-{theme}){{ loading=lazy }}"
                      for theme, path in (("light", light), ("dark", dark))) + "\n"

@@ -5,7 +5,8 @@
 * a cold ``mkdocs build --strict`` with an empty artifact cache (everything computed);
 * a warm rebuild with nothing changed;
 * optionally (``--tests``) the README's test command, ``make test``;
-* the bytes a browser transfers for the heaviest page, counted from the built site.
+* the bytes a browser transfers for the heaviest page (Chromium loads every page of the
+  built site from a local server; text files count gzip-compressed, as a host serves them).
 
 It is a benchmark, not a test: it reports and never fails on a slow figure unless
 ``--enforce`` is given. Timings vary with machine load; run it on a quiet machine.
@@ -14,15 +15,15 @@ It is a benchmark, not a test: it reports and never fails on a slow figure unles
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urlparse
 
 from actdocs.build import REPO_ROOT
 from actdocs.markdown import markdown_table
@@ -48,24 +49,20 @@ class Measurement:
     note: str = ""
 
 
-class _Assets(HTMLParser):
-    """Collects the same-site URLs a page loads in light mode: scripts, styles, images."""
+#: File types a static host serves gzip-compressed.
+COMPRESSIBLE = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".txt", ".xml", ".map", ".csv", ".md"})
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-        self.has_math = False
+CHROMIUM = os.environ.get("ACTDOCS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "script" and a.get("src"):
-            self.urls.append(a["src"])
-        elif tag == "link" and "stylesheet" in (a.get("rel") or "") and a.get("href"):
-            self.urls.append(a["href"])
-        elif tag == "img" and a.get("src") and not a["src"].endswith("#only-dark"):
-            self.urls.append(a["src"])
-        if "arithmatex" in (a.get("class") or ""):
-            self.has_math = True
+
+def transfer_size(path: Path) -> tuple[int, int]:
+    """(raw bytes, bytes a static host sends: gzip level 6 for text types, as is otherwise)."""
+    data = path.read_bytes()
+    if path.suffix.lower() in COMPRESSIBLE:
+        return len(data), len(gzip.compress(data, compresslevel=6, mtime=0))
+    return len(data), len(data)
 
 
 def _timed(command: list[str], env: dict[str, str]) -> float:
@@ -78,32 +75,53 @@ def _timed(command: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def _pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html")
+                  if not p.relative_to(site).parts[0] in ("assets", "generated"))
+
+
 def page_weights(site: Path) -> dict[str, int]:
-    """Bytes a first visit to each page transfers (HTML, scripts, styles, light images,
-    KaTeX fonts where the page has math), excluding :data:`EXEMPT` bundles."""
-    fonts = sum(p.stat().st_size for p in (site / "assets/vendor/katex/fonts").glob("*.woff2"))
+    """Bytes a first visit to each page transfers (gzip where a host compresses), every
+    file the browser requested while loading and scrolling it, :data:`EXEMPT` aside.
+
+    Pages are loaded in Chromium from a local server, so lazy images and the fonts
+    KaTeX's glyphs need are counted exactly when the browser fetches them.
+    """
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
     weights: dict[str, int] = {}
-    for html in sorted(site.rglob("*.html")):
-        rel = html.relative_to(site).as_posix()
-        if rel.startswith("assets/"):
-            continue
-        parser = _Assets()
-        parser.feed(html.read_text(encoding="utf-8"))
-        total = html.stat().st_size
-        base = f"http://site/{rel}"
-        for url in dict.fromkeys(parser.urls):
-            target = urlparse(urljoin(base, url))
-            if target.netloc != "site":
-                continue
-            path = target.path.lstrip("/")
-            if any(path.startswith(e) for e in EXEMPT):
-                continue
-            file = site / path
-            if file.is_file():
-                total += file.stat().st_size
-        if parser.has_math:
-            total += fonts
-        weights[rel] = total
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for rel in _pages(site):
+                page = browser.new_page()
+                requested: set[str] = set()
+                page.on("request", lambda request: requested.add(request.url))
+                page.goto(base + rel.removesuffix("index.html"), wait_until="networkidle")
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                page.wait_for_timeout(300)
+                page.close()
+                total = 0
+                for url in requested:
+                    path = urlparse(url).path.lstrip("/")
+                    file = site / (path + "index.html" if path == "" or path.endswith("/") else path)
+                    if url.startswith(base) and file.is_file() and not any(path.startswith(e) for e in EXEMPT):
+                        total += transfer_size(file)[1]
+                weights[rel] = total
+            browser.close()
+    finally:
+        server.shutdown()
     return weights
 
 
@@ -118,7 +136,7 @@ def measure(run_tests: bool) -> list[Measurement]:
         results.append(Measurement("warm rebuild (s)", _timed([*mkdocs, "-d", str(site)], env), "nothing changed"))
         weights = page_weights(site)
         heaviest = max(weights, key=weights.get)
-        results.append(Measurement("heaviest page (KB)", weights[heaviest] / 1000, heaviest))
+        results.append(Measurement("heaviest page (KB)", weights[heaviest] / 1024, f"{heaviest}, gzip as served"))
     if run_tests:
         seconds = _timed(["make", "test"], {**os.environ})
         results.append(Measurement("make test (s)", seconds, "README test command"))

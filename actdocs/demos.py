@@ -76,6 +76,7 @@ from actdocs.experiments import data_path as experiment_data_path
 from actdocs.experiments import format_percent, format_sci
 from actdocs.experiments import fragment_path as experiment_fragment_path
 from actdocs.figures import curves, figure_path, overview_alt_text, x_range
+from actdocs.markdown import SERVED_ROOT
 from actdocs.properties import derivative
 from actdocs.style import format_number
 
@@ -95,7 +96,7 @@ SIMPLIFY_TOLERANCE = 5e-4
 EXPLORER_PER_UNIT = 40
 
 #: Where the site serves the build's output, relative to the pages including fragments.
-SITE_ROOT = "generated"
+SITE_ROOT = SERVED_ROOT
 
 #: The demos, in page order: name -> title.
 DEMOS: dict[str, str] = {

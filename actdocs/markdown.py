@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+#: Where the site serves the artifact cache's figures and data (see ``mkdocs_hook``):
+#: pages at the top of ``docs/`` link ``generated/figures/...``.
+SERVED_ROOT = "generated"
+
 _ALIGN = {None: "---", "left": ":---", "right": "---:", "center": ":---:", "l": ":---", "r": "---:", "c": ":---:"}
 
 # A code span (any run of backticks up to the same run) or inline math ($...$).

@@ -29,6 +29,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from actdocs.build import REPO_ROOT, default_cache
+from actdocs.markdown import SERVED_ROOT
 from actdocs.mathrender import MathError, Renderer
 from actdocs import notebook_html, notebooks
 
@@ -90,7 +91,7 @@ def on_files(files: Files, config, **_):
     for folder in SERVED:
         for path in sorted((cache / folder).rglob("*")):
             if path.is_file() and not path.name.startswith("."):
-                uri = f"generated/{path.relative_to(cache).as_posix()}"
+                uri = f"{SERVED_ROOT}/{path.relative_to(cache).as_posix()}"
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
 
     modules = _node_modules()

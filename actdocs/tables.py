@@ -24,7 +24,7 @@ from actdocs import catalog
 from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.figures import alt_text, figure_path
-from actdocs.markdown import escape_cell, markdown_table
+from actdocs.markdown import SERVED_ROOT, escape_cell, markdown_table  # noqa: F401 (escape_cell re-exported)
 from actdocs.style import (
     format_cost,
     format_max_grad,
@@ -60,7 +60,7 @@ MODULE = "actdocs.tables"
 ACTIVATIONS_PAGE = "activations.md"
 
 #: Where the site serves the build's output, relative to the pages that include cards.
-IMAGE_ROOT = "generated"
+IMAGE_ROOT = SERVED_ROOT
 
 #: The rows of the source's ReLU-variants and modern-usage tables.
 VARIANT_KEYS: tuple[str, ...] = ("leaky_relu", "prelu", "elu", "selu")

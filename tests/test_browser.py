@@ -21,7 +21,6 @@ swaps the figures to their dark variants.
 from __future__ import annotations
 
 import functools
-import gzip
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -29,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from actdocs.budgets import transfer_size
 from site_fixtures import nav_pages, require_chromium, serve_directory
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,6 @@ pytestmark = pytest.mark.browser
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 BUDGET = 500 * 1024
 PLOTLY = "plotly-basic.min.js"
-COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".txt", ".xml", ".map", ".csv", ".md"}
 TEX_DELIMITERS = ["\\(", "\\[", "$$", "\\begin{"]
 TIMEOUT_MS = 10_000
 
@@ -191,11 +190,8 @@ def _check_math(page: Page) -> list[str]:
 
 @functools.cache
 def _file_sizes(path: Path) -> tuple[int, int]:
-    """(raw bytes, bytes a static host sends: gzip for text types, as is for the rest)."""
-    data = path.read_bytes()
-    if path.suffix.lower() in COMPRESSIBLE:
-        return len(data), len(gzip.compress(data, compresslevel=6, mtime=0))
-    return len(data), len(data)
+    """(raw bytes, bytes a static host sends), as the budgets script counts them."""
+    return transfer_size(path)
 
 
 def _weigh(built_site: Path, base: str, urls: list[str]) -> dict:

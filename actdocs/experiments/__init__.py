@@ -46,7 +46,8 @@ import torch.nn.functional as F
 
 from actdocs import catalog
 from actdocs.build import Artifact
-from actdocs.style import MINUS, Theme
+from actdocs.markdown import SERVED_ROOT
+from actdocs.style import MINUS, THEMES, Theme
 
 #: The experiment modules, in the order the page presents them.
 EXPERIMENTS: tuple[str, ...] = (
@@ -108,7 +109,7 @@ def fragment_path(name: str, part: str) -> str:
 
 
 #: Where the site serves the cache's ``figures/`` and ``data/``, relative to a page.
-IMAGE_ROOT = "generated"
+IMAGE_ROOT = SERVED_ROOT
 
 
 def image_lines(name: str, alt: str, part: str = "") -> str:
@@ -447,6 +448,37 @@ def series_styles(theme: Theme, count: int) -> list[dict[str, Any]]:
 
 # ------------------------------------------------------------------ the artifact list
 
+
+
+def experiment_artifact(
+    name: str,
+    module: str,
+    make: Callable[..., None],
+    params: dict[str, Any],
+    *,
+    fragments: Sequence[str] = ("figure", "summary"),
+    figures: Sequence[str] = ("",),
+    tables: Sequence[str] = ("",),
+    style: dict[str, Any] | None = None,
+) -> Artifact:
+    """The one artifact of an experiment: its JSON, light and dark figures, tables and
+    fragments, made by ``make(out, ctx, **params)``; ``style`` (figure sizes, layout)
+    keys the cache without being passed to ``make``."""
+    import functools
+
+    return Artifact(
+        name=f"experiment-{name}",
+        outputs=(
+            data_path(name),
+            *(figure_path(name, theme, part) for part in figures for theme in THEMES),
+            *(table_path(name, part) for part in tables),
+            *(fragment_path(name, part) for part in fragments),
+        ),
+        make=functools.partial(make, **params),
+        module=module,
+        params={**params, **(style or {})},
+        device_dependent=True,
+    )
 
 def artifacts() -> list[Artifact]:
     """Every experiment's artifacts, in :data:`EXPERIMENTS` order."""

@@ -33,7 +33,6 @@ JSON (``data/experiments/distributions.json``), besides the common header::
 
 from __future__ import annotations
 
-import functools
 import math
 from pathlib import Path
 from typing import Any, Sequence
@@ -43,6 +42,7 @@ import torch
 from actdocs import catalog
 from actdocs.build import Artifact, Context
 from actdocs.experiments import (
+    experiment_artifact,
     data_path,
     deterministic,
     figure_path,
@@ -333,23 +333,10 @@ PARAMS: dict[str, Any] = {"keys": list(KEYS), "scales": list(SCALES), "samples":
 
 def artifacts() -> list[Artifact]:
     """``experiment-distributions``."""
-    return [
-        Artifact(
-            name=f"experiment-{NAME}",
-            outputs=(
-                data_path(NAME),
-                *(figure_path(NAME, theme) for theme in THEMES),
-                *(figure_path(NAME, theme, "saturation") for theme in THEMES),
-                table_path(NAME),
-                table_path(NAME, "saturation"),
-                fragment_path(NAME, "figure"),
-                fragment_path(NAME, "saturation-figure"),
-                fragment_path(NAME, "summary"),
-            ),
-            make=functools.partial(make, **PARAMS),
-            module=MODULE,
-            params={**PARAMS, "span": SPAN, "edge_grid": EDGE_GRID, "figure_scale": FIGURE_SCALE,
-                    "columns": COLUMNS, "panel": list(PANEL), "saturation_figsize": list(SATURATION_FIGSIZE)},
-            device_dependent=True,
-        )
-    ]
+    return [experiment_artifact(
+        NAME, MODULE, make, PARAMS,
+        figures=("", "saturation"), tables=("", "saturation"),
+        fragments=("figure", "saturation-figure", "summary"),
+        style={"span": SPAN, "edge_grid": EDGE_GRID, "figure_scale": FIGURE_SCALE, "columns": COLUMNS,
+               "panel": list(PANEL), "saturation_figsize": list(SATURATION_FIGSIZE)},
+    )]

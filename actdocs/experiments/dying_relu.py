@@ -42,7 +42,6 @@ JSON (``data/experiments/dying-relu.json``), besides the common header::
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -52,6 +51,7 @@ import torch.nn as nn
 from actdocs import catalog
 from actdocs.build import Artifact, Context
 from actdocs.experiments import (
+    experiment_artifact,
     DIGITS_CLASSES,
     DIGITS_FEATURES,
     accuracy,
@@ -331,19 +331,4 @@ PARAMS: dict[str, Any] = {
 
 def artifacts() -> list[Artifact]:
     """``experiment-dying-relu``."""
-    return [
-        Artifact(
-            name=f"experiment-{NAME}",
-            outputs=(
-                data_path(NAME),
-                *(figure_path(NAME, theme) for theme in THEMES),
-                table_path(NAME),
-                fragment_path(NAME, "figure"),
-                fragment_path(NAME, "summary"),
-            ),
-            make=functools.partial(make, **PARAMS),
-            module=MODULE,
-            params={**PARAMS, "figsize": list(FIGSIZE)},
-            device_dependent=True,
-        )
-    ]
+    return [experiment_artifact(NAME, MODULE, make, PARAMS, style={"figsize": list(FIGSIZE)})]

@@ -25,7 +25,6 @@ JSON (``data/experiments/gelu-approx.json``), besides the common header::
 
 from __future__ import annotations
 
-import functools
 import math
 from pathlib import Path
 from typing import Any, Sequence
@@ -35,6 +34,7 @@ import torch.nn.functional as F
 
 from actdocs.build import Artifact, Context
 from actdocs.experiments import (
+    experiment_artifact,
     data_path,
     deterministic,
     figure_path,
@@ -215,19 +215,4 @@ PARAMS: dict[str, Any] = {"lo": LO, "hi": HI, "per_unit": PER_UNIT, "dtypes": li
 
 def artifacts() -> list[Artifact]:
     """``experiment-gelu-approx``."""
-    return [
-        Artifact(
-            name=f"experiment-{NAME}",
-            outputs=(
-                data_path(NAME),
-                *(figure_path(NAME, theme) for theme in THEMES),
-                table_path(NAME),
-                fragment_path(NAME, "figure"),
-                fragment_path(NAME, "summary"),
-            ),
-            make=functools.partial(make, **PARAMS),
-            module=MODULE,
-            params={**PARAMS, "figsize": list(FIGSIZE)},
-            device_dependent=True,
-        )
-    ]
+    return [experiment_artifact(NAME, MODULE, make, PARAMS, style={"figsize": list(FIGSIZE)})]

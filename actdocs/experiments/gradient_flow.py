@@ -47,7 +47,6 @@ JSON (``data/experiments/gradient-flow.json``), besides the common header
 
 from __future__ import annotations
 
-import functools
 import math
 from pathlib import Path
 from typing import Any, Sequence
@@ -57,6 +56,7 @@ import torch
 from actdocs import catalog
 from actdocs.build import Artifact, Context
 from actdocs.experiments import (
+    experiment_artifact,
     data_path,
     deterministic,
     figure_path,
@@ -385,20 +385,5 @@ PARAMS: dict[str, Any] = {
 
 def artifacts() -> list[Artifact]:
     """``experiment-gradient-flow``."""
-    return [
-        Artifact(
-            name=f"experiment-{NAME}",
-            outputs=(
-                data_path(NAME),
-                *(figure_path(NAME, theme) for theme in THEMES),
-                table_path(NAME),
-                fragment_path(NAME, "figure"),
-                fragment_path(NAME, "bound"),
-                fragment_path(NAME, "summary"),
-            ),
-            make=functools.partial(make, **PARAMS),
-            module=MODULE,
-            params={**PARAMS, "figsize": list(FIGSIZE)},
-            device_dependent=True,
-        )
-    ]
+    return [experiment_artifact(NAME, MODULE, make, PARAMS, fragments=("figure", "bound", "summary"),
+                                style={"figsize": list(FIGSIZE)})]

@@ -26,7 +26,6 @@ JSON (``data/experiments/self-normalisation.json``), besides the common header::
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -35,6 +34,7 @@ import torch
 from actdocs import catalog
 from actdocs.build import Artifact, Context
 from actdocs.experiments import (
+    experiment_artifact,
     data_path,
     deterministic,
     figure_path,
@@ -246,19 +246,5 @@ PARAMS: dict[str, Any] = {
 
 def artifacts() -> list[Artifact]:
     """``experiment-self-normalisation``."""
-    return [
-        Artifact(
-            name=f"experiment-{NAME}",
-            outputs=(
-                data_path(NAME),
-                *(figure_path(NAME, theme) for theme in THEMES),
-                table_path(NAME),
-                fragment_path(NAME, "figure"),
-                fragment_path(NAME, "summary"),
-            ),
-            make=functools.partial(make, **PARAMS),
-            module=MODULE,
-            params={**PARAMS, "table_layers": list(TABLE_LAYERS), "figsize": list(FIGSIZE)},
-            device_dependent=True,
-        )
-    ]
+    return [experiment_artifact(NAME, MODULE, make, PARAMS,
+                                style={"table_layers": list(TABLE_LAYERS), "figsize": list(FIGSIZE)})]

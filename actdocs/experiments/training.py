@@ -63,6 +63,7 @@ from actdocs import catalog, properties
 from actdocs.build import Artifact, Context
 from actdocs.catalog import Activation, Properties
 from actdocs.experiments import (
+    experiment_artifact,
     accuracy,
     data_path,
     deterministic,
@@ -495,24 +496,8 @@ PARAMS: dict[str, Any] = {
 
 def artifacts() -> list[Artifact]:
     """``experiment-training``."""
-    return [
-        Artifact(
-            name=f"experiment-{NAME}",
-            outputs=(
-                data_path(NAME),
-                *(figure_path(NAME, theme) for theme in THEMES),
-                table_path(NAME),
-                table_path(NAME, "custom"),
-                fragment_path(NAME, "figure"),
-                fragment_path(NAME, "summary"),
-                fragment_path(NAME, "setup"),
-            ),
-            make=functools.partial(make, **PARAMS),
-            module=MODULE,
-            params={**PARAMS, "figsize": list(FIGSIZE)},
-            device_dependent=True,
-        )
-    ]
+    return [experiment_artifact(NAME, MODULE, make, PARAMS, tables=("", "custom"),
+                                fragments=("figure", "summary", "setup"), style={"figsize": list(FIGSIZE)})]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
