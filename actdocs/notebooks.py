@@ -279,6 +279,13 @@ def _source_line(source: Path, index: int, cell) -> int | None:
     return markers[index] + (int(found[1]) if found else 0)
 
 
+def load_executed(path: Path):
+    """An executed notebook written by :func:`write` (from the cache)."""
+    import nbformat
+
+    return nbformat.reads(Path(path).read_text(encoding="utf-8"), as_version=4)
+
+
 def write(nb, target: Path) -> None:
     """Write an executed notebook as JSON (``nbformat`` validates it on the way)."""
     import nbformat

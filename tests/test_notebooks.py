@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 
 from actdocs import cli, notebook_html, notebooks
-from actdocs.build import Context, build
+from actdocs.build import Context, build, default_cache
 from actdocs.listings import ListingError
 
 SOURCES = notebooks.source_paths()
@@ -66,11 +66,16 @@ def table(nb, header: str, columns: int) -> dict[str, list[float]]:
 
 @pytest.fixture(scope="session")
 def executed() -> dict:
-    """Every notebook, executed in a fresh kernel (the next kernel starting meanwhile)."""
-    runs = {}
-    for index, source in enumerate(SOURCES):
-        runs[source.stem] = notebooks.execute(source, start_next=SOURCES[index + 1 :])
-    return runs
+    """Every notebook as the site build executed it, each in a fresh kernel.
+
+    The build's own artifacts are used (``actdocs build --only 'notebook-*'`` on the
+    site's cache), so a test run executes each notebook at most once: not at all when
+    the cache already holds the run of this exact source and ``actdocs`` code (the key
+    covers both), once otherwise, and the site build then finds it cached.
+    """
+    cache = default_cache()
+    assert cli.main(["build", str(cache), "--only", "notebook-*"]) == 0
+    return {source.stem: notebooks.load_executed(cache / notebooks.output_name(source)) for source in SOURCES}
 
 
 # ------------------------------------------------------------------ the notebooks themselves
