@@ -38,9 +38,7 @@ SERVED = ("figures", "data")
 
 #: Front-end files served from node_modules: site path -> path under node_modules.
 VENDOR = {
-    "assets/vendor/katex/katex.min.js": "katex/dist/katex.min.js",
-    "assets/vendor/katex/katex.min.css": "katex/dist/katex.min.css",
-    "assets/vendor/katex/contrib/auto-render.min.js": "katex/dist/contrib/auto-render.min.js",
+    "assets/vendor/katex/katex.min.css": "katex/dist/katex.min.css",  # math is rendered at build time
     "assets/vendor/plotly/plotly-basic.min.js": "plotly.js-basic-dist-min/plotly-basic.min.js",
 }
 KATEX_FONTS = "katex/dist/fonts"
