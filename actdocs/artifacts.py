@@ -2,7 +2,8 @@
 
 An artifact that reads another's output (``Artifact.reads``) comes after it: the demos
 and the claims read the experiments' JSON, the facts and the claims read the quick
-benchmark's.
+benchmark's. The notebooks come first: they run in the background while the rest is
+made, and the benchmark waits for them so that it times an idle machine.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ def all_artifacts() -> list[Artifact]:
     from actdocs import bench, claims, demos, experiments, facts, figures, guide, listings, notebooks, tables
 
     return [
+        *notebooks.artifacts(),     # the exercise notebooks, in the background (kernels)
         *tables.artifacts(),        # property, variant, usage and summary tables; the cards
         *guide.artifacts(),         # the choosing guide
         *figures.artifacts(),       # every activation's curve, light and dark
         *listings.artifacts(),      # each snippet's captured output
         *experiments.artifacts(),   # real networks, seeded
-        *bench.artifacts(),         # the quick benchmark on this machine's device
+        *bench.artifacts(),         # the quick benchmark, alone once the notebooks are done
         *demos.artifacts(),         # plotly data for the interactive demos
         *facts.artifacts(),         # measured numbers quoted by the section pages
         *claims.artifacts(),        # every claim of the source with its verdict
-        *notebooks.artifacts(),     # the exercise notebooks, executed in fresh kernels
     ]

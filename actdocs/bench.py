@@ -1241,7 +1241,7 @@ def artifacts() -> list["Artifact"]:
     preset = {k: v for k, v in QUICK.items()}
     arts = [Artifact(name="bench-quick", outputs=QUICK_OUTPUTS, make=_make_quick, module=MODULE,
                      params={"quick": preset, "sizes": SIZES, "skip": sorted(map(list, QUICK_SKIP))},
-                     device_dependent=True)]
+                     device_dependent=True, exclusive=True)]
     rels = []
     for path in saved_files():
         rel = path.relative_to(REPO_ROOT).as_posix()

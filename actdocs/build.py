@@ -28,6 +28,7 @@ import platform
 import shutil
 import tempfile
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -63,6 +64,11 @@ class Artifact:
     ``reads`` are outputs of earlier artifacts (relative to the cache) that ``make``
     reads from ``ctx.cache``; their bytes key it too, so new benchmark or experiment
     results remake the tables built from them.
+
+    ``concurrent`` artifacts are made in a background thread while the build goes on
+    (the notebooks, whose kernels are processes of their own, so both cores work).
+    An ``exclusive`` artifact (a benchmark) and any artifact that ``reads`` first wait
+    for the background ones, so that a timing runs on an otherwise idle machine.
     """
 
     name: str
@@ -73,6 +79,8 @@ class Artifact:
     inputs: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()
     device_dependent: bool = False
+    concurrent: bool = False
+    exclusive: bool = False
 
 
 @dataclass
@@ -315,32 +323,54 @@ def build(
     ensure_writable(cache)
     document = read_document(cache)
     manifest = document.get("artifacts", {})
-    records: list[Record] = []
     total = len(artifacts)
-    for index, artifact in enumerate(artifacts, 1):
-        key = artifact_key(artifact, ctx)
-        entry = manifest.get(artifact.name)
-        if on_start:
-            on_start(index, total, artifact.name)
-        start = time.perf_counter()
-        if not force and _is_hit(entry, key, cache, artifact.outputs):
-            record = Record(artifact.name, key, "cached", time.perf_counter() - start, entry["made_at"], entry["outputs"])
-        else:
-            record = _make_one(artifact, key, cache, ctx)
+    slots: list[Record | None] = [None] * total
+    pending: list[tuple[int, Artifact, Future[Record]]] = []
+
+    def finish(index: int, artifact: Artifact, record: Record) -> None:
+        if record.status == "made":
             manifest[artifact.name] = record.manifest_entry()
-        records.append(record)
+        slots[index - 1] = record
         if log:
             log(f"[{index:>{len(str(total))}}/{total}] {record.status:<6} {record.seconds:6.2f}s  {artifact.name}")
 
-    made = any(r.status == "made" for r in records)
-    if made or fingerprint != document.get("fingerprint"):
-        new = {
-            "environment": environment(),
-            "device": ctx.device,
-            "fingerprint": fingerprint,
-            "artifacts": dict(sorted(manifest.items())),
-        }
-        atomic_write(cache / MANIFEST, (json.dumps(new, indent=2, sort_keys=True) + "\n").encode())
+    def settle() -> None:
+        """Wait for the background artifacts, in order (their logs come here)."""
+        while pending:
+            index, artifact, future = pending.pop(0)
+            finish(index, artifact, future.result())
+
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="actdocs-background") as background:
+            for index, artifact in enumerate(artifacts, 1):
+                if artifact.reads or artifact.exclusive:
+                    settle()  # what it reads is final; an exclusive one runs on a quiet machine
+                key = artifact_key(artifact, ctx)
+                entry = manifest.get(artifact.name)
+                if on_start:
+                    on_start(index, total, artifact.name)
+                start = time.perf_counter()
+                if not force and _is_hit(entry, key, cache, artifact.outputs):
+                    finish(index, artifact, Record(artifact.name, key, "cached", time.perf_counter() - start,
+                                                   entry["made_at"], entry["outputs"]))
+                elif artifact.concurrent:
+                    pending.append((index, artifact, background.submit(_make_one, artifact, key, cache, ctx)))
+                else:
+                    finish(index, artifact, _make_one(artifact, key, cache, ctx))
+            settle()
+    finally:
+        # Whatever was made is recorded, even when a later artifact failed.
+        records = [r for r in slots if r is not None]
+        made = any(r.status == "made" for r in records)
+        complete_run = len(records) == total
+        if made or (complete_run and fingerprint != document.get("fingerprint")):
+            new = {
+                "environment": environment(),
+                "device": ctx.device,
+                "fingerprint": fingerprint if complete_run else None,
+                "artifacts": dict(sorted(manifest.items())),
+            }
+            atomic_write(cache / MANIFEST, (json.dumps(new, indent=2, sort_keys=True) + "\n").encode())
     return records
 
 

@@ -313,6 +313,7 @@ def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
             module="actdocs.notebooks",
             params={"timeout": CELL_TIMEOUT, "env": KERNEL_ENV, "drop": KERNEL_ENV_DROP, "packages": packages},
             inputs=(f"{SOURCES}/{source.name}",),
+            concurrent=True,  # kernels are processes: they run beside the rest of the build
         )
         for index, source in enumerate(sources)
     ]

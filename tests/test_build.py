@@ -387,3 +387,55 @@ def test_tree_fingerprint(tmp_path):
     assert tree_fingerprint(root, "auto") == first
     (root / "snippets/new.py").write_text("", encoding="utf-8")
     assert tree_fingerprint(root, "auto") != first
+
+
+# ------------------------------------------------------------------ background and exclusive
+
+
+def _timed_artifact(name: str, module: str, events: list, *, seconds: float = 0.0, fail: bool = False, **flags) -> Artifact:
+    """An artifact that records (name, start, end, thread) and optionally sleeps or fails."""
+    import threading
+    import time
+
+    def make(out: Path, ctx: Context) -> None:
+        start = time.perf_counter()
+        time.sleep(seconds)
+        if fail:
+            raise RuntimeError(f"{name} failed")
+        (out / f"{name}.txt").write_text(name, encoding="utf-8")
+        events.append((name, start, time.perf_counter(), threading.current_thread().name))
+
+    return Artifact(name, (f"{name}.txt",), make, module, **flags)
+
+
+def test_concurrent_artifact_runs_beside_the_rest_and_exclusive_waits(producers, cache):
+    events: list = []
+    artifacts = [
+        _timed_artifact("slow", producers.mod_a, events, seconds=0.4, concurrent=True),
+        _timed_artifact("quick", producers.mod_a, events),
+        _timed_artifact("bench", producers.mod_b, events, exclusive=True),
+    ]
+    records = build(cache, artifacts, CTX)
+    assert [r.name for r in records] == ["slow", "quick", "bench"]  # records keep the list's order
+    by_name = {name: (start, end, thread) for name, start, end, thread in events}
+    assert by_name["slow"][2].startswith("actdocs-background")
+    assert by_name["quick"][2] == by_name["bench"][2] == "MainThread"
+    assert by_name["quick"][1] < by_name["slow"][1], "the foreground artifact did not run while the slow one ran"
+    assert by_name["bench"][0] >= by_name["slow"][1], "the exclusive artifact started before the background one ended"
+    manifest = json.loads((cache / MANIFEST).read_text())["artifacts"]
+    assert set(manifest) == {"slow", "quick", "bench"}
+
+
+def test_what_was_made_is_recorded_when_a_later_artifact_fails(producers, cache):
+    events: list = []
+    artifacts = [
+        _timed_artifact("first", producers.mod_a, events),
+        _timed_artifact("broken", producers.mod_b, events, fail=True),
+    ]
+    with pytest.raises(RuntimeError, match="broken failed"):
+        build(cache, artifacts, CTX, fingerprint="f")
+    document = json.loads((cache / MANIFEST).read_text())
+    assert set(document["artifacts"]) == {"first"}
+    assert document["fingerprint"] is None  # an unfinished build is never taken as complete
+    again = build(cache, artifacts[:1], CTX)
+    assert statuses(again) == {"first": "cached"}
