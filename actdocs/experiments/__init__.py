@@ -450,6 +450,31 @@ def series_styles(theme: Theme, count: int) -> list[dict[str, Any]]:
 
 
 
+def write_results(
+    out: Path,
+    name: str,
+    results: dict[str, Any],
+    *,
+    draws: dict[str, tuple[Callable[[dict, Theme, Path], None], Callable[[dict], str]]],
+    tables: dict[str, Callable[[dict], str]],
+    texts: dict[str, Callable[[dict], str]],
+) -> None:
+    """Write an experiment's outputs: its JSON, then, from the rounded results (exactly
+    what the JSON holds, so the page quotes the file), every figure in both themes with
+    its image fragment (``draws``: part -> (draw, alt text)), every table and every text
+    fragment (part -> renderer)."""
+    write_json(out, data_path(name), results)
+    shown = round_floats(results)
+    for part, (draw, alt) in draws.items():
+        for theme in THEMES:
+            draw(shown, theme, out / figure_path(name, theme, part))
+        write_text(out, fragment_path(name, f"{part}-figure" if part else "figure"), image_lines(name, alt(shown), part))
+    for part, render in tables.items():
+        write_text(out, table_path(name, part), render(shown))
+    for part, render in texts.items():
+        write_text(out, fragment_path(name, part), render(shown))
+
+
 def experiment_artifact(
     name: str,
     module: str,

@@ -43,21 +43,14 @@ from actdocs import catalog
 from actdocs.build import Artifact, Context
 from actdocs.experiments import (
     experiment_artifact,
-    data_path,
+    write_results,
     deterministic,
-    figure_path,
     format_percent,
-    fragment_path,
     header,
-    image_lines,
     randn,
-    round_floats,
     series_styles,
-    table_path,
-    write_json,
-    write_text,
 )
-from actdocs.style import THEMES, format_number, new_figure, save_svg, use_theme
+from actdocs.style import format_number, new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
 
 MODULE = "actdocs.experiments.distributions"
@@ -315,17 +308,9 @@ def summary_fragment(results: dict[str, Any]) -> str:
 
 def make(out: Path, ctx: Context, **params: Any) -> None:
     """Run the experiment on ``ctx.device`` and write its JSON, figures, tables and fragments."""
-    results = run(**params, device=ctx.device)
-    write_json(out, data_path(NAME), results)
-    shown = round_floats(results)
-    for theme in THEMES:
-        draw_histograms(shown, theme, out / figure_path(NAME, theme))
-        draw_saturation(shown, theme, out / figure_path(NAME, theme, "saturation"))
-    write_text(out, table_path(NAME), stats_table(shown))
-    write_text(out, table_path(NAME, "saturation"), saturation_table(shown))
-    write_text(out, fragment_path(NAME, "figure"), image_lines(NAME, alt_histograms(shown)))
-    write_text(out, fragment_path(NAME, "saturation-figure"), image_lines(NAME, alt_saturation(shown), "saturation"))
-    write_text(out, fragment_path(NAME, "summary"), summary_fragment(shown))
+    write_results(out, NAME, run(**params, device=ctx.device),
+                  draws={"": (draw_histograms, alt_histograms), "saturation": (draw_saturation, alt_saturation)},
+                  tables={"": stats_table, "saturation": saturation_table}, texts={"summary": summary_fragment})
 
 
 PARAMS: dict[str, Any] = {"keys": list(KEYS), "scales": list(SCALES), "samples": SAMPLES, "bins": BINS, "seed": 0}

@@ -35,21 +35,14 @@ from actdocs import catalog
 from actdocs.build import Artifact, Context
 from actdocs.experiments import (
     experiment_artifact,
-    data_path,
+    write_results,
     deterministic,
-    figure_path,
     format_sci,
-    fragment_path,
     header,
-    image_lines,
     mlp,
     randn,
-    round_floats,
-    table_path,
-    write_json,
-    write_text,
 )
-from actdocs.style import THEMES, format_number, new_figure, save_svg, use_theme
+from actdocs.style import format_number, new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
 
 MODULE = "actdocs.experiments.self_normalisation"
@@ -228,14 +221,8 @@ def summary_fragment(results: dict[str, Any]) -> str:
 
 def make(out: Path, ctx: Context, **params: Any) -> None:
     """Run the experiment on ``ctx.device`` and write its JSON, figures, table and fragments."""
-    results = run(**params, device=ctx.device)
-    write_json(out, data_path(NAME), results)
-    shown = round_floats(results)
-    for theme in THEMES:
-        draw(shown, theme, out / figure_path(NAME, theme))
-    write_text(out, table_path(NAME), table(shown))
-    write_text(out, fragment_path(NAME, "figure"), image_lines(NAME, alt_text(shown)))
-    write_text(out, fragment_path(NAME, "summary"), summary_fragment(shown))
+    write_results(out, NAME, run(**params, device=ctx.device),
+                  draws={"": (draw, alt_text)}, tables={"": table}, texts={"summary": summary_fragment})
 
 
 PARAMS: dict[str, Any] = {

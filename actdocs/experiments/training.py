@@ -64,24 +64,18 @@ from actdocs.build import Artifact, Context
 from actdocs.catalog import Activation, Properties
 from actdocs.experiments import (
     experiment_artifact,
+    write_results,
     accuracy,
-    data_path,
     deterministic,
     digits,
-    figure_path,
     format_percent,
-    fragment_path,
     header,
-    image_lines,
     mlp,
     round_floats,
     standardise,
-    table_path,
     train,
-    write_json,
-    write_text,
 )
-from actdocs.style import THEMES, format_number, new_figure, save_svg, use_theme
+from actdocs.style import format_number, new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
 
 MODULE = "actdocs.experiments.training"
@@ -476,16 +470,9 @@ def summary_fragment(results: dict[str, Any]) -> str:
 
 def make(out: Path, ctx: Context, **params: Any) -> None:
     """Run the experiment on ``ctx.device`` and write its JSON, figure, tables and fragments."""
-    results = run(**params, device=ctx.device)
-    write_json(out, data_path(NAME), results)
-    shown = round_floats(results)
-    for theme in THEMES:
-        draw(shown, theme, out / figure_path(NAME, theme))
-    write_text(out, table_path(NAME), table(shown))
-    write_text(out, table_path(NAME, "custom"), requirements_table(shown))
-    write_text(out, fragment_path(NAME, "figure"), image_lines(NAME, alt_text(shown)))
-    write_text(out, fragment_path(NAME, "summary"), summary_fragment(shown))
-    write_text(out, fragment_path(NAME, "setup"), setup_fragment(shown))
+    write_results(out, NAME, run(**params, device=ctx.device),
+                  draws={"": (draw, alt_text)}, tables={"": table, "custom": requirements_table},
+                  texts={"summary": summary_fragment, "setup": setup_fragment})
 
 
 PARAMS: dict[str, Any] = {
