@@ -598,19 +598,25 @@ def vanishing_state(results: dict[str, Any], key: str, depth: int) -> dict[str, 
     return {"data": data, "summary": summary + ".", "table": table}
 
 
+def _activation_select(activations: list[dict[str, str]]) -> dict[str, Any]:
+    """The activation drop-down of an experiment demo; sigmoid first shown when present."""
+    keys = [a["key"] for a in activations]
+    return {
+        "id": "activation",
+        "type": "select",
+        "label": "Activation",
+        "options": [{"value": a["key"], "label": a["name"]} for a in activations],
+        "default": "sigmoid" if "sigmoid" in keys else keys[0],
+    }
+
+
 def vanishing_spec(results: dict[str, Any]) -> dict[str, Any]:
     """The vanishing-gradients demo from the gradient-flow experiment's JSON."""
     keys = [a["key"] for a in results["activations"]]
     depths = [int(d) for d in results["depths"]]
     default_depth = int(results["depth"]) if int(results["depth"]) in depths else depths[-1]
     controls = [
-        {
-            "id": "activation",
-            "type": "select",
-            "label": "Activation",
-            "options": [{"value": a["key"], "label": a["name"]} for a in results["activations"]],
-            "default": "sigmoid" if "sigmoid" in keys else keys[0],
-        },
+        _activation_select(results["activations"]),
         {
             "id": "depth",
             "type": "range",
@@ -732,13 +738,7 @@ def distributions_spec(results: dict[str, Any]) -> dict[str, Any]:
     keys = [a["key"] for a in results["activations"]]
     scales = list(results["results"][keys[0]])
     controls = [
-        {
-            "id": "activation",
-            "type": "select",
-            "label": "Activation",
-            "options": [{"value": a["key"], "label": a["name"]} for a in results["activations"]],
-            "default": "sigmoid" if "sigmoid" in keys else keys[0],
-        },
+        _activation_select(results["activations"]),
         {
             "id": "scale",
             "type": "range",

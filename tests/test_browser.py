@@ -62,17 +62,6 @@ IMAGES_JS = """
 """
 
 
-@pytest.fixture(scope="session")
-def base_url(pytestconfig: pytest.Config):
-    """pytest-playwright's ``--base-url``, redefined here as a plain function: the plugin's
-    own fallback is an instance method, which pytest 9 warns about (a plugin-level
-    override loses to it, hence this module). The tests pass full URLs anyway."""
-    try:
-        return pytestconfig.getoption("--base-url") or pytestconfig.getini("base_url") or None
-    except ValueError:
-        return None
-
-
 @dataclass
 class Visit:
     """A page under watch: console errors, uncaught exceptions and outside requests."""

@@ -43,15 +43,6 @@ TRACES_JS = """
 """
 
 
-@pytest.fixture(scope="session")
-def base_url(pytestconfig: pytest.Config):
-    """pytest-playwright's ``--base-url`` as a plain function (see test_browser.py for why)."""
-    try:
-        return pytestconfig.getoption("--base-url") or pytestconfig.getini("base_url") or None
-    except ValueError:
-        return None
-
-
 @dataclass
 class DemoPage:
     """An open page with its console errors and blocked outside requests."""
