@@ -222,6 +222,18 @@ def _make_property_tables(out: Path, ctx: Context) -> None:
         _write(out, f"tables/property-{record.key}.md", property_table(record))
 
 
+def properties_legend() -> str:
+    """What the properties table's yes/no columns mean, with the catalog's thresholds."""
+    return (
+        f"*Zero-centred* means the mean output for standard-normal input is within "
+        f"{format_number(catalog.ZERO_CENTRED_TOLERANCE)} of zero. *Smooth* means the derivative is "
+        f"continuous. *Saturates* names the sides on which the derivative falls below "
+        f"{format_number(catalog.SATURATION_THRESHOLD)} and stays there. For the gated units and softmax, "
+        "which act on more than one number, the row describes the one-variable view explained in their "
+        "sections.\n"
+    )
+
+
 def _text_artifact(name: str, rel: str, render: Callable[[], str], **params: object) -> Artifact:
     return Artifact(
         name=name,
@@ -247,4 +259,5 @@ def artifacts() -> list[Artifact]:
         _text_artifact("table-usage", "tables/usage.md", usage_table, keys=list(USAGE_KEYS)),
         _text_artifact("table-summary", "tables/summary.md", summary_table, first=list(SUMMARY_FIRST)),
         _text_artifact("fragment-activations", "fragments/activations.md", activation_cards, image_root=IMAGE_ROOT),
+        _text_artifact("fragment-properties-legend", "fragments/properties-legend.md", properties_legend),
     ]

@@ -215,7 +215,7 @@ def test_artifacts_write_their_outputs(tmp_path: Path) -> None:
     names = [a.name for a in arts]
     assert len(set(names)) == len(names)
     assert {"table-properties", "table-property", "table-variants", "table-usage", "table-summary",
-            "fragment-activations"} == set(names)
+            "fragment-activations", "fragment-properties-legend"} == set(names)
     for artifact in arts:
         assert artifact.module == "actdocs.tables"
         artifact.make(tmp_path / "a", Context())
@@ -226,3 +226,13 @@ def test_artifacts_write_their_outputs(tmp_path: Path) -> None:
     assert (tmp_path / "a/tables/properties.md").read_text(encoding="utf-8") == tables.properties_table()
     assert (tmp_path / "a/tables/property-sigmoid.md").read_text(encoding="utf-8") == tables.property_table("sigmoid")
     assert (tmp_path / "a/fragments/activations.md").read_text(encoding="utf-8") == tables.activation_cards()
+
+
+def test_properties_legend_quotes_the_catalog_thresholds(monkeypatch):
+    from actdocs import catalog
+
+    legend = tables.properties_legend()
+    assert tables.format_number(catalog.ZERO_CENTRED_TOLERANCE) in legend
+    assert tables.format_number(catalog.SATURATION_THRESHOLD) in legend
+    monkeypatch.setattr(catalog, "SATURATION_THRESHOLD", 0.125)
+    assert "0.125" in tables.properties_legend()
