@@ -9,7 +9,10 @@ byte a page load fetches is counted.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -167,3 +170,40 @@ def test_missing_snippet_fails_the_build(tmp_path: Path):
     result = run_mkdocs_build(config, tmp_path / "site", timeout=600)
     assert result.returncode != 0, f"a missing snippet passed --strict:\n{result.stdout}"
     assert "snippets/nope.py" in result.stdout and "could not be found" in result.stdout, result.stdout
+
+
+def test_serve_builds_once_and_does_not_loop(built_site: Path, tmp_path: Path):
+    """`mkdocs serve` on a warm cache builds once and then stays idle: a cache hit writes
+    nothing under the watched folders (docs, actdocs, snippets), so no rebuild follows."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log_path = tmp_path / "serve.log"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                assert server.poll() is None, log_path.read_text()
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                        assert response.status == 200
+                        break
+                except OSError:
+                    assert time.monotonic() < deadline, log_path.read_text()
+                    time.sleep(0.5)
+            time.sleep(4)  # eight of serve's 0.5 s polls
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    text = log_path.read_text()
+    assert text.count("Building documentation") == 1, text
+    assert "Detected file changes" not in text, text
