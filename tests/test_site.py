@@ -150,6 +150,18 @@ def _tiny_project(tmp_path: Path, pages: dict[str, str]) -> Path:
     return path
 
 
+def test_every_image_has_alt_text(built_site: Path):
+    """Every <img> on every page describes itself (figures, demos' fallbacks, notebook plots)."""
+    missing = []
+    for html in built_pages(built_site):
+        text = (built_site / html).read_text(encoding="utf-8")
+        for tag in re.findall(r"<img\b[^>]*>", text):
+            alt = re.search(r'\balt="([^"]*)"', tag)
+            if not alt or not alt.group(1).strip():
+                missing.append(f"{html}: {tag[:120]}")
+    assert not missing, "\n".join(missing)
+
+
 def test_tiny_project_builds(tmp_path: Path):
     """The negative builds below fail for the reason they test, not because the set-up is broken."""
     config = _tiny_project(tmp_path, {"index.md": "# Fine\n\n[other](other.md)\n", "other.md": "# Other\n"})
