@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from site_fixtures import require_chromium
@@ -42,7 +43,9 @@ def test_page_weight_counts_what_the_browser_fetched(tmp_path: Path):
     (site / "unused.css").write_text("never loaded\n" * 500)
     (site / "page" / "index.html").write_text('<link rel="stylesheet" href="../style.css"><p>hi</p>')
     (site / "index.html").write_text('<p>home</p>')
-    weights = budgets.page_weights(site)
+    # Its own Playwright session, in a thread: the browser tests' session owns this one's loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        weights = pool.submit(budgets.page_weights, site).result()
     assert set(weights) == {"index.html", "page/index.html"}
     expected = budgets.transfer_size(site / "page" / "index.html")[1] + budgets.transfer_size(site / "style.css")[1]
     assert weights["page/index.html"] == expected
