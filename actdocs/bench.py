@@ -1330,30 +1330,20 @@ def config_from_args(args: "argparse.Namespace") -> BenchConfig:
     )
 
 
-def _check_writable(folder: Path) -> None:
-    """Fail before measuring, not after, when the JSON cannot be written."""
-    import tempfile
-
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
-            pass
-    except OSError as err:
-        raise UsageError(f"cannot write to {folder}: {err.strerror or err}") from None
-
-
 def main(args: "argparse.Namespace") -> int:
     """Run ``actdocs bench``: measure, write the JSON, print the tables; return the exit status."""
+    from actdocs.build import ensure_writable  # fail before measuring, not after
+
     json_file = getattr(args, "json", None)
     json_dir = getattr(args, "json_dir", None)
     if json_file is not None:
         if json_file.is_dir():
             raise UsageError(f"--json {json_file} is a folder; give a file name")
-        _check_writable(json_file.parent)
+        ensure_writable(json_file.parent, "the JSON folder")
     if json_dir is not None:
         if json_dir.exists() and not json_dir.is_dir():
             raise UsageError(f"--json-dir {json_dir} is not a folder")
-        _check_writable(json_dir)
+        ensure_writable(json_dir, "the JSON folder")
     config = config_from_args(args)
     tty = sys.stderr.isatty()
 

@@ -374,14 +374,14 @@ def build(
     return records
 
 
-def ensure_writable(cache: Path) -> None:
-    """Create ``cache`` if needed and prove a file can be written in it, or raise UsageError."""
+def ensure_writable(folder: Path, what: str = "the cache folder") -> None:
+    """Create ``folder`` if needed and prove a file can be written in it, or raise UsageError."""
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cache, prefix=".probe-"):
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
             pass
     except OSError as err:
-        raise UsageError(f"cannot write to the cache folder {cache}: {err.strerror or err}") from None
+        raise UsageError(f"cannot write to {what} {folder}: {err.strerror or err}") from None
 
 
 FINGERPRINT_GLOBS = ("actdocs/**/*.py", "snippets/**/*", "data/**/*", "pyproject.toml")

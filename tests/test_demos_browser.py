@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, ElementHandle, Locator, Page, Route
+from playwright.sync_api import ElementHandle, Locator, Page
+from test_browser import Visit, visit  # noqa: F401 (the fixture is used by name)
 
 from actdocs import catalog, demos, style
 
 pytestmark = pytest.mark.browser
 
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-TIMEOUT_MS = 15_000
 
 #: What plotly drew, per trace (``gd.data`` read through ``gd._fullData``, which holds
 #: what plotly made of it; a hidden trace keeps only ``visible`` there).
@@ -116,23 +115,9 @@ class Demo:
 
 
 @pytest.fixture
-def demo_page(context: BrowserContext) -> DemoPage:
-    page = context.new_page()
-    watch = DemoPage(page)
-
-    def route(route: Route) -> None:
-        parts = urlsplit(route.request.url)
-        if parts.scheme in ("data", "blob") or parts.hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            watch.external.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", route)
-    context.set_default_timeout(TIMEOUT_MS)
-    page.on("console", lambda m: m.type == "error" and watch.errors.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: watch.errors.append(f"pageerror: {e}"))
-    return watch
+def demo_page(visit: Visit) -> DemoPage:
+    """A fresh page watched like every browser test's (see ``test_browser.visit``)."""
+    return DemoPage(visit.page, visit.errors, visit.external)
 
 
 def open_page(demo_page: DemoPage, url: str) -> Page:
