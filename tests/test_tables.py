@@ -184,8 +184,7 @@ def test_cards_have_an_anchor_math_and_both_images_for_every_key() -> None:
 
 
 def test_generated_markdown_renders_as_intended() -> None:
-    markdown = pytest.importorskip("markdown")
-    pytest.importorskip("pymdownx.arithmatex")
+    import markdown  # installed with mkdocs: a missing one is a failure, not a skip
     md = markdown.Markdown(
         extensions=["tables", "attr_list", "toc", "pymdownx.arithmatex"],
         extension_configs={"pymdownx.arithmatex": {"generic": True}},

@@ -104,7 +104,7 @@ LEAKY_TANH_SLOPE = 0.1
 class LeakyTanh(nn.Module):
     """tanh(x) + slope * x: smooth, f' >= slope, |f(x)| <= 1 + slope * |x|."""
 
-    def __init__(self, slope: float = 0.1) -> None:
+    def __init__(self, slope: float = LEAKY_TANH_SLOPE) -> None:
         super().__init__()
         self.slope = slope
 
@@ -129,12 +129,12 @@ LEAKY_TANH = Activation(
     key="leaky_tanh",
     name="Leaky tanh (custom)",
     family="modern",
-    formula=r"f(x) = \tanh(x) + 0.1\,x",
-    derivative=r"f'(x) = 1 - \tanh^2(x) + 0.1",
+    formula=rf"f(x) = \tanh(x) + {LEAKY_TANH_SLOPE:g}\,x",
+    derivative=rf"f'(x) = 1 - \tanh^2(x) + {LEAKY_TANH_SLOPE:g}",
     functional=leaky_tanh,
     module=functools.partial(LeakyTanh, LEAKY_TANH_SLOPE),
     scratch=_scratch_leaky_tanh,
-    torch_name="torch.tanh(x) + 0.1 * x",
+    torch_name=f"torch.tanh(x) + {LEAKY_TANH_SLOPE:g} * x",
     summary="Tanh with a linear leak: never saturates, grows slowly, smooth everywhere.",
     best_for="The source's custom-activation challenge",
     watch_out="Unbounded, though ten times slower than ReLU",
