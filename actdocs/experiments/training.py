@@ -96,11 +96,11 @@ FIGSIZE = (7.5, 4.2)
 # The custom activation
 # --------------------------------------------------------------------------------------
 
+# --8<-- [start:custom]
 #: Slope of leaky tanh's linear term: its growth rate and its smallest derivative.
 LEAKY_TANH_SLOPE = 0.1
 
 
-# --8<-- [start:custom]
 class LeakyTanh(nn.Module):
     """tanh(x) + slope * x: smooth, f' >= slope, |f(x)| <= 1 + slope * |x|."""
 
