@@ -61,6 +61,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from actdocs.errors import UsageError
+from actdocs.markdown import image_pair, write_text
+from actdocs.numbers import format_percent, format_rate, format_ratio, format_seconds, format_sig
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import argparse
@@ -927,33 +929,6 @@ def _name(key: str) -> str:
     return next((a.name for a in ACTIVATIONS if a.key == key), key)
 
 
-def format_seconds(seconds: float) -> str:
-    """3 significant digits in µs, ms or s: "48.2 µs", "7.95 ms", "1.23 s"."""
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
-        if seconds >= scale or unit == "ns":
-            return f"{_sig(seconds / scale)} {unit}"
-    raise AssertionError  # pragma: no cover
-
-
-def _sig(value: float, digits: int = 3) -> str:
-    if value == 0 or not math.isfinite(value):
-        return str(value)
-    decimals = max(0, digits - 1 - int(math.floor(math.log10(abs(value)))))
-    return f"{value:.{decimals}f}"
-
-
-def format_rate(per_s: float) -> str:
-    """Elements per second: "5.2 G/s", "830 M/s"."""
-    for unit, scale in (("G/s", 1e9), ("M/s", 1e6), ("k/s", 1e3)):
-        if per_s >= scale:
-            return f"{_sig(per_s / scale)} {unit}"
-    return f"{_sig(per_s)} /s"
-
-
-def format_ratio(ratio: float | None) -> str:
-    return "–" if ratio is None else f"{_sig(ratio, 2) if ratio < 10 else round(ratio)}×"
-
-
 def size_label(doc: dict[str, Any], size: str) -> str:
     """"1000 × 256 (in cache)" or "2^24 = 65536 × 256 (memory-bound)"."""
     shape = doc["environment"].get("sizes", {}).get(size) or SIZES[size]
@@ -1015,12 +990,12 @@ def markdown_tables(doc: dict[str, Any]) -> str:
                 cells = _cells(doc, dtype=dtype, size=size, mode=mode, convention="preallocated")
                 if not cells:
                     continue
-                copy_text = (f"; copy `y.copy_(x)`: {_sig(copy['gb_per_s'])} GB/s ({format_seconds(copy['median_s'])})"
+                copy_text = (f"; copy `y.copy_(x)`: {format_sig(copy['gb_per_s'])} GB/s ({format_seconds(copy['median_s'])})"
                              + (" ⚠" if copy["noisy"] else "") if copy else "")
                 parts.append(f"**{size_label(doc, size)}, {mode}, {dtype}, preallocated output**{copy_text}")
                 parts.append("")
                 rows = [[_name(c["key"]) + _flag(c), format_seconds(c["median_s"]), format_rate(c["elements_per_s"]),
-                         _sig(c["gb_per_s"]), f"{c['pct_of_copy']:.0f}%", format_ratio(c["ratio_to_relu"])]
+                         format_sig(c["gb_per_s"]), format_percent(c['pct_of_copy'] / 100), format_ratio(c["ratio_to_relu"])]
                         for c in cells]
                 parts.append(markdown_table(
                     ["Activation", "Time", "Elements/s", "GB/s", "% of copy", "× ReLU"], rows,
@@ -1034,9 +1009,9 @@ def markdown_tables(doc: dict[str, Any]) -> str:
             parts.append(f"**{size_label(doc, 'memory')}, {mode}, {dtype}: as called vs preallocated output**")
             parts.append("")
             rows = [[_name(k) + (" ⚠" if called[k]["noisy"] or pre[k]["noisy"] else ""),
-                     format_seconds(called[k]["median_s"]), f"{called[k]['pct_of_copy']:.0f}%",
+                     format_seconds(called[k]["median_s"]), format_percent(called[k]['pct_of_copy'] / 100),
                      format_ratio(called[k]["ratio_to_relu"]),
-                     format_seconds(pre[k]["median_s"]), f"{pre[k]['pct_of_copy']:.0f}%",
+                     format_seconds(pre[k]["median_s"]), format_percent(pre[k]['pct_of_copy'] / 100),
                      format_ratio(pre[k]["ratio_to_relu"])] for k in keys]
             parts.append(markdown_table(
                 ["Activation", "As called", "% of copy", "× ReLU", "Preallocated", "% of copy", "× ReLU"], rows,
@@ -1170,11 +1145,6 @@ QUICK_OUTPUTS = ("data/bench-quick.json", "tables/bench-quick.md",
                  "figures/bench-quick-light.svg", "figures/bench-quick-dark.svg", "fragments/bench-quick-chart.md")
 
 
-def _write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 def dumps(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=1) + "\n"
 
@@ -1185,10 +1155,10 @@ def _make_quick(out: Path, ctx: "Context") -> None:
     problems = validate(doc)
     if problems:  # pragma: no cover - run() builds valid documents
         raise RuntimeError(f"the quick benchmark made an invalid document: {problems[0]}")
-    _write_text(out / QUICK_OUTPUTS[0], dumps(doc))
-    _write_text(out / QUICK_OUTPUTS[1], markdown_tables(doc))
+    write_text(out, QUICK_OUTPUTS[0], dumps(doc))
+    write_text(out, QUICK_OUTPUTS[1], markdown_tables(doc))
     bar_chart(doc, out / QUICK_OUTPUTS[2], out / QUICK_OUTPUTS[3])
-    _write_text(out / QUICK_OUTPUTS[4], chart_fragment(doc, QUICK_OUTPUTS[2], QUICK_OUTPUTS[3]))
+    write_text(out, QUICK_OUTPUTS[4], chart_fragment(doc, QUICK_OUTPUTS[2], QUICK_OUTPUTS[3]))
 
 
 def chart_fragment(doc: dict[str, Any], light: str, dark: str, image_root: str | None = None) -> str:
@@ -1199,9 +1169,7 @@ def chart_fragment(doc: dict[str, Any], light: str, dark: str, image_root: str |
     """
     if image_root is None:
         from actdocs.markdown import SERVED_ROOT as image_root
-    alt = chart_alt(doc).replace("[", "(").replace("]", ")")
-    return "\n".join(f"![{alt}]({image_root}/{path}#only-{theme}){{ loading=lazy }}"
-                     for theme, path in (("light", light), ("dark", dark))) + "\n"
+    return image_pair(chart_alt(doc), {"light": light, "dark": dark}, root=image_root)
 
 
 def saved_files(root: Path | None = None) -> list[Path]:
@@ -1222,7 +1190,7 @@ def saved_tables(doc: dict[str, Any], title: str) -> str:
 def _make_saved(rel: str, out: Path, ctx: "Context") -> None:
     path = ctx.root / rel
     doc = load(path)
-    _write_text(out / f"tables/bench-saved-{saved_stem(path)}.md", saved_tables(doc, f"Kept result `{rel}`"))
+    write_text(out, f"tables/bench-saved-{saved_stem(path)}.md", saved_tables(doc, f"Kept result `{rel}`"))
 
 
 def _make_saved_index(rels: tuple[str, ...], out: Path, ctx: "Context") -> None:
@@ -1231,7 +1199,7 @@ def _make_saved_index(rels: tuple[str, ...], out: Path, ctx: "Context") -> None:
                 f"writes one to `{SAVED_DIR}/`.\n")
     else:
         text = "\n".join(saved_tables(load(ctx.root / rel), f"Kept result `{rel}`") for rel in rels)
-    _write_text(out / "tables/bench-saved.md", text)
+    write_text(out, "tables/bench-saved.md", text)
 
 
 def artifacts() -> list["Artifact"]:

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 from actdocs.build import Artifact, Context
-from actdocs.markdown import markdown_table
+from actdocs.markdown import markdown_table, write_text
+from actdocs.numbers import format_percent, format_sig
 
 Verdict = Literal["holds", "holds only in some regime", "does not hold here", "not measured"]
 VERDICTS: tuple[Verdict, ...] = ("holds", "holds only in some regime", "does not hold here", "not measured")
@@ -85,24 +86,6 @@ def _read_json(path: Path) -> dict[str, Any] | None:
         return None
 
 
-def _fmt(value: float, digits: int = 3) -> str:
-    """A number to ``digits`` significant digits, with a real minus sign."""
-    from actdocs.style import MINUS
-
-    if value == 0:
-        return "0"
-    if not math.isfinite(value):
-        return str(value)
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
-    return text.replace("-", MINUS)
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def _not_measured(what: str) -> Finding:
     return Finding(f"no {what} in this build", "not measured")
 
@@ -116,7 +99,7 @@ def _max_grad(key: str, value: float, at: float) -> Callable[[Evidence], Finding
 
         m = properties.measure(catalog.get(key))
         ok = math.isclose(m.max_grad, value, rel_tol=1e-6) and abs(m.max_grad_at - at) < 1e-3
-        return Finding(f"{_fmt(m.max_grad, 6)} at x = {_fmt(m.max_grad_at + 0.0, 2)}", "holds" if ok else "does not hold here")
+        return Finding(f"{format_sig(m.max_grad, 6)} at x = {format_sig(m.max_grad_at + 0.0, 2)}", "holds" if ok else "does not hold here")
 
     return check
 
@@ -132,8 +115,8 @@ def _saturates(key: str, beyond: float) -> Callable[[Evidence], Finding]:
         largest = properties.derivative(record, torch.cat([x, -x])).abs().max().item()
         verdict: Verdict = "holds" if largest < 0.02 else "does not hold here"
         return Finding(
-            f"largest |f′(x)| for |x| ≥ {beyond:g}: {_fmt(largest)}; under 0.01 beyond |x| = "
-            f"{_fmt(properties.measure(record).saturates_beyond or math.nan)}",
+            f"largest |f′(x)| for |x| ≥ {beyond:g}: {format_sig(largest)}; under 0.01 beyond |x| = "
+            f"{format_sig(properties.measure(record).saturates_beyond or math.nan)}",
             verdict,
             "“near zero” read as below 0.02, a fiftieth of tanh's peak slope",
         )
@@ -147,7 +130,7 @@ def _identity(name: str, left: Callable, right: Callable, tol: float = 1e-12) ->
 
         x = torch.linspace(-20, 20, 400001, dtype=torch.float64)
         gap = (left(x) - right(x)).abs().max().item()
-        return Finding(f"largest |difference| on [−20, 20] in float64: {_fmt(gap)}", "holds" if gap < tol else "does not hold here")
+        return Finding(f"largest |difference| on [−20, 20] in float64: {format_sig(gap)}", "holds" if gap < tol else "does not hold here")
 
     return check
 
@@ -187,7 +170,7 @@ def _linear_collapse(_: Evidence) -> Finding:
         h = h @ w.T + b
         weight, bias = w @ weight, w @ bias + b
     gap = (h - (x @ weight.T + bias)).abs().max().item()
-    return Finding(f"ten stacked layers vs their one-layer W′, b′: largest gap {_fmt(gap)} (float64)",
+    return Finding(f"ten stacked layers vs their one-layer W′, b′: largest gap {format_sig(gap)} (float64)",
                    "holds" if gap < 1e-9 else "does not hold here")
 
 
@@ -199,7 +182,7 @@ def _cross_entropy(_: Evidence) -> Finding:
     logits = torch.randn(256, 10, generator=generator, dtype=torch.float64)
     targets = torch.randint(0, 10, (256,), generator=generator)
     gap = abs(nn.CrossEntropyLoss()(logits, targets) - nn.NLLLoss()(nn.LogSoftmax(dim=1)(logits), targets)).item()
-    return Finding(f"|CE − NLL(LogSoftmax)| on 256 random examples: {_fmt(gap)}", "holds" if gap < 1e-12 else "does not hold here")
+    return Finding(f"|CE − NLL(LogSoftmax)| on 256 random examples: {format_sig(gap)}", "holds" if gap < 1e-12 else "does not hold here")
 
 
 def _relu_sparsity(_: Evidence) -> Finding:
@@ -207,7 +190,7 @@ def _relu_sparsity(_: Evidence) -> Finding:
 
     x = properties.measurement_grid()
     zeros = properties.standard_normal_mean(x, (catalog.get("relu")(x) == 0).double())
-    return Finding(f"share of exact zeros for standard-normal input: {_fmt(zeros, 4)}",
+    return Finding(f"share of exact zeros for standard-normal input: {format_sig(zeros, 4)}",
                    "holds" if zeros > 0.4 else "does not hold here",
                    "for inputs centred on zero; a bias shifts the share")
 
@@ -223,7 +206,7 @@ def _sigmoid_bound(e: Evidence) -> Finding:
     sig = bound["activations"]["sigmoid"]
     ratio = sig["input_gradient_ratio"]
     return Finding(
-        f"0.25¹⁰ = {_fmt(bound['bound'])}; a real 10-layer sigmoid MLP passes {_fmt(ratio)} of the output gradient to layer 1",
+        f"0.25¹⁰ = {format_sig(bound['bound'])}; a real 10-layer sigmoid MLP passes {format_sig(ratio)} of the output gradient to layer 1",
         "holds" if ratio <= bound["bound"] * 10 else "does not hold here",
         "the bound counts only the activation's slope; the weights shrink the gradient further (see Experiments)",
     )
@@ -237,7 +220,7 @@ def _dying_relu(e: Evidence) -> Finding:
     relu, leaky, sane = (share[c]["trained"] for c in ("relu-high-lr", "leaky-high-lr", "relu-sane-lr"))
     verdict: Verdict = "holds" if relu > leaky and relu > sane else "does not hold here"
     return Finding(
-        f"dead after training: ReLU, high LR {relu:.0%}; Leaky ReLU, high LR {leaky:.0%}; ReLU, default LR {sane:.0%}",
+        f"dead after training: ReLU, high LR {format_percent(relu, 2)}; Leaky ReLU, high LR {format_percent(leaky, 2)}; ReLU, default LR {format_percent(sane, 2)}",
         verdict,
     )
 
@@ -251,8 +234,8 @@ def _selu(e: Evidence) -> Finding:
     verdict: Verdict = "holds" if selu["kept"] == depth and tanh["kept"] < depth else "does not hold here"
     return Finding(
         f"SELU keeps mean within ±{data['mean_tolerance']:g} and variance within ±{data['var_tolerance']:g} of "
-        f"(0, 1) for {selu['kept']} of {depth} layers (last: mean {_fmt(selu['mean'][-1])}, variance "
-        f"{_fmt(selu['var'][-1])}); tanh with the same weights for {tanh['kept']}",
+        f"(0, 1) for {selu['kept']} of {depth} layers (last: mean {format_sig(selu['mean'][-1])}, variance "
+        f"{format_sig(selu['var'][-1])}); tanh with the same weights for {tanh['kept']}",
         verdict,
         "with LeCun-normal initialisation; with PyTorch's default init SELU keeps it for "
         f"{layers['selu-default']['kept']} layers",
@@ -266,9 +249,9 @@ def _gelu_approx(e: Evidence) -> Finding:
     low, high = data["range"]
     f32, f64 = data["dtypes"]["float32"], data["dtypes"]["float64"]
     return Finding(
-        f"largest error {_fmt(f64['max_abs_error'])} at |x| = {_fmt(abs(f64['max_at']))}, mean "
-        f"{_fmt(f64['mean_abs_error'])} on [{_fmt(low)}, {_fmt(high)}] (float64); float32's own rounding of exact "
-        f"GELU: {_fmt(f32['exact_max_abs_error'])}",
+        f"largest error {format_sig(f64['max_abs_error'])} at |x| = {format_sig(abs(f64['max_at']))}, mean "
+        f"{format_sig(f64['mean_abs_error'])} on [{format_sig(low)}, {format_sig(high)}] (float64); float32's own rounding of exact "
+        f"GELU: {format_sig(f32['exact_max_abs_error'])}",
         "holds" if f64["max_abs_error"] < 1e-3 else "does not hold here",
         "an approximation to about three decimals, not to float32 precision",
     )
@@ -427,12 +410,10 @@ def claims_table(results: list[tuple[Claim, Finding]]) -> str:
 
 def _make(out: Path, ctx: Context) -> None:
     results = evaluate(Evidence.load(ctx.cache))
-    (out / "tables").mkdir(parents=True)
-    (out / "tables" / "claims.md").write_text(claims_table(results), encoding="utf-8")
-    (out / "data").mkdir(parents=True)
+    write_text(out, "tables/claims.md", claims_table(results))
     document = [{"key": c.key, "claim": c.words, "method": c.method, "measured": f.measured,
                  "verdict": f.verdict, "regime": f.regime} for c, f in results]
-    (out / "data" / "claims.json").write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_text(out, "data/claims.json", json.dumps(document, indent=1, ensure_ascii=False) + "\n")
 
 
 def artifacts(with_bench: bool = True) -> list[Artifact]:

@@ -73,12 +73,11 @@ from actdocs import catalog, style
 from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, SATURATION_THRESHOLD, Activation
 from actdocs.experiments import data_path as experiment_data_path
-from actdocs.experiments import format_percent, format_sci
 from actdocs.experiments import fragment_path as experiment_fragment_path
 from actdocs.figures import curves, figure_path, overview_alt_text, x_range
-from actdocs.markdown import SERVED_ROOT
+from actdocs.markdown import SERVED_ROOT, image_pair, write_text
 from actdocs.properties import derivative
-from actdocs.style import format_number
+from actdocs.numbers import MINUS, format_number, format_percent, format_sig, round_floats, round_sig, superscript
 
 MODULE = "actdocs.demos"
 
@@ -94,9 +93,6 @@ SIMPLIFY_TOLERANCE = 5e-4
 
 #: Samples per unit of x of the explorer's curves (the static figures use the same).
 EXPLORER_PER_UNIT = 40
-
-#: Where the site serves the build's output, relative to the pages including fragments.
-SITE_ROOT = SERVED_ROOT
 
 #: The demos, in page order: name -> title.
 DEMOS: dict[str, str] = {
@@ -122,37 +118,9 @@ def fragment_path(name: str) -> str:
 # ------------------------------------------------------------------------ numbers
 
 
-def sig(value: float | None, digits: int = DIGITS) -> float | int | None:
-    """``value`` rounded to ``digits`` significant digits; NaN and infinities become None.
-
-    Whole numbers come back as ``int`` so that JSON writes ``1``, not ``1.0``.
-    """
-    if value is None or not math.isfinite(value):
-        return None
-    rounded = float(f"{value:.{digits}g}")
-    if rounded == 0:
-        return 0
-    return int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded
-
-
-def compact(obj: Any, digits: int = DIGITS) -> Any:
-    """A copy of ``obj`` (dicts, lists, tuples, numbers, strings) with every float rounded by :func:`sig`."""
-    if isinstance(obj, bool) or obj is None or isinstance(obj, (str, int)):
-        return obj
-    if isinstance(obj, float):
-        return sig(obj, digits)
-    if isinstance(obj, dict):
-        return {str(k): compact(v, digits) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [compact(v, digits) for v in obj]
-    if hasattr(obj, "tolist"):  # numpy arrays and tensors
-        return compact(obj.tolist(), digits)
-    raise TypeError(f"cannot write {type(obj).__name__} into a demo")
-
-
 def dumps(spec: dict) -> str:
     """The demo JSON: compact separators, keys in insertion order, floats already rounded."""
-    return json.dumps(compact(spec), separators=(",", ":"), ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(round_floats(spec, DIGITS), separators=(",", ":"), ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def simplify(xs: Sequence[float], ys: Sequence[float | None], tolerance: float) -> tuple[list, list]:
@@ -373,7 +341,7 @@ EXPLORER_STYLES: dict[str, dict[str, Any]] = {
 
 def value_key(value: float) -> str:
     """A parameter value as a state key and label: "0.01", "1", "0.5"."""
-    return format_number(value, 6).replace(style.MINUS, "-")
+    return format_number(value, 6).replace(MINUS, "-")
 
 
 def with_parameter(record: Activation, keyword: str, value: float) -> Activation:
@@ -461,8 +429,8 @@ def explorer_state(record: Activation, label: str, y_range: tuple[float, float] 
     xs, ys, dxs, dys, at_samples = sampled
     y_range = y_range or _y_extent([sampled])
     tol = SIMPLIFY_TOLERANCE * (y_range[1] - y_range[0])
-    fx, fy = simplify(xs, [sig(v) for v in ys], tol)
-    gx, gy = simplify(dxs, [sig(v) for v in dys], tol)
+    fx, fy = simplify(xs, [round_sig(v, DIGITS) for v in ys], tol)
+    gx, gy = simplify(dxs, [round_sig(v, DIGITS) for v in dys], tol)
     intervals = saturated_intervals(xs, at_samples, 1 / EXPLORER_PER_UNIT)
     max_grad = max(abs(d) for d in at_samples)
     summary = (
@@ -554,10 +522,6 @@ VANISHING_STYLES: dict[str, dict[str, Any]] = {
     },
 }
 
-def _superscript(n: int) -> str:
-    return str(n).translate(str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"))
-
-
 #: The activation the vanishing-gradients demo compares every other one with.
 REFERENCE_KEY = "relu"
 
@@ -576,11 +540,11 @@ def vanishing_state(results: dict[str, Any], key: str, depth: int) -> dict[str, 
     last = norms[-1]
     data = [{"meta": {"role": "gradient"}, "name": names[key], "x0": 1, "dx": 1, "y": norms}]
     ratio = norms[0] / last
-    summary = f"{names[key]}, {depth} layers: the first layer gets {format_sci(ratio)} of the last layer's gradient"
+    summary = f"{names[key]}, {depth} layers: the first layer gets {format_sig(ratio, 2)} of the last layer's gradient"
     if key != REFERENCE_KEY and REFERENCE_KEY in results["gradient_norms"]:
         ref = results["gradient_norms"][REFERENCE_KEY][str(depth)]
         data.append({"meta": {"role": "reference"}, "name": names[REFERENCE_KEY], "x0": 1, "dx": 1, "y": ref})
-        summary += f" ({names[REFERENCE_KEY]}: {format_sci(ref[0] / ref[-1])})"
+        summary += f" ({names[REFERENCE_KEY]}: {format_sig(ref[0] / ref[-1], 2)})"
     data.append(
         {
             "meta": {"role": "bound"},
@@ -590,10 +554,10 @@ def vanishing_state(results: dict[str, Any], key: str, depth: int) -> dict[str, 
         }
     )
     table = [
-        ["Layer 1 gradient norm", format_sci(norms[0])],
-        [f"Layer {depth} gradient norm", format_sci(last)],
-        ["Layer 1 / last layer", format_sci(ratio)],
-        [f"Slope-only estimate ({format_number(slope, 3)}{_superscript(depth - 1)})", format_sci(slope ** (depth - 1))],
+        ["Layer 1 gradient norm", format_sig(norms[0], 2)],
+        [f"Layer {depth} gradient norm", format_sig(last, 2)],
+        ["Layer 1 / last layer", format_sig(ratio, 2)],
+        [f"Slope-only estimate ({format_number(slope, 3)}{superscript(depth - 1)})", format_sig(slope ** (depth - 1), 2)],
     ]
     return {"data": data, "summary": summary + ".", "table": table}
 
@@ -775,19 +739,7 @@ DISTRIBUTIONS_CAPTION = (
 # ------------------------------------------------------------------------ fragments
 
 
-def _alt(text: str) -> str:
-    """Alt text safe inside Markdown's ``![...]``."""
-    return " ".join(text.replace("[", "(").replace("]", ")").split())
-
-
-def image_lines(light: str, dark: str, alt: str, root: str = SITE_ROOT) -> str:
-    """Markdown for a figure's light and dark variants (paths relative to the cache root)."""
-    return "\n".join(
-        f"![{_alt(alt)}]({root}/{path}#only-{theme}){{ loading=lazy }}" for theme, path in (("light", light), ("dark", dark))
-    ) + "\n"
-
-
-def fragment(name: str, static: str, caption: str, root: str = SITE_ROOT) -> str:
+def fragment(name: str, static: str, caption: str, root: str = SERVED_ROOT) -> str:
     """The Markdown a page includes for demo ``name``.
 
     A container ``div.actdocs-demo`` with ``data-src`` (the JSON, relative to the site
@@ -817,7 +769,7 @@ EXPLORER_CAPTION = (
 
 def explorer_fragment() -> str:
     """The explorer's fragment; its static figure is the overview of every activation."""
-    static = image_lines(figure_path("overview", "light"), figure_path("overview", "dark"), overview_alt_text())
+    static = image_pair(overview_alt_text(), figure_path("overview", "{theme}"))
     caption = EXPLORER_CAPTION.format(title=DEMOS["explorer"], threshold=format_number(SATURATION_THRESHOLD))
     return fragment("explorer", static, caption)
 
@@ -825,15 +777,9 @@ def explorer_fragment() -> str:
 # ------------------------------------------------------------------------ artifacts
 
 
-def _write(out: Path, rel: str, text: str) -> None:
-    path = out / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
 def _make_explorer(out: Path, ctx: Context) -> None:
-    _write(out, data_path("explorer"), dumps(explorer_spec()))
-    _write(out, fragment_path("explorer"), explorer_fragment())
+    write_text(out, data_path("explorer"), dumps(explorer_spec()))
+    write_text(out, fragment_path("explorer"), explorer_fragment())
 
 
 def _experiment_json(ctx: Context, demo: str) -> dict[str, Any]:
@@ -863,14 +809,14 @@ def distributions_fragment(results: dict[str, Any], static: str) -> str:
 
 def _make_vanishing(out: Path, ctx: Context) -> None:
     results = _experiment_json(ctx, "vanishing-gradients")
-    _write(out, data_path("vanishing-gradients"), dumps(vanishing_spec(results)))
-    _write(out, fragment_path("vanishing-gradients"), vanishing_fragment(results, _experiment_figure(ctx, "vanishing-gradients")))
+    write_text(out, data_path("vanishing-gradients"), dumps(vanishing_spec(results)))
+    write_text(out, fragment_path("vanishing-gradients"), vanishing_fragment(results, _experiment_figure(ctx, "vanishing-gradients")))
 
 
 def _make_distributions(out: Path, ctx: Context) -> None:
     results = _experiment_json(ctx, "distributions")
-    _write(out, data_path("distributions"), dumps(distributions_spec(results)))
-    _write(out, fragment_path("distributions"), distributions_fragment(results, _experiment_figure(ctx, "distributions")))
+    write_text(out, data_path("distributions"), dumps(distributions_spec(results)))
+    write_text(out, fragment_path("distributions"), distributions_fragment(results, _experiment_figure(ctx, "distributions")))
 
 
 def _experiment_reads(demo: str) -> tuple[str, ...]:

@@ -34,9 +34,10 @@ import torch
 from actdocs import bench, catalog, properties
 from actdocs.build import Artifact, Context
 from actdocs.catalog import SATURATION_THRESHOLD, Activation
-from actdocs.figures import alt_text, jump_points
-from actdocs.style import MINUS, format_number
-from actdocs.tables import image_url, inline_math, markdown_table
+from actdocs.figures import alt_text, figure_path, jump_points
+from actdocs.numbers import format_number, format_percent, format_ratio, format_seconds, format_sig, format_sig_tex
+from actdocs.markdown import image_pair, markdown_table, text_artifact, write_text
+from actdocs.tables import inline_math
 
 MODULE = "actdocs.facts"
 
@@ -75,33 +76,6 @@ COMPUTATION: dict[str, str] = {
 # ------------------------------------------------------------------------ numbers
 
 
-def format_sig(value: float, digits: int = 3) -> str:
-    """``value`` to ``digits`` significant digits, with a real minus sign.
-
-    Between 1e-3 and 1e5 in plain decimals ("0.0177", "0.00987", "1.13"); outside,
-    as inline math in scientific notation ("$9.54 \\times 10^{-7}$").
-    """
-    if value == 0 or not math.isfinite(value):
-        return format_number(value)
-    exponent = math.floor(math.log10(abs(value)))
-    if -3 <= exponent < 5:
-        decimals = max(0, digits - 1 - exponent)
-        text = f"{value:.{decimals}f}"
-        short = format_number(value, decimals)  # trailing zeros dropped
-        exact = float(short.replace(MINUS, "-")) == value
-        return short if exact else text.replace("-", MINUS)
-    sign = "-" if value < 0 else ""
-    mantissa = abs(value) / 10**exponent
-    if round(mantissa, digits - 1) >= 10:  # 9.996 rounds up to 10.0
-        mantissa, exponent = mantissa / 10, exponent + 1
-    return f"${sign}{mantissa:.{digits - 1}f} \\times 10^{{{exponent}}}$"
-
-
-def format_percent(fraction: float, digits: int = 2) -> str:
-    """A fraction as a percentage to ``digits`` significant digits: 0.0706 -> "7.1 %"."""
-    return f"{format_sig(100 * fraction, digits)} %"
-
-
 def _grad(key: str, x: float) -> float:
     return properties.grad_at(catalog.get(key), x)
 
@@ -117,10 +91,7 @@ def figure_fragment(record: Activation | str) -> str:
     """The record's figure as two Material images (light and dark) sharing one alt text."""
     if isinstance(record, str):
         record = catalog.get(record)
-    alt = alt_text(record).replace("[", "(").replace("]", ")")
-    return "\n".join(
-        f"![{alt}]({image_url(record.key, theme)}){{ loading=lazy }}" for theme in ("light", "dark")
-    ) + "\n"
+    return image_pair(alt_text(record), figure_path(record.key, "{theme}"))
 
 
 # ------------------------------------------------------------------ classic page
@@ -172,7 +143,7 @@ def saturation_fragment(
         beyond = properties.measure(r).saturates_beyond
         lines.append(
             f"- **{r.name}** at |x| = {format_number(at)}: the derivative is {format_sig(value)}, "
-            f"{format_percent(value / peak)} of its peak of {format_number(peak)}. It stays below "
+            f"{format_percent(value / peak, 2)} of its peak of {format_number(peak)}. It stays below "
             f"{format_number(SATURATION_THRESHOLD)} for every |x| beyond {format_number(beyond, 2)}."
         )
     note = "In bold: the source's thresholds. Derivatives measured with autograd in float64; " \
@@ -213,12 +184,12 @@ def ten_layers_fragment(key: str = "sigmoid", layers: int = QUICK_CHECK_LAYERS) 
     peak = properties.measure(record).max_grad
     left = peak**layers
     inverse = 1 / left
-    inverse_text = f"{round(inverse):,}".replace(",", "{,}") if abs(inverse - round(inverse)) < 1e-6 else format_sig(inverse)
+    inverse_text = f"{round(inverse):,}".replace(",", "{,}") if abs(inverse - round(inverse)) < 1e-6 else format_sig_tex(inverse)
     order = math.floor(-math.log10(left))
     share = f"less than $10^{{-{order}}}$" if order > 0 else format_sig(left)
     return (
         f"${format_number(peak)}^{{{layers}}} = 1/{inverse_text} \\approx "
-        f"{format_sig(left).strip('$')}$. Even with every unit at the peak of its derivative, "
+        f"{format_sig_tex(left)}$. Even with every unit at the peak of its derivative, "
         f"{record.name.lower()}'s {format_number(peak)} is multiplied in once per layer, so the "
         f"gradient that reaches layer 1 is {share} of the one at the output.\n"
     )
@@ -285,13 +256,13 @@ def speed_cells(doc: dict[str, Any], base: str = "silu", other: str = "hardswish
 
     def timing(cell: dict[str, Any]) -> str:
         flag = " ⚠" if cell.get("noisy") else ""
-        return f"{bench.format_seconds(cell['median_s'])}, {bench.format_ratio(cell['ratio_to_relu'])} ReLU{flag}"
+        return f"{format_seconds(cell['median_s'])}, {format_ratio(cell['ratio_to_relu'])} ReLU{flag}"
 
     change = b["median_s"] / a["median_s"] - 1
     if abs(change) < 0.005:
         relative = "As fast"
     else:
-        relative = f"{format_sig(100 * abs(change), 2)} % {'less' if change < 0 else 'more'} time"
+        relative = f"{format_percent(abs(change), 2)} {'less' if change < 0 else 'more'} time"
     return f"Baseline ({timing(a)})", f"{relative} ({timing(b)})"
 
 
@@ -359,29 +330,19 @@ def swish_hardswish_fragment(doc: dict[str, Any] | None) -> str:
 # ------------------------------------------------------------------------ artifacts
 
 
-def _write(out: Path, rel: str, text: str) -> None:
-    path = out / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
 def fact_path(name: str) -> str:
     """The cache path of a fact fragment."""
     return f"facts/{name}.md"
 
 
-def _make_text(rel: str, render: Callable[[], str], out: Path, ctx: Context) -> None:
-    _write(out, rel, render())
-
-
 def _make_figures(keys: tuple[str, ...], out: Path, ctx: Context) -> None:
     for key in keys:
-        _write(out, fact_path(f"figure-{key}"), figure_fragment(key))
+        write_text(out, fact_path(f"figure-{key}"), figure_fragment(key))
 
 
 def _make_swish_hardswish(read_bench: bool, out: Path, ctx: Context) -> None:
     doc = load_bench(ctx.cache / BENCH_JSON) if read_bench else None
-    _write(out, fact_path("swish-vs-hardswish"), swish_hardswish_fragment(doc))
+    write_text(out, fact_path("swish-vs-hardswish"), swish_hardswish_fragment(doc))
 
 
 #: The fragments computed from the catalog and the measurements alone: name -> render.
@@ -416,17 +377,8 @@ def artifacts(with_bench: bool = True) -> list[Artifact]:
         "positive-gradient": {"keys": list(POSITIVE_KEYS), "points": list(POSITIVE_POINTS)},
         "sigmoid-ten-layers": {"layers": QUICK_CHECK_LAYERS},
     }
-    for name, render in TEXT_FACTS.items():
-        rel = fact_path(name)
-        found.append(
-            Artifact(
-                name=f"facts-{name}",
-                outputs=(rel,),
-                make=functools.partial(_make_text, rel, render),
-                module=MODULE,
-                params=params.get(name, {}),
-            )
-        )
+    found += [text_artifact(f"facts-{name}", fact_path(name), render, MODULE, params=params.get(name, {}))
+              for name, render in TEXT_FACTS.items()]
     found.append(
         Artifact(
             name="facts-swish-vs-hardswish",

@@ -30,16 +30,8 @@ from matplotlib.ticker import MaxNLocator, MultipleLocator
 from actdocs import catalog
 from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, SATURATION_THRESHOLD, Activation
-from actdocs.style import (
-    THEMES,
-    Theme,
-    format_number,
-    format_point,
-    format_range_words,
-    new_figure,
-    save_svg,
-    use_theme,
-)
+from actdocs.numbers import format_number, format_point
+from actdocs.style import THEMES, Theme, format_range_words, new_figure, save_svg, use_theme
 
 MODULE = "actdocs.figures"
 

@@ -19,15 +19,14 @@ unknown activation stops the build with the catalog's list of known keys.
 
 from __future__ import annotations
 
-import functools
 import string
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Iterable, Literal
 
 from actdocs import catalog
-from actdocs.build import Artifact, Context
-from actdocs.tables import ACTIVATIONS_PAGE, link, markdown_table
+from actdocs.build import Artifact
+from actdocs.markdown import markdown_table, text_artifact
+from actdocs.tables import ACTIVATIONS_PAGE, link
 
 MODULE = "actdocs.guide"
 
@@ -259,20 +258,10 @@ def decision_tree(steps: Iterable[DecisionStep] = DECISION_TREE) -> str:
 # ------------------------------------------------------------------------- artifacts
 
 
-def _make_text(rel: str, render: Callable[[], str], out: Path, ctx: Context) -> None:
-    path = out / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(), encoding="utf-8", newline="\n")
-
-
-def _artifact(name: str, rel: str, render: Callable[[], str]) -> Artifact:
-    return Artifact(name=name, outputs=(rel,), make=functools.partial(_make_text, rel, render), module=MODULE)
-
-
 def artifacts() -> list[Artifact]:
     """The hidden-layer and output-layer tables and the decision-tree fragment."""
     return [
-        _artifact("table-hidden-layers", "tables/hidden-layers.md", hidden_layers_table),
-        _artifact("table-output-layers", "tables/output-layers.md", output_layers_table),
-        _artifact("fragment-decision-tree", "fragments/decision-tree.md", decision_tree),
+        text_artifact("table-hidden-layers", "tables/hidden-layers.md", hidden_layers_table, MODULE),
+        text_artifact("table-output-layers", "tables/output-layers.md", output_layers_table, MODULE),
+        text_artifact("fragment-decision-tree", "fragments/decision-tree.md", decision_tree, MODULE),
     ]

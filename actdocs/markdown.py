@@ -1,14 +1,23 @@
-"""Markdown rendering shared by every producer: the one pipe-table renderer.
+"""Markdown output shared by every producer: the one home of what a page includes.
 
-It depends on nothing else in the package, so a module that only renders tables
-(experiments, benchmarks, claims) is not re-run when figures or the catalog's tables
-change.
+* :func:`markdown_table`: the one pipe-table renderer;
+* :func:`image_pair`: a figure's light and dark images with one alt-text policy;
+* :func:`write_text`: writing a text artifact (its folder created, UTF-8, ``\\n``);
+* :func:`text_artifact`: an artifact made of one rendered text file.
+
+It depends on nothing else in the package but the engine's :class:`~actdocs.build.Artifact`
+(which keys no cache entry), so a module that only renders tables (experiments,
+benchmarks, claims) is not re-run when figures or the catalog's tables change.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from actdocs.build import Artifact, Context
 
 #: Where the site serves the artifact cache's figures and data (see ``mkdocs_hook``):
 #: pages at the top of ``docs/`` link ``generated/figures/...``.
@@ -75,3 +84,60 @@ def markdown_table(
             raise ValueError(f"row has {len(cells)} cells for {len(headers)} columns: {cells}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ images
+
+#: The palette variants of every figure, as Material's ``#only-light`` / ``#only-dark``.
+THEMES = ("light", "dark")
+
+
+def alt_text(text: str) -> str:
+    """``text`` made safe as alt text inside ``![...]``: brackets become parentheses,
+    runs of white space one space. Empty alt text is refused (every image needs one)."""
+    cleaned = " ".join(text.replace("[", "(").replace("]", ")").split())
+    if not cleaned:
+        raise ValueError("an image needs alt text")
+    return cleaned
+
+
+def image_pair(
+    alt: str,
+    path: str | Mapping[str, str],
+    *,
+    root: str = SERVED_ROOT,
+    size: tuple[int, int] | None = None,
+) -> str:
+    """A figure's two images, light then dark, sharing one alt text.
+
+    ``path`` is the figure's path in the artifact cache with ``{theme}`` where the theme
+    goes (``"figures/relu-{theme}.svg"``), or a mapping theme -> path. The site serves
+    the cache under ``root``. ``size`` (width, height in CSS pixels) is written as the
+    images' ``width`` and ``height``, so that the page does not shift as they load.
+    """
+    paths = {t: path.format(theme=t) for t in THEMES} if isinstance(path, str) else dict(path)
+    attrs = "loading=lazy" + (f" width={size[0]} height={size[1]}" if size else "")
+    text = alt_text(alt)
+    return "\n".join(f"![{text}]({root}/{paths[t]}#only-{t}){{ {attrs} }}" for t in THEMES) + "\n"
+
+
+# ------------------------------------------------------------------ text artifacts
+
+
+def write_text(out: Path, rel: str, text: str) -> Path:
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``out / rel``, its folder created."""
+    path = out / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path
+
+
+def _make_text(rel: str, render: Callable[[], str], out: Path, ctx: Context) -> None:
+    write_text(out, rel, render())
+
+
+def text_artifact(name: str, rel: str, render: Callable[[], str], module: str, **fields: Any) -> Artifact:
+    """An artifact that writes ``render()`` to ``rel``; ``module`` is where ``render``
+    lives (its source keys the cache); ``fields`` go to :class:`~actdocs.build.Artifact`
+    (``params``, ``reads``, ...)."""
+    return Artifact(name=name, outputs=(rel,), make=functools.partial(_make_text, rel, render), module=module, **fields)

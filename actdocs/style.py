@@ -12,8 +12,9 @@ deterministic (fixed ``svg.hashsalt``, no date, no creator) and keeps text as te
 glyphs. Text is measured with DejaVu Sans, which matplotlib bundles, so the layout is
 the same on every machine.
 
-The last section says how the site writes numbers, ranges and gradients; tables,
-alt texts and figures share it so that a value reads the same everywhere.
+The last section says how the site writes a record's ranges, gradients and saturation
+in words; tables, alt texts and figures share it. Numbers themselves are written by
+:mod:`actdocs.numbers`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 import matplotlib as mpl
+
+from actdocs.numbers import INFINITY, MINUS, format_number, format_point
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
@@ -223,35 +226,7 @@ def _round(match: re.Match[str]) -> str:
     return f"{float(match.group(1)):.1f}".rstrip("0").rstrip(".")
 
 
-# ------------------------------------------------------------------- how numbers read
-
-MINUS = "\u2212"  # typographic minus sign
-INFINITY = "\u221e"
-
-
-def format_number(value: float, digits: int = 4) -> str:
-    """``value`` rounded to ``digits`` decimals, trailing zeros dropped, with a real minus.
-
-    ``0.25`` -> "0.25", ``1.0`` -> "1", ``-1.7580993`` -> "−1.7581", ``inf`` -> "∞".
-    """
-    if math.isinf(value):
-        return INFINITY if value > 0 else MINUS + INFINITY
-    text = f"{value:.{digits}f}"
-    if "." in text:  # only decimals lose their trailing zeros: 50 stays "50"
-        text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    return text.replace("-", MINUS)
-
-
-def is_round(value: float, digits: int = 2) -> bool:
-    """Whether ``value`` is written exactly with at most ``digits`` decimals (3.0, 0.25)."""
-    return math.isfinite(value) and abs(value - round(value, digits)) < 1e-12
-
-
-def format_point(value: float) -> str:
-    """"x = 3" for a round value, "x ≈ 1.4142" for one shown rounded."""
-    return f"x {'=' if is_round(value) else '≈'} {format_number(value)}"
+# ------------------------------------------------------------------- how properties read
 
 
 def format_range(properties: "Properties") -> str:

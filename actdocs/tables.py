@@ -1,8 +1,7 @@
 """Markdown tables and fragments rendered from the catalog.
 
-:func:`markdown_table` is the one table renderer of the project; every other function
-here builds its rows from :data:`actdocs.catalog.ACTIVATIONS` and returns Markdown
-text. :func:`artifacts` writes them into the cache, where the pages include them with
+Every function here builds its rows from :data:`actdocs.catalog.ACTIVATIONS` and
+returns Markdown text, rendered by :func:`actdocs.markdown.markdown_table`. :func:`artifacts` writes them into the cache, where the pages include them with
 ``pymdownx.snippets``:
 
 * ``tables/properties.md``: one row of declared properties per activation;
@@ -10,13 +9,12 @@ text. :func:`artifacts` writes them into the cache, where the pages include them
 * ``tables/variants.md``, ``tables/usage.md``, ``tables/summary.md``;
 * ``fragments/activations.md``: a card per activation for the "All activations" page.
 
-Numbers, ranges and gradients are written by the helpers of :mod:`actdocs.style`
-(re-exported here), so a value reads the same in a table, an alt text and a figure.
+Numbers are written by :mod:`actdocs.numbers`, ranges and gradients by the helpers of
+:mod:`actdocs.style`, so a value reads the same in a table, an alt text and a figure.
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -24,35 +22,9 @@ from actdocs import catalog
 from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.figures import alt_text, figure_path
-from actdocs.markdown import SERVED_ROOT, escape_cell, markdown_table  # noqa: F401 (escape_cell re-exported)
-from actdocs.style import (
-    format_cost,
-    format_max_grad,
-    format_number,
-    format_range,
-    format_saturation,
-    yes_no,
-)
-
-__all__ = [
-    "COLUMNS",
-    "USAGE_KEYS",
-    "VARIANT_KEYS",
-    "activation_cards",
-    "artifacts",
-    "format_cost",
-    "format_max_grad",
-    "format_number",
-    "format_range",
-    "format_saturation",
-    "markdown_table",
-    "properties_table",
-    "property_table",
-    "summary_table",
-    "usage_table",
-    "variants_table",
-    "yes_no",
-]
+from actdocs.markdown import SERVED_ROOT, image_pair, markdown_table, text_artifact, write_text
+from actdocs.numbers import format_number
+from actdocs.style import format_cost, format_max_grad, format_range, format_saturation, yes_no
 
 MODULE = "actdocs.tables"
 
@@ -170,14 +142,8 @@ def _display_math(tex: str) -> str:
     return f"$$\n{tex.strip()}\n$$"
 
 
-def image_url(key: str, theme: str, root: str = IMAGE_ROOT) -> str:
-    """The URL of a record's figure as the pages see it, with Material's theme fragment."""
-    return f"{root}/{figure_path(key, theme)}#only-{theme}"
-
-
 def card(record: Activation, image_root: str = IMAGE_ROOT) -> str:
     """One activation's section of the "All activations" page, in Markdown."""
-    alt = alt_text(record).replace("[", "(").replace("]", ")")
     parts = [
         f"## {record.name} {{ #{record.key} }}",
         record.summary,
@@ -187,11 +153,7 @@ def card(record: Activation, image_root: str = IMAGE_ROOT) -> str:
     ]
     if record.scalar_view_note:
         parts.append(f"*How it is drawn:* {record.scalar_view_note}")
-    parts.append(
-        "\n".join(
-            f"![{alt}]({image_url(record.key, theme, image_root)}){{ loading=lazy }}" for theme in ("light", "dark")
-        )
-    )
+    parts.append(image_pair(alt_text(record), figure_path(record.key, "{theme}"), root=image_root).rstrip("\n"))
     parts.append(property_row_table(record).rstrip("\n"))
     if record.used_in:
         parts.append(f"**Used in:** {record.used_in_text}")
@@ -207,19 +169,9 @@ def activation_cards(records: Sequence[Activation] = ACTIVATIONS, image_root: st
 # ------------------------------------------------------------------------ artifacts
 
 
-def _write(out: Path, rel: str, text: str) -> None:
-    path = out / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
-def _make_text(rel: str, render: Callable[[], str], out: Path, ctx: Context) -> None:
-    _write(out, rel, render())
-
-
 def _make_property_tables(out: Path, ctx: Context) -> None:
     for record in ACTIVATIONS:
-        _write(out, f"tables/property-{record.key}.md", property_table(record))
+        write_text(out, f"tables/property-{record.key}.md", property_table(record))
 
 
 def properties_legend() -> str:
@@ -234,20 +186,10 @@ def properties_legend() -> str:
     )
 
 
-def _text_artifact(name: str, rel: str, render: Callable[[], str], **params: object) -> Artifact:
-    return Artifact(
-        name=name,
-        outputs=(rel,),
-        make=functools.partial(_make_text, rel, render),
-        module=MODULE,
-        params=dict(params),
-    )
-
-
 def artifacts() -> list[Artifact]:
     """The tables and the cards fragment."""
     return [
-        _text_artifact("table-properties", "tables/properties.md", properties_table, page=ACTIVATIONS_PAGE),
+        text_artifact("table-properties", "tables/properties.md", properties_table, MODULE, params=dict(page=ACTIVATIONS_PAGE)),
         Artifact(
             name="table-property",
             outputs=tuple(f"tables/property-{r.key}.md" for r in ACTIVATIONS),
@@ -255,9 +197,9 @@ def artifacts() -> list[Artifact]:
             module=MODULE,
             params={"rows": list(PROPERTY_ROWS)},
         ),
-        _text_artifact("table-variants", "tables/variants.md", variants_table, keys=list(VARIANT_KEYS)),
-        _text_artifact("table-usage", "tables/usage.md", usage_table, keys=list(USAGE_KEYS)),
-        _text_artifact("table-summary", "tables/summary.md", summary_table, first=list(SUMMARY_FIRST)),
-        _text_artifact("fragment-activations", "fragments/activations.md", activation_cards, image_root=IMAGE_ROOT),
-        _text_artifact("fragment-properties-legend", "fragments/properties-legend.md", properties_legend),
+        text_artifact("table-variants", "tables/variants.md", variants_table, MODULE, params=dict(keys=list(VARIANT_KEYS))),
+        text_artifact("table-usage", "tables/usage.md", usage_table, MODULE, params=dict(keys=list(USAGE_KEYS))),
+        text_artifact("table-summary", "tables/summary.md", summary_table, MODULE, params=dict(first=list(SUMMARY_FIRST))),
+        text_artifact("fragment-activations", "fragments/activations.md", activation_cards, MODULE, params=dict(image_root=IMAGE_ROOT)),
+        text_artifact("fragment-properties-legend", "fragments/properties-legend.md", properties_legend, MODULE),
     ]

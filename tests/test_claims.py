@@ -88,7 +88,7 @@ def test_experiment_claims_read_the_experiments_json():
     })
     finding = _by_key(evidence)["dying-relu"]
     assert finding.verdict == "does not hold here", finding  # Leaky lost more units than ReLU here
-    assert "40%" in finding.measured and "50%" in finding.measured
+    assert "40\u202f%" in finding.measured and "50\u202f%" in finding.measured
 
 
 def test_artifact_writes_table_and_json(tmp_path: Path):

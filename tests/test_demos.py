@@ -13,7 +13,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from actdocs import catalog, demos
+from actdocs import catalog, demos, numbers
 from actdocs.build import Context
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -95,15 +95,6 @@ def histograms(distribution) -> dict:
 
 
 # ------------------------------------------------------------------ numbers
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [(0.123456, 0.1235), (123456.0, 123500), (1.0, 1), (-2.5e-12, -2.5e-12), (0.0, 0), (math.nan, None), (math.inf, None)],
-)
-def test_sig_rounds_to_significant_digits(value, expected):
-    got = demos.sig(value)
-    assert got == expected and type(got) is type(expected)
 
 
 def test_dumps_rounds_every_float_and_refuses_nan():
@@ -265,12 +256,12 @@ def test_vanishing_leaves_are_the_networks_numbers(vanishing, flow):
         norms = flow["gradient_norms"][key][depth]
         gradient, *rest = leaf["data"]
         assert gradient["meta"]["role"] == "gradient" and (gradient["x0"], gradient["dx"]) == (1, 1)
-        assert gradient["y"] == [demos.sig(v) for v in norms] and len(norms) == int(depth)
+        assert gradient["y"] == [numbers.round_sig(v, demos.DIGITS) for v in norms] and len(norms) == int(depth)
         assert all(low <= math.log10(v) <= high for v in norms), (key, depth)
         roles = [t["meta"]["role"] for t in rest]
         assert roles == (["bound"] if key == demos.REFERENCE_KEY else ["reference", "bound"])
         if key != demos.REFERENCE_KEY:
-            assert rest[0]["y"] == [demos.sig(v) for v in flow["gradient_norms"][demos.REFERENCE_KEY][depth]]
+            assert rest[0]["y"] == [numbers.round_sig(v, demos.DIGITS) for v in flow["gradient_norms"][demos.REFERENCE_KEY][depth]]
         bound = rest[-1]
         slope = catalog.get(key).properties.max_grad
         assert bound["x"] == [1, int(depth)]
@@ -327,7 +318,7 @@ def test_distribution_leaves(histograms, distribution):
         assert bars["x0"] == pytest.approx(r["edges"][0] + bars["dx"] / 2, rel=1e-3, abs=1e-4)
         assert max(bars["y"]) <= leaf["layout"]["yaxis"]["range"][1]
         assert (r["frac_zero"] > 0) == bool(leaf["layout"]["annotations"])
-        assert dict(leaf["table"])["Mean"] == demos.format_number(r["mean"], 3)
+        assert dict(leaf["table"])["Mean"] == numbers.format_number(r["mean"], 3)
         full_figure(histograms, leaf)
     relu = found[("relu", "1")]
     assert relu["data"][1]["y"][0] == pytest.approx(50, abs=1)

@@ -353,33 +353,6 @@ def test_json_rounds_floats_and_writes_null_for_non_finite():
     assert text.endswith("\n")
 
 
-# ---------------------------------------------------------------- formatting
-
-
-@pytest.mark.parametrize(
-    "value, text",
-    [(6.56e-18, "6.6 × 10⁻¹⁸"), (0.268808, "0.27"), (16.0, "16"), (4.52, "4.5"), (-0.0035, "−3.5 × 10⁻³"),
-     (9.96e-5, "1.0 × 10⁻⁴"), (123456.0, "1.2 × 10⁵"), (0.0, "0")],
-)
-def test_format_sci(value, text):
-    assert experiments.format_sci(value) == text
-
-
-@pytest.mark.parametrize("share, decimals, text", [(0.4531, 1, "45.3%"), (0.5, 1, "50%"), (0.1, 0, "10%"), (0.0, 1, "0%")])
-def test_format_percent(share, decimals, text):
-    assert experiments.format_percent(share, decimals) == text
-
-
-def test_image_lines_reject_brackets_in_alt_text():
-    with pytest.raises(ValueError):
-        experiments.image_lines("x", "a [b] c")
-    lines = experiments.image_lines("gradient-flow", "alt").splitlines()
-    assert lines == [
-        "![alt](generated/figures/exp-gradient-flow-light.svg#only-light){ loading=lazy }",
-        "![alt](generated/figures/exp-gradient-flow-dark.svg#only-dark){ loading=lazy }",
-    ]
-
-
 # ---------------------------------------------------------------- artifacts
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from actdocs import bench, catalog, facts, figures, properties
+from actdocs import bench, catalog, facts, figures, numbers, properties
 from actdocs.build import Context
-from actdocs.style import MINUS
+from actdocs.numbers import MINUS, NARROW_SPACE
+from test_numbers import read_back
 
 _PIPE = re.compile(r"(?<!\\)\|")
 
@@ -42,39 +43,8 @@ def balanced_math(text: str) -> bool:
 
 
 def num(cell: str) -> float:
-    """A number as the fragments write it: plain, with a real minus, or as $a \\times 10^{b}$."""
-    cell = cell.replace("**", "").replace(MINUS, "-").strip()
-    m = re.fullmatch(r"\$(-?[\d.]+) \\times 10\^\{(-?\d+)\}\$", cell)
-    if m:
-        return float(m.group(1)) * 10 ** int(m.group(2))
-    return float(cell)
-
-
-# ------------------------------------------------------------------------ numbers
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (0.25, "0.25"),
-        (1.0, "1"),
-        (0.017662706, "0.0177"),
-        (0.0098660, "0.00987"),
-        (0.41997434, "0.420"),
-        (-0.1422776, f"{MINUS}0.142"),
-        (9.5367431640625e-07, r"$9.54 \times 10^{-7}$"),
-        (-9.996e-7, r"$-1.00 \times 10^{-6}$"),
-        (1e8, r"$1.00 \times 10^{8}$"),
-        (0.0, "0"),
-    ],
-)
-def test_format_sig(value: float, text: str) -> None:
-    assert facts.format_sig(value) == text
-
-
-def test_format_sig_reads_back() -> None:
-    for value in (3.35e-4, 1.82e-4, 0.0452, 2.46e-5):
-        assert num(facts.format_sig(value)) == pytest.approx(value, rel=5e-3)
+    """A number as the fragments write it (see :func:`actdocs.numbers.format_sig`)."""
+    return read_back(cell.replace("**", "").strip())
 
 
 # ------------------------------------------------------------------------ figures
@@ -125,7 +95,7 @@ def test_saturation_fragment_reads_the_derivative_at_each_point() -> None:
             assert num(row[col]) == pytest.approx(expected, rel=5e-3, abs=1e-12)
             assert row[col].startswith("**") == (x == facts.SOURCE_SATURATION[key])
     for key, at in facts.SOURCE_SATURATION.items():
-        value = facts.format_sig(properties.grad_at(catalog.get(key), at))
+        value = numbers.format_sig(properties.grad_at(catalog.get(key), at))
         assert f"at |x| = {at:g}: the derivative is {value}" in text
     beyond = properties.measure(catalog.get("sigmoid")).saturates_beyond
     assert f"beyond {beyond:.2f}" in text
@@ -179,7 +149,7 @@ def test_gelu_tanh_error_is_measured() -> None:
     text = facts.gelu_tanh_error_fragment()
     gap, at = facts._max_gap(catalog.get("gelu"), catalog.get("gelu_tanh"))
     assert 1e-4 < gap < 1e-3
-    assert facts.format_sig(gap) in text
+    assert numbers.format_sig(gap) in text
     assert f"x ≈ {MINUS}2.7" in text and abs(at + 2.7) < 0.05
     assert balanced_math(text)
 
@@ -188,7 +158,7 @@ def test_hardswish_gap_is_measured() -> None:
     text = facts.hardswish_gap_fragment()
     gap, at = facts._max_gap(catalog.get("hardswish"), catalog.get("silu"))
     assert at == -3.0
-    assert facts.format_sig(gap) in text and f"x = {MINUS}3" in text
+    assert numbers.format_sig(gap) in text and f"x = {MINUS}3" in text
 
 
 def test_formula_rhs() -> None:
@@ -257,8 +227,8 @@ def test_swish_hardswish_table_on_a_synthetic_document(bench_doc) -> None:
     assert body["Used in"] == [silu.used_in_text, hard.used_in_text]
     assert f"cost: {silu.properties.cost}" in body["Computation"][0]
     # 30 µs against 50 µs: 40 % less time; the as-called forward cells, not the others.
-    assert body["Speed"][0] == "Baseline (50.0 µs, 2.5× ReLU)"
-    assert body["Speed"][1] == "40 % less time (30.0 µs, 1.5× ReLU)"
+    assert body["Speed"][0] == "Baseline (50 µs, 2.5× ReLU)"
+    assert body["Speed"][1] == f"40{NARROW_SPACE}% less time (30 µs, 1.5× ReLU)"
     assert "1000 × 256 float32" in text and "Test CPU" in text and "2 threads" in text
 
 
@@ -266,7 +236,7 @@ def test_speed_row_follows_the_document(bench_doc) -> None:
     doc = copy.deepcopy(bench_doc)
     doc["cells"][2].update(median_s=65e-6, ratio_to_relu=3.25, noisy=True)
     a, b = facts.speed_cells(doc)
-    assert b == "30 % more time (65.0 µs, 3.2× ReLU ⚠)"
+    assert b == f"30{NARROW_SPACE}% more time (65 µs, 3.2× ReLU ⚠)"
     assert "⚠ Other processes" in facts.bench_note(doc)
     assert "⚠" not in facts.bench_note(bench_doc)
     doc["cells"][2]["median_s"] = 50e-6

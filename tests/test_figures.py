@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from actdocs import catalog, figures, style
+from actdocs import catalog, figures, numbers, style
 from actdocs.build import Context
 
 SAMPLE_KEYS = ("sigmoid", "relu", "glu", "softmax")
@@ -110,7 +110,7 @@ def test_private_derivative_matches_closed_form() -> None:
 def test_alt_text_describes_the_record(record: catalog.Activation) -> None:
     text = figures.alt_text(record)
     assert record.name in text
-    assert style.format_number(record.properties.max_grad) in text
+    assert numbers.format_number(record.properties.max_grad) in text
     assert "[" not in text and "]" not in text, "alt text sits inside Markdown's ![...]"
     assert text.endswith(".")
     if not record.elementwise:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from actdocs import catalog, figures, tables
+from actdocs import catalog, figures, markdown, numbers, style, tables
 from actdocs.build import Context
-from actdocs.style import MINUS
+from actdocs.numbers import MINUS
 
 _PIPE = re.compile(r"(?<!\\)\|")
 
@@ -31,7 +31,7 @@ def row_for(table: str, record: catalog.Activation) -> list[str]:
 
 
 def test_markdown_table_has_header_separator_and_escapes_pipes() -> None:
-    text = tables.markdown_table(["a", "b|c"], [["x | y", "|x| > 1"], [1, 2.5]])
+    text = markdown.markdown_table(["a", "b|c"], [["x | y", "|x| > 1"], [1, 2.5]])
     lines = text.splitlines()
     assert text.endswith("\n")
     assert lines[0] == r"| a | b\|c |"
@@ -42,18 +42,18 @@ def test_markdown_table_has_header_separator_and_escapes_pipes() -> None:
 
 
 def test_markdown_table_alignment_and_errors() -> None:
-    text = tables.markdown_table(["l", "r", "c", "n"], [], align=["left", "right", "center", None])
+    text = markdown.markdown_table(["l", "r", "c", "n"], [], align=["left", "right", "center", None])
     assert text.splitlines()[1] == "| :--- | ---: | :---: | --- |"
     with pytest.raises(ValueError):
-        tables.markdown_table(["a", "b"], [["only one"]])
+        markdown.markdown_table(["a", "b"], [["only one"]])
     with pytest.raises(ValueError):
-        tables.markdown_table(["a"], [], align=["middle"])
+        markdown.markdown_table(["a"], [], align=["middle"])
 
 
 def test_pipes_in_math_become_tex_bars_and_code_spans_stay() -> None:
-    cell = tables.escape_cell(r"when $|x| > \|v\|$ use `a | b` | done")
+    cell = markdown.escape_cell(r"when $|x| > \|v\|$ use `a | b` | done")
     assert cell == r"when $\vert x\vert  > \Vert v\Vert $ use `a | b` \| done"
-    assert tables.escape_cell("two\nlines") == "two lines"
+    assert markdown.escape_cell("two\nlines") == "two lines"
 
 
 # -------------------------------------------------------------------- formatting
@@ -77,7 +77,7 @@ def _props(**changes: object) -> catalog.Properties:
     ],
 )
 def test_format_range_brackets(output_range: tuple[float, float], closed: tuple[bool, bool], expected: str) -> None:
-    assert tables.format_range(_props(output_range=output_range, range_closed=closed)) == expected
+    assert style.format_range(_props(output_range=output_range, range_closed=closed)) == expected
 
 
 @pytest.mark.parametrize(
@@ -92,11 +92,11 @@ def test_format_range_brackets(output_range: tuple[float, float], closed: tuple[
     ],
 )
 def test_format_max_grad(max_grad: float, at: object, expected: str) -> None:
-    assert tables.format_max_grad(_props(max_grad=max_grad, max_grad_at=at)) == expected
+    assert style.format_max_grad(_props(max_grad=max_grad, max_grad_at=at)) == expected
 
 
 def test_yes_no() -> None:
-    assert (tables.yes_no(True), tables.yes_no(False)) == ("Yes", "No")
+    assert (style.yes_no(True), style.yes_no(False)) == ("Yes", "No")
 
 
 # ------------------------------------------------------------------- the tables
@@ -114,9 +114,9 @@ def test_properties_table_has_one_row_per_record_from_the_catalog() -> None:
         p = record.properties
         cells = row_for(table, record)
         assert cells[0] == f"[{record.name}](activations.md#{record.key})"
-        assert cells[1] == tables.format_range(p)
-        assert tables.format_number(p.max_grad) in cells[2]
-        assert cells[3:6] == [tables.yes_no(p.zero_centred), tables.yes_no(p.monotonic), tables.yes_no(p.smooth)]
+        assert cells[1] == style.format_range(p)
+        assert numbers.format_number(p.max_grad) in cells[2]
+        assert cells[3:6] == [style.yes_no(p.zero_centred), style.yes_no(p.monotonic), style.yes_no(p.smooth)]
         assert cells[7].lower() == p.cost
     sigmoid = row_for(table, catalog.get("sigmoid"))
     assert sigmoid[1:3] == ["(0, 1)", "0.25 at x = 0"]
@@ -130,10 +130,10 @@ def test_property_table_is_two_columns_like_the_source() -> None:
     rows = rows_of(tables.property_table(record))
     assert rows[0] == ["Property", "Tanh value"]
     assert rows[2:] == [
-        ["Output range", tables.format_range(record.properties)],
-        ["Maximum gradient", tables.format_max_grad(record.properties)],
+        ["Output range", style.format_range(record.properties)],
+        ["Maximum gradient", style.format_max_grad(record.properties)],
         ["Zero-centred", "Yes"],
-        ["Computational cost", tables.format_cost(record.properties)],
+        ["Computational cost", style.format_cost(record.properties)],
     ]
     assert tables.property_table("sigmoid", rows=("smooth",)).splitlines()[2] == "| Smooth | Yes |"
     with pytest.raises(ValueError):
@@ -231,7 +231,7 @@ def test_properties_legend_quotes_the_catalog_thresholds(monkeypatch):
     from actdocs import catalog
 
     legend = tables.properties_legend()
-    assert tables.format_number(catalog.ZERO_CENTRED_TOLERANCE) in legend
-    assert tables.format_number(catalog.SATURATION_THRESHOLD) in legend
+    assert numbers.format_number(catalog.ZERO_CENTRED_TOLERANCE) in legend
+    assert numbers.format_number(catalog.SATURATION_THRESHOLD) in legend
     monkeypatch.setattr(catalog, "SATURATION_THRESHOLD", 0.125)
     assert "0.125" in tables.properties_legend()

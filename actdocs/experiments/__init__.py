@@ -17,7 +17,8 @@ Every JSON file shares the top-level keys written by :func:`header`::
     {"experiment": "<name>", "schema_version": 1, "torch": "2.13.0",
      "device": "cpu", "seed": 0, "params": {...}, ...experiment keys...}
 
-Floats are rounded to :data:`SIGNIFICANT` significant digits by :func:`round_floats`
+Floats are rounded to :data:`SIGNIFICANT` significant digits by
+:func:`actdocs.numbers.round_floats`
 (so a file is byte-stable and small); a non-finite float is written as ``null``.
 Keys whose name ends in ``seconds`` hold wall-clock times: the only numbers that
 differ between two runs.
@@ -46,8 +47,9 @@ import torch.nn.functional as F
 
 from actdocs import catalog
 from actdocs.build import Artifact
-from actdocs.markdown import SERVED_ROOT
-from actdocs.style import MINUS, THEMES, Theme
+from actdocs.markdown import image_pair, write_text
+from actdocs.numbers import round_floats
+from actdocs.style import THEMES, Theme
 
 #: The experiment modules, in the order the page presents them.
 EXPERIMENTS: tuple[str, ...] = (
@@ -108,63 +110,12 @@ def fragment_path(name: str, part: str) -> str:
     return f"fragments/exp-{name}-{part}.md"
 
 
-#: Where the site serves the cache's ``figures/`` and ``data/``, relative to a page.
-IMAGE_ROOT = SERVED_ROOT
-
-
-def image_lines(name: str, alt: str, part: str = "") -> str:
-    """The two Markdown image lines (light and dark) of a figure, with its alt text.
-
-    ``alt`` must not contain square brackets (it sits inside ``![...]``).
-    """
-    if "[" in alt or "]" in alt:
-        raise ValueError(f"alt text must not contain square brackets: {alt!r}")
-    lines = [
-        f"![{alt}]({IMAGE_ROOT}/{figure_path(name, theme, part)}#only-{theme}){{ loading=lazy }}"
-        for theme in ("light", "dark")
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def write_text(out: Path, rel: str, text: str) -> Path:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``out / rel``, parents created."""
-    path = out / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-    return path
-
-
 # ------------------------------------------------------------------ JSON
-
-
-def round_float(value: float, digits: int = SIGNIFICANT) -> float | None:
-    """``value`` to ``digits`` significant digits; None for NaN and infinities."""
-    if not math.isfinite(value):
-        return None
-    return float(f"{value:.{digits}g}")
-
-
-def round_floats(obj: Any, digits: int = SIGNIFICANT) -> Any:
-    """A copy of ``obj`` (dicts, lists, tuples, numbers) with every float rounded.
-
-    Tuples become lists, as JSON has them; ints and bools pass unchanged.
-    """
-    if isinstance(obj, bool) or obj is None or isinstance(obj, (int, str)):
-        return obj
-    if isinstance(obj, float):
-        return round_float(obj, digits)
-    if isinstance(obj, dict):
-        return {str(k): round_floats(v, digits) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [round_floats(v, digits) for v in obj]
-    if isinstance(obj, torch.Tensor):
-        return round_floats(obj.tolist(), digits)
-    raise TypeError(f"cannot write {type(obj).__name__} to JSON")
 
 
 def dumps(data: dict[str, Any]) -> str:
     """Compact, key-order-preserving JSON of ``data`` with floats rounded; ends in a newline."""
-    return json.dumps(round_floats(data), separators=(",", ":"), ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(round_floats(data, SIGNIFICANT), separators=(",", ":"), ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def write_json(out: Path, rel: str, data: dict[str, Any]) -> Path:
@@ -385,45 +336,6 @@ def accuracy(net: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     return float((net(X).argmax(dim=1) == y).float().mean())
 
 
-# ------------------------------------------------------------------ how numbers read
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
-
-
-def format_sci(value: float, digits: int = 2) -> str:
-    """``value`` in scientific notation for text: "6.6 × 10⁻¹⁸"; plain for 0.01 ≤ |v| < 1000.
-
-    ``digits`` significant digits. A real minus sign, like :func:`actdocs.style.format_number`.
-    """
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    if value == 0:
-        return "0"
-    exponent = math.floor(math.log10(abs(value)))
-    mantissa = round(value / 10**exponent, digits - 1)
-    if abs(mantissa) >= 10:  # rounding carried: 9.96 -> 10.0
-        mantissa /= 10
-        exponent += 1
-    if -2 <= exponent <= 2:
-        decimals = max(0, digits - 1 - exponent)
-        return f"{value:.{decimals}f}".replace("-", MINUS)
-    text = f"{mantissa:.{digits - 1}f}".replace("-", MINUS)
-    return f"{text} \u00d7 10{str(exponent).translate(_SUPERSCRIPT)}"
-
-
-def format_percent(share: float, decimals: int = 1) -> str:
-    """A share in [0, 1] as a percentage: 0.4531 -> "45.3%", 0.5 -> "50%", 0.1 at 0 decimals -> "10%".
-
-    Trailing zeros after the decimal point are dropped; a real minus sign is used.
-    """
-    text = f"{100 * share:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    return text.replace("-", MINUS) + "%"
-
-
 # ------------------------------------------------------------------ figures
 
 #: Line styles cycled after the colours, so that more series than colours stay apart.
@@ -464,11 +376,12 @@ def write_results(
     its image fragment (``draws``: part -> (draw, alt text)), every table and every text
     fragment (part -> renderer)."""
     write_json(out, data_path(name), results)
-    shown = round_floats(results)
+    shown = round_floats(results, SIGNIFICANT)
     for part, (draw, alt) in draws.items():
         for theme in THEMES:
             draw(shown, theme, out / figure_path(name, theme, part))
-        write_text(out, fragment_path(name, f"{part}-figure" if part else "figure"), image_lines(name, alt(shown), part))
+        write_text(out, fragment_path(name, f"{part}-figure" if part else "figure"),
+                   image_pair(alt(shown), figure_path(name, "{theme}", part)))
     for part, render in tables.items():
         write_text(out, table_path(name, part), render(shown))
     for part, render in texts.items():

@@ -45,12 +45,12 @@ from actdocs.experiments import (
     experiment_artifact,
     write_results,
     deterministic,
-    format_percent,
     header,
     randn,
     series_styles,
 )
-from actdocs.style import format_number, new_figure, save_svg, use_theme
+from actdocs.numbers import format_number, format_percent
+from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
 
 MODULE = "actdocs.experiments.distributions"
@@ -186,8 +186,7 @@ def draw_histograms(results: dict[str, Any], theme: str, path: Path, scale: floa
             ax.set_yticks([])
             ax.grid(False)
             if r["frac_zero"] > 0.001:
-                decimals = 0 if r["frac_zero"] >= 0.1 else 1
-                ax.text(0.97, 0.92, f"exactly 0: {format_percent(r['frac_zero'], decimals)}", transform=ax.transAxes,
+                ax.text(0.97, 0.92, f"exactly 0: {format_percent(r['frac_zero'], 2)}", transform=ax.transAxes,
                         ha="right", va="top", fontsize=7, color=t.derivative)
         for ax in axes[len(names):]:
             ax.set_visible(False)

@@ -58,13 +58,13 @@ from actdocs.experiments import (
     accuracy,
     deterministic,
     digits,
-    format_percent,
     header,
     linears,
     mlp,
     train,
 )
-from actdocs.style import format_number, new_figure, save_svg, use_theme
+from actdocs.numbers import format_number, format_percent
+from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
 
 MODULE = "actdocs.experiments.dying_relu"
@@ -257,7 +257,7 @@ def table(results: dict[str, Any]) -> str:
         rows.append([
             c["label"],
             _share(results, c["name"], "init"),
-            " / ".join(format_percent(m / size, 0) for m, size in zip(md["trained"], results["hidden"])),
+            " / ".join(format_percent(m / size, 2) for m, size in zip(md["trained"], results["hidden"])),
             _share(results, c["name"], "trained"),
             _share(results, c["name"], "recovered"),
             f"{format_percent(acc['trained'])} → {format_percent(acc['recovered'])}",

@@ -37,10 +37,10 @@ from actdocs.experiments import (
     experiment_artifact,
     write_results,
     deterministic,
-    format_sci,
     header,
 )
-from actdocs.style import format_number, new_figure, save_svg, use_theme
+from actdocs.numbers import format_number, format_sig
+from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
 
 MODULE = "actdocs.experiments.gelu_approx"
@@ -147,7 +147,7 @@ def alt_text(results: dict[str, Any]) -> str:
     ]
     for dtype, r in results["dtypes"].items():
         parts.append(
-            f"In {dtype} the error peaks at {format_sci(r['max_abs_error'])} at x = ±{format_number(r['max_at'], 3)}."
+            f"In {dtype} the error peaks at {format_sig(r['max_abs_error'], 2)} at x = ±{format_number(r['max_at'], 3)}."
         )
     return " ".join(parts)
 
@@ -157,9 +157,9 @@ def table(results: dict[str, Any]) -> str:
     rows = []
     for dtype, r in results["dtypes"].items():
         rows.append([
-            dtype, format_sci(r["max_abs_error"]), f"±{format_number(r['max_at'], 3)}",
-            format_sci(r["mean_abs_error"]),
-            format_sci(r["exact_max_abs_error"]) if r["exact_max_abs_error"] else "0 (it is the reference)",
+            dtype, format_sig(r["max_abs_error"], 2), f"±{format_number(r['max_at'], 3)}",
+            format_sig(r["mean_abs_error"], 2),
+            format_sig(r["exact_max_abs_error"], 2) if r["exact_max_abs_error"] else "0 (it is the reference)",
         ])
     headers = ["dtype", "Max abs error", "At x", "Mean abs error", "Exact F.gelu's own max error"]
     return markdown_table(headers, rows, ["left", "right", "right", "right", "right"])
@@ -171,21 +171,21 @@ def summary_fragment(results: dict[str, Any]) -> str:
     text = (
         f"Over x from {format_number(lo)} to {format_number(hi)} ({results['points']:,} points, step "
         f"{format_number(results['step'], 6)}), the tanh approximation is never further than "
-        f"{format_sci(max(r['max_abs_error'] for r in d.values()))} from exact GELU."
+        f"{format_sig(max(r['max_abs_error'] for r in d.values()), 2)} from exact GELU."
     )
     if "float64" in d:
         r = d["float64"]
         text += (
-            f" In float64 the error is the approximation's own: largest, {format_sci(r['max_abs_error'])}, "
-            f"at $x = \\pm{format_number(r['max_at'], 3)}$, and {format_sci(r['mean_abs_error'])} on average."
+            f" In float64 the error is the approximation's own: largest, {format_sig(r['max_abs_error'], 2)}, "
+            f"at $x = \\pm{format_number(r['max_at'], 3)}$, and {format_sig(r['mean_abs_error'], 2)} on average."
         )
     if "float32" in d:
         r = d["float32"]
         ratio = r["max_abs_error"] / r["exact_max_abs_error"] if r["exact_max_abs_error"] else float("inf")
         text += (
-            f" In float32 the largest error is {format_sci(r['max_abs_error'])} (at "
-            f"$x = \\pm{format_number(r['max_at'], 3)}$), about {format_sci(ratio)} times the "
-            f"{format_sci(r['exact_max_abs_error'])} that exact GELU itself loses to float32 rounding."
+            f" In float32 the largest error is {format_sig(r['max_abs_error'], 2)} (at "
+            f"$x = \\pm{format_number(r['max_at'], 3)}$), about {format_sig(ratio, 2)} times the "
+            f"{format_sig(r['exact_max_abs_error'], 2)} that exact GELU itself loses to float32 rounding."
         )
     return text + "\n"
 

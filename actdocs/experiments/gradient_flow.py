@@ -59,14 +59,14 @@ from actdocs.experiments import (
     experiment_artifact,
     write_results,
     deterministic,
-    format_sci,
     header,
     linears,
     mlp,
     randn,
     series_styles,
 )
-from actdocs.style import format_number, new_figure, save_svg, use_theme
+from actdocs.numbers import format_number, format_sig
+from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
 
 MODULE = "actdocs.experiments.gradient_flow"
@@ -244,16 +244,16 @@ def alt_text(results: dict[str, Any]) -> str:
         f"Two line charts of the weight-gradient norm of each of the {depth} layers of an MLP, "
         f"on a log scale, one line per activation: {', '.join(names.values())}.",
         f"With PyTorch's default initialisation every line falls towards the input side; "
-        f"the first layer gets {format_sci(ratios[lo]['default'])} of the last layer's gradient "
-        f"with {names[lo]} and {format_sci(ratios[hi]['default'])} with {names[hi]}.",
+        f"the first layer gets {format_sig(ratios[lo]['default'], 2)} of the last layer's gradient "
+        f"with {names[lo]} and {format_sig(ratios[hi]['default'], 2)} with {names[hi]}.",
     ]
     if "relu" in ratios:
         parts.append(
             f"With {compare.capitalize()} initialisation the ReLU line is almost flat "
-            f"(ratio {format_sci(ratios['relu'][compare])})."
+            f"(ratio {format_sig(ratios['relu'][compare], 2)})."
             if 0.1 <= ratios["relu"][compare] <= 10
             else f"With {compare.capitalize()} initialisation the ReLU ratio is "
-            f"{format_sci(ratios['relu'][compare])}."
+            f"{format_sig(ratios['relu'][compare], 2)}."
         )
     return " ".join(parts)
 
@@ -273,8 +273,8 @@ def table(results: dict[str, Any]) -> str:
     for key, name in _names(results):
         r = results["at_depth"][key]
         rows.append([
-            name, format_sci(r["default"][0]), format_sci(r["default"][-1]),
-            format_sci(r["ratio_first_last"]["default"]), format_sci(r["ratio_first_last"][compare.lower()]),
+            name, format_sig(r["default"][0], 2), format_sig(r["default"][-1], 2),
+            format_sig(r["ratio_first_last"]["default"], 2), format_sig(r["ratio_first_last"][compare.lower()], 2),
         ])
     return markdown_table(headers, rows, ["left", "right", "right", "right", "right"])
 
@@ -298,30 +298,30 @@ def bound_fragment(results: dict[str, Any]) -> str:
     )
     attained = "nearly attained" if near_peak else "loose"
     relation = (
-        f"about {format_sci(smaller)} times smaller than the bound"
+        f"about {format_sig(smaller, 2)} times smaller than the bound"
         if smaller > 1
-        else f"about {format_sci(1 / smaller)} times larger than the bound"
+        else f"about {format_sig(1 / smaller, 2)} times larger than the bound"
     )
     return (
         f"The source's answer for a {n}-layer {name} network is "
-        f"${format_number(b['max_slope'])}^{{{n}}} \\approx$ {format_sci(b['bound'])}: each layer's "
+        f"${format_number(b['max_slope'])}^{{{n}}} \\approx$ {format_sig(b['bound'], 2)}: each layer's "
         f"gradient is multiplied by at most {format_number(b['max_slope'])}, the peak of "
         f"$\\sigma'$. The real {n}-layer network of this experiment (same width, default "
-        f"init, a batch of standard-normal inputs) passes {format_sci(ratio)} of the gradient "
+        f"init, a batch of standard-normal inputs) passes {format_sig(ratio, 2)} of the gradient "
         f"arriving at its output back to its first layer, {relation}.\n\n"
         f"Autograd shows where the rest goes. The slope the network actually sees averages "
         f"$\\sigma'(z) \\approx$ {format_number(m['mean_slope'], 3)} over all units, inputs and "
         f"layers, {closeness} the peak {format_number(b['max_slope'])}: the pre-activations have "
         f"a standard deviation of {format_number(m['pre_activation_std'], 2)}, {spread}. "
         f"Multiplying by $\\sigma'(z)$ keeps about {format_number(m['geomean_slope_factor'], 3)} "
-        f"of the gradient's norm per layer, {format_sci(slope_part)} over the {n} layers: on "
+        f"of the gradient's norm per layer, {format_sig(slope_part, 2)} over the {n} layers: on "
         f"the slope side the bound is {attained}. But the gradient "
         f"also passes through the transposed weights of the {n - 1} layers above the first, and "
         f"each of those keeps only about {format_number(m['geomean_weight_factor'], 3)} of the "
-        f"norm ({format_sci(weight_part)} in all): PyTorch's default init draws weights with "
+        f"norm ({format_sig(weight_part, 2)} in all): PyTorch's default init draws weights with "
         f"variance $1/(3\\,\\text{{fan\\_in}})$, so $W^\\top$ shrinks a vector by about "
         f"$\\sqrt{{1/3}} \\approx {format_number(math.sqrt(1 / 3), 2)}$. Slope and weights together give the "
-        f"{format_sci(ratio)}. A bound built from $\\max \\sigma'$ alone says nothing "
+        f"{format_sig(ratio, 2)}. A bound built from $\\max \\sigma'$ alone says nothing "
         f"about $\\lVert W \\rVert$: with larger weights the same network loses less, with "
         f"smaller ones more.\n"
     )
@@ -339,20 +339,20 @@ def summary_fragment(results: dict[str, Any]) -> str:
     text = (
         f"At depth {depth} (width {p['width']}, a batch of {p['batch']}) with PyTorch's default "
         f"initialisation, the first layer receives "
-        f"{format_sci(ratio[worst])} of the last layer's gradient with {names[worst]} and "
-        f"{format_sci(ratio[best])} with {names[best]}, the best of the {len(names)}."
+        f"{format_sig(ratio[worst], 2)} of the last layer's gradient with {names[worst]} and "
+        f"{format_sig(ratio[best], 2)} with {names[best]}, the best of the {len(names)}."
     )
     if "relu" in ratio and "sigmoid" in ratio:
         text += (
-            f" ReLU's first layer gets {format_sci(ratio['relu'] / ratio['sigmoid'])} times "
+            f" ReLU's first layer gets {format_sig(ratio['relu'] / ratio['sigmoid'], 2)} times "
             f"more (relative to its last layer) than sigmoid's, yet its ratio is still "
-            f"{format_sci(ratio['relu'])}: under the default init every activation loses "
+            f"{format_sig(ratio['relu'], 2)}: under the default init every activation loses "
             f"gradient on the way down."
         )
         kaiming = results["at_depth"]["relu"]["ratio_first_last"][compare]
         text += (
             f" Re-initialised with {compare.capitalize()} (He) weights, ReLU's ratio becomes "
-            f"{format_sci(kaiming)}."
+            f"{format_sig(kaiming, 2)}."
         )
     return text + "\n"
 

@@ -37,12 +37,12 @@ from actdocs.experiments import (
     experiment_artifact,
     write_results,
     deterministic,
-    format_sci,
     header,
     mlp,
     randn,
 )
-from actdocs.style import format_number, new_figure, save_svg, use_theme
+from actdocs.numbers import format_number, format_sig
+from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
 
 MODULE = "actdocs.experiments.self_normalisation"
@@ -165,7 +165,7 @@ def alt_text(results: dict[str, Any]) -> str:
         r = results["layers"][c["name"]]
         parts.append(
             f"{c['label']}: normalised for {r['kept']} of {depth} layers, variance "
-            f"{format_sci(r['var'][-1], 2)} at layer {depth}."
+            f"{format_sig(r['var'][-1], 2)} at layer {depth}."
         )
     return " ".join(parts)
 
@@ -181,8 +181,8 @@ def table(results: dict[str, Any]) -> str:
         r = results["layers"][c["name"]]
         rows.append([
             c["label"],
-            *(format_sci(r["var"][layer - 1], 3) for layer in shown),
-            format_sci(r["mean"][-1], 2),
+            *(format_sig(r["var"][layer - 1], 3) for layer in shown),
+            format_sig(r["mean"][-1], 2),
             f"{r['kept']} of {depth}",
         ])
     return markdown_table(headers, rows, ["left", *["right"] * (len(headers) - 1)])
@@ -208,13 +208,13 @@ def summary_fragment(results: dict[str, Any]) -> str:
             sentences.append(
                 f"{catalog.get(key).name} with the same weights is normalised for {r['kept']} layers: "
                 f"its variance is {format_number(r['var'][0], 3)} after the first layer and "
-                f"{format_sci(r['var'][-1], 2)} after layer {depth}."
+                f"{format_sig(r['var'][-1], 2)} after layer {depth}."
             )
     if ("selu", "default") in by:
         _, r = by[("selu", "default")]
         sentences.append(
             f"SELU needs its initialisation: with PyTorch's default init its variance is "
-            f"{format_sci(r['var'][-1], 2)} at layer {depth}, normalised for {r['kept']} layers."
+            f"{format_sig(r['var'][-1], 2)} at layer {depth}, normalised for {r['kept']} layers."
         )
     return " ".join(sentences) + "\n"
 

@@ -63,19 +63,19 @@ from actdocs import catalog, properties
 from actdocs.build import Artifact, Context
 from actdocs.catalog import Activation, Properties
 from actdocs.experiments import (
+    SIGNIFICANT,
     experiment_artifact,
     write_results,
     accuracy,
     deterministic,
     digits,
-    format_percent,
     header,
     mlp,
-    round_floats,
     standardise,
     train,
 )
-from actdocs.style import format_number, new_figure, save_svg, use_theme
+from actdocs.numbers import format_number, format_percent, round_floats
+from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
 
 MODULE = "actdocs.experiments.training"
@@ -447,7 +447,7 @@ def summary_fragment(results: dict[str, Any]) -> str:
     beats = all(s["min"] > results["chance"] for s in summary.values())
     text = (
         f"After {p['epochs']} epochs, {'every run of every activation' if beats else 'not every run'} "
-        f"beats chance ({format_percent(results['chance'], 0)}). {names[worst]} is lowest at "
+        f"beats chance ({format_percent(results['chance'], 2)}). {names[worst]} is lowest at "
         f"{_accuracy(summary[worst])}; {names[best]} is highest at {_accuracy(summary[best])}."
     )
     if CUSTOM_KEY in summary and "relu" in summary:
@@ -495,7 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args(argv)
-    results = round_floats(run(n_seeds=args.seeds, epochs=args.epochs, mnist=args.mnist, device=args.device))
+    results = round_floats(run(n_seeds=args.seeds, epochs=args.epochs, mnist=args.mnist, device=args.device), SIGNIFICANT)
     print(table(results), end="")
     return 0
 
