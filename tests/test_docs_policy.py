@@ -357,3 +357,41 @@ def test_the_relu_page_explains_the_vanishing_gradient_demo_with_the_experiment(
     after = page[demo:]
     assert '--8<-- "fragments/exp-gradient-flow-summary.md"' in after
     assert re.search(r"He initiali[sz]ation", after)
+
+
+#: Names whose mention states a fact about a publication: a model, a paper's method, a year.
+ATTRIBUTED = re.compile(
+    r"\b(?:AlexNet|BERT|GPT-2|ViT|Vision Transformer|PaLM|LLaMA|MobileNetV[23]|YOLOv4|EfficientNet|DCGAN"
+    r"|ResNet|VGG|Rosenblatt|Hendrycks|Shazeer|Klambauer|Maas|Glorot|CSPDarknet|(?:19|20)\d\d)\b"
+)
+
+
+def statement_units(text: str) -> list[str]:
+    """The units a citation must sit in: paragraphs, list items and whole quiz questions,
+    with code, includes and headings left out."""
+    text = re.sub(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1[ \t]*$", "", text, flags=re.M | re.S)
+    text = re.sub(r"<quiz>(.*?)</quiz>", lambda m: " ".join(m.group(1).split()), text, flags=re.S)
+    units = []
+    for block in re.split(r"\n[ \t]*\n", text):
+        lines = [line for line in block.splitlines() if not re.match(r"\s*(#|--8<--|\|)", line)]
+        items = re.split(r"\n(?=\s*(?:\d+\.|-)\s)", "\n".join(lines))
+        units += [" ".join(item.split()) for item in items if item.strip()]
+    return units
+
+
+def test_attributed_facts_carry_a_citation():
+    """A paragraph, list item or quiz question that names a model, a paper's author or a
+    year states something about a publication: it cites it with ``[@key]``."""
+    pages = [p for p in sorted((REPO_ROOT / "docs").glob("*.md"))]
+    bad = [
+        f"{page.name}: {unit[:160]}"
+        for page in pages
+        for unit in statement_units(page.read_text(encoding="utf-8"))
+        if ATTRIBUTED.search(unit) and "[@" not in unit
+    ]
+    assert not bad, "cite the publication ([@key], see actdocs/references.py):\n" + "\n".join(bad)
+
+
+def test_statement_units():
+    text = "Intro names AlexNet [@k].\n\n- one\n- two BERT\n\n```python\nBERT = 1\n```\n\n<quiz>\nQ?\n- [x] BERT\n\nWhy [@a].\n</quiz>\n"
+    assert statement_units(text) == ["Intro names AlexNet [@k].", "- one", "- two BERT", "Q? - [x] BERT Why [@a]."]
