@@ -360,7 +360,7 @@ def test_the_relu_page_explains_the_vanishing_gradient_demo_with_the_experiment(
 
 
 #: Names whose mention states a fact about a publication: a model, a paper's method, a year.
-ATTRIBUTED = re.compile(
+ATTRIBUTION = re.compile(
     r"\b(?:AlexNet|BERT|GPT-2|ViT|Vision Transformer|PaLM|LLaMA|MobileNetV[23]|YOLOv4|EfficientNet|DCGAN"
     r"|ResNet|VGG|Rosenblatt|Hendrycks|Shazeer|Klambauer|Maas|Glorot|CSPDarknet|(?:19|20)\d\d)\b"
 )
@@ -387,7 +387,7 @@ def test_attributed_facts_carry_a_citation():
         f"{page.name}: {unit[:160]}"
         for page in pages
         for unit in statement_units(page.read_text(encoding="utf-8"))
-        if ATTRIBUTED.search(unit) and "[@" not in unit
+        if ATTRIBUTION.search(unit) and "[@" not in unit
     ]
     assert not bad, "cite the publication ([@key], see actdocs/references.py):\n" + "\n".join(bad)
 
