@@ -25,6 +25,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from actdocs import references
+
 Tensor = torch.Tensor
 Fn = Callable[[Tensor], Tensor]
 
@@ -39,10 +41,28 @@ Bounded = Literal["both", "below", "none"]
 
 @dataclass(frozen=True)
 class Usage:
-    """Where an activation is used: a model or paper, with its year."""
+    """Where an activation is used, introduced or recommended, and the publication that says so.
+
+    ``ref`` is a key of :mod:`actdocs.references`; the year comes from that record and
+    is never typed here.
+    """
 
     name: str
-    year: int
+    ref: str
+
+    @property
+    def reference(self) -> references.Reference:
+        """The cited record (UnknownReferenceError for a key the table lacks)."""
+        return references.get(self.ref)
+
+    @property
+    def year(self) -> int:
+        """The cited publication's year."""
+        return self.reference.year
+
+    def text(self, page: str = "") -> str:
+        """"AlexNet: [Krizhevsky et al. (2012)](references.md#krizhevsky2012)"."""
+        return f"{self.name}: {references.cite([self.ref], page)}"
 
 
 @dataclass(frozen=True)
@@ -126,8 +146,8 @@ class Activation:
 
     @property
     def used_in_text(self) -> str:
-        """Models and papers using this activation, as 'Name (year)' joined by commas."""
-        return ", ".join(f"{u.name} ({u.year})" for u in self.used_in)
+        """Where it is used, each with its citation, joined by "; " (for top-level pages)."""
+        return "; ".join(u.text() for u in self.used_in)
 
 
 # --------------------------------------------------------------------------------------
@@ -332,7 +352,11 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_sigmoid,
         torch_name="torch.sigmoid",
         summary="Squashes any input into (0, 1); the logistic function.",
-        used_in=(Usage("Logistic regression and binary classifier outputs", 1958), Usage("LSTM gates", 1997)),
+        used_in=(
+            Usage("Logistic regression", "cox1958"),
+            Usage("LSTM gates", "hochreiter1997"),
+            Usage("GRU gates", "cho2014"),
+        ),
         best_for="Binary classification output",
         watch_out="Vanishing gradients in hidden layers",
         properties=Properties(
@@ -352,7 +376,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_tanh,
         torch_name="torch.tanh",
         summary="A rescaled sigmoid with outputs in (-1, 1), centred on zero.",
-        used_in=(Usage("LSTM and GRU cells", 1997),),
+        used_in=(Usage("GRU candidate state", "cho2014"), Usage("LSTM cell input and output", "graves2013")),
         best_for="RNN gates, bounded hidden outputs",
         watch_out="Vanishing gradients in deep networks",
         properties=Properties(
@@ -372,7 +396,13 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_relu,
         torch_name="F.relu",
         summary="Passes positive inputs unchanged and zeroes the rest.",
-        used_in=(Usage("AlexNet", 2012), Usage("ResNet", 2015), Usage("VGG", 2014)),
+        used_in=(
+            Usage("Restricted Boltzmann machines", "nair2010"),
+            Usage("Deep sparse rectifier networks", "glorot2011"),
+            Usage("AlexNet", "krizhevsky2012"),
+            Usage("VGG", "simonyan2015"),
+            Usage("ResNet", "he2016"),
+        ),
         best_for="General hidden layers, CNNs",
         watch_out="Dying ReLU problem",
         properties=Properties(
@@ -393,7 +423,10 @@ ACTIVATIONS: tuple[Activation, ...] = (
         torch_name="F.leaky_relu",
         summary="ReLU with a small slope for negative inputs, so no unit is ever fully off.",
         defaults={"negative_slope": 0.01},
-        used_in=(Usage("Maas et al., acoustic models", 2013), Usage("DCGAN discriminator", 2015)),
+        used_in=(
+            Usage("Speech recognition acoustic models", "maas2013"),
+            Usage("DCGAN discriminator", "radford2016"),
+        ),
         best_for="When dying ReLU is a concern; GANs",
         watch_out="Slightly more expensive than ReLU",
         properties=Properties(
@@ -414,7 +447,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         torch_name="F.prelu",
         summary="Leaky ReLU whose negative slope is a parameter learned with the weights.",
         defaults={"weight": 0.25},
-        used_in=(Usage("He et al., ImageNet classification", 2015),),
+        used_in=(Usage("Introduced, with ImageNet classifiers", "he2015"),),
         best_for="CNNs where a learned negative slope helps",
         watch_out="Extra parameters; the slope can grow above 1",
         properties=Properties(
@@ -435,7 +468,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         torch_name="F.elu",
         summary="Smooth for negative inputs, which pull the mean output towards zero.",
         defaults={"alpha": 1.0},
-        used_in=(Usage("Clevert et al., fast and accurate deep learning", 2015),),
+        used_in=(Usage("Introduced", "clevert2016"),),
         best_for="Deeper nets needing mean activations near zero",
         watch_out="Exponential on the negative side",
         properties=Properties(
@@ -455,7 +488,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_selu,
         torch_name="F.selu",
         summary="Scaled ELU whose constants keep activations at mean 0 and variance 1.",
-        used_in=(Usage("Self-normalizing networks (Klambauer et al.)", 2017),),
+        used_in=(Usage("Introduced, with its two constants", "klambauer2017"),),
         best_for="Deep fully connected nets with LeCun-normal initialisation",
         watch_out="Needs LeCun-normal init and no batch norm to self-normalise",
         properties=Properties(
@@ -475,7 +508,13 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_gelu,
         torch_name="F.gelu",
         summary="Weights x by the probability that a standard normal variable is below x.",
-        used_in=(Usage("GELU paper (Hendrycks and Gimpel)", 2016), Usage("BERT", 2018), Usage("GPT-2", 2019), Usage("ViT", 2020)),
+        used_in=(
+            Usage("Introduced", "hendrycks2016"),
+            Usage("GPT", "radford2018"),
+            Usage("BERT", "devlin2019"),
+            Usage("GPT-2", "radford2019"),
+            Usage("ViT", "dosovitskiy2021"),
+        ),
         best_for="Transformers, modern NLP",
         watch_out="Computational cost",
         properties=Properties(
@@ -495,7 +534,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=_scratch_gelu_tanh,
         torch_name='F.gelu(x, approximate="tanh")',
         summary="The fast approximation of GELU used by the original BERT and GPT-2 code.",
-        used_in=(Usage("BERT reference code", 2018), Usage("GPT-2", 2019)),
+        used_in=(Usage("Proposed with GELU", "hendrycks2016"),),
         best_for="Matching models trained with the approximation",
         watch_out="Not faster than exact GELU in PyTorch on every device",
         properties=Properties(
@@ -515,7 +554,11 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_silu,
         torch_name="F.silu",
         summary="Self-gated: the sigmoid of x decides how much of x passes.",
-        used_in=(Usage("Swish, found by architecture search (Ramachandran et al.)", 2017), Usage("EfficientNet", 2019)),
+        used_in=(
+            Usage("SiLU, in reinforcement learning", "elfwing2018"),
+            Usage("Swish, found by architecture search", "ramachandran2017"),
+            Usage("EfficientNet", "tan2019"),
+        ),
         best_for="Vision models, EfficientNet",
         watch_out="More expensive than ReLU",
         properties=Properties(
@@ -535,7 +578,10 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_mish,
         torch_name="F.mish",
         summary="Smooth, non-monotonic and self-regularising; x times tanh of softplus.",
-        used_in=(Usage("Mish paper (Misra)", 2019), Usage("YOLOv4", 2020), Usage("CSPDarknet", 2020)),
+        used_in=(
+            Usage("Introduced", "misra2020"),
+            Usage("YOLOv4 (CSPDarknet53 backbone)", "bochkovskiy2020"),
+        ),
         best_for="Vision models (YOLOv4)",
         watch_out="The most expensive element-wise activation here",
         properties=Properties(
@@ -555,7 +601,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_hardswish,
         torch_name="F.hardswish",
         summary="A piecewise approximation of Swish without exponentials, for mobile devices.",
-        used_in=(Usage("MobileNetV3", 2019),),
+        used_in=(Usage("MobileNetV3", "howard2019"),),
         best_for="Mobile and edge deployment",
         watch_out="Piecewise (not smooth everywhere)",
         properties=Properties(
@@ -575,7 +621,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_relu6,
         torch_name="F.relu6",
         summary="ReLU capped at 6, which keeps activations small for low-precision arithmetic.",
-        used_in=(Usage("MobileNetV1", 2017), Usage("MobileNetV2", 2018), Usage("EfficientNet-Lite", 2020)),
+        used_in=(Usage("MobileNetV2", "sandler2018"),),
         best_for="Quantised mobile networks; building block of Hardswish",
         watch_out="Zero gradient above 6 as well as below 0",
         properties=Properties(
@@ -596,7 +642,10 @@ ACTIVATIONS: tuple[Activation, ...] = (
         torch_name="F.softplus",
         summary="A smooth ReLU whose output is always positive.",
         defaults={"beta": 1.0, "threshold": 20.0},
-        used_in=(Usage("Dugas et al.", 2001), Usage("Positive regression outputs", 2001)),
+        used_in=(
+            Usage("Introduced, for option pricing", "dugas2001"),
+            Usage("Compared with the rectifier", "glorot2011"),
+        ),
         best_for="Regression outputs that must be positive",
         watch_out="Never exactly zero; exponential cost",
         properties=Properties(
@@ -616,7 +665,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_glu,
         torch_name="F.glu",
         summary="One linear projection gates another through a sigmoid.",
-        used_in=(Usage("Gated convolutional language models (Dauphin et al.)", 2017),),
+        used_in=(Usage("Gated convolutional language models", "dauphin2017"),),
         best_for="Gated feed-forward blocks",
         watch_out="Halves the feature dimension; needs twice the projection",
         elementwise=False,
@@ -638,7 +687,11 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_swiglu,
         torch_name="content * F.silu(gate)",
         summary="A gated unit whose gate is Swish; the feed-forward block of LLaMA and PaLM.",
-        used_in=(Usage("GLU variants (Shazeer)", 2020), Usage("PaLM", 2022), Usage("LLaMA", 2023)),
+        used_in=(
+            Usage("GLU variants in transformers", "shazeer2020"),
+            Usage("PaLM", "chowdhery2022"),
+            Usage("LLaMA", "touvron2023"),
+        ),
         best_for="Feed-forward blocks of large language models",
         watch_out="Three weight matrices instead of two",
         elementwise=False,
@@ -660,7 +713,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_geglu,
         torch_name="content * F.gelu(gate)",
         summary="A gated unit whose gate is GELU.",
-        used_in=(Usage("GLU variants (Shazeer)", 2020), Usage("T5 v1.1", 2020)),
+        used_in=(Usage("GLU variants in transformers", "shazeer2020"),),
         best_for="Feed-forward blocks of transformers",
         watch_out="Three weight matrices instead of two",
         elementwise=False,
@@ -683,7 +736,10 @@ ACTIVATIONS: tuple[Activation, ...] = (
         torch_name="F.softmax",
         summary="Turns a vector of logits into a probability distribution.",
         defaults={"dim": -1},
-        used_in=(Usage("Multi-class classifier outputs", 1989), Usage("Attention weights in transformers", 2017)),
+        used_in=(
+            Usage("Classifier outputs read as probabilities", "bridle1990"),
+            Usage("Attention weights in transformers", "vaswani2017"),
+        ),
         best_for="Multi-class output (inside the loss while training)",
         watch_out="Do not apply it before CrossEntropyLoss",
         elementwise=False,
