@@ -35,7 +35,6 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 Family = Literal["classic", "relu", "modern", "gated", "output"]
-Saturation = Literal["none", "negative", "both"]
 Bounded = Literal["both", "below", "none"]
 
 
@@ -66,6 +65,21 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class Flat:
+    """An interval of x on which the derivative is (near) zero: |f'| < SATURATION_THRESHOLD.
+
+    ``lo`` and ``hi`` are its ends (``-math.inf`` or ``math.inf`` for an unbounded
+    side); ``exact`` says that f' is exactly 0 there (ReLU for x < 0), not only small
+    (sigmoid for |x| > 4.6). At a kink PyTorch's derivative is a convention, so the
+    declaration says nothing about whether an end itself belongs to the set.
+    """
+
+    lo: float
+    hi: float
+    exact: bool = False
+
+
+@dataclass(frozen=True)
 class Properties:
     """Declared properties of an activation (of its scalar view), checked by tests.
 
@@ -73,9 +87,11 @@ class Properties:
     with ``range_closed`` saying whether each end is attained. ``max_grad_at`` is a
     point, ``math.inf`` when the supremum of the derivative is only approached as
     x grows, or an interval ``(lo, hi)`` on which the derivative equals its maximum.
-    ``saturation`` names the sides on which the derivative tends to zero, and
-    ``saturates_beyond`` (two-sided saturation only) the |x| beyond which the
-    derivative stays below :data:`SATURATION_THRESHOLD`.
+    ``saturation`` is the set on which the derivative is (near) zero, as the
+    :class:`Flat` intervals that make it up, in increasing x: empty when the function
+    never saturates. A stretch narrower than :data:`MIN_FLAT_WIDTH` where the
+    derivative only passes through zero (at GELU's minimum, say) is a stationary
+    point, not saturation, and is left out.
     """
 
     output_range: tuple[float, float]
@@ -86,13 +102,15 @@ class Properties:
     bounded: Bounded
     max_grad: float
     max_grad_at: float | tuple[float, float]
-    saturation: Saturation
-    saturates_beyond: float | None = None
+    saturation: tuple[Flat, ...]
     cost: Literal["cheap", "moderate", "expensive"] = "moderate"
 
 
 #: Derivative below which a function counts as saturated.
 SATURATION_THRESHOLD = 0.01
+
+#: Narrowest bounded interval of small derivative that counts as saturation.
+MIN_FLAT_WIDTH = 0.5
 
 #: Mean output for standard-normal input below which a function counts as zero-centred.
 ZERO_CENTRED_TOLERANCE = 0.05
@@ -362,7 +380,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(0.0, 1.0), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=True, bounded="both", max_grad=0.25, max_grad_at=0.0,
-            saturation="both", saturates_beyond=4.5849, cost="expensive",
+            saturation=(Flat(-math.inf, -4.5849), Flat(4.5849, math.inf)), cost="expensive",
         ),
     ),
     Activation(
@@ -382,7 +400,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-1.0, 1.0), range_closed=(False, False), zero_centred=True,
             monotonic=True, smooth=True, bounded="both", max_grad=1.0, max_grad_at=0.0,
-            saturation="both", saturates_beyond=2.9932, cost="expensive",
+            saturation=(Flat(-math.inf, -2.9933), Flat(2.9933, math.inf)), cost="expensive",
         ),
     ),
     Activation(
@@ -408,7 +426,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(0.0, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=True, smooth=False, bounded="below", max_grad=1.0,
-            max_grad_at=(0.0, math.inf), saturation="negative", cost="cheap",
+            max_grad_at=(0.0, math.inf), saturation=(Flat(-math.inf, 0.0, exact=True),), cost="cheap",
         ),
     ),
     Activation(
@@ -432,14 +450,14 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=False, bounded="none", max_grad=1.0,
-            max_grad_at=(0.0, math.inf), saturation="none", cost="cheap",
+            max_grad_at=(0.0, math.inf), saturation=(), cost="cheap",
         ),
     ),
     Activation(
         key="prelu",
         name="PReLU",
         family="relu",
-        formula=r"\operatorname{PReLU}(x) = \max(\alpha x, x),\ \alpha \text{ learned (initially } 0.25)",
+        formula=r"\operatorname{PReLU}(x) = \max(0, x) + \alpha \min(0, x),\ \alpha \text{ learned (initially } 0.25)",
         derivative=r"\operatorname{PReLU}'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
         functional=_prelu,
         module=nn.PReLU,
@@ -453,7 +471,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=False, bounded="none", max_grad=1.0,
-            max_grad_at=(0.0, math.inf), saturation="none", cost="cheap",
+            max_grad_at=(0.0, math.inf), saturation=(), cost="cheap",
         ),
     ),
     Activation(
@@ -474,7 +492,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-1.0, math.inf), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=True, bounded="below", max_grad=1.0,
-            max_grad_at=(0.0, math.inf), saturation="negative", cost="expensive",
+            max_grad_at=(0.0, math.inf), saturation=(Flat(-math.inf, -4.6052),), cost="expensive",
         ),
     ),
     Activation(
@@ -494,7 +512,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-SELU_SCALE * SELU_ALPHA, math.inf), range_closed=(False, False),
             zero_centred=True, monotonic=True, smooth=False, bounded="below",
-            max_grad=SELU_SCALE * SELU_ALPHA, max_grad_at=0.0, saturation="negative", cost="expensive",
+            max_grad=SELU_SCALE * SELU_ALPHA, max_grad_at=0.0, saturation=(Flat(-math.inf, -5.1695),), cost="expensive",
         ),
     ),
     Activation(
@@ -520,7 +538,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-0.169971, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=True, bounded="below", max_grad=1.128904,
-            max_grad_at=math.sqrt(2), saturation="negative", cost="expensive",
+            max_grad_at=math.sqrt(2), saturation=(Flat(-math.inf, -3.0675),), cost="expensive",
         ),
     ),
     Activation(
@@ -540,7 +558,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-0.170041, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=True, bounded="below", max_grad=1.128993,
-            max_grad_at=1.4185, saturation="negative", cost="expensive",
+            max_grad_at=1.4185, saturation=(Flat(-math.inf, -3.0529),), cost="expensive",
         ),
     ),
     Activation(
@@ -564,7 +582,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-0.278465, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=True, bounded="below", max_grad=1.099839,
-            max_grad_at=2.39936, saturation="negative", cost="expensive",
+            max_grad_at=2.39936, saturation=(Flat(-math.inf, -6.2614),), cost="expensive",
         ),
     ),
     Activation(
@@ -587,7 +605,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-0.308843, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=True, bounded="below", max_grad=1.088498,
-            max_grad_at=1.49057, saturation="negative", cost="expensive",
+            max_grad_at=1.49057, saturation=(Flat(-math.inf, -6.264),), cost="expensive",
         ),
     ),
     Activation(
@@ -607,7 +625,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-0.375, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=False, bounded="below", max_grad=1.5,
-            max_grad_at=3.0, saturation="negative", cost="cheap",
+            max_grad_at=3.0, saturation=(Flat(-math.inf, -3.0, exact=True),), cost="cheap",
         ),
     ),
     Activation(
@@ -627,7 +645,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(0.0, 6.0), range_closed=(True, True), zero_centred=False,
             monotonic=True, smooth=False, bounded="both", max_grad=1.0,
-            max_grad_at=(0.0, 6.0), saturation="both", saturates_beyond=6.0, cost="cheap",
+            max_grad_at=(0.0, 6.0), saturation=(Flat(-math.inf, 0.0, exact=True), Flat(6.0, math.inf, exact=True)), cost="cheap",
         ),
     ),
     Activation(
@@ -651,7 +669,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(0.0, math.inf), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=True, bounded="below", max_grad=1.0,
-            max_grad_at=math.inf, saturation="negative", cost="expensive",
+            max_grad_at=math.inf, saturation=(Flat(-math.inf, -4.5952),), cost="expensive",
         ),
     ),
     Activation(
@@ -673,7 +691,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(0.0, 1.0), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=True, bounded="both", max_grad=0.25, max_grad_at=0.0,
-            saturation="both", saturates_beyond=4.5849, cost="expensive",
+            saturation=(Flat(-math.inf, -4.5849), Flat(4.5849, math.inf)), cost="expensive",
         ),
     ),
     Activation(
@@ -699,7 +717,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-0.278465, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=True, bounded="below", max_grad=1.099839,
-            max_grad_at=2.39936, saturation="negative", cost="expensive",
+            max_grad_at=2.39936, saturation=(Flat(-math.inf, -6.2614),), cost="expensive",
         ),
     ),
     Activation(
@@ -721,7 +739,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-0.169971, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=True, bounded="below", max_grad=1.128904,
-            max_grad_at=math.sqrt(2), saturation="negative", cost="expensive",
+            max_grad_at=math.sqrt(2), saturation=(Flat(-math.inf, -3.0675),), cost="expensive",
         ),
     ),
     Activation(
@@ -750,7 +768,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(0.0, 1.0), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=True, bounded="both", max_grad=0.25, max_grad_at=0.0,
-            saturation="both", saturates_beyond=4.5849, cost="expensive",
+            saturation=(Flat(-math.inf, -4.5849), Flat(4.5849, math.inf)), cost="expensive",
         ),
     ),
 )

@@ -16,13 +16,13 @@ The year is that of the version cited: the peer-reviewed venue where there is on
 (so BERT is 2019, NAACL, though its preprint appeared in 2018), else the preprint or
 report. Author lists longer than eight keep the first three and say "et al.".
 
-Keys: bengio1994, bochkovskiy2020, bridle1990, cho2014, chowdhery2022, clevert2016,
-cox1958, cybenko1989, dauphin2017, devlin2019, dosovitskiy2021, dugas2001,
-elfwing2018, glorot2010, glorot2011, graves2013, he2015, he2016, hendrycks2016,
-hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015, klambauer2017,
-krizhevsky2012, lecun1998, maas2013, misra2020, nair2010, radford2016, radford2018,
-radford2019, ramachandran2017, rosenblatt1958, sandler2018, shazeer2020,
-simonyan2015, tan2019, touvron2023, vaswani2017, ba2016.
+Keys: ba2016, bengio1994, bochkovskiy2020, bridle1990, cho2014, chowdhery2022,
+clevert2016, cox1958, cybenko1989, dauphin2017, devlin2019, dosovitskiy2021,
+dugas2001, elfwing2018, glorot2010, glorot2011, graves2013, he2015, he2016,
+hendrycks2016, hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015,
+klambauer2017, krizhevsky2012, lecun1998, maas2013, misra2020, nair2010,
+radford2016, radford2018, radford2019, ramachandran2017, rosenblatt1958,
+sandler2018, shazeer2020, simonyan2015, tan2019, touvron2023, vaswani2017.
 """
 
 from __future__ import annotations
