@@ -384,7 +384,7 @@ def ensure_writable(folder: Path, what: str = "the cache folder") -> None:
         raise UsageError(f"cannot write to {what} {folder}: {err.strerror or err}") from None
 
 
-FINGERPRINT_GLOBS = ("actdocs/**/*.py", "snippets/**/*", "data/**/*", "pyproject.toml")
+FINGERPRINT_GLOBS = ("actdocs/**/*.py", "snippets/**/*", "data/**/*", "docs/**/*.md", "pyproject.toml")
 
 
 def tree_fingerprint(root: Path, requested_device: str) -> str:

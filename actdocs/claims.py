@@ -116,7 +116,7 @@ def _saturates(key: str, beyond: float) -> Callable[[Evidence], Finding]:
         verdict: Verdict = "holds" if largest < 0.02 else "does not hold here"
         return Finding(
             f"largest |f′(x)| for |x| ≥ {beyond:g}: {format_sig(largest)}; under 0.01 beyond |x| = "
-            f"{format_sig(properties.measure(record).saturates_beyond or math.nan)}",
+            f"{format_sig(properties.measure(record).saturation[-1].lo)}",
             verdict,
             "“near zero” read as below 0.02, a fiftieth of tanh's peak slope",
         )

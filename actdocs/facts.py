@@ -123,6 +123,12 @@ def sigmoid_vs_tanh_table(keys: Sequence[str] = ("sigmoid", "tanh")) -> str:
     )
 
 
+def _saturated_beyond(record: Activation) -> float:
+    """The |x| beyond which the measured flat set covers both sides (sigmoid: 4.58...)."""
+    left, right = properties.measure(record).saturation
+    return max(-left.hi, right.lo)
+
+
 def saturation_fragment(
     thresholds: dict[str, float] = SOURCE_SATURATION, points: Sequence[float] = SATURATION_POINTS
 ) -> str:
@@ -140,7 +146,7 @@ def saturation_fragment(
     for r in records:
         at = thresholds[r.key]
         value, peak = _grad(r.key, at), properties.measure(r).max_grad
-        beyond = properties.measure(r).saturates_beyond
+        beyond = _saturated_beyond(r)
         lines.append(
             f"- **{r.name}** at |x| = {format_number(at)}: the derivative is {format_sig(value)}, "
             f"{format_percent(value / peak, 2)} of its peak of {format_number(peak)}. It stays below "

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from actdocs import catalog
+from actdocs import catalog, shortcodes
 from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.notation import kink_line, max_grad_cell, symbols_line
@@ -73,6 +73,12 @@ def _records(keys: Iterable[str]) -> list[Activation]:
     return [catalog.get(k) for k in keys]
 
 
+def prose(text: str) -> str:
+    """Catalog or guide prose as Markdown for a fragment: its ``[@key]`` citations expanded
+    (fragments are included by top-level pages, so links are relative to ``docs/``)."""
+    return shortcodes.expand(text, "")
+
+
 def link(record: Activation, page: str = ACTIVATIONS_PAGE) -> str:
     """A Markdown link to the record's section: ``[Sigmoid](activations.md#sigmoid)``."""
     return f"[{record.name}]({page}#{record.key})"
@@ -113,7 +119,7 @@ def inline_math(tex: str) -> str:
 
 def variants_table(keys: Sequence[str] = VARIANT_KEYS) -> str:
     """Variant | Formula | Key difference, for the ReLU variants (or any ``keys``)."""
-    rows = [[r.name, inline_math(r.formula), r.summary] for r in _records(keys)]
+    rows = [[r.name, inline_math(r.formula), prose(r.summary)] for r in _records(keys)]
     return markdown_table(["Variant", "Formula", "Key difference"], rows)
 
 
@@ -126,13 +132,13 @@ def summary_order() -> list[Activation]:
 
 def summary_table() -> str:
     """Activation | Best for | Watch out for."""
-    rows = [[r.name, r.best_for, r.watch_out] for r in summary_order()]
+    rows = [[r.name, prose(r.best_for), prose(r.watch_out)] for r in summary_order()]
     return markdown_table(["Activation", "Best for", "Watch out for"], rows)
 
 
 def usage_table(keys: Sequence[str] = USAGE_KEYS) -> str:
     """Function | Where used | Key property, for the modern activations (or any ``keys``)."""
-    rows = [[r.name, r.used_in_text, r.summary] for r in _records(keys)]
+    rows = [[r.name, r.used_in_text, prose(r.summary)] for r in _records(keys)]
     return markdown_table(["Function", "Where used", "Key property"], rows)
 
 
@@ -147,7 +153,7 @@ def card(record: Activation, image_root: str = IMAGE_ROOT) -> str:
     """One activation's section of the "All activations" page, in Markdown."""
     parts = [
         f"## {record.name} {{ #{record.key} }}",
-        record.summary,
+        prose(record.summary),
         _display_math(record.formula),
         "Its derivative:",
         _display_math(record.derivative),
@@ -182,9 +188,11 @@ def properties_legend() -> str:
         f"*Zero-centred* means the mean output for standard-normal input is within "
         f"{format_number(catalog.ZERO_CENTRED_TOLERANCE)} of zero. *Smooth* means the derivative is "
         "continuous, so a function with a kink, a corner where two pieces meet, is not smooth; at a kink the "
-        "derivative is undefined, and this site uses the value PyTorch's autograd returns there, as each "
-        "function's section says. *Saturates* names the sides on which the derivative falls below "
-        f"{format_number(catalog.SATURATION_THRESHOLD)} and stays there. For the gated units and softmax, "
+        "derivative is undefined, and this site uses the value PyTorch's autograd returns there, which the "
+        "function's section below gives. *Saturates* gives the set of inputs on which the function is flat: "
+        "where its derivative is exactly zero (f′ = 0) or, where it only approaches zero, where it stays "
+        f"below {format_number(catalog.SATURATION_THRESHOLD)} in size (|f′| < "
+        f"{format_number(catalog.SATURATION_THRESHOLD)}). For the gated units and softmax, "
         "which act on more than one number, the row describes the one-variable view explained in their "
         "sections.\n"
     )

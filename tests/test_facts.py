@@ -97,7 +97,7 @@ def test_saturation_fragment_reads_the_derivative_at_each_point() -> None:
     for key, at in facts.SOURCE_SATURATION.items():
         value = numbers.format_sig(properties.grad_at(catalog.get(key), at))
         assert f"at |x| = {at:g}: the derivative is {value}" in text
-    beyond = properties.measure(catalog.get("sigmoid")).saturates_beyond
+    beyond = properties.measure(catalog.get("sigmoid")).saturation[1].lo
     assert f"beyond {beyond:.2f}" in text
     assert balanced_math(text)
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from actdocs import catalog, guide
+from actdocs import catalog, guide, markdown, tables
 from actdocs.build import Context, build
 
 
@@ -55,7 +55,8 @@ def test_hidden_table_has_one_row_per_entry_with_catalog_names():
     assert len(rows) == len(guide.HIDDEN_LAYERS)
     for (architecture, recommended, reason), choice in zip(rows, guide.HIDDEN_LAYERS):
         assert architecture == choice.architecture
-        assert reason == choice.reason
+        assert reason == markdown.escape_cell(tables.prose(choice.reason))
+        assert "[@" not in reason  # citations are expanded into links to the References page
         for key in choice.keys:
             assert catalog.get(key).name in recommended
 
@@ -120,7 +121,7 @@ def test_table_names_link_to_their_section():
     for choice in guide.HIDDEN_LAYERS:
         for key in choice.keys:
             assert f"[{catalog.get(key).name}](activations.md#{key})" in table
-    assert "[" not in guide.hidden_layers_table(page="")
+    assert "activations.md#" not in guide.hidden_layers_table(page="")
 
 
 # ------------------------------------------------------------------ what the guide says
@@ -175,3 +176,13 @@ def test_dying_units_are_not_sent_to_gelu():
     for step in guide.DECISION_TREE:
         if re.search(r"dying|dead|die", step.question + step.advice, re.I):
             assert "gelu" not in step.keys, step
+
+
+def test_guide_entries_that_name_a_publication_cite_it():
+    from test_docs_policy import ATTRIBUTION
+
+    texts = [c.reason for c in guide.HIDDEN_LAYERS + guide.OUTPUT_LAYERS] + [s.advice for s in guide.DECISION_TREE]
+    uncited = [t for t in texts if ATTRIBUTION.search(t) and "[@" not in t]
+    assert not uncited, uncited
+    rendered = guide.hidden_layers_table() + guide.output_layers_table() + guide.decision_tree()
+    assert "[@" not in rendered and "](references.md#" in rendered

@@ -193,7 +193,8 @@ def test_generated_markdown_renders_as_intended() -> None:
     html = md.convert(tables.properties_table())
     assert html.count("<tr>") == 1 + len(catalog.ACTIVATIONS)
     assert html.count("<td>") == 8 * len(catalog.ACTIVATIONS)
-    assert "Both sides (|x| &gt;" in html
+    assert "<td>|x| &gt; 4.59 (|f′| &lt; 0.01)</td>" in html  # the escaped pipes stay in the cell
+    assert "<td>x &lt; 0 and x &gt; 6 (f′ = 0)</td>" in html  # ReLU6: flat on both sides of its ramp
 
     html = md.reset().convert(tables.variants_table())
     assert html.count("<td>") == 3 * len(tables.VARIANT_KEYS)
@@ -315,3 +316,20 @@ def test_summary_table_keeps_gates_for_the_sigmoid() -> None:
     summary = {r[0]: r for r in rows_of(tables.summary_table())[2:]}
     assert "gate" not in summary[catalog.get("tanh").name][1].lower()
     assert "gate" in summary[catalog.get("sigmoid").name][1].lower()
+
+
+def test_catalog_prose_that_names_a_publication_cites_it() -> None:
+    """Summary, "best for" and "watch out" cells naming a model carry a ``[@key]``, and
+    every table and card shows it expanded into a link to the References page."""
+    from test_docs_policy import ATTRIBUTION
+
+    uncited = [
+        f"{r.key}.{name}: {text}"
+        for r in catalog.ACTIVATIONS
+        for name, text in (("summary", r.summary), ("best_for", r.best_for), ("watch_out", r.watch_out))
+        if ATTRIBUTION.search(text) and "[@" not in text
+    ]
+    assert not uncited, uncited
+    for text in (tables.summary_table(), tables.usage_table(), tables.variants_table(), tables.activation_cards()):
+        assert "[@" not in text
+    assert "](references.md#radford2016)" in tables.summary_table()
