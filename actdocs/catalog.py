@@ -467,7 +467,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         defaults={"weight": 0.25},
         used_in=(Usage("Introduced, with ImageNet classifiers", "he2015"),),
         best_for="Convolutional networks that can afford one extra parameter per channel",
-        watch_out="Learned slopes are not kept below 1: one can grow past it, and the unit is no longer ReLU-like",
+        watch_out="Nothing keeps a learned slope between 0 and 1: it can grow past 1 or turn negative",
         properties=Properties(
             output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=False, bounded="none", max_grad=1.0,
