@@ -20,7 +20,7 @@
 # `F.leaky_relu` and `F.gelu` on a grid of inputs that contains $x = 0$, comparing the
 # values *and* the gradients.
 #
-# You need `torch` and `matplotlib`; everything runs on a CPU in a second.
+# You need `torch` and `matplotlib`; everything runs on a CPU in seconds.
 
 # %% [markdown]
 # ## Starter
