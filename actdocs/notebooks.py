@@ -303,6 +303,10 @@ def _make(source: Path, following: tuple[Path, ...]):
 
 def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
     """One artifact per notebook source: the executed notebook, keyed by the source's bytes."""
+    # The notebooks run in a background thread while figures are drawn in this one. Import
+    # the kernel client (and with it IPython) here, in this thread: imported there, it is
+    # half-initialised while matplotlib, drawing here, reads IPython.version_info and fails.
+    import nbclient  # noqa: F401
     packages = {name: version(name) for name in PACKAGES}
     sources = source_paths(root)
     return [

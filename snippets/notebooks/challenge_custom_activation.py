@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Challenge: design your own activation
 #
-# Invent an activation function $f$ and hold it to three requirements:
+# **Task.** Invent an activation function $f$ and hold it to three requirements:
 #
 # 1. **no flat region**: $f'(x) \neq 0$ for every $x$, so a unit always receives some
 #    gradient and cannot die;
