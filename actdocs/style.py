@@ -286,7 +286,7 @@ def yes_no(flag: bool) -> str:
 FLAT_DECIMALS = 2
 
 
-def _inward(value: float, up: bool) -> str:
+def flat_end(value: float, up: bool) -> str:
     """An end of a flat interval, rounded up (a lower end) or down (an upper end) to
     FLAT_DECIMALS, so that the written condition never reaches outside the set."""
     scale = 10**FLAT_DECIMALS
@@ -302,17 +302,17 @@ def _flat_parts(properties: "Properties") -> list[str]:
     flats = properties.saturation
     if (len(flats) == 2 and math.isinf(flats[0].lo) and math.isinf(flats[1].hi)
             and flats[0].hi == -flats[1].lo and flats[1].lo > 0):
-        return [f"|x| > {_inward(flats[1].lo, up=True)}"]
+        return [f"|x| > {flat_end(flats[1].lo, up=True)}"]
     parts = []
     for f in flats:
         if math.isinf(f.lo) and math.isinf(f.hi):
             parts.append("every x")
         elif math.isinf(f.lo):
-            parts.append(f"x < {_inward(f.hi, up=False)}")
+            parts.append(f"x < {flat_end(f.hi, up=False)}")
         elif math.isinf(f.hi):
-            parts.append(f"x > {_inward(f.lo, up=True)}")
+            parts.append(f"x > {flat_end(f.lo, up=True)}")
         else:
-            parts.append(f"{_inward(f.lo, up=True)} < x < {_inward(f.hi, up=False)}")
+            parts.append(f"{flat_end(f.lo, up=True)} < x < {flat_end(f.hi, up=False)}")
     return parts
 
 
