@@ -402,7 +402,8 @@ def build(
 ) -> list[Record]:
     """Make every artifact not already cached; return what happened to each, in build order.
 
-    The artifacts are ordered by :func:`actdocs.order.topological` (a cycle, or a read
+    ``ctx.cache`` is taken to be ``cache`` (producers read what others made there). The
+    artifacts are ordered by :func:`actdocs.order.topological` (a cycle, or a read
     that no artifact in the list makes, is a :class:`UsageError`). ``force`` remakes
     every artifact (True) or those named. ``fingerprint`` (:func:`actdocs.keys.tree_fingerprint`)
     seals the manifest after a complete build, so that the next one can skip even
@@ -414,10 +415,11 @@ def build(
     :class:`Interrupted` (a ``KeyboardInterrupt``) on Ctrl-C, after recording what was done.
     """
     plan = order.topological(artifacts)
+    cache = Path(cache).absolute()  # a listing changes the working folder while it runs
     ensure_writable(cache)
     manifest.check_file(cache)
     forced = {a.name for a in plan} if force is True else set(force or ())
-    ctx = dataclasses.replace(ctx, cache=Path(cache))
+    ctx = dataclasses.replace(ctx, cache=cache)
     try:
         with locked(cache, log):
             remove_stale_scratch(cache, log)

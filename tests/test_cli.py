@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from actdocs import cli
-from actdocs.build import MANIFEST, REPO_ROOT
+from actdocs.build import REPO_ROOT
 from actdocs.listings import ListingError, artifacts as listing_artifacts, run_listing
+from actdocs.manifest import MANIFEST
 
 TABLES = "table-*"
 

@@ -146,6 +146,22 @@ def test_an_output_that_cannot_be_replaced(site):
     assert site.build()[0] == 0 and (site.cache / "b.txt").read_text(encoding="utf-8") == "b"
 
 
+def test_an_output_in_a_read_only_folder(site, monkeypatch):
+    """Simulated (the tests may run as root, whom a read-only mode does not stop)."""
+    real = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(dst).name == "b.txt":
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr("actdocs.build.os.replace", replace)
+    status, err = site.build()
+    assert status == 2
+    assert error_line(err) == f"actdocs: error: cannot replace {site.cache}/b.txt: {os.strerror(errno.EROFS)}"
+    assert set(site.manifest()["artifacts"]) == {"a"} and site.litter() == []
+
+
 def test_a_manifest_that_is_a_folder_is_refused_before_anything_is_made(site):
     (site.cache / MANIFEST).mkdir(parents=True)
     status, err = site.build()
