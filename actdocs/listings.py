@@ -16,8 +16,9 @@ import runpy
 import traceback
 from pathlib import Path
 
-from actdocs.build import Artifact, Context, REPO_ROOT, actdocs_imports, code_digest
+from actdocs.build import Artifact, Context, REPO_ROOT
 from actdocs.errors import ListingError
+from actdocs.keys import actdocs_imports, code_digest
 
 SNIPPETS = "snippets"
 
