@@ -11,7 +11,8 @@ from actdocs.build import Artifact
 
 def all_artifacts() -> list[Artifact]:
     """Every artifact of the site, from every producer module."""
-    from actdocs import bench, claims, demos, experiments, facts, figures, guide, listings, notebooks, tables
+    from actdocs import (bench, claims, demos, experiments, facts, figures, guide, listings, notebooks,
+                         reference_page, tables)
 
     return [
         *notebooks.artifacts(),     # the exercise notebooks, executed in kernels
@@ -24,4 +25,5 @@ def all_artifacts() -> list[Artifact]:
         *demos.artifacts(),         # plotly data for the interactive demos
         *facts.artifacts(),         # measured numbers quoted by the section pages
         *claims.artifacts(),        # every claim of the source with its verdict
+        *reference_page.artifacts(),  # the References page, with the pages that cite each entry
     ]

@@ -25,6 +25,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from actdocs import references
+
 Tensor = torch.Tensor
 Fn = Callable[[Tensor], Tensor]
 
@@ -33,16 +35,48 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 Family = Literal["classic", "relu", "modern", "gated", "output"]
-Saturation = Literal["none", "negative", "both"]
 Bounded = Literal["both", "below", "none"]
 
 
 @dataclass(frozen=True)
 class Usage:
-    """Where an activation is used: a model or paper, with its year."""
+    """Where an activation is used, introduced or recommended, and the publication that says so.
+
+    ``ref`` is a key of :mod:`actdocs.references`; the year comes from that record and
+    is never typed here.
+    """
 
     name: str
-    year: int
+    ref: str
+
+    @property
+    def reference(self) -> references.Reference:
+        """The cited record (UnknownReferenceError for a key the table lacks)."""
+        return references.get(self.ref)
+
+    @property
+    def year(self) -> int:
+        """The cited publication's year."""
+        return self.reference.year
+
+    def text(self, page: str = "") -> str:
+        """"AlexNet: [Krizhevsky et al. (2012)](references.md#krizhevsky2012)"."""
+        return f"{self.name}: {references.cite([self.ref], page)}"
+
+
+@dataclass(frozen=True)
+class Flat:
+    """An interval of x on which the derivative is (near) zero: |f'| < SATURATION_THRESHOLD.
+
+    ``lo`` and ``hi`` are its ends (``-math.inf`` or ``math.inf`` for an unbounded
+    side); ``exact`` says that f' is exactly 0 there (ReLU for x < 0), not only small
+    (sigmoid for |x| > 4.6). At a kink PyTorch's derivative is a convention, so the
+    declaration says nothing about whether an end itself belongs to the set.
+    """
+
+    lo: float
+    hi: float
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,9 +87,11 @@ class Properties:
     with ``range_closed`` saying whether each end is attained. ``max_grad_at`` is a
     point, ``math.inf`` when the supremum of the derivative is only approached as
     x grows, or an interval ``(lo, hi)`` on which the derivative equals its maximum.
-    ``saturation`` names the sides on which the derivative tends to zero, and
-    ``saturates_beyond`` (two-sided saturation only) the |x| beyond which the
-    derivative stays below :data:`SATURATION_THRESHOLD`.
+    ``saturation`` is the set on which the derivative is (near) zero, as the
+    :class:`Flat` intervals that make it up, in increasing x: empty when the function
+    never saturates. A stretch narrower than :data:`MIN_FLAT_WIDTH` where the
+    derivative only passes through zero (at GELU's minimum, say) is a stationary
+    point, not saturation, and is left out.
     """
 
     output_range: tuple[float, float]
@@ -66,13 +102,15 @@ class Properties:
     bounded: Bounded
     max_grad: float
     max_grad_at: float | tuple[float, float]
-    saturation: Saturation
-    saturates_beyond: float | None = None
+    saturation: tuple[Flat, ...]
     cost: Literal["cheap", "moderate", "expensive"] = "moderate"
 
 
 #: Derivative below which a function counts as saturated.
 SATURATION_THRESHOLD = 0.01
+
+#: Narrowest bounded interval of small derivative that counts as saturation.
+MIN_FLAT_WIDTH = 0.5
 
 #: Mean output for standard-normal input below which a function counts as zero-centred.
 ZERO_CENTRED_TOLERANCE = 0.05
@@ -126,8 +164,8 @@ class Activation:
 
     @property
     def used_in_text(self) -> str:
-        """Models and papers using this activation, as 'Name (year)' joined by commas."""
-        return ", ".join(f"{u.name} ({u.year})" for u in self.used_in)
+        """Where it is used, each with its citation, joined by "; " (for top-level pages)."""
+        return "; ".join(u.text() for u in self.used_in)
 
 
 # --------------------------------------------------------------------------------------
@@ -332,13 +370,17 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_sigmoid,
         torch_name="torch.sigmoid",
         summary="Squashes any input into (0, 1); the logistic function.",
-        used_in=(Usage("Logistic regression and binary classifier outputs", 1958), Usage("LSTM gates", 1997)),
+        used_in=(
+            Usage("Logistic regression", "cox1958"),
+            Usage("LSTM gates", "hochreiter1997"),
+            Usage("GRU gates", "cho2014"),
+        ),
         best_for="Binary classification output",
         watch_out="Vanishing gradients in hidden layers",
         properties=Properties(
             output_range=(0.0, 1.0), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=True, bounded="both", max_grad=0.25, max_grad_at=0.0,
-            saturation="both", saturates_beyond=4.5849, cost="expensive",
+            saturation=(Flat(-math.inf, -4.5849), Flat(4.5849, math.inf)), cost="expensive",
         ),
     ),
     Activation(
@@ -352,13 +394,13 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_tanh,
         torch_name="torch.tanh",
         summary="A rescaled sigmoid with outputs in (-1, 1), centred on zero.",
-        used_in=(Usage("LSTM and GRU cells", 1997),),
+        used_in=(Usage("GRU candidate state", "cho2014"), Usage("LSTM cell input and output", "graves2013")),
         best_for="RNN gates, bounded hidden outputs",
         watch_out="Vanishing gradients in deep networks",
         properties=Properties(
             output_range=(-1.0, 1.0), range_closed=(False, False), zero_centred=True,
             monotonic=True, smooth=True, bounded="both", max_grad=1.0, max_grad_at=0.0,
-            saturation="both", saturates_beyond=2.9932, cost="expensive",
+            saturation=(Flat(-math.inf, -2.9933), Flat(2.9933, math.inf)), cost="expensive",
         ),
     ),
     Activation(
@@ -372,13 +414,19 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_relu,
         torch_name="F.relu",
         summary="Passes positive inputs unchanged and zeroes the rest.",
-        used_in=(Usage("AlexNet", 2012), Usage("ResNet", 2015), Usage("VGG", 2014)),
+        used_in=(
+            Usage("Restricted Boltzmann machines", "nair2010"),
+            Usage("Deep sparse rectifier networks", "glorot2011"),
+            Usage("AlexNet", "krizhevsky2012"),
+            Usage("VGG", "simonyan2015"),
+            Usage("ResNet", "he2016"),
+        ),
         best_for="General hidden layers, CNNs",
         watch_out="Dying ReLU problem",
         properties=Properties(
             output_range=(0.0, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=True, smooth=False, bounded="below", max_grad=1.0,
-            max_grad_at=(0.0, math.inf), saturation="negative", cost="cheap",
+            max_grad_at=(0.0, math.inf), saturation=(Flat(-math.inf, 0.0, exact=True),), cost="cheap",
         ),
     ),
     Activation(
@@ -393,20 +441,23 @@ ACTIVATIONS: tuple[Activation, ...] = (
         torch_name="F.leaky_relu",
         summary="ReLU with a small slope for negative inputs, so no unit is ever fully off.",
         defaults={"negative_slope": 0.01},
-        used_in=(Usage("Maas et al., acoustic models", 2013), Usage("DCGAN discriminator", 2015)),
+        used_in=(
+            Usage("Speech recognition acoustic models", "maas2013"),
+            Usage("DCGAN discriminator", "radford2016"),
+        ),
         best_for="When dying ReLU is a concern; GANs",
         watch_out="Slightly more expensive than ReLU",
         properties=Properties(
             output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=False, bounded="none", max_grad=1.0,
-            max_grad_at=(0.0, math.inf), saturation="none", cost="cheap",
+            max_grad_at=(0.0, math.inf), saturation=(), cost="cheap",
         ),
     ),
     Activation(
         key="prelu",
         name="PReLU",
         family="relu",
-        formula=r"\operatorname{PReLU}(x) = \max(\alpha x, x),\ \alpha \text{ learned (initially } 0.25)",
+        formula=r"\operatorname{PReLU}(x) = \max(0, x) + \alpha \min(0, x),\ \alpha \text{ learned (initially } 0.25)",
         derivative=r"\operatorname{PReLU}'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
         functional=_prelu,
         module=nn.PReLU,
@@ -414,13 +465,13 @@ ACTIVATIONS: tuple[Activation, ...] = (
         torch_name="F.prelu",
         summary="Leaky ReLU whose negative slope is a parameter learned with the weights.",
         defaults={"weight": 0.25},
-        used_in=(Usage("He et al., ImageNet classification", 2015),),
+        used_in=(Usage("Introduced, with ImageNet classifiers", "he2015"),),
         best_for="CNNs where a learned negative slope helps",
         watch_out="Extra parameters; the slope can grow above 1",
         properties=Properties(
             output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=False, bounded="none", max_grad=1.0,
-            max_grad_at=(0.0, math.inf), saturation="none", cost="cheap",
+            max_grad_at=(0.0, math.inf), saturation=(), cost="cheap",
         ),
     ),
     Activation(
@@ -435,13 +486,13 @@ ACTIVATIONS: tuple[Activation, ...] = (
         torch_name="F.elu",
         summary="Smooth for negative inputs, which pull the mean output towards zero.",
         defaults={"alpha": 1.0},
-        used_in=(Usage("Clevert et al., fast and accurate deep learning", 2015),),
+        used_in=(Usage("Introduced", "clevert2016"),),
         best_for="Deeper nets needing mean activations near zero",
         watch_out="Exponential on the negative side",
         properties=Properties(
             output_range=(-1.0, math.inf), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=True, bounded="below", max_grad=1.0,
-            max_grad_at=(0.0, math.inf), saturation="negative", cost="expensive",
+            max_grad_at=(0.0, math.inf), saturation=(Flat(-math.inf, -4.6052),), cost="expensive",
         ),
     ),
     Activation(
@@ -455,13 +506,13 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_selu,
         torch_name="F.selu",
         summary="Scaled ELU whose constants keep activations at mean 0 and variance 1.",
-        used_in=(Usage("Self-normalizing networks (Klambauer et al.)", 2017),),
+        used_in=(Usage("Introduced, with its two constants", "klambauer2017"),),
         best_for="Deep fully connected nets with LeCun-normal initialisation",
         watch_out="Needs LeCun-normal init and no batch norm to self-normalise",
         properties=Properties(
             output_range=(-SELU_SCALE * SELU_ALPHA, math.inf), range_closed=(False, False),
             zero_centred=True, monotonic=True, smooth=False, bounded="below",
-            max_grad=SELU_SCALE * SELU_ALPHA, max_grad_at=0.0, saturation="negative", cost="expensive",
+            max_grad=SELU_SCALE * SELU_ALPHA, max_grad_at=0.0, saturation=(Flat(-math.inf, -5.1695),), cost="expensive",
         ),
     ),
     Activation(
@@ -475,13 +526,19 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_gelu,
         torch_name="F.gelu",
         summary="Weights x by the probability that a standard normal variable is below x.",
-        used_in=(Usage("GELU paper (Hendrycks and Gimpel)", 2016), Usage("BERT", 2018), Usage("GPT-2", 2019), Usage("ViT", 2020)),
+        used_in=(
+            Usage("Introduced", "hendrycks2016"),
+            Usage("GPT", "radford2018"),
+            Usage("BERT", "devlin2019"),
+            Usage("GPT-2", "radford2019"),
+            Usage("ViT", "dosovitskiy2021"),
+        ),
         best_for="Transformers, modern NLP",
         watch_out="Computational cost",
         properties=Properties(
             output_range=(-0.169971, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=True, bounded="below", max_grad=1.128904,
-            max_grad_at=math.sqrt(2), saturation="negative", cost="expensive",
+            max_grad_at=math.sqrt(2), saturation=(Flat(-math.inf, -3.0675),), cost="expensive",
         ),
     ),
     Activation(
@@ -495,13 +552,13 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=_scratch_gelu_tanh,
         torch_name='F.gelu(x, approximate="tanh")',
         summary="The fast approximation of GELU used by the original BERT and GPT-2 code.",
-        used_in=(Usage("BERT reference code", 2018), Usage("GPT-2", 2019)),
+        used_in=(Usage("Proposed with GELU", "hendrycks2016"),),
         best_for="Matching models trained with the approximation",
         watch_out="Not faster than exact GELU in PyTorch on every device",
         properties=Properties(
             output_range=(-0.170041, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=True, bounded="below", max_grad=1.128993,
-            max_grad_at=1.4185, saturation="negative", cost="expensive",
+            max_grad_at=1.4185, saturation=(Flat(-math.inf, -3.0529),), cost="expensive",
         ),
     ),
     Activation(
@@ -515,13 +572,17 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_silu,
         torch_name="F.silu",
         summary="Self-gated: the sigmoid of x decides how much of x passes.",
-        used_in=(Usage("Swish, found by architecture search (Ramachandran et al.)", 2017), Usage("EfficientNet", 2019)),
+        used_in=(
+            Usage("SiLU, in reinforcement learning", "elfwing2018"),
+            Usage("Swish, found by architecture search", "ramachandran2017"),
+            Usage("EfficientNet", "tan2019"),
+        ),
         best_for="Vision models, EfficientNet",
         watch_out="More expensive than ReLU",
         properties=Properties(
             output_range=(-0.278465, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=True, bounded="below", max_grad=1.099839,
-            max_grad_at=2.39936, saturation="negative", cost="expensive",
+            max_grad_at=2.39936, saturation=(Flat(-math.inf, -6.2614),), cost="expensive",
         ),
     ),
     Activation(
@@ -535,13 +596,16 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_mish,
         torch_name="F.mish",
         summary="Smooth, non-monotonic and self-regularising; x times tanh of softplus.",
-        used_in=(Usage("Mish paper (Misra)", 2019), Usage("YOLOv4", 2020), Usage("CSPDarknet", 2020)),
+        used_in=(
+            Usage("Introduced", "misra2020"),
+            Usage("YOLOv4 (CSPDarknet53 backbone)", "bochkovskiy2020"),
+        ),
         best_for="Vision models (YOLOv4)",
         watch_out="The most expensive element-wise activation here",
         properties=Properties(
             output_range=(-0.308843, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=True, bounded="below", max_grad=1.088498,
-            max_grad_at=1.49057, saturation="negative", cost="expensive",
+            max_grad_at=1.49057, saturation=(Flat(-math.inf, -6.264),), cost="expensive",
         ),
     ),
     Activation(
@@ -555,13 +619,13 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_hardswish,
         torch_name="F.hardswish",
         summary="A piecewise approximation of Swish without exponentials, for mobile devices.",
-        used_in=(Usage("MobileNetV3", 2019),),
+        used_in=(Usage("MobileNetV3", "howard2019"),),
         best_for="Mobile and edge deployment",
         watch_out="Piecewise (not smooth everywhere)",
         properties=Properties(
             output_range=(-0.375, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=False, bounded="below", max_grad=1.5,
-            max_grad_at=3.0, saturation="negative", cost="cheap",
+            max_grad_at=3.0, saturation=(Flat(-math.inf, -3.0, exact=True),), cost="cheap",
         ),
     ),
     Activation(
@@ -575,13 +639,13 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_relu6,
         torch_name="F.relu6",
         summary="ReLU capped at 6, which keeps activations small for low-precision arithmetic.",
-        used_in=(Usage("MobileNetV1", 2017), Usage("MobileNetV2", 2018), Usage("EfficientNet-Lite", 2020)),
+        used_in=(Usage("MobileNetV2", "sandler2018"),),
         best_for="Quantised mobile networks; building block of Hardswish",
         watch_out="Zero gradient above 6 as well as below 0",
         properties=Properties(
             output_range=(0.0, 6.0), range_closed=(True, True), zero_centred=False,
             monotonic=True, smooth=False, bounded="both", max_grad=1.0,
-            max_grad_at=(0.0, 6.0), saturation="both", saturates_beyond=6.0, cost="cheap",
+            max_grad_at=(0.0, 6.0), saturation=(Flat(-math.inf, 0.0, exact=True), Flat(6.0, math.inf, exact=True)), cost="cheap",
         ),
     ),
     Activation(
@@ -596,13 +660,16 @@ ACTIVATIONS: tuple[Activation, ...] = (
         torch_name="F.softplus",
         summary="A smooth ReLU whose output is always positive.",
         defaults={"beta": 1.0, "threshold": 20.0},
-        used_in=(Usage("Dugas et al.", 2001), Usage("Positive regression outputs", 2001)),
+        used_in=(
+            Usage("Introduced, for option pricing", "dugas2001"),
+            Usage("Compared with the rectifier", "glorot2011"),
+        ),
         best_for="Regression outputs that must be positive",
         watch_out="Never exactly zero; exponential cost",
         properties=Properties(
             output_range=(0.0, math.inf), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=True, bounded="below", max_grad=1.0,
-            max_grad_at=math.inf, saturation="negative", cost="expensive",
+            max_grad_at=math.inf, saturation=(Flat(-math.inf, -4.5952),), cost="expensive",
         ),
     ),
     Activation(
@@ -616,7 +683,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_glu,
         torch_name="F.glu",
         summary="One linear projection gates another through a sigmoid.",
-        used_in=(Usage("Gated convolutional language models (Dauphin et al.)", 2017),),
+        used_in=(Usage("Gated convolutional language models", "dauphin2017"),),
         best_for="Gated feed-forward blocks",
         watch_out="Halves the feature dimension; needs twice the projection",
         elementwise=False,
@@ -624,7 +691,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(0.0, 1.0), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=True, bounded="both", max_grad=0.25, max_grad_at=0.0,
-            saturation="both", saturates_beyond=4.5849, cost="expensive",
+            saturation=(Flat(-math.inf, -4.5849), Flat(4.5849, math.inf)), cost="expensive",
         ),
     ),
     Activation(
@@ -638,7 +705,11 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_swiglu,
         torch_name="content * F.silu(gate)",
         summary="A gated unit whose gate is Swish; the feed-forward block of LLaMA and PaLM.",
-        used_in=(Usage("GLU variants (Shazeer)", 2020), Usage("PaLM", 2022), Usage("LLaMA", 2023)),
+        used_in=(
+            Usage("GLU variants in transformers", "shazeer2020"),
+            Usage("PaLM", "chowdhery2022"),
+            Usage("LLaMA", "touvron2023"),
+        ),
         best_for="Feed-forward blocks of large language models",
         watch_out="Three weight matrices instead of two",
         elementwise=False,
@@ -646,7 +717,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-0.278465, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=True, bounded="below", max_grad=1.099839,
-            max_grad_at=2.39936, saturation="negative", cost="expensive",
+            max_grad_at=2.39936, saturation=(Flat(-math.inf, -6.2614),), cost="expensive",
         ),
     ),
     Activation(
@@ -660,7 +731,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_geglu,
         torch_name="content * F.gelu(gate)",
         summary="A gated unit whose gate is GELU.",
-        used_in=(Usage("GLU variants (Shazeer)", 2020), Usage("T5 v1.1", 2020)),
+        used_in=(Usage("GLU variants in transformers", "shazeer2020"),),
         best_for="Feed-forward blocks of transformers",
         watch_out="Three weight matrices instead of two",
         elementwise=False,
@@ -668,7 +739,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-0.169971, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=False, smooth=True, bounded="below", max_grad=1.128904,
-            max_grad_at=math.sqrt(2), saturation="negative", cost="expensive",
+            max_grad_at=math.sqrt(2), saturation=(Flat(-math.inf, -3.0675),), cost="expensive",
         ),
     ),
     Activation(
@@ -683,7 +754,10 @@ ACTIVATIONS: tuple[Activation, ...] = (
         torch_name="F.softmax",
         summary="Turns a vector of logits into a probability distribution.",
         defaults={"dim": -1},
-        used_in=(Usage("Multi-class classifier outputs", 1989), Usage("Attention weights in transformers", 2017)),
+        used_in=(
+            Usage("Classifier outputs read as probabilities", "bridle1990"),
+            Usage("Attention weights in transformers", "vaswani2017"),
+        ),
         best_for="Multi-class output (inside the loss while training)",
         watch_out="Do not apply it before CrossEntropyLoss",
         elementwise=False,
@@ -694,7 +768,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(0.0, 1.0), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=True, bounded="both", max_grad=0.25, max_grad_at=0.0,
-            saturation="both", saturates_beyond=4.5849, cost="expensive",
+            saturation=(Flat(-math.inf, -4.5849), Flat(4.5849, math.inf)), cost="expensive",
         ),
     ),
 )

@@ -2,7 +2,8 @@
 
 A page never types a number that comes from measuring. Each function here computes
 its numbers from the catalog (:mod:`actdocs.catalog`), the measurements of
-:mod:`actdocs.properties` or the quick benchmark of :mod:`actdocs.bench`, and returns
+:mod:`actdocs.properties` or the recorded benchmark runs of :mod:`actdocs.recorded`
+(never the build's quick benchmark, which differs from build to build), and returns
 Markdown: a table rendered by :func:`actdocs.tables.markdown_table` or a short
 sentence. :func:`artifacts` writes them into the cache under ``facts/``, where the
 pages include them with ``--8<-- "facts/<name>.md"``:
@@ -11,32 +12,36 @@ pages include them with ``--8<-- "facts/<name>.md"``:
 * ``facts/sigmoid-vs-tanh.md``: mean output on standard-normal input and the largest
   derivative of sigmoid and tanh, and the least factor a layer shrinks a gradient by;
 * ``facts/saturation.md``: sigmoid's and tanh's derivatives from x = 0 outwards, the
-  values at the source's saturation thresholds and where they stay below 0.01;
+  values at the textbook's saturation thresholds and where they stay below 0.01;
 * ``facts/positive-gradient.md``: derivatives of sigmoid, tanh and ReLU at growing
   positive x, and ReLU's derivative over the whole positive measurement grid;
 * ``facts/sigmoid-ten-layers.md``: the answer to the quick check on 0.25^10;
 * ``facts/gelu-tanh-error.md``: how far the tanh approximation of GELU strays;
 * ``facts/hardswish-gap.md``: how far Hardswish strays from Swish;
+* ``facts/kinks.md``: at each kink, the derivative's one-sided limits and the value
+  PyTorch's autograd returns there (Hardswish at ±3 among them);
 * ``facts/swish-vs-hardswish.md``: the comparison table, its speed row read from the
-  quick benchmark's ``data/bench-quick.json``.
+  recorded runs in ``data/bench/`` or saying that none was recorded;
+* ``facts/gelu-tanh-speed.md``: exact GELU's time over the tanh form's in the recorded
+  runs, and the site's reasoning on where the tanh form is fast.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import math
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import torch
 
-from actdocs import bench, catalog, properties
-from actdocs.build import Artifact, Context
+from actdocs import catalog, properties, recorded
+from actdocs.build import REPO_ROOT, Artifact, Context
 from actdocs.catalog import SATURATION_THRESHOLD, Activation
 from actdocs.figures import alt_text, figure_path, jump_points
-from actdocs.numbers import format_number, format_percent, format_ratio, format_seconds, format_sig, format_sig_tex
+from actdocs.numbers import format_number, format_percent, format_ratio, format_sig, format_sig_tex
 from actdocs.markdown import image_pair, markdown_table, text_artifact, write_text
+from actdocs.style import flat_end
 from actdocs.tables import inline_math
 
 MODULE = "actdocs.facts"
@@ -47,7 +52,7 @@ FIGURE_KEYS: tuple[str, ...] = (
     "gelu", "silu", "mish", "hardswish", "swiglu",
 )
 
-#: The |x| beyond which the source calls each classic function saturated.
+#: The |x| beyond which the textbook calls each classic function saturated.
 SOURCE_SATURATION: dict[str, float] = {"sigmoid": 4.0, "tanh": 3.0}
 
 #: The |x| at which the saturation table reads the classic derivatives.
@@ -57,14 +62,9 @@ SATURATION_POINTS: tuple[float, ...] = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
 POSITIVE_POINTS: tuple[float, ...] = (0.5, 2.0, 5.0, 10.0, 15.0)
 POSITIVE_KEYS: tuple[str, ...] = ("sigmoid", "tanh", "relu")
 
-#: Layers in the source's quick check.
+#: Layers in the textbook's quick check.
 QUICK_CHECK_LAYERS = 10
 
-#: The quick benchmark's output that the Swish-vs-Hardswish table reads.
-BENCH_JSON = "data/bench-quick.json"
-#: The cells of that document the speed row uses: the source's 1000 x 256 tensor,
-#: forward only, float32, called the way a model calls it (``F.silu(x)``).
-BENCH_CELL: dict[str, str] = {"size": "cache", "mode": "forward", "dtype": "float32", "convention": "as called"}
 
 #: What each side of the Swish-vs-Hardswish comparison computes (read off the formulas).
 COMPUTATION: dict[str, str] = {
@@ -123,10 +123,16 @@ def sigmoid_vs_tanh_table(keys: Sequence[str] = ("sigmoid", "tanh")) -> str:
     )
 
 
+def _saturated_beyond(record: Activation) -> float:
+    """The |x| beyond which the measured flat set covers both sides (sigmoid: 4.58...)."""
+    left, right = properties.measure(record).saturation
+    return max(-left.hi, right.lo)
+
+
 def saturation_fragment(
     thresholds: dict[str, float] = SOURCE_SATURATION, points: Sequence[float] = SATURATION_POINTS
 ) -> str:
-    """The classic derivatives from 0 outwards, then a sentence per source threshold."""
+    """The classic derivatives from 0 outwards, then a sentence per threshold of the textbook."""
     records = [catalog.get(k) for k in thresholds]
     rows = []
     for x in points:
@@ -140,13 +146,13 @@ def saturation_fragment(
     for r in records:
         at = thresholds[r.key]
         value, peak = _grad(r.key, at), properties.measure(r).max_grad
-        beyond = properties.measure(r).saturates_beyond
+        beyond = _saturated_beyond(r)
         lines.append(
             f"- **{r.name}** at |x| = {format_number(at)}: the derivative is {format_sig(value)}, "
             f"{format_percent(value / peak, 2)} of its peak of {format_number(peak)}. It stays below "
-            f"{format_number(SATURATION_THRESHOLD)} for every |x| beyond {format_number(beyond, 2)}."
+            f"{format_number(SATURATION_THRESHOLD)} for every |x| beyond {flat_end(beyond, up=True)}."
         )
-    note = "In bold: the source's thresholds. Derivatives measured with autograd in float64; " \
+    note = "In bold: the textbook's thresholds. Derivatives measured with autograd in float64; " \
         "both are even functions, so −x gives the same value."
     return table + "\n" + note + "\n\n" + "\n".join(lines) + "\n"
 
@@ -232,38 +238,18 @@ def hardswish_gap_fragment() -> str:
     )
 
 
-def load_bench(path: Path) -> dict[str, Any]:
-    """The benchmark document at ``path``, validated by :func:`actdocs.bench.validate`."""
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    problems = bench.validate(doc)
-    if problems:
-        raise ValueError(f"{path}: not a valid benchmark document: {problems[0]}")
-    return doc
-
-
-def bench_cell(doc: dict[str, Any], key: str, match: dict[str, str] = BENCH_CELL) -> dict[str, Any]:
-    """The one cell of ``doc`` for activation ``key`` matching ``match``; ValueError if none."""
-    hits = [c for c in doc["cells"] if c["key"] == key and all(c.get(k) == v for k, v in match.items())]
-    if len(hits) != 1:
-        wanted = ", ".join(f"{k}={v}" for k, v in match.items())
-        raise ValueError(f"the benchmark document has {len(hits)} cells for {key} with {wanted}; expected 1")
-    return hits[0]
-
-
-def speed_cells(doc: dict[str, Any], base: str = "silu", other: str = "hardswish") -> tuple[str, str]:
-    """The speed row: ``base`` as the baseline, ``other`` as a share more or less time than it."""
-    a, b = bench_cell(doc, base), bench_cell(doc, other)
-
-    def timing(cell: dict[str, Any]) -> str:
-        flag = " ⚠" if cell.get("noisy") else ""
-        return f"{format_seconds(cell['median_s'])}, {format_ratio(cell['ratio_to_relu'])} ReLU{flag}"
-
-    change = b["median_s"] / a["median_s"] - 1
-    if abs(change) < 0.005:
-        relative = "As fast"
-    else:
-        relative = f"{format_percent(abs(change), 2)} {'less' if change < 0 else 'more'} time"
-    return f"Baseline ({timing(a)})", f"{relative} ({timing(b)})"
+def speed_text(runs: list[recorded.Run] | None, slow: str = "silu", fast: str = "hardswish") -> str:
+    """``slow``'s time over ``fast``'s, forward, for each recorded run and size; or NO_RUN."""
+    if not runs:
+        return recorded.NO_RUN[0].upper() + recorded.NO_RUN[1:]
+    parts = []
+    for run in runs:
+        for size, size_label in recorded.SIZES.items():
+            m = recorded.ratio(run, slow, fast, size=size)
+            value = (f"{format_ratio(m.value)} ({format_ratio(m.low)}–{format_ratio(m.high)})" if m
+                     else "no interval that passes")
+            parts.append(f"{run.label}, {size_label}: {value}")
+    return "; ".join(parts)
 
 
 def formula_rhs(record: Activation) -> str:
@@ -279,52 +265,97 @@ def _smoothness(record: Activation) -> str:
     return f"No: piecewise, with kinks at x = {kinks}"
 
 
-#: The speed row's cells when the build has no benchmark document to read.
-NO_BENCH = "Not measured: this build did not run the quick benchmark"
-
-
-def swish_hardswish_table(doc: dict[str, Any] | None, keys: tuple[str, str] = ("silu", "hardswish")) -> str:
+def swish_hardswish_table(runs: list[recorded.Run] | None, keys: tuple[str, str] = ("silu", "hardswish")) -> str:
     """Property | Swish | Hardswish: formula, smoothness, computation, speed, where used.
 
-    The speed row comes from the benchmark document ``doc``; with ``doc`` None it says
-    that nothing was measured (it never shows a number that was not measured).
+    The speed row is SiLU's time over Hardswish's in the recorded benchmark runs
+    (:mod:`actdocs.recorded`); without one it says that nothing was measured. The
+    build's quick benchmark never feeds it.
     """
     records = [catalog.get(k) for k in keys]
-    speed = speed_cells(doc, *keys) if doc is not None else (NO_BENCH, NO_BENCH)
     rows = [
         ["Formula", *(inline_math(r"\displaystyle " + formula_rhs(r)) for r in records)],
         ["Smooth?", *(_smoothness(r) for r in records)],
         ["Computation", *(f"{COMPUTATION[r.key]} (cost: {r.properties.cost})" for r in records)],
-        ["Speed", *speed],
+        [f"Speed: {records[0].name}'s time over {records[1].name}'s", "Baseline", speed_text(runs, *keys)],
         ["Used in", *(r.used_in_text for r in records)],
     ]
     return markdown_table(["Property", *(r.name for r in records)], rows)
 
 
-def bench_note(doc: dict[str, Any], match: dict[str, str] = BENCH_CELL, keys: Sequence[str] = ("silu", "hardswish")) -> str:
-    """A sentence saying how the speed row was measured, from the document's environment.
-
-    When a cell of the row is flagged noisy, a second sentence says what the ⚠ means.
-    """
-    env = doc["environment"]
-    shape = " × ".join(map(str, env.get("sizes", {}).get(match["size"]) or bench.SIZES[match["size"]]))
-    text = (
-        f"Speed: median time of one {match['mode']} call ({match['convention']}, `F.silu(x)` and "
-        f"`F.hardswish(x)`) on a {shape} {match['dtype']} tensor, measured by the quick benchmark at build "
-        f"time on {env['device']} ({env['device_name']}, {env['threads']} threads); "
-        f"× ReLU is the time over ReLU's in the same run."
-    )
-    if any(bench_cell(doc, k, match).get("noisy") for k in keys):
-        text += (" ⚠ Other processes loaded the machine during most passes of that cell, even after "
-                 "retries: its time is less trustworthy.")
-    return text + "\n"
+SPEED_NOTE = (
+    "Speed: one forward call, eager float32 with preallocated outputs, timed in the benchmark runs recorded "
+    "in `data/bench/` (each named by device, machine, threads and date; ratios taken per pass, the interval "
+    "over passes). The build's own quick benchmark, shown on the benchmarks page as this machine, is not used "
+    "here."
+)
 
 
-def swish_hardswish_fragment(doc: dict[str, Any] | None) -> str:
+def swish_hardswish_fragment(runs: list[recorded.Run] | None) -> str:
     """The comparison table followed by the sentence on how its speed row was measured."""
-    if doc is None:
-        return swish_hardswish_table(None)
-    return swish_hardswish_table(doc) + "\n" + bench_note(doc)
+    return swish_hardswish_table(runs) + "\n" + SPEED_NOTE + "\n"
+
+
+# ----------------------------------------------------------------- kinks and GELU's speed
+
+#: Records with kinks, where the derivative is evaluated by PyTorch's convention.
+KINK_KEYS: tuple[str, ...] = ("relu", "leaky_relu", "prelu", "elu", "selu", "relu6", "hardswish")
+#: How far from a kink its one-sided limits are read.
+KINK_OFFSET = 1e-9
+
+
+def kinks_fragment(keys: Sequence[str] = KINK_KEYS) -> str:
+    """At each kink: the derivative's limit from the left and from the right, and what
+    PyTorch's autograd returns exactly there (the value every table and figure uses)."""
+    rows = []
+    for key in keys:
+        record = catalog.get(key)
+        for x in jump_points(record):
+            left, right, at = (_grad(key, x + d) for d in (-KINK_OFFSET, KINK_OFFSET, 0.0))
+            rows.append([record.name, _x(x), format_sig(left, 4), format_sig(right, 4), format_sig(at, 4)])
+    table = markdown_table(["Activation", "Kink", "f′ just left of it", "f′ just right of it", "PyTorch's f′ there"],
+                           rows, ["left", "right", "right", "right", "right"])
+    hard = catalog.get("hardswish")
+    lo, hi = jump_points(hard)
+    at_lo, at_hi = _grad(hard.key, lo), _grad(hard.key, hi)
+    outer = (at_lo == _grad(hard.key, lo - KINK_OFFSET) and at_hi == _grad(hard.key, hi + KINK_OFFSET))
+    peak = properties.measure(hard).max_grad
+    return (
+        f"{table}\nAt a kink the derivative is not defined: its one-sided limits differ. PyTorch's autograd "
+        f"returns a value there anyway (the last column), and every derivative this site shows at such a point "
+        f"is PyTorch's. For {hard.name} it gives {format_sig(at_lo, 4)} at {_x(lo)} and {format_sig(at_hi, 4)} "
+        f"at {_x(hi)}{', the slopes of the outer pieces' if outer else ''}; the middle piece's slope only "
+        f"approaches {format_number(peak, 4)} as x rises to {format_number(hi)} and never reaches it.\n"
+    )
+
+
+GELU_REASONING = (
+    "The tanh form was proposed as a cheaper stand-in for the exact GELU, and whether it is cheaper depends "
+    "on the kernel, not on the formula. A fused kernel on a GPU is limited by moving data, so either form "
+    "costs about the same there; a library that uses the tanh form by default (JAX's `jax.nn.gelu` has "
+    "`approximate=True`) optimises that form; on a CPU each runs whatever code PyTorch has for it, which is "
+    "what the ratios above measure. This paragraph is the site's reasoning; only the ratios are measurements."
+)
+
+
+def gelu_tanh_speed_fragment(runs: list[recorded.Run] | None) -> str:
+    """Exact GELU's time over the tanh form's in each recorded run, what that says, and why."""
+    if not runs:
+        measured = f"The tanh form's speed against exact GELU: {recorded.NO_RUN}."
+    else:
+        lines = []
+        for run in runs:
+            for size, size_label in recorded.SIZES.items():
+                m = recorded.ratio(run, "gelu", "gelu_tanh", size=size)
+                if m is None:
+                    lines.append(f"- {run.label}, {size_label}: no interval that passes.")
+                    continue
+                verdict = ("the tanh form is faster" if m.low > 1 else "the tanh form is slower" if m.high < 1
+                           else "neither is clearly faster")
+                lines.append(f"- {run.label}, {size_label}: exact GELU takes {format_ratio(m.value)} the tanh "
+                             f"form's time ({format_ratio(m.low)}–{format_ratio(m.high)}): {verdict}.")
+        measured = "Exact GELU's time over the tanh form's, forward, in the recorded benchmark runs:\n\n" + "\n".join(lines)
+    return f"{measured}\n\n{GELU_REASONING}\n"
 
 
 # ------------------------------------------------------------------------ artifacts
@@ -340,9 +371,15 @@ def _make_figures(keys: tuple[str, ...], out: Path, ctx: Context) -> None:
         write_text(out, fact_path(f"figure-{key}"), figure_fragment(key))
 
 
-def _make_swish_hardswish(read_bench: bool, out: Path, ctx: Context) -> None:
-    doc = load_bench(ctx.cache / BENCH_JSON) if read_bench else None
-    write_text(out, fact_path("swish-vs-hardswish"), swish_hardswish_fragment(doc))
+def _make_recorded(name: str, render: Callable[[list[recorded.Run] | None], str], out: Path, ctx: Context) -> None:
+    write_text(out, fact_path(name), render(recorded.runs(ctx.root)))
+
+
+#: The fragments that read the recorded benchmark runs: name -> render(runs).
+RECORDED_FACTS: dict[str, Callable[[list[recorded.Run] | None], str]] = {
+    "swish-vs-hardswish": swish_hardswish_fragment,
+    "gelu-tanh-speed": gelu_tanh_speed_fragment,
+}
 
 
 #: The fragments computed from the catalog and the measurements alone: name -> render.
@@ -353,15 +390,15 @@ TEXT_FACTS: dict[str, Callable[[], str]] = {
     "sigmoid-ten-layers": ten_layers_fragment,
     "gelu-tanh-error": gelu_tanh_error_fragment,
     "hardswish-gap": hardswish_gap_fragment,
+    "kinks": kinks_fragment,
 }
 
 
-def artifacts(with_bench: bool = True) -> list[Artifact]:
-    """The figure fragments, the measured facts, and the Swish-vs-Hardswish table.
+def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
+    """The figure fragments, the measured facts, and the fragments read from recorded runs.
 
-    With ``with_bench`` (the default) the table reads the quick benchmark's JSON, so these
-    artifacts must come after ``bench-quick`` in the artifact list. ``with_bench=False`` is
-    for a build without the benchmark: the table's speed row then says it was not measured.
+    The last are keyed by the files in ``data/bench/``; the build's quick benchmark
+    feeds none of them.
     """
     found = [
         Artifact(
@@ -376,17 +413,12 @@ def artifacts(with_bench: bool = True) -> list[Artifact]:
         "saturation": {"thresholds": SOURCE_SATURATION, "points": list(SATURATION_POINTS)},
         "positive-gradient": {"keys": list(POSITIVE_KEYS), "points": list(POSITIVE_POINTS)},
         "sigmoid-ten-layers": {"layers": QUICK_CHECK_LAYERS},
+        "kinks": {"keys": list(KINK_KEYS)},
     }
     found += [text_artifact(f"facts-{name}", fact_path(name), render, MODULE, params=params.get(name, {}))
               for name, render in TEXT_FACTS.items()]
-    found.append(
-        Artifact(
-            name="facts-swish-vs-hardswish",
-            outputs=(fact_path("swish-vs-hardswish"),),
-            make=functools.partial(_make_swish_hardswish, with_bench),
-            module=MODULE,
-            params={"cell": BENCH_CELL, "computation": COMPUTATION, "bench": with_bench},
-            reads=(BENCH_JSON,) if with_bench else (),
-        )
-    )
+    found += [Artifact(name=f"facts-{name}", outputs=(fact_path(name),),
+                       make=functools.partial(_make_recorded, name, render), module=MODULE,
+                       inputs=recorded.input_files(root))
+              for name, render in RECORDED_FACTS.items()]
     return found

@@ -29,9 +29,9 @@ from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from actdocs import catalog
 from actdocs.build import Artifact, Context
-from actdocs.catalog import ACTIVATIONS, SATURATION_THRESHOLD, Activation
+from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.numbers import format_number, format_point
-from actdocs.style import THEMES, Theme, format_range_words, new_figure, save_svg, use_theme
+from actdocs.style import THEMES, Theme, format_range_words, new_figure, saturation_words, save_svg, use_theme
 
 MODULE = "actdocs.figures"
 
@@ -206,20 +206,6 @@ def _gradient_phrase(record: Activation) -> str:
     return f"the derivative peaks at {value} at {format_point(where)}"
 
 
-def _saturation_phrase(record: Activation) -> str:
-    p = record.properties
-    if p.saturation == "none":
-        return "it never falls to zero"
-    if p.saturation == "negative":
-        return "it falls to zero for large negative x"
-    if p.saturates_beyond is not None:
-        return (
-            f"it falls below {format_number(SATURATION_THRESHOLD)} for |x| beyond "
-            f"{format_number(p.saturates_beyond, 1)} on both sides"
-        )
-    return "it falls to zero on both sides"
-
-
 def alt_text(record: Activation) -> str:
     """A sentence or two describing the record's figure, for the image's alt text.
 
@@ -234,7 +220,7 @@ def alt_text(record: Activation) -> str:
     text = (
         f"Line chart of {what} as a solid line and its derivative as a dashed line, "
         f"for x {_range_phrase(lo, hi)}. The output is {format_range_words(p)}; "
-        f"{_gradient_phrase(record)}, and {_saturation_phrase(record)}."
+        f"{_gradient_phrase(record)}, and {saturation_words(record.properties)}."
     )
     if not p.monotonic:
         text += " The curve is not monotonic: it dips below zero for negative x before rising."

@@ -151,7 +151,7 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-FINGERPRINT_GLOBS = ("actdocs/**/*.py", "snippets/**/*", "data/**/*", "pyproject.toml")
+FINGERPRINT_GLOBS = ("actdocs/**/*.py", "snippets/**/*", "data/**/*", "docs/**/*.md", "pyproject.toml")
 
 
 def tree_fingerprint(root: Path, requested_device: str) -> str:

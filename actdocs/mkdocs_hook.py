@@ -8,6 +8,8 @@
   nothing there, so ``serve`` never rebuilds in a loop.
 * ``on_files`` serves the generated figures and data under ``generated/`` and the
   pinned front-end packages from ``node_modules`` under ``assets/vendor/``.
+* ``on_page_markdown`` expands shortcodes (``[@key]`` citations) with
+  :mod:`actdocs.shortcodes`; an unknown key fails the build naming page and key.
 * ``on_files`` also hands the executed exercise notebooks (``exercises/*.ipynb`` in the
   cache) to mkdocs-jupyter, which renders them without executing them; it runs first
   for that. ``on_page_content`` tidies those pages (:mod:`actdocs.notebook_html`).
@@ -31,7 +33,7 @@ from mkdocs.structure.files import File, Files
 from actdocs.build import REPO_ROOT, default_cache
 from actdocs.markdown import SERVED_ROOT
 from actdocs.mathrender import MathError, Renderer
-from actdocs import notebook_html, notebooks
+from actdocs import notebook_html, notebooks, shortcodes
 
 #: Cache sub-folders served to the browser (the Markdown ones are only included).
 SERVED = ("figures", "data")
@@ -119,6 +121,15 @@ def on_files(files: Files, config, **_):
     for uri, src in vendor.items():
         files.append(File.generated(config, uri, abs_src_path=str(modules / src)))
     return files
+
+
+@event_priority(100)  # before any plugin reads the page's Markdown
+def on_page_markdown(markdown: str, page, **_):
+    """Expand the page's shortcodes; an unknown one fails the build with one line."""
+    try:
+        return shortcodes.expand(markdown, page.file.src_uri)
+    except shortcodes.ShortcodeError as err:
+        raise PluginError(str(err)) from None
 
 
 def on_page_content(html: str, page, **_):

@@ -40,8 +40,6 @@ INFINITE_BEYOND = 1e5
 ATTAINED_WITHIN = 10.0
 #: Grid points whose derivative is this close to the maximum share the argmax.
 ARGMAX_TOLERANCE = 1e-9
-#: A side saturates when |f'| stays under the threshold for |x| beyond this (and at FAR).
-SATURATION_TAIL = 20.0
 #: Largest jump of f' between neighbouring grid points for a smooth function.
 SMOOTH_MAX_JUMP = 1e-2
 #: Tolerances of :func:`check`.
@@ -59,8 +57,8 @@ class Measured:
     ``max_grad_at`` is the first grid point of the largest derivative and
     ``max_grad_argmax_span`` the lowest and highest grid points within
     ARGMAX_TOLERANCE of it. ``zero_centred_mean`` is E[f(Z)] for standard-normal Z.
-    ``saturation`` is 'none', 'negative', 'positive' or 'both';
-    ``saturates_beyond`` is set for 'both' only.
+    ``saturation`` is the set where |f'| < SATURATION_THRESHOLD, as
+    :class:`~actdocs.catalog.Flat` intervals (see :func:`flat_set`).
     """
 
     output_min: float
@@ -76,8 +74,7 @@ class Measured:
     zero_centred_mean: float
     monotonic: bool
     smooth: bool
-    saturation: str
-    saturates_beyond: float | None
+    saturation: tuple[catalog.Flat, ...]
 
 
 def _uniform_grid(end: float, step: float) -> Tensor:
@@ -150,23 +147,32 @@ def _smooth(dy: Tensor) -> bool:
     return torch.diff(dy).abs().max().item() < SMOOTH_MAX_JUMP
 
 
-def _saturation(x: Tensor, dy: Tensor, far_dy: Tensor) -> tuple[str, float | None]:
-    """Saturated sides, and for two sides the |x| from which |f'| < threshold on both.
+def flat_set(x: Tensor, dy: Tensor, far_dy: Tensor) -> tuple[catalog.Flat, ...]:
+    """The set where |f'| < SATURATION_THRESHOLD, as intervals of the sorted grid ``x``.
 
-    A side saturates when |f'| is under the threshold on its tail (|x| >= SATURATION_TAIL)
-    and at its far point. ``saturates_beyond`` is the smallest grid |x| such that |f'|
-    is under the threshold at every grid point at least that far out, on either side.
+    Each maximal run of grid points with a small derivative is one interval from its
+    first to its last point. A run that reaches an end of the grid, where the far point
+    beyond it (``far_dy``: f' at -FAR and FAR) is small too, is unbounded on that side.
+    A bounded run narrower than MIN_FLAT_WIDTH, where f' only passes through zero, is
+    left out. ``exact`` says f' is exactly zero on the whole run (and at its far point).
     """
     small = dy.abs() < catalog.SATURATION_THRESHOLD
-    far_small = far_dy.abs() < catalog.SATURATION_THRESHOLD
-    negative = bool(small[x <= -SATURATION_TAIL].all() and far_small[0])
-    positive = bool(small[x >= SATURATION_TAIL].all() and far_small[1])
-    if not (negative and positive):
-        return ("negative" if negative else "positive" if positive else "none"), None
-    distance = x.abs()
-    steep = distance[~small]
-    outermost = steep.max().item() if steep.numel() else -1.0
-    return "both", distance[distance > outermost].min().item()
+    edges = torch.diff(small.to(torch.int8), prepend=torch.zeros(1, dtype=torch.int8),
+                       append=torch.zeros(1, dtype=torch.int8))
+    starts = torch.nonzero(edges == 1).flatten().tolist()
+    stops = (torch.nonzero(edges == -1).flatten() - 1).tolist()
+    found = []
+    for i, j in zip(starts, stops):
+        open_left = i == 0 and bool(far_dy[0].abs() < catalog.SATURATION_THRESHOLD)
+        open_right = j == len(x) - 1 and bool(far_dy[1].abs() < catalog.SATURATION_THRESHOLD)
+        lo = -math.inf if open_left else x[i].item()
+        hi = math.inf if open_right else x[j].item()
+        if hi - lo < catalog.MIN_FLAT_WIDTH:
+            continue
+        tails = [far_dy[0]] * open_left + [far_dy[1]] * open_right
+        exact = bool((dy[i : j + 1] == 0).all()) and all(bool(t == 0) for t in tails)
+        found.append(catalog.Flat(lo, hi, exact))
+    return tuple(found)
 
 
 def _max_grad(x: Tensor, dy: Tensor) -> tuple[float, float, tuple[float, float]]:
@@ -186,7 +192,6 @@ def _measure(activation: Activation, impl: Impl) -> Measured:
     low = min(y.min().item(), far_y.min().item())
     high = max(y.max().item(), far_y.max().item())
     max_grad, max_grad_at, span = _max_grad(x, dy)
-    saturation, beyond = _saturation(x, dy, far_dy)
     return Measured(
         output_min=low,
         output_max=high,
@@ -201,8 +206,7 @@ def _measure(activation: Activation, impl: Impl) -> Measured:
         zero_centred_mean=standard_normal_mean(x, y),
         monotonic=_monotonic(y),
         smooth=_smooth(dy),
-        saturation=saturation,
-        saturates_beyond=beyond,
+        saturation=flat_set(x, dy, far_dy),
     )
 
 
@@ -297,18 +301,39 @@ def _argmax_mismatch(declared: float | tuple[float, float], m: Measured) -> list
     return [f"max_grad_at: declared {declared}, measured argmax over [{lo:.6g}, {hi:.6g}]"]
 
 
+def _same_end(declared: float, measured: float) -> bool:
+    """Two ends of flat intervals agree: both infinite on the same side, or near."""
+    if math.isinf(declared) or math.isinf(measured):
+        return declared == measured
+    return _near(declared, measured)
+
+
+def _same_flat(declared: catalog.Flat, measured: catalog.Flat) -> bool:
+    return (_same_end(declared.lo, measured.lo) and _same_end(declared.hi, measured.hi)
+            and declared.exact == measured.exact)
+
+
+def format_flat_set(flats: tuple[catalog.Flat, ...]) -> str:
+    """The set for a mismatch message: "(-inf, 0] exact, [6, inf) exact" or "empty"."""
+    if not flats:
+        return "empty"
+    return ", ".join(f"({f.lo:.6g}, {f.hi:.6g}){' exact' if f.exact else ''}" for f in flats)
+
+
+def _saturation_mismatch(declared: tuple[catalog.Flat, ...], measured: tuple[catalog.Flat, ...]) -> list[str]:
+    """The declared flat set against the measured one, interval by interval."""
+    if len(declared) == len(measured) and all(map(_same_flat, declared, measured)):
+        return []
+    return [f"saturation: declared {format_flat_set(tuple(declared))}, measured {format_flat_set(measured)}"]
+
+
 def _gradient_mismatches(declared: catalog.Properties, m: Measured) -> list[str]:
-    """Maximum gradient, where it is reached, saturated sides and where saturation starts."""
+    """Maximum gradient, where it is reached, and the set where the derivative is near zero."""
     problems = []
     if not math.isclose(declared.max_grad, m.max_grad, rel_tol=MAX_GRAD_REL_TOLERANCE):
         problems.append(f"max_grad: declared {declared.max_grad}, measured {m.max_grad:.7g}")
     problems += _argmax_mismatch(declared.max_grad_at, m)
-    if declared.saturation != m.saturation:
-        problems.append(f"saturation: declared {declared.saturation!r}, measured {m.saturation!r}")
-    want, got = declared.saturates_beyond, m.saturates_beyond
-    if (want is None) != (got is None) or (want is not None and not _near(want, got)):
-        problems.append(f"saturates_beyond: declared {want}, measured {got}")
-    return problems
+    return problems + _saturation_mismatch(declared.saturation, m.saturation)
 
 
 def check(activation: Activation, impl: Impl = "torch") -> list[str]:

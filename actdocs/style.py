@@ -31,6 +31,9 @@ import matplotlib as mpl
 
 from actdocs.numbers import INFINITY, MINUS, format_number, format_point
 
+#: The prime of a derivative, f′.
+PRIME = "\u2032"
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
 
@@ -279,15 +282,65 @@ def yes_no(flag: bool) -> str:
     return "Yes" if flag else "No"
 
 
+#: Decimals of a saturation set's ends, rounded towards the inside of the set.
+FLAT_DECIMALS = 2
+
+
+def flat_end(value: float, up: bool) -> str:
+    """An end of a flat interval, rounded up (a lower end) or down (an upper end) to
+    FLAT_DECIMALS, so that the written condition never reaches outside the set."""
+    scale = 10**FLAT_DECIMALS
+    rounded = (math.ceil if up else math.floor)(round(value * scale, 6)) / scale
+    return format_number(rounded, FLAT_DECIMALS)
+
+
+def _flat_parts(properties: "Properties") -> list[str]:
+    """Each interval of the saturation set as an inequality: "x < 0", "x > 6", "|x| > 4.59".
+
+    Two intervals mirroring each other read as one condition on |x|.
+    """
+    flats = properties.saturation
+    if (len(flats) == 2 and math.isinf(flats[0].lo) and math.isinf(flats[1].hi)
+            and flats[0].hi == -flats[1].lo and flats[1].lo > 0):
+        return [f"|x| > {flat_end(flats[1].lo, up=True)}"]
+    parts = []
+    for f in flats:
+        if math.isinf(f.lo) and math.isinf(f.hi):
+            parts.append("every x")
+        elif math.isinf(f.lo):
+            parts.append(f"x < {flat_end(f.hi, up=False)}")
+        elif math.isinf(f.hi):
+            parts.append(f"x > {flat_end(f.lo, up=True)}")
+        else:
+            parts.append(f"{flat_end(f.lo, up=True)} < x < {flat_end(f.hi, up=False)}")
+    return parts
+
+
+def _flat_condition(properties: "Properties", words: bool = False) -> str:
+    """"f′ = 0" when the derivative is exactly zero on the whole set, else "|f′| < 0.01";
+    with ``words``, "it is exactly 0" or "it stays below 0.01"."""
+    from actdocs.catalog import SATURATION_THRESHOLD
+
+    exact = all(f.exact for f in properties.saturation)
+    threshold = format_number(SATURATION_THRESHOLD)
+    if words:
+        return "it is exactly 0" if exact else f"it stays below {threshold}"
+    return f"f{PRIME} = 0" if exact else f"|f{PRIME}| < {threshold}"
+
+
 def format_saturation(properties: "Properties") -> str:
-    """Where the derivative dies out: "No", "For x → −∞", "Both sides (|x| > 4.6)"."""
-    if properties.saturation == "none":
+    """The set where the derivative is (near) zero: "No", "x < 0 (f′ = 0)",
+    "x < 0 and x > 6 (f′ = 0)", "|x| > 4.6 (|f′| < 0.01)"."""
+    if not properties.saturation:
         return "No"
-    if properties.saturation == "negative":
-        return f"For x \u2192 {MINUS}{INFINITY}"
-    if properties.saturates_beyond is not None:
-        return f"Both sides (|x| > {format_number(properties.saturates_beyond, 1)})"
-    return "Both sides"
+    return f"{' and '.join(_flat_parts(properties))} ({_flat_condition(properties)})"
+
+
+def saturation_words(properties: "Properties") -> str:
+    """The same set in a sentence, for alt text: "it is exactly 0 for x < 0 and x > 6"."""
+    if not properties.saturation:
+        return "it never falls to zero"
+    return f"{_flat_condition(properties, words=True)} for {' and '.join(_flat_parts(properties))}"
 
 
 def format_cost(properties: "Properties") -> str:

@@ -202,7 +202,7 @@ def _saturated(leaf: dict) -> list[tuple[float, float]]:
 
 def test_explorer_shades_the_saturated_region(explorer):
     states = explorer["actdocs"]["tree"]["states"]
-    beyond = catalog.get("sigmoid").properties.saturates_beyond
+    beyond = catalog.get("sigmoid").properties.saturation[1].lo  # the set (-inf, -b) and (b, inf)
     (a, b), (c, d) = _saturated(states["sigmoid"])
     assert (a, d) == (-6, 6)
     assert b == pytest.approx(-beyond, abs=0.05) and c == pytest.approx(beyond, abs=0.05)

@@ -25,6 +25,7 @@ from actdocs.experiments import (
     dying_relu,
     gelu_approx,
     gradient_flow,
+    relu_vs_tanh,
     self_normalisation,
     training,
 )
@@ -108,6 +109,65 @@ def test_high_learning_rate_kills_relu_units_more_than_leaky_ones(dying):
     assert share["relu-high-lr"]["trained"] > share["leaky-high-lr"]["trained"]
     assert share["relu-high-lr"]["trained"] > 5 * share["relu-sane-lr"]["trained"]
     assert share["relu-high-lr"]["init"] < 0.05
+
+
+def test_stuck_relu_units_are_dead_and_stuck_leaky_units_are_not(dying):
+    """A stuck ReLU unit gets exactly zero gradient; a stuck Leaky ReLU unit never does."""
+    assert dying["zero_gradient_share"]["relu-high-lr"] == 1.0
+    assert dying["zero_gradient_share"]["leaky-high-lr"] == 0.0
+    for name, runs in dying["runs"].items():
+        for run, share in zip(runs, dying["revived_by_seed"][name]):
+            stuck = sum(run["dead"]["trained"])
+            assert share == (sum(run["revived"]) / stuck if stuck else None)
+            assert all(0 <= z <= d for z, d in zip(run["zero_gradient"], run["dead"]["trained"]))
+
+
+def test_zero_gradient_units_are_counted_from_the_loss():
+    torch.manual_seed(0)
+    net = experiments.mlp("relu", [2, 3, 2])
+    with torch.no_grad():
+        net[0].bias.copy_(torch.tensor([-100.0, 0.5, 100.0]))  # unit 0 stuck, the others active
+    X, y = torch.randn(16, 2), torch.randint(0, 2, (16,))
+    masks = dying_relu.dead_masks(net, X)
+    assert masks[0].tolist() == [True, False, False]
+    assert dying_relu.zero_gradient_units(net, X, y, masks) == [1]
+    leaky = experiments.mlp("leaky_relu", [2, 3, 2])
+    with torch.no_grad():
+        leaky[0].bias.copy_(torch.tensor([-100.0, 0.5, 100.0]))
+    assert dying_relu.zero_gradient_units(leaky, X, y, dying_relu.dead_masks(leaky, X)) == [0]
+
+
+@pytest.fixture(scope="module")
+def alexnet() -> dict:
+    return relu_vs_tanh.run(lrs=(0.03, 0.1), n_seeds=2, max_epochs=4, thresholds=(0.25, 0.1), verdict_threshold=0.1)
+
+
+def test_alexnet_sense_speedup_is_tanh_steps_over_relu_steps_per_seed(alexnet):
+    best = alexnet["best_lr"]
+    for thr in ("0.25", "0.1"):
+        relu = [r["steps"][thr] for r in alexnet["runs"]["relu"][best["relu"]]]
+        tanh = [r["steps"][thr] for r in alexnet["runs"]["tanh"][best["tanh"]]]
+        s = alexnet["speedup"][thr]
+        assert s["per_seed"] == [t / r for r, t in zip(relu, tanh)]
+        assert s["min"] <= s["mean"] <= s["max"]
+    steps = alexnet["runs"]["relu"]["0.1"][0]["steps"]
+    assert steps["0.25"] <= steps["0.1"]  # the looser threshold is reached first
+
+
+def test_alexnet_sense_is_deterministic_for_a_seed_and_moves_with_it():
+    small = dict(lrs=(0.1,), n_seeds=1, max_epochs=2, thresholds=(0.25,), verdict_threshold=0.25)
+    first, second = relu_vs_tanh.run(**small), relu_vs_tanh.run(**small)
+    assert experiments.without_timings(first) == experiments.without_timings(second)
+    assert experiments.without_timings(relu_vs_tanh.run(**small, seed=1))["runs"] != experiments.without_timings(first)["runs"]
+
+
+def test_best_learning_rate_needs_every_seed_and_the_fewest_steps():
+    def runs(*steps):
+        return [{"steps": {"0.05": s}} for s in steps]
+
+    assert relu_vs_tanh.best_lr({"0.03": runs(90, 100), "0.1": runs(50, 60), "0.3": runs(20, None)}, 0.05) == "0.1"
+    assert relu_vs_tanh.best_lr({"0.03": runs(50, 60), "0.1": runs(60, 50)}, 0.05) == "0.03"  # tie: the smaller rate
+    assert relu_vs_tanh.best_lr({"0.3": runs(None, 10)}, 0.05) is None
 
 
 def test_dead_units_are_counted_on_the_pre_activation():
@@ -283,6 +343,8 @@ SMALL_RUNS = {
     "self_normalisation": lambda: self_normalisation.run(depth=4, width=16, batch=32),
     "training": lambda: training.run(keys=("relu", training.CUSTOM_KEY), n_seeds=2, epochs=1),
     "gelu_approx": lambda: gelu_approx.run(per_unit=100, envelope=20),
+    "relu_vs_tanh": lambda: relu_vs_tanh.run(lrs=(0.1,), n_seeds=2, max_epochs=2, thresholds=(0.25, 0.1),
+                                             verdict_threshold=0.1),
 }
 
 
@@ -316,11 +378,13 @@ def test_different_seeds_give_different_numbers():
 SCHEMA_KEYS = {
     "gradient_flow": {"activations", "depths", "gradient_norms", "depth", "at_depth", "bound"},
     "dying_relu": {"definition", "hidden", "stages", "configurations", "runs", "mean_dead", "dead_share",
-                   "mean_accuracy", "revived_share"},
+                   "mean_accuracy", "revived_share", "revived_by_seed", "zero_gradient_share"},
     "distributions": {"activations", "scales", "samples", "bins", "saturation_threshold", "zero_below", "results"},
     "self_normalisation": {"depth", "width", "batch", "mean_tolerance", "var_tolerance", "configurations", "layers"},
     "training": {"data", "sizes", "chance", "activations", "runs", "summary", "custom"},
     "gelu_approx": {"range", "step", "points", "dtypes"},
+    "relu_vs_tanh": {"activations", "lrs", "thresholds", "verdict_threshold", "steps_per_epoch", "runs", "best_lr",
+                     "steps", "speedup"},
 }
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from actdocs import bench, catalog, facts, figures, numbers, properties
+from actdocs import catalog, facts, figures, numbers, properties, recorded
 from actdocs.build import Context
 from actdocs.numbers import MINUS, NARROW_SPACE
 from test_numbers import read_back
@@ -97,8 +97,10 @@ def test_saturation_fragment_reads_the_derivative_at_each_point() -> None:
     for key, at in facts.SOURCE_SATURATION.items():
         value = numbers.format_sig(properties.grad_at(catalog.get(key), at))
         assert f"at |x| = {at:g}: the derivative is {value}" in text
-    beyond = properties.measure(catalog.get("sigmoid")).saturates_beyond
-    assert f"beyond {beyond:.2f}" in text
+    beyond = properties.measure(catalog.get("sigmoid")).saturation[1].lo
+    written = float(re.search(r"Sigmoid\*\* at .*?beyond (\S+?)\.$", text, re.M)[1])
+    assert beyond <= written < beyond + 0.01  # rounded towards the inside of the set
+    assert properties.grad_at(catalog.get("sigmoid"), written) < catalog.SATURATION_THRESHOLD
     assert balanced_math(text)
 
 
@@ -166,120 +168,85 @@ def test_formula_rhs() -> None:
     assert facts.formula_rhs(catalog.get("hardswish")) == r"x\,\frac{\operatorname{ReLU6}(x + 3)}{6}"
 
 
-# --------------------------------------------------------------- bench-derived table
+# ------------------------------------------------------- fragments read from recorded runs
 
 
-def _cell(key: str, median_s: float, ratio: float | None, **over) -> dict:
-    cell = {
-        "key": key, "dtype": "float32", "size": "cache", "shape": [1000, 256], "elements": 256000,
-        "mode": "forward", "convention": "as called", "median_s": median_s,
-        "elements_per_s": 256000 / median_s, "bytes": 2048000, "gb_per_s": 2048000 / median_s / 1e9,
-        "pct_of_copy": 50.0, "ratio_to_relu": ratio, "passes": 3, "pass_times_s": [median_s] * 3,
-        "noisy": False, "others_cores": 0.0, "retries": 0, "method": f"F.{key}(x)", "allocation_free": False,
-    }
-    cell.update(over)
-    return cell
+class FakeInterval:
+    def __init__(self, median, low, high, passes=7):
+        self.median, self.low, self.high, self.passes = median, low, high, passes
 
 
 @pytest.fixture
-def bench_doc() -> dict:
-    """A small benchmark document of the shape actdocs.bench writes (schema 1)."""
-    return {
-        "schema": bench.SCHEMA,
-        "environment": {
-            "device": "cpu", "device_name": "Test CPU", "torch": "2.13.0", "python": "3.11", "threads": 2,
-            "dtypes": ["float32"], "allocator": {}, "date": "2026-01-01T00:00:00+00:00", "quick": True,
-            "sizes": {"cache": [1000, 256]},
-        },
-        "copy": {"cache": {"float32": {"elements": 256000, "median_s": 1e-5, "gb_per_s": 200.0, "passes": 3,
-                                        "noisy": False}}},
-        "cells": [
-            _cell("relu", 20e-6, 1.0),
-            _cell("silu", 50e-6, 2.5),
-            _cell("hardswish", 30e-6, 1.5),
-            _cell("silu", 80e-6, 1.6, convention="preallocated"),
-            _cell("hardswish", 1e-3, 2.0, mode="forward+backward"),
-        ],
+def recorded_runs(monkeypatch):
+    """One recorded run whose ratios come from a table: (numerator, denominator, size) -> interval."""
+    table = {}
+    api = {
+        ("stats", "ratio_interval"): lambda doc, num, den, *, size, mode, **_: table.get((num, den, size)),
+        ("schema", "recorded_runs"): lambda root: [(Path(root) / "data/bench/cuda-test-gpu-16t-2026-01-02.json", {})],
     }
+    monkeypatch.setattr(recorded, "_api", lambda module, name: api.get((module, name)))
+    return table
 
 
-def test_synthetic_document_is_valid(bench_doc) -> None:
-    assert bench.validate(bench_doc) == []
-
-
-def test_swish_hardswish_table_without_a_benchmark() -> None:
+def test_swish_hardswish_table_without_a_recorded_run() -> None:
     rows = assert_valid_table(facts.swish_hardswish_fragment(None))
-    speed = next(r for r in rows if r[0] == "Speed")
-    assert speed[1:] == [facts.NO_BENCH, facts.NO_BENCH]
-    assert not re.search(r"\d", facts.NO_BENCH)
+    speed = next(r for r in rows if r[0].startswith("Speed"))
+    assert speed[1:] == ["Baseline", "Not measured (no recorded benchmark run)"]
+    assert facts.swish_hardswish_fragment([]) == facts.swish_hardswish_fragment(None)
 
 
-def test_swish_hardswish_table_on_a_synthetic_document(bench_doc) -> None:
-    text = facts.swish_hardswish_fragment(bench_doc)
+def test_swish_hardswish_table_reads_the_recorded_run(recorded_runs) -> None:
+    recorded_runs[("silu", "hardswish", "cache")] = FakeInterval(1.62, 1.55, 1.7)
+    text = facts.swish_hardswish_fragment(recorded.runs(Path("/repo")))
     rows = assert_valid_table(text)
     silu, hard = catalog.get("silu"), catalog.get("hardswish")
     assert rows[0] == ["Property", silu.name, hard.name]
     body = {r[0]: r[1:] for r in rows[2:]}
-    assert list(body) == ["Formula", "Smooth?", "Computation", "Speed", "Used in"]
+    assert list(body) == ["Formula", "Smooth?", "Computation", f"Speed: {silu.name}'s time over {hard.name}'s", "Used in"]
     assert body["Formula"] == [f"$\\displaystyle {facts.formula_rhs(r)}$" for r in (silu, hard)]
-    assert body["Smooth?"][0] == "Yes, everywhere"
     assert body["Smooth?"][1] == f"No: piecewise, with kinks at x = {MINUS}3 and 3"
     assert body["Used in"] == [silu.used_in_text, hard.used_in_text]
-    assert f"cost: {silu.properties.cost}" in body["Computation"][0]
-    # 30 µs against 50 µs: 40 % less time; the as-called forward cells, not the others.
-    assert body["Speed"][0] == "Baseline (50 µs, 2.5× ReLU)"
-    assert body["Speed"][1] == f"40{NARROW_SPACE}% less time (30 µs, 1.5× ReLU)"
-    assert "1000 × 256 float32" in text and "Test CPU" in text and "2 threads" in text
+    speed = body[f"Speed: {silu.name}'s time over {hard.name}'s"][1]
+    assert speed.startswith("cuda-test-gpu-16t-2026-01-02, in cache (1000 × 256): 1.6× (1.6×–1.7×)")
+    assert "memory-bound (2²⁴ elements): no interval that passes" in speed
+    assert "quick benchmark" in text and "not used" in text
 
 
-def test_speed_row_follows_the_document(bench_doc) -> None:
-    doc = copy.deepcopy(bench_doc)
-    doc["cells"][2].update(median_s=65e-6, ratio_to_relu=3.25, noisy=True)
-    a, b = facts.speed_cells(doc)
-    assert b == f"30{NARROW_SPACE}% more time (65 µs, 3.2× ReLU ⚠)"
-    assert "⚠ Other processes" in facts.bench_note(doc)
-    assert "⚠" not in facts.bench_note(bench_doc)
-    doc["cells"][2]["median_s"] = 50e-6
-    assert facts.speed_cells(doc)[1].startswith("As fast")
+def test_the_quick_benchmark_feeds_no_fragment() -> None:
+    assert not any("bench-quick" in r for a in facts.artifacts() for r in a.reads)
 
 
-def test_missing_or_ambiguous_cells_are_errors(bench_doc) -> None:
-    doc = copy.deepcopy(bench_doc)
-    doc["cells"] = [c for c in doc["cells"] if not (c["key"] == "hardswish" and c["mode"] == "forward")]
-    with pytest.raises(ValueError, match="0 cells for hardswish"):
-        facts.swish_hardswish_table(doc)
-    doc = copy.deepcopy(bench_doc)
-    doc["cells"].append(copy.deepcopy(doc["cells"][1]))
-    with pytest.raises(ValueError, match="2 cells for silu"):
-        facts.swish_hardswish_table(doc)
+def test_kink_fragment_states_pytorchs_convention() -> None:
+    text = facts.kinks_fragment()
+    rows = {(r[0], r[1]): r[2:] for r in assert_valid_table(text)[2:]}
+    assert rows[("Hardswish", "x = 3")] == ["1.5", "1", "1"]
+    assert rows[("Hardswish", f"x = {MINUS}3")] == ["0", f"{MINUS}0.5", "0"]
+    assert rows[("ReLU", "x = 0")] == ["0", "1", "0"]
+    assert rows[("ReLU6", "x = 6")] == ["1", "0", "0"]
+    assert "approaches 1.5 as x rises to 3 and never reaches it" in text
 
 
-def test_load_bench_rejects_an_invalid_document(tmp_path: Path, bench_doc) -> None:
-    good = tmp_path / "good.json"
-    good.write_text(json.dumps(bench_doc))
-    assert facts.load_bench(good) == bench_doc
-    bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({**bench_doc, "schema": 99}))
-    with pytest.raises(ValueError, match="schema"):
-        facts.load_bench(bad)
+def test_gelu_tanh_speed_follows_the_recorded_ratio(recorded_runs) -> None:
+    assert "not measured (no recorded benchmark run)" in facts.gelu_tanh_speed_fragment(None)
+    recorded_runs[("gelu", "gelu_tanh", "cache")] = FakeInterval(0.25, 0.2, 0.3)
+    recorded_runs[("gelu", "gelu_tanh", "memory")] = FakeInterval(1.0, 0.95, 1.05)
+    text = facts.gelu_tanh_speed_fragment(recorded.runs(Path("/repo")))
+    assert "in cache (1000 × 256): exact GELU takes 0.25× the tanh form's time (0.2×–0.3×): the tanh form is slower" in text
+    assert "memory-bound (2²⁴ elements): exact GELU takes 1× the tanh form's time (0.95×–1.1×): neither is clearly faster" in text
+    assert "site's reasoning" in text
 
 
 # ------------------------------------------------------------------------ artifacts
 
 
-def test_artifacts_make_their_outputs(tmp_path: Path, bench_doc) -> None:
-    cache = tmp_path / "cache"
-    (cache / "data").mkdir(parents=True)
-    (cache / facts.BENCH_JSON).write_text(json.dumps(bench_doc))
-    ctx = Context(cache=cache)
+def test_artifacts_make_their_outputs(tmp_path: Path) -> None:
+    ctx = Context(cache=tmp_path / "cache")
     arts = facts.artifacts()
     names = [a.name for a in arts]
     assert len(set(names)) == len(names)
     outputs = [o for a in arts for o in a.outputs]
     assert len(set(outputs)) == len(outputs) and all(o.startswith("facts/") for o in outputs)
-    reading = [a for a in arts if a.reads]
-    assert [a.reads for a in reading] == [(facts.BENCH_JSON,)]
-    assert not any(a.reads for a in facts.artifacts(with_bench=False))
+    assert not any(a.reads for a in arts)
     for artifact in arts:
         out = tmp_path / artifact.name
         artifact.make(out, ctx)

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from actdocs import catalog, properties
-from actdocs.catalog import ACTIVATIONS
+from actdocs.catalog import ACTIVATIONS, Flat
 
 
 def by_key():
@@ -56,10 +56,14 @@ WRONG = [
     ("relu", {"max_grad_at": 0.0}, "max_grad_at"),
     ("relu6", {"max_grad_at": (0.0, math.inf)}, "max_grad_at"),
     ("sigmoid", {"max_grad_at": math.inf}, "max_grad_at"),
-    ("relu", {"saturation": "none"}, "saturation:"),
-    ("relu6", {"saturation": "negative"}, "saturation:"),
-    ("tanh", {"saturates_beyond": 2.9}, "saturates_beyond"),
-    ("sigmoid", {"saturates_beyond": math.log(99)}, "saturates_beyond"),
+    ("relu", {"saturation": ()}, "saturation:"),
+    ("relu", {"saturation": (Flat(-math.inf, 0.0),)}, "saturation:"),  # exactly zero, not only small
+    ("relu6", {"saturation": (Flat(-math.inf, 0.0, exact=True),)}, "saturation:"),  # flat above 6 too
+    ("relu6", {"saturation": (Flat(-math.inf, -6.0, exact=True), Flat(6.0, math.inf, exact=True))}, "saturation:"),
+    ("tanh", {"saturation": (Flat(-math.inf, -2.9), Flat(2.9, math.inf))}, "saturation:"),
+    ("sigmoid", {"saturation": (Flat(-math.inf, -math.log(99)), Flat(math.log(99), math.inf))}, "saturation:"),
+    ("leaky_relu", {"saturation": (Flat(-math.inf, 0.0),)}, "saturation:"),
+    ("gelu", {"saturation": (Flat(-math.inf, -3.0675), Flat(-0.77, -0.73))}, "saturation:"),  # a minimum is no plateau
 ]
 
 
@@ -94,6 +98,41 @@ def test_derivative_small_away_from_zero(key, beyond, below):
     outside = torch.linspace(beyond, 40, 36001, dtype=torch.float64)[1:]
     x = torch.cat([-outside, outside])
     assert properties.derivative(catalog.get(key), x).abs().max() < below
+
+
+# The set where the derivative is (near) zero, not a limit: the two examples and
+# the classic pair, measured from autograd on the grid and far out.
+SATURATION_SETS = {
+    "relu": [(-math.inf, 0.0, True)],
+    "relu6": [(-math.inf, 0.0, True), (6.0, math.inf, True)],
+    "hardswish": [(-math.inf, -3.0, True)],
+    "leaky_relu": [],
+}
+
+
+@pytest.mark.parametrize(("key", "expected"), SATURATION_SETS.items(), ids=list(SATURATION_SETS))
+def test_saturation_is_measured_as_a_set(key, expected):
+    measured = properties.measure(catalog.get(key)).saturation
+    assert [f.exact for f in measured] == [e for _, _, e in expected]
+    ends = [end for f in measured for end in (f.lo, f.hi)]
+    assert ends == pytest.approx([end for lo, hi, _ in expected for end in (lo, hi)], abs=properties.LOCATION_TOLERANCE)
+
+
+def test_relu6_is_flat_on_every_point_below_0_and_above_6():
+    x = torch.cat([-torch.logspace(-6, 8, 200, dtype=torch.float64), 6 + torch.logspace(-6, 8, 200, dtype=torch.float64)])
+    assert (properties.derivative(catalog.get("relu6"), x) == 0).all()
+    inside = torch.linspace(1e-6, 6 - 1e-6, 1001, dtype=torch.float64)
+    assert (properties.derivative(catalog.get("relu6"), inside) == 1).all()
+
+
+def test_flat_set_keeps_unbounded_runs_and_drops_a_stationary_point():
+    x = torch.linspace(-10, 10, 2001, dtype=torch.float64)
+    dy = torch.where(x < -5, 0.0, 1.0) * torch.where((x - 2).abs() < 0.1, 0.0, 1.0) + 0 * x
+    far = torch.tensor([0.0, 1.0], dtype=torch.float64)
+    assert properties.flat_set(x, dy, far) == (catalog.Flat(-math.inf, x[x < -5].max().item(), exact=True),)
+    wide = torch.where((x - 2).abs() < 1, 0.005, 1.0)
+    (flat,) = properties.flat_set(x, wide, far)
+    assert (flat.lo, flat.hi, flat.exact) == (pytest.approx(-0.99 + 2), pytest.approx(0.99 + 2), False)
 
 
 def test_relu_is_zero_for_half_of_standard_normal_inputs():

@@ -192,7 +192,8 @@ def test_generated_markdown_renders_as_intended() -> None:
     html = md.convert(tables.properties_table())
     assert html.count("<tr>") == 1 + len(catalog.ACTIVATIONS)
     assert html.count("<td>") == 8 * len(catalog.ACTIVATIONS)
-    assert "Both sides (|x| &gt;" in html
+    assert "<td>|x| &gt; 4.59 (|f′| &lt; 0.01)</td>" in html  # the escaped pipes stay in the cell
+    assert "<td>x &lt; 0 and x &gt; 6 (f′ = 0)</td>" in html  # ReLU6: flat on both sides of its ramp
 
     html = md.reset().convert(tables.variants_table())
     assert html.count("<td>") == 3 * len(tables.VARIANT_KEYS)

@@ -58,6 +58,7 @@ EXPERIMENTS: tuple[str, ...] = (
     "distributions",
     "self_normalisation",
     "training",
+    "relu_vs_tanh",
     "gelu_approx",
 )
 

@@ -1,4 +1,4 @@
-"""Dying ReLU: count the hidden units a too-high learning rate kills.
+"""Dying ReLU: count the hidden units a too-high learning rate kills, and which come back.
 
 An MLP ``64 -> 128 -> 128 -> 128 -> 10`` (PyTorch default init) is trained on the
 standardised digits data set (:func:`actdocs.experiments.digits`) with Adam and
@@ -8,36 +8,44 @@ cross-entropy, mini-batches of 64. Three configurations:
 * ``leaky-high-lr``: Leaky ReLU (slope 0.01), the same learning rate;
 * ``relu-sane-lr``: ReLU, learning rate ``sane_lr`` (0.001, Adam's default).
 
-**Dead unit.** A hidden unit is *dead on the training set* when its pre-activation
-``z = Wx + b`` is at most zero for every training example. For ReLU that is exactly
-"outputs zero on every example", and then the gradient reaching its weights and bias is
-zero on every example too: its own weights and bias never change again, and only a
-change in the layers below it can bring it back. Leaky ReLU's output is never exactly
-zero, so the same test (pre-activation <= 0 everywhere) is applied to it; such a unit
-still passes 1 % of the gradient to its weights and can recover.
+**Stuck and dead units.** A hidden unit is *stuck* when its pre-activation
+``z = Wx + b`` is at most zero for every training example. For ReLU a stuck unit is
+*dead*: it outputs zero on every example and the gradient reaching its own weights and
+bias is exactly zero, so they never change again and only the layers below can bring it
+back. A stuck Leaky ReLU unit is not dead in that sense: its output is 0.01 z, and its
+weights still receive 1 % of the gradient. Whether Leaky ReLU "avoids dying" is then a
+question of what that gradient does, so the experiment measures both:
+
+* ``zero_gradient``: after the first phase, the stuck units whose incoming weights and
+  bias get an exactly zero gradient from the loss over the whole training set;
+* ``revived``: the stuck units that are active again (z > 0 on some example) after the
+  second phase.
 
 Each configuration is trained ``epochs`` epochs at its learning rate ("trained"), then
-``recovery_epochs`` more at ``sane_lr`` with a fresh Adam ("recovered"), which shows
-whether the units come back. Counts are taken at initialisation, after each phase, per
-hidden layer, for ``n_seeds`` seeds (the configurations of one seed start from the same
-weights and see the same batches).
+``recovery_epochs`` more at ``sane_lr`` with a fresh Adam ("recovered"). Counts are
+taken at initialisation, after each phase, per hidden layer, for ``n_seeds`` seeds (the
+configurations of one seed start from the same weights and see the same batches).
 
 JSON (``data/experiments/dying-relu.json``), besides the common header::
 
-    definition: "..."                       # the dead-unit test, in words
+    definition: "..."                       # the stuck-unit test, in words
     hidden: [128, 128, 128]                 # units per hidden layer
     stages: ["init", "trained", "recovered"]
     configurations: [{"name", "label", "activation", "lr"}, ...]
-    runs: {config: [{"seed", "dead": {stage: [count per layer]},
-                     "revived": [per layer: dead after training, alive after recovery],
-                     "newly_dead": [per layer: alive after training, dead after recovery],
+    runs: {config: [{"seed", "dead": {stage: [stuck count per layer]},
+                     "zero_gradient": [per layer: stuck after training, gradient exactly 0],
+                     "revived": [per layer: stuck after training, active after recovery],
+                     "newly_dead": [per layer: active after training, stuck after recovery],
                      "test_accuracy": {"trained", "recovered"},
                      "final_loss": {"trained", "recovered"}, "seconds"}, ...]}
     mean_dead: {config: {stage: [mean count per layer over seeds]}}
     dead_share: {config: {stage: mean share of all hidden units, 0..1}}
     mean_accuracy: {config: {"trained", "recovered"}}
-    revived_share: {config: share of the units dead after training that revived (pooled
-                    over seeds; null when none was dead)}
+    revived_share: {config: share of the units stuck after training that revived (pooled
+                    over seeds; null when none was stuck)}
+    revived_by_seed: {config: [that share for each seed; null where none was stuck]}
+    zero_gradient_share: {config: share of the units stuck after training whose gradient is
+                          exactly zero (pooled; null when none was stuck)}
 """
 
 from __future__ import annotations
@@ -87,8 +95,9 @@ CONFIGURATIONS: tuple[tuple[str, str, str], ...] = (
 STAGES = ("init", "trained", "recovered")
 
 DEFINITION = (
-    "A hidden unit is dead on the training set when its pre-activation Wx + b is at most "
-    "zero for every training example (for ReLU: its output is zero on every example)."
+    "A hidden unit is stuck when its pre-activation Wx + b is at most zero for every training "
+    "example. A stuck ReLU unit is dead: its output and the gradient reaching its weights are zero "
+    "on every example. A stuck Leaky ReLU unit still passes its slope's share of the gradient."
 )
 
 FIGSIZE = (9.0, 3.9)
@@ -108,17 +117,32 @@ def dead_masks(net: nn.Sequential, X: torch.Tensor) -> list[torch.Tensor]:
 
 
 def dead_units(net: nn.Sequential, X: torch.Tensor) -> list[int]:
-    """Per hidden layer, the number of dead units (see :func:`dead_masks`)."""
+    """Per hidden layer, the number of stuck units (see :func:`dead_masks`)."""
     return [int(m.sum()) for m in dead_masks(net, X)]
+
+
+def zero_gradient_units(net: nn.Sequential, X: torch.Tensor, y: torch.Tensor,
+                        masks: list[torch.Tensor]) -> list[int]:
+    """Per hidden layer, the units of ``masks`` whose incoming weights and bias get an
+    exactly zero gradient from the mean cross-entropy over all of ``X``."""
+    net.zero_grad(set_to_none=True)
+    torch.nn.functional.cross_entropy(net(X), y).backward()
+    counts = []
+    for layer, mask in zip(linears(net)[:-1], masks):
+        moved = layer.weight.grad.abs().sum(dim=1) + layer.bias.grad.abs()
+        counts.append(int((mask & (moved == 0)).sum()))
+    net.zero_grad(set_to_none=True)
+    return counts
 
 
 def _label(activation: str, lr: float) -> str:
     return f"{catalog.get(activation).name}, lr {format_number(lr, 4)}"
 
 
-def _revived_share(runs: list[dict[str, Any]]) -> float | None:
-    dead = sum(sum(r["dead"]["trained"]) for r in runs)
-    return sum(sum(r["revived"]) for r in runs) / dead if dead else None
+def _pooled_share(runs: list[dict[str, Any]], part: str) -> float | None:
+    """``part`` (revived, zero_gradient) over the units stuck after training, pooled over runs."""
+    stuck = sum(sum(r["dead"]["trained"]) for r in runs)
+    return sum(sum(r[part]) for r in runs) / stuck if stuck else None
 
 
 def run(
@@ -154,6 +178,7 @@ def run(
                 first = train(net, X, y, epochs=epochs, batch_size=batch_size, lr=c["lr"], generator=gen)
                 before = dead_masks(net, X)
                 dead["trained"] = [int(m.sum()) for m in before]
+                zero_gradient = zero_gradient_units(net, X, y, before)
                 acc_trained = accuracy(net, X_test, y_test)
                 second = train(net, X, y, epochs=recovery_epochs, batch_size=batch_size, lr=sane_lr, generator=gen)
                 after = dead_masks(net, X)
@@ -162,6 +187,7 @@ def run(
             runs[c["name"]].append({
                 "seed": s,
                 "dead": dead,
+                "zero_gradient": zero_gradient,
                 "revived": [int((b & ~a).sum()) for b, a in zip(before, after)],
                 "newly_dead": [int((a & ~b).sum()) for b, a in zip(before, after)],
                 "test_accuracy": {"trained": acc_trained, "recovered": acc_recovered},
@@ -182,7 +208,9 @@ def run(
         "runs": runs,
         "mean_dead": mean_dead,
         "dead_share": {name: {st: sum(v) / total for st, v in md.items()} for name, md in mean_dead.items()},
-        "revived_share": {name: _revived_share(rs) for name, rs in runs.items()},
+        "revived_share": {name: _pooled_share(rs, "revived") for name, rs in runs.items()},
+        "revived_by_seed": {name: [_pooled_share([r], "revived") for r in rs] for name, rs in runs.items()},
+        "zero_gradient_share": {name: _pooled_share(rs, "zero_gradient") for name, rs in runs.items()},
         "mean_accuracy": {
             name: {st: sum(r["test_accuracy"][st] for r in rs) / len(rs) for st in ("trained", "recovered")}
             for name, rs in runs.items()
@@ -218,7 +246,7 @@ def draw(results: dict[str, Any], theme: str, path: Path) -> Path:
             ax.set_title(titles[stage], fontsize=10)
             ax.set_ylim(0, 100)
             ax.grid(axis="x", visible=False)
-        axes[0].set_ylabel("dead units (% of layer)")
+        axes[0].set_ylabel("stuck units (% of layer)")
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncols=len(configs), frameon=False)
         return save_svg(fig, path)
@@ -231,24 +259,31 @@ def _share(results: dict[str, Any], name: str, stage: str) -> str:
 def alt_text(results: dict[str, Any]) -> str:
     """The figure's alt text: the dead shares it shows."""
     parts = [
-        "Two grouped bar charts of the share of dead units in each of the "
+        "Two grouped bar charts of the share of stuck units (pre-activation at most zero on every training example) in each of the "
         f"{len(results['hidden'])} hidden layers, one bar per configuration, with one dot per seed."
     ]
     for c in results["configurations"]:
         parts.append(
-            f"{c['label']}: {_share(results, c['name'], 'trained')} of all hidden units dead after "
+            f"{c['label']}: {_share(results, c['name'], 'trained')} of all hidden units stuck after "
             f"the first phase, {_share(results, c['name'], 'recovered')} after the second."
         )
     return " ".join(parts)
 
 
+def _pooled(results: dict[str, Any], part: str, name: str) -> str:
+    share = results[part][name]
+    return "none was stuck" if share is None else format_percent(share)
+
+
 def table(results: dict[str, Any]) -> str:
-    """Configuration | dead at init | per layer after training | all after training / recovery | accuracy."""
+    """Configuration | stuck at init | per layer after training | all after training /
+    recovery | stuck with zero gradient | stuck that revived | accuracy."""
     n = len(results["hidden"])
     layers = " / ".join(str(i + 1) for i in range(n))
     headers = [
-        "Configuration", "Dead at init", f"After training, layers {layers}",
-        "After training, all", "After recovery, all", "Test accuracy, training → recovery",
+        "Configuration", "Stuck at init", f"After training, layers {layers}",
+        "After training, all", "After recovery, all", "Stuck with zero gradient", "Stuck that revived",
+        "Test accuracy, training → recovery",
     ]
     rows = []
     for c in results["configurations"]:
@@ -260,13 +295,29 @@ def table(results: dict[str, Any]) -> str:
             " / ".join(format_percent(m / size, 2) for m, size in zip(md["trained"], results["hidden"])),
             _share(results, c["name"], "trained"),
             _share(results, c["name"], "recovered"),
+            _pooled(results, "zero_gradient_share", c["name"]),
+            _pooled(results, "revived_share", c["name"]),
             f"{format_percent(acc['trained'])} → {format_percent(acc['recovered'])}",
         ])
     return markdown_table(headers, rows, ["left", *["right"] * (len(headers) - 1)])
 
 
+def _compare(a: float, b: float) -> str:
+    """"higher than", "lower than" or "the same as" for two measured values."""
+    return "higher than" if a > b else "lower than" if a < b else "the same as"
+
+
+def _came_back(share: float | None) -> str:
+    """What the revived share says, in words that follow the number."""
+    if share is None:
+        return "none was stuck"
+    if share > 0.5:
+        return f"{format_percent(share)} revived: most came back"
+    return f"{format_percent(share)} revived: most stayed stuck"
+
+
 def summary_fragment(results: dict[str, Any]) -> str:
-    """The result in sentences; every number from ``results``."""
+    """The result in sentences; every number and every comparison from ``results``."""
     p = results["params"]
     relu, leaky, sane = "relu-high-lr", "leaky-high-lr", "relu-sane-lr"
     ratio = p["high_lr"] / p["sane_lr"]
@@ -275,32 +326,24 @@ def summary_fragment(results: dict[str, Any]) -> str:
     worst_share = results["mean_dead"][relu]["trained"][worst_layer] / results["hidden"][worst_layer]
     slope = catalog.get("leaky_relu").defaults.get("negative_slope", 0.01)
     revived = results["revived_share"]
-
-    def revived_text(name: str) -> str:
-        share = revived[name]
-        if share is None:
-            return "no unit was dead after the first phase"
-        return f"{format_percent(share)} of the units dead after the first phase revived"
-
     return (
         f"At learning rate {format_number(p['high_lr'], 4)} ({format_number(ratio, 1)} times Adam's "
-        f"default), {_share(results, relu, 'trained')} of the ReLU network's hidden units are dead "
+        f"default), {_share(results, relu, 'trained')} of the ReLU network's hidden units are stuck "
         f"after {p['epochs']} epochs (mean of {p['n_seeds']} seeds), {format_percent(worst_share)} "
-        f"in layer {worst_layer + 1}, and its test accuracy is "
-        f"{format_percent(acc[relu]['trained'])}. At Adam's default rate, "
-        f"{format_number(p['sane_lr'], 4)}, {_share(results, sane, 'trained')} are, and the accuracy is "
-        f"{format_percent(acc[sane]['trained'])}. Leaky ReLU does not stop the high rate from "
-        f"pushing units below zero: {_share(results, leaky, 'trained')} of its units have a "
-        f"negative pre-activation on every example (accuracy "
-        f"{format_percent(acc[leaky]['trained'])}).\n\n"
-        f"The difference shows in what happens next. During {p['recovery_epochs']} more epochs "
-        f"at {format_number(p['sane_lr'], 4)}, {revived_text(relu)} in the ReLU network (a dead unit's "
-        f"own weights get no gradient; only the layers below can move it), and the ReLU network "
-        f"ends with {_share(results, relu, 'recovered')} dead and "
-        f"{format_percent(acc[relu]['recovered'])} accuracy. For Leaky ReLU, whose negative side "
-        f"still passes {format_number(slope, 2)} of the gradient, {revived_text(leaky)}; the network ends "
-        f"with {_share(results, leaky, 'recovered')} below zero everywhere and "
-        f"{format_percent(acc[leaky]['recovered'])} accuracy.\n"
+        f"in layer {worst_layer + 1}; at Adam's default rate, {format_number(p['sane_lr'], 4)}, "
+        f"{_share(results, sane, 'trained')} are. With Leaky ReLU at the high rate "
+        f"{_share(results, leaky, 'trained')} are stuck.\n\n"
+        f"Stuck is not the same as dead. Of the stuck ReLU units, {_pooled(results, 'zero_gradient_share', relu)} "
+        f"receive an exactly zero gradient; of the stuck Leaky ReLU units, "
+        f"{_pooled(results, 'zero_gradient_share', leaky)} do (their slope of {format_number(slope, 2)} "
+        f"still passes a share of it)."
+        +
+        f" During {p['recovery_epochs']} more epochs at {format_number(p['sane_lr'], 4)}, of the stuck "
+        f"ReLU units {_came_back(revived[relu])}; of the stuck Leaky ReLU units {_came_back(revived[leaky])}.\n\n"
+        f"Test accuracy after both phases: ReLU at the high rate {format_percent(acc[relu]['recovered'])}, "
+        f"Leaky ReLU at the high rate {format_percent(acc[leaky]['recovered'])} "
+        f"({_compare(acc[leaky]['recovered'], acc[relu]['recovered'])} ReLU's), ReLU at the default rate "
+        f"{format_percent(acc[sane]['recovered'])}.\n"
     )
 
 

@@ -141,7 +141,7 @@ LEAKY_TANH = Activation(
     properties=Properties(
         output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=True,
         monotonic=True, smooth=True, bounded="none", max_grad=1.0 + LEAKY_TANH_SLOPE,
-        max_grad_at=0.0, saturation="none", cost="expensive",
+        max_grad_at=0.0, saturation=(), cost="expensive",
     ),
 )
 

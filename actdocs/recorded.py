@@ -1,0 +1,75 @@
+"""Recorded benchmark runs: the only timing evidence a verdict or a prose fact rests on.
+
+Runs are kept in the repository under ``data/bench/`` (committed JSON, each labelled
+with its machine and date, never edited by hand) and read through the benchmark
+package's API: ``actdocs.bench.schema.recorded_runs(root)`` lists them and
+``actdocs.bench.stats.ratio_interval(doc, numerator, denominator, *, size, mode,
+convention, dtype, column)`` gives a ratio of two cells' times, computed per pass, with
+its confidence interval, or ``None`` where the run cannot support one (a cell flagged,
+missing or above its ceiling). The build's quick benchmark ("this machine") is never
+read here, so it cannot move a verdict.
+
+Until the benchmark package provides that API, :func:`runs` returns ``None`` and every
+timing claim says so: ``not measured (no recorded benchmark run)``. The API is looked up
+by name (:func:`_api`), not imported, so that the build's import scan, which keys the
+cache, does not stop at a module that is not there yet; once it is, plain imports
+should replace the lookup so that its source keys the claims.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from actdocs.verdicts import Measured
+
+#: Where recorded runs live, relative to the repository root.
+BENCH_DIR = "data/bench"
+#: What a timing claim or fact says without a recorded run.
+NO_RUN = "not measured (no recorded benchmark run)"
+
+#: The two sizes of the benchmark and how a page names them.
+SIZES: dict[str, str] = {"cache": "in cache (1000 × 256)", "memory": "memory-bound (2²⁴ elements)"}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One recorded run: its label (the file's name: device, machine, threads, date) and document."""
+
+    label: str
+    doc: dict[str, Any]
+
+
+def _api(module: str, name: str) -> Callable[..., Any] | None:
+    """``actdocs.bench.<module>.<name>``, or None while the benchmark package lacks it."""
+    try:
+        return getattr(importlib.import_module(f"actdocs.bench.{module}"), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def runs(root: Path) -> list[Run] | None:
+    """The recorded runs of the repository at ``root``, by file name; None without the API."""
+    recorded_runs = _api("schema", "recorded_runs")
+    if recorded_runs is None:
+        return None
+    return [Run(Path(path).stem, doc) for path, doc in sorted(recorded_runs(root), key=lambda r: str(r[0]))]
+
+
+def ratio(run: Run, numerator: str, denominator: str, *, size: str, mode: str = "forward") -> Measured | None:
+    """``numerator``'s time over ``denominator``'s in ``run``, eager float32, preallocated
+    outputs, with its interval; None where the run gives no interval that passes."""
+    ratio_interval = _api("stats", "ratio_interval")
+    if ratio_interval is None:
+        return None
+    found = ratio_interval(run.doc, numerator, denominator, size=size, mode=mode)
+    if found is None or found.passes is False:
+        return None
+    return Measured(found.median, found.low, found.high)
+
+
+def input_files(root: Path) -> tuple[str, ...]:
+    """The recorded runs' files relative to ``root``: they key every artifact reading them."""
+    return tuple(sorted(p.relative_to(root).as_posix() for p in (root / BENCH_DIR).glob("*.json")))

@@ -1,0 +1,254 @@
+"""The references: every publication the site cites, held once.
+
+Each :class:`Reference` is a frozen record with a stable key (family name of the first
+author and year, a letter or word added where two would clash), its authors, exact
+title, venue and year, and where one exists its arXiv identifier or DOI (identifiers,
+never links: the site requests nothing from another host). A fact stated on the site,
+a catalog :class:`~actdocs.catalog.Usage` and a claim's origin point here by key; a
+year on the site comes from the record it cites, never typed twice.
+
+Pages cite with the shortcode ``[@key]`` (``[@key1; @key2]`` for several), which the
+MkDocs hook expands through :mod:`actdocs.shortcodes`; generated fragments call
+:func:`cite` directly. :mod:`actdocs.reference_page` renders the References page,
+listing under each record the pages that cite it.
+
+The year is that of the version cited: the peer-reviewed venue where there is one
+(so BERT is 2019, NAACL, though its preprint appeared in 2018), else the preprint or
+report. Author lists longer than eight keep the first three and say "et al.".
+
+Keys: ba2016, bengio1994, bochkovskiy2020, bridle1990, cho2014, chowdhery2022,
+clevert2016, cox1958, cybenko1989, dauphin2017, devlin2019, dosovitskiy2021,
+dugas2001, elfwing2018, glorot2010, glorot2011, graves2013, he2015, he2016,
+hendrycks2016, hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015,
+klambauer2017, krizhevsky2012, lecun1998, maas2013, misra2020, nair2010,
+radford2016, radford2018, radford2019, ramachandran2017, rosenblatt1958,
+sandler2018, shazeer2020, simonyan2015, tan2019, touvron2023, vaswani2017.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Iterable
+
+#: The References page, relative to ``docs/``; citations link to its anchors.
+PAGE = "references.md"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One publication.
+
+    ``authors`` are ``"Family, Given"`` strings in the publication's order; with
+    ``et_al`` they are only the first ones. ``background`` is set for a record no page
+    cites, saying why it is listed anyway.
+    """
+
+    key: str
+    authors: tuple[str, ...]
+    title: str
+    venue: str
+    year: int
+    arxiv: str = ""
+    doi: str = ""
+    et_al: bool = False
+    background: str = ""
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        """The authors' family names."""
+        return tuple(a.split(",")[0].strip() for a in self.authors)
+
+    @property
+    def short_authors(self) -> str:
+        """"Rosenblatt", "Nair and Hinton", "Krizhevsky et al."."""
+        names = self.families
+        if len(names) == 1 and not self.et_al:
+            return names[0]
+        if len(names) == 2 and not self.et_al:
+            return f"{names[0]} and {names[1]}"
+        return f"{names[0]} et al."
+
+    @property
+    def label(self) -> str:
+        """What a citation shows: "Krizhevsky et al. (2012)"."""
+        return f"{self.short_authors} ({self.year})"
+
+    @property
+    def full_authors(self) -> str:
+        """Every listed author, given name first: "Vinod Nair and Geoffrey E. Hinton"."""
+        names = [" ".join(reversed([p.strip() for p in a.split(",", 1)])) for a in self.authors]
+        if self.et_al:
+            return ", ".join(names) + " et al."
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _authors(text: str) -> tuple[str, ...]:
+    """``"Family, Given; Family, Given"`` split into a tuple."""
+    return tuple(a.strip() for a in text.split(";"))
+
+
+_NIPS = "Advances in Neural Information Processing Systems"
+_ICLR = "International Conference on Learning Representations"
+_ARXIV = "arXiv preprint"
+
+REFERENCES: tuple[Reference, ...] = (
+    Reference("rosenblatt1958", _authors("Rosenblatt, Frank"),
+              "The perceptron: a probabilistic model for information storage and organization in the brain",
+              "Psychological Review 65(6), 386–408", 1958, doi="10.1037/h0042519"),
+    Reference("cox1958", _authors("Cox, David R."), "The regression analysis of binary sequences",
+              "Journal of the Royal Statistical Society, Series B 20(2)", 1958),
+    Reference("cybenko1989", _authors("Cybenko, George"), "Approximation by superpositions of a sigmoidal function",
+              "Mathematics of Control, Signals and Systems 2(4), 303–314", 1989),
+    Reference("bridle1990", _authors("Bridle, John S."),
+              "Probabilistic interpretation of feedforward classification network outputs, with relationships "
+              "to statistical pattern recognition",
+              "Neurocomputing: Algorithms, Architectures and Applications, NATO ASI Series F68, Springer", 1990),
+    Reference("hornik1991", _authors("Hornik, Kurt"), "Approximation capabilities of multilayer feedforward networks",
+              "Neural Networks 4(2), 251–257", 1991),
+    Reference("bengio1994", _authors("Bengio, Yoshua; Simard, Patrice; Frasconi, Paolo"),
+              "Learning long-term dependencies with gradient descent is difficult",
+              "IEEE Transactions on Neural Networks 5(2), 157–166", 1994),
+    Reference("hochreiter1997", _authors("Hochreiter, Sepp; Schmidhuber, Jürgen"), "Long short-term memory",
+              "Neural Computation 9(8), 1735–1780", 1997, doi="10.1162/neco.1997.9.8.1735"),
+    Reference("lecun1998", _authors("LeCun, Yann; Bottou, Léon; Orr, Genevieve B.; Müller, Klaus-Robert"),
+              "Efficient BackProp",
+              "Neural Networks: Tricks of the Trade, Lecture Notes in Computer Science 1524, Springer", 1998),
+    Reference("dugas2001", _authors("Dugas, Charles; Bengio, Yoshua; Bélisle, François; Nadeau, Claude; Garcia, René"),
+              "Incorporating second-order functional knowledge for better option pricing",
+              f"{_NIPS} 13", 2001),
+    Reference("nair2010", _authors("Nair, Vinod; Hinton, Geoffrey E."),
+              "Rectified linear units improve restricted Boltzmann machines",
+              "Proceedings of the 27th International Conference on Machine Learning (ICML)", 2010),
+    Reference("glorot2010", _authors("Glorot, Xavier; Bengio, Yoshua"),
+              "Understanding the difficulty of training deep feedforward neural networks",
+              "Proceedings of the 13th International Conference on Artificial Intelligence and Statistics "
+              "(AISTATS), PMLR 9, 249–256", 2010),
+    Reference("glorot2011", _authors("Glorot, Xavier; Bordes, Antoine; Bengio, Yoshua"),
+              "Deep sparse rectifier neural networks",
+              "Proceedings of the 14th International Conference on Artificial Intelligence and Statistics "
+              "(AISTATS), PMLR 15, 315–323", 2011),
+    Reference("krizhevsky2012", _authors("Krizhevsky, Alex; Sutskever, Ilya; Hinton, Geoffrey E."),
+              "ImageNet classification with deep convolutional neural networks", f"{_NIPS} 25", 2012),
+    Reference("maas2013", _authors("Maas, Andrew L.; Hannun, Awni Y.; Ng, Andrew Y."),
+              "Rectifier nonlinearities improve neural network acoustic models",
+              "ICML Workshop on Deep Learning for Audio, Speech and Language Processing", 2013),
+    Reference("graves2013", _authors("Graves, Alex"), "Generating sequences with recurrent neural networks",
+              _ARXIV, 2013, arxiv="1308.0850"),
+    Reference("cho2014", _authors("Cho, Kyunghyun; van Merriënboer, Bart; Gulcehre, Caglar; Bahdanau, Dzmitry; "
+                                  "Bougares, Fethi; Schwenk, Holger; Bengio, Yoshua"),
+              "Learning phrase representations using RNN encoder–decoder for statistical machine translation",
+              "Proceedings of the 2014 Conference on Empirical Methods in Natural Language Processing (EMNLP)",
+              2014, arxiv="1406.1078"),
+    Reference("simonyan2015", _authors("Simonyan, Karen; Zisserman, Andrew"),
+              "Very deep convolutional networks for large-scale image recognition", _ICLR, 2015, arxiv="1409.1556"),
+    Reference("ioffe2015", _authors("Ioffe, Sergey; Szegedy, Christian"),
+              "Batch normalization: accelerating deep network training by reducing internal covariate shift",
+              "Proceedings of the 32nd International Conference on Machine Learning (ICML)", 2015,
+              arxiv="1502.03167",
+              background="The normalisation layer that, beside the choice of activation, keeps deep networks trainable."),
+    Reference("he2015", _authors("He, Kaiming; Zhang, Xiangyu; Ren, Shaoqing; Sun, Jian"),
+              "Delving deep into rectifiers: surpassing human-level performance on ImageNet classification",
+              "IEEE International Conference on Computer Vision (ICCV)", 2015, arxiv="1502.01852"),
+    Reference("kingma2015", _authors("Kingma, Diederik P.; Ba, Jimmy"), "Adam: a method for stochastic optimization",
+              _ICLR, 2015, arxiv="1412.6980"),
+    Reference("clevert2016", _authors("Clevert, Djork-Arné; Unterthiner, Thomas; Hochreiter, Sepp"),
+              "Fast and accurate deep network learning by exponential linear units (ELUs)", _ICLR, 2016,
+              arxiv="1511.07289"),
+    Reference("radford2016", _authors("Radford, Alec; Metz, Luke; Chintala, Soumith"),
+              "Unsupervised representation learning with deep convolutional generative adversarial networks",
+              _ICLR, 2016, arxiv="1511.06434"),
+    Reference("he2016", _authors("He, Kaiming; Zhang, Xiangyu; Ren, Shaoqing; Sun, Jian"),
+              "Deep residual learning for image recognition",
+              "IEEE Conference on Computer Vision and Pattern Recognition (CVPR)", 2016, arxiv="1512.03385"),
+    Reference("hendrycks2016", _authors("Hendrycks, Dan; Gimpel, Kevin"), "Gaussian error linear units (GELUs)",
+              _ARXIV, 2016, arxiv="1606.08415"),
+    Reference("ba2016", _authors("Ba, Jimmy Lei; Kiros, Jamie Ryan; Hinton, Geoffrey E."), "Layer normalization",
+              _ARXIV, 2016, arxiv="1607.06450",
+              background="The normalisation layer of transformers, the other half of keeping gradients healthy."),
+    Reference("dauphin2017", _authors("Dauphin, Yann N.; Fan, Angela; Auli, Michael; Grangier, David"),
+              "Language modeling with gated convolutional networks",
+              "Proceedings of the 34th International Conference on Machine Learning (ICML)", 2017,
+              arxiv="1612.08083"),
+    Reference("klambauer2017", _authors("Klambauer, Günter; Unterthiner, Thomas; Mayr, Andreas; Hochreiter, Sepp"),
+              "Self-normalizing neural networks", f"{_NIPS} 30", 2017, arxiv="1706.02515"),
+    Reference("vaswani2017", _authors("Vaswani, Ashish; Shazeer, Noam; Parmar, Niki; Uszkoreit, Jakob; Jones, Llion; "
+                                      "Gomez, Aidan N.; Kaiser, Łukasz; Polosukhin, Illia"),
+              "Attention is all you need", f"{_NIPS} 30", 2017, arxiv="1706.03762"),
+    Reference("ramachandran2017", _authors("Ramachandran, Prajit; Zoph, Barret; Le, Quoc V."),
+              "Searching for activation functions", _ARXIV, 2017, arxiv="1710.05941"),
+    Reference("elfwing2018", _authors("Elfwing, Stefan; Uchibe, Eiji; Doya, Kenji"),
+              "Sigmoid-weighted linear units for neural network function approximation in reinforcement learning",
+              "Neural Networks 107", 2018, arxiv="1702.03118"),
+    Reference("sandler2018", _authors("Sandler, Mark; Howard, Andrew; Zhu, Menglong; Zhmoginov, Andrey; "
+                                      "Chen, Liang-Chieh"),
+              "MobileNetV2: inverted residuals and linear bottlenecks",
+              "IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)", 2018, arxiv="1801.04381"),
+    Reference("radford2018", _authors("Radford, Alec; Narasimhan, Karthik; Salimans, Tim; Sutskever, Ilya"),
+              "Improving language understanding by generative pre-training", "OpenAI technical report", 2018),
+    Reference("devlin2019", _authors("Devlin, Jacob; Chang, Ming-Wei; Lee, Kenton; Toutanova, Kristina"),
+              "BERT: pre-training of deep bidirectional transformers for language understanding",
+              "Proceedings of NAACL-HLT", 2019, arxiv="1810.04805"),
+    Reference("radford2019", _authors("Radford, Alec; Wu, Jeffrey; Child, Rewon; Luan, David; Amodei, Dario; "
+                                      "Sutskever, Ilya"),
+              "Language models are unsupervised multitask learners", "OpenAI technical report", 2019),
+    Reference("howard2019", _authors("Howard, Andrew; Sandler, Mark; Chu, Grace; Chen, Liang-Chieh; Chen, Bo; "
+                                     "Tan, Mingxing; Wang, Weijun; Zhu, Yukun; Pang, Ruoming; Vasudevan, Vijay; "
+                                     "Le, Quoc V.; Adam, Hartwig"),
+              "Searching for MobileNetV3", "IEEE/CVF International Conference on Computer Vision (ICCV)", 2019,
+              arxiv="1905.02244"),
+    Reference("tan2019", _authors("Tan, Mingxing; Le, Quoc V."),
+              "EfficientNet: rethinking model scaling for convolutional neural networks",
+              "Proceedings of the 36th International Conference on Machine Learning (ICML)", 2019,
+              arxiv="1905.11946"),
+    Reference("misra2020", _authors("Misra, Diganta"), "Mish: a self regularized non-monotonic activation function",
+              "British Machine Vision Conference (BMVC)", 2020, arxiv="1908.08681"),
+    Reference("bochkovskiy2020", _authors("Bochkovskiy, Alexey; Wang, Chien-Yao; Liao, Hong-Yuan Mark"),
+              "YOLOv4: optimal speed and accuracy of object detection", _ARXIV, 2020, arxiv="2004.10934"),
+    Reference("shazeer2020", _authors("Shazeer, Noam"), "GLU variants improve transformer", _ARXIV, 2020,
+              arxiv="2002.05202"),
+    Reference("dosovitskiy2021", _authors("Dosovitskiy, Alexey; Beyer, Lucas; Kolesnikov, Alexander"),
+              "An image is worth 16x16 words: transformers for image recognition at scale", _ICLR, 2021,
+              arxiv="2010.11929", et_al=True),
+    Reference("chowdhery2022", _authors("Chowdhery, Aakanksha; Narang, Sharan; Devlin, Jacob"),
+              "PaLM: scaling language modeling with Pathways", _ARXIV, 2022, arxiv="2204.02311", et_al=True),
+    Reference("touvron2023", _authors("Touvron, Hugo; Lavril, Thibaut; Izacard, Gautier"),
+              "LLaMA: open and efficient foundation language models", _ARXIV, 2023, arxiv="2302.13971", et_al=True),
+)
+
+_BY_KEY = {r.key: r for r in REFERENCES}
+
+
+class UnknownReferenceError(KeyError):
+    """A citation of a key that names no reference."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+def get(key: str) -> Reference:
+    """The record for ``key``; an unknown key raises :class:`UnknownReferenceError`."""
+    try:
+        return _BY_KEY[key]
+    except KeyError:
+        raise UnknownReferenceError(f"unknown reference key {key!r}") from None
+
+
+def keys() -> tuple[str, ...]:
+    """Every key, in the table's (chronological) order."""
+    return tuple(_BY_KEY)
+
+
+def link(page: str = "") -> str:
+    """The path from the page ``page`` (relative to ``docs/``) to the References page."""
+    return posixpath.relpath(PAGE, posixpath.dirname(page) or ".")
+
+
+def cite(keys_: Iterable[str], page: str = "") -> str:
+    """Markdown citation links, "[Nair and Hinton (2010)](references.md#nair2010)", joined by "; ".
+
+    ``page`` is the citing page's path under ``docs/``; generated fragments, included
+    by top-level pages, leave it empty. An unknown key raises UnknownReferenceError.
+    """
+    target = link(page)
+    return "; ".join(f"[{get(k).label}]({target}#{k})" for k in keys_)

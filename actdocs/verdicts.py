@@ -1,0 +1,157 @@
+"""Verdict rules: pure functions from a measured interval to a verdict, thresholds stated.
+
+A measurement enters as a :class:`Measured` value with the interval it is known to lie
+in (``low == high`` for an exact, deterministic number such as a float64 gap; the
+spread over seeds or a benchmark's confidence interval otherwise). A rule gives a
+verdict only where the whole interval is on one side of its threshold; an interval
+that straddles a threshold is ``undecided``. Each rule says its thresholds in words
+(:meth:`Rule.describe`), which the claims page prints beside the verdict, and the tests
+feed every rule evidence on both sides of each threshold.
+
+Verdicts:
+
+* ``holds``: the measurement agrees with the claim;
+* ``smaller than claimed``: a speed-up in the claimed direction, clearly below its size;
+* ``does not hold here``: the measurement contradicts the claim;
+* ``undecided``: the interval straddles a threshold (more runs would tell);
+* ``holds only in some regime``: the rule holds in some of the regimes measured
+  (in cache or memory-bound, CPU or GPU) and not in others;
+* ``not measured``: the evidence is missing (no recorded benchmark run, say).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+from actdocs.numbers import format_number, format_percent, format_sig
+
+Verdict = Literal["holds", "smaller than claimed", "does not hold here", "undecided",
+                  "holds only in some regime", "not measured"]
+VERDICTS: tuple[Verdict, ...] = ("holds", "smaller than claimed", "does not hold here", "undecided",
+                                 "holds only in some regime", "not measured")
+
+#: Share of a claimed speed-up's excess over 1 that a measurement must reach: "6× faster"
+#: holds from 4.75×. :meth:`SpeedUp.describe` says "75 % of the way" from 1.
+SPEEDUP_SHARE = 0.75
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A measured value and the interval ``[low, high]`` it is known to lie in."""
+
+    value: float
+    low: float
+    high: float
+
+    @classmethod
+    def exact(cls, value: float) -> "Measured":
+        """A deterministic value: its interval is the point itself."""
+        return cls(value, value, value)
+
+    @classmethod
+    def spread(cls, values: Iterable[float]) -> "Measured":
+        """The mean of ``values`` with their range (over seeds, say) as the interval."""
+        values = list(values)
+        return cls(sum(values) / len(values), min(values), max(values))
+
+
+@dataclass(frozen=True)
+class AtLeast:
+    """Holds when the whole interval is at or above ``threshold``; fails when all below."""
+
+    threshold: float
+    what: str
+
+    def verdict(self, m: Measured) -> Verdict:
+        """The verdict for ``m``."""
+        if m.low >= self.threshold:
+            return "holds"
+        return "does not hold here" if m.high < self.threshold else "undecided"
+
+    def describe(self) -> str:
+        """The rule in words."""
+        return f"holds when {self.what} is at least {format_sig(self.threshold)} over its whole interval"
+
+
+@dataclass(frozen=True)
+class AtMost:
+    """Holds when the whole interval is at or below ``threshold``; fails when all above."""
+
+    threshold: float
+    what: str
+
+    def verdict(self, m: Measured) -> Verdict:
+        """The verdict for ``m``."""
+        if m.high <= self.threshold:
+            return "holds"
+        return "does not hold here" if m.low > self.threshold else "undecided"
+
+    def describe(self) -> str:
+        """The rule in words."""
+        return f"holds when {self.what} is at most {format_sig(self.threshold)} over its whole interval"
+
+
+@dataclass(frozen=True)
+class SpeedUp:
+    """A claimed speed-up ``claimed`` (a ratio of times, slow over fast; 1 means "faster").
+
+    The threshold is ``1 + (claimed - 1) * SPEEDUP_SHARE``. Holds when the whole
+    interval reaches it; ``smaller than claimed`` when the whole interval is above 1 and
+    below it; ``does not hold here`` when the whole interval is at or below 1 (no
+    speed-up at all); ``undecided`` when it straddles either threshold.
+    """
+
+    claimed: float
+    what: str
+
+    @property
+    def threshold(self) -> float:
+        """The smallest ratio that counts as the claimed speed-up."""
+        return 1 + (self.claimed - 1) * SPEEDUP_SHARE
+
+    def verdict(self, m: Measured) -> Verdict:
+        """The verdict for ``m``."""
+        if m.low >= self.threshold and m.low > 1:
+            return "holds"
+        if m.high <= 1:
+            return "does not hold here"
+        if m.low > 1 and m.high < self.threshold:
+            return "smaller than claimed"
+        return "undecided"
+
+    def describe(self) -> str:
+        """The rule in words."""
+        if self.claimed == 1:
+            return (f"holds when {self.what} is above 1 over its whole interval; "
+                    "does not hold when it is at most 1")
+        return (f"holds when {self.what} is at least {format_number(self.threshold, 2)}, "
+                f"{format_percent(SPEEDUP_SHARE, 2)} of the way from 1 to the claimed {format_number(self.claimed, 2)}, over its whole interval; "
+                f"smaller than claimed when it lies between 1 and that; does not hold when it is at most 1")
+
+
+Rule = AtLeast | AtMost | SpeedUp
+
+
+FAILURES: frozenset[Verdict] = frozenset({"smaller than claimed", "does not hold here"})
+
+
+def combine(verdicts: Iterable[Verdict]) -> Verdict:
+    """One verdict for several regimes.
+
+    Unmeasured regimes are ignored; all alike gives that verdict; ``holds`` in some
+    and a failure (``smaller than claimed``, ``does not hold here``) in others gives
+    ``holds only in some regime``; failures only give ``does not hold here``; any other
+    mix (an ``undecided`` regime among them) is ``undecided``.
+    """
+    measured = [v for v in verdicts if v != "not measured"]
+    if not measured:
+        return "not measured"
+    kinds = set(measured)
+    if len(kinds) == 1:
+        return measured[0]
+    if kinds <= FAILURES:
+        return "does not hold here"
+    if "undecided" not in kinds and kinds & {"holds", "holds only in some regime"}:
+        return "holds only in some regime"
+    return "undecided"
