@@ -1,52 +1,65 @@
 """The build: a list of artifacts, each made once and cached under a content key.
 
 An :class:`Artifact` names the files it writes and a ``make`` function that writes them
-into a scratch folder. :func:`build` computes each artifact's key from
+into a scratch folder. :func:`build` puts the artifacts in order from what each one
+reads and writes (:mod:`actdocs.order`) and computes each one's key
+(:mod:`actdocs.keys`: the code that makes it, its parameters, inputs and the outputs
+it reads, the versions, the device where it matters).
 
-* the source of the module that makes it and of every ``actdocs`` module that module
-  imports, transitively (see :func:`code_digest`);
-* its parameters and input files;
-* the Python, torch and matplotlib versions (and the device, for artifacts that
-  depend on it).
+When the manifest (:mod:`actdocs.manifest`) records that key and every output on disk
+still has the recorded SHA-256, the artifact is a hit and nothing is written. Otherwise
+it is made in a scratch folder (``.making-*``) inside the cache and each output is moved
+into place with an atomic rename, so a reader never sees half a file; the log says why
+(new key, missing output, damaged output, forced, not in manifest).
 
-When the manifest records that key and every output on disk still has the recorded
-SHA-256, the artifact is a hit and nothing is written. Otherwise it is made in a
-temporary folder inside the cache and each output is moved into place with an atomic
-rename, so a reader never sees half a file. A truncated or edited output fails the
-hash check and is made again.
+One build at a time holds a cache: :func:`build` takes an exclusive ``fcntl.flock`` on
+``CACHE/.build.lock`` for its whole run (a second build waits, saying so once) and
+then removes the scratch folders a killed build left. A fault of the cache (a full disk,
+an output that cannot be replaced) is a :class:`CacheError` naming the path. A Ctrl-C
+stops the build at once: the background artifact is cancelled (``Artifact.cancel``)
+and given :data:`GRACE` seconds, every artifact that was done is recorded, and
+:class:`Interrupted` is raised.
 """
 
 from __future__ import annotations
 
-import ast
+import dataclasses
+import fcntl
 import fnmatch
-import hashlib
-import importlib.util
 import json
 import os
-import platform
+import queue
 import shutil
 import tempfile
+import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
-from actdocs.errors import UsageError
+from actdocs import manifest, order
+from actdocs.errors import CacheError, Interrupted, UsageError
+from actdocs.keys import PACKAGE_ROOT, artifact_key, environment
+from actdocs.manifest import MANIFEST, Entry, Output
 
-MANIFEST = "manifest.json"
-PACKAGE_ROOT = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_ROOT.parent
+#: The lock file a build holds (``fcntl.flock``, exclusive) in the cache it writes.
+LOCK = ".build.lock"
+#: Prefix of the scratch folders artifacts are made in, inside the cache.
+SCRATCH = ".making-"
+#: Seconds an interrupted build gives the background artifact to stop and tidy up.
+GRACE = 1.5
 
 
 @dataclass(frozen=True)
 class Context:
     """What every producer may read: the device, the repository root and the cache.
 
-    A producer reads other artifacts' outputs from ``cache`` (see ``Artifact.reads``).
+    A producer reads other artifacts' outputs from ``cache`` (see ``Artifact.reads``);
+    :func:`build` sets it to the cache it builds.
     """
 
     device: str = "cpu"
@@ -61,14 +74,16 @@ class Artifact:
     ``make(out, ctx)`` writes every path of ``outputs`` below the folder ``out``.
     ``module`` is the module whose source (with its ``actdocs`` imports) keys the cache;
     ``inputs`` are further files (relative to the repository root) whose bytes key it.
-    ``reads`` are outputs of earlier artifacts (relative to the cache) that ``make``
-    reads from ``ctx.cache``; their bytes key it too, so new benchmark or experiment
-    results remake the tables built from them.
+    ``reads`` are outputs of other artifacts (relative to the cache) that ``make`` reads
+    from ``ctx.cache``: the build makes those artifacts first, and their bytes key this
+    one too, so new benchmark or experiment results remake the tables built from them.
 
     ``concurrent`` artifacts are made in a background thread while the build goes on
-    (the notebooks, whose kernels are processes of their own, so both cores work).
-    An ``exclusive`` artifact (a benchmark) and any artifact that ``reads`` first wait
-    for the background ones, so that a timing runs on an otherwise idle machine.
+    (the notebooks, whose kernels are processes of their own, so both cores work);
+    ``cancel``, if given, is called when the build stops while one is being made, to
+    make its ``make`` return soon (the notebooks shut their kernels down). An
+    ``exclusive`` artifact (a benchmark) first waits for every background one, so that
+    a timing runs on an otherwise idle machine.
     """
 
     name: str
@@ -81,155 +96,28 @@ class Artifact:
     device_dependent: bool = False
     concurrent: bool = False
     exclusive: bool = False
+    cancel: Callable[[], None] | None = None
 
 
 @dataclass
 class Record:
-    """What the build did with one artifact, as logged and stored in the manifest."""
+    """What the build did with one artifact, as logged and stored in the manifest.
+
+    ``reason`` says why a ``made`` artifact was made (:data:`actdocs.manifest.NEW_KEY`,
+    ...); it is None for a ``cached`` one.
+    """
 
     name: str
     key: str
     status: str  # "made" or "cached"
     seconds: float
     made_at: str
-    outputs: dict[str, str]  # relative path -> sha256
+    outputs: dict[str, Output]
+    reason: str | None = None
 
-    def manifest_entry(self) -> dict[str, Any]:
-        """The manifest's JSON form of this record."""
-        return {"key": self.key, "made_at": self.made_at, "seconds": round(self.seconds, 3), "outputs": self.outputs}
-
-
-# ---------------------------------------------------------------------------- keys
-
-
-def _module_path(module: str) -> Path:
-    """The source file of ``module``; ``actdocs`` modules are found without importing."""
-    parts = module.split(".")
-    if parts[0] == "actdocs":
-        base = PACKAGE_ROOT.joinpath(*parts[1:])
-        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-            if len(parts) > 1 or candidate.name == "__init__.py":
-                if candidate.is_file():
-                    return candidate
-    spec = importlib.util.find_spec(module)
-    if spec is None or spec.origin is None:
-        raise UsageError(f"cannot find module {module!r}")
-    return Path(spec.origin)
-
-
-def snapshot_code() -> None:
-    """Hash every ``actdocs`` module now, before the producers are imported.
-
-    Keys then describe the code that runs even if a file is saved during the build
-    (otherwise a module edited between its import and its hashing would store old
-    output under the new code's key).
-    """
-    for path in sorted(PACKAGE_ROOT.rglob("*.py")):
-        rel = path.relative_to(PACKAGE_ROOT.parent).with_suffix("")
-        parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
-        code_digest(".".join(parts))
-
-
-def actdocs_imports(path: Path) -> set[str]:
-    """The ``actdocs`` modules that the file at ``path`` imports (absolute imports only)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name.split(".")[0] == "actdocs")
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module.split(".")[0] != "actdocs":
-                continue
-            found.add(node.module)
-            for alias in node.names:  # ``from actdocs import catalog`` names a module
-                candidate = f"{node.module}.{alias.name}"
-                if _is_module(candidate):
-                    found.add(candidate)
-    return found
-
-
-def _is_module(name: str) -> bool:
-    if name.split(".")[0] == "actdocs":
-        base = PACKAGE_ROOT.joinpath(*name.split(".")[1:])
-        return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-#: The cache machinery itself: producers import it for ``Artifact``, but it does not
-#: shape what they write, so editing it does not invalidate every artifact.
-ENGINE_MODULES = frozenset({"actdocs", "actdocs.build", "actdocs.errors"})
-
-
-@lru_cache(maxsize=None)
-def code_digest(module: str) -> str:
-    """SHA-256 over the source of ``module`` and every ``actdocs`` module it imports.
-
-    The engine modules (:data:`ENGINE_MODULES`) are left out unless asked for directly.
-    """
-    seen: dict[str, Path] = {}
-    todo = [module]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        path = _module_path(name)
-        seen[name] = path
-        todo.extend(actdocs_imports(path) - seen.keys() - ENGINE_MODULES)
-    digest = hashlib.sha256()
-    for name in sorted(seen):
-        digest.update(name.encode() + b"\0" + seen[name].read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def environment() -> dict[str, str]:
-    """The versions that key every artifact."""
-    from importlib.metadata import version
-
-    return {"python": platform.python_version(), "torch": version("torch"), "matplotlib": version("matplotlib")}
-
-
-def artifact_key(artifact: Artifact, ctx: Context) -> str:
-    """The cache key of ``artifact``: code, parameters, inputs and versions, hashed."""
-    inputs = {p: file_sha256(ctx.root / p) for p in artifact.inputs}
-    missing = [rel for rel in artifact.reads if not (ctx.cache / rel).is_file()]
-    if missing:
-        raise UsageError(f"artifact {artifact.name} reads {missing[0]}, which no earlier artifact made")
-    reads = {rel: file_sha256(ctx.cache / rel) for rel in artifact.reads}
-    payload = {
-        "name": artifact.name,
-        "code": code_digest(artifact.module),
-        "params": artifact.params,
-        "inputs": inputs,
-        "reads": reads,
-        "outputs": list(artifact.outputs),
-        "env": environment(),
-        "device": ctx.device if artifact.device_dependent else None,
-    }
-    blob = json.dumps(payload, sort_keys=True, default=str).encode()
-    return hashlib.sha256(blob).hexdigest()[:20]
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-# ---------------------------------------------------------------------------- manifest
-
-
-def read_document(cache: Path) -> dict[str, Any]:
-    """The manifest; an unreadable or malformed one counts as empty (everything is remade)."""
-    try:
-        data = json.loads((cache / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or not isinstance(data.get("artifacts"), dict):
-        return {}
-    return data
+    def entry(self) -> Entry:
+        """The manifest entry of this record."""
+        return Entry(self.key, self.made_at, self.seconds, self.outputs)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -248,20 +136,6 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _intact(entry: Any, cache: Path) -> bool:
-    """True when every output a manifest entry records is on disk with its recorded hash."""
-    recorded = entry.get("outputs") if isinstance(entry, dict) else None
-    if not isinstance(recorded, dict) or not recorded:
-        return False
-    return all((cache / rel).is_file() and file_sha256(cache / rel) == sha for rel, sha in recorded.items())
-
-
-def _is_hit(entry: Any, key: str, cache: Path, outputs: Sequence[str]) -> bool:
-    if not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("made_at"), str):
-        return False
-    return set(entry.get("outputs") or {}) == set(outputs) and _intact(entry, cache)
-
-
 # ---------------------------------------------------------------------------- running
 
 
@@ -269,6 +143,7 @@ def select(artifacts: Sequence[Artifact], patterns: Iterable[str] | None) -> lis
     """The artifacts whose names match any of ``patterns`` (shell globs); all when None.
 
     A pattern that matches nothing is a :class:`UsageError` listing the known names.
+    (``build --only`` then adds what they read: :func:`actdocs.order.with_dependencies`.)
     """
     if not patterns:
         return list(artifacts)
@@ -282,25 +157,237 @@ def select(artifacts: Sequence[Artifact], patterns: Iterable[str] | None) -> lis
     return [a for a in artifacts if a.name in chosen]
 
 
-def _make_one(artifact: Artifact, key: str, cache: Path, ctx: Context) -> Record:
-    start = time.perf_counter()
-    scratch = Path(tempfile.mkdtemp(dir=cache, prefix=".making-"))
-    try:
-        artifact.make(scratch, ctx)
-        outputs: dict[str, str] = {}
-        for rel in artifact.outputs:
-            made = scratch / rel
-            if not made.is_file():
-                raise RuntimeError(f"artifact {artifact.name} did not write {rel}")
-            outputs[rel] = file_sha256(made)
-        for rel in artifact.outputs:
-            final = cache / rel
+class _Background:
+    """One daemon thread that makes the ``concurrent`` artifacts in turn.
+
+    A daemon, unlike a ``ThreadPoolExecutor`` worker, does not hold up the exit of an
+    interrupted build: what it is still doing then is abandoned, and never published.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, fn: Callable[..., Record], *args: Any) -> Future:
+        """Queue ``fn(*args)``; its future holds the record or the exception."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="actdocs-background", daemon=True)
+            self._thread.start()
+        future: Future = Future()
+        self._jobs.put((future, fn, args))
+        return future
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, fn, args = job
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args))
+                except BaseException as err:  # handed to the build's thread with the result
+                    future.set_exception(err)
+
+    def close(self) -> None:
+        """Let the thread end once the queued work (not cancelled) is done."""
+        if self._thread is not None:
+            self._jobs.put(None)
+
+
+def _cause(err: OSError) -> str:
+    return err.strerror or str(err)
+
+
+class _Run:
+    """One build of an ordered list of artifacts into a locked cache."""
+
+    def __init__(self, cache: Path, plan: list[Artifact], ctx: Context, forced: set[str],
+                 fingerprint: str | None, log: Callable[[str], None] | None,
+                 on_start: Callable[[int, int, str], None] | None) -> None:
+        self.cache, self.plan, self.ctx, self.forced = cache, plan, ctx, forced
+        self.fingerprint, self.log, self.on_start = fingerprint, log, on_start
+        self.needs = order.dependencies(plan)
+        self.document = manifest.read_document(cache)
+        self.entries = manifest.entries(self.document)
+        self.sealed = self.document.get("fingerprint")  # as on disk
+        self.records: dict[int, Record] = {}
+        self.pending: list[tuple[int, Artifact, Future]] = []  # background, in plan order
+        self.stop = threading.Event()
+        self.write_lock = threading.Lock()
+
+    def run(self) -> list[Record]:
+        background = _Background()
+        try:
+            for index, artifact in enumerate(self.plan):
+                # what it reads is final; an exclusive one runs on a quiet machine
+                self._settle(None if artifact.exclusive else self.needs[index])
+                key = artifact_key(artifact, self.ctx)
+                if self.on_start:
+                    self.on_start(index + 1, len(self.plan), artifact.name)
+                start = time.perf_counter()
+                reason = manifest.FORCED if artifact.name in self.forced else manifest.why_remake(
+                    self.entries.get(artifact.name), key, self.cache, artifact.outputs)
+                if reason is None:
+                    entry = self.entries[artifact.name]
+                    self._finish(index, Record(artifact.name, key, "cached", time.perf_counter() - start,
+                                               entry.made_at, dict(entry.outputs)))
+                elif artifact.concurrent:
+                    self.pending.append((index, artifact, background.submit(self._make, artifact, key, reason)))
+                else:
+                    self._finish(index, self._make(artifact, key, reason))
+            self._settle(None)
+        except BaseException as err:
+            self._abandon()
+            if isinstance(err, KeyboardInterrupt) and not isinstance(err, Interrupted):
+                raise Interrupted(len(self.records)) from None
+            raise
+        finally:
+            background.close()
+            self._save()  # whatever was done is recorded, even when the build stopped
+        return [self.records[i] for i in sorted(self.records)]
+
+    def _finish(self, index: int, record: Record) -> None:
+        self.records[index] = record
+        if self.log:
+            total = len(self.plan)
+            why = f" ({record.reason})" if record.reason else ""
+            self.log(f"[{index + 1:>{len(str(total))}}/{total}] {record.status:<6} {record.seconds:6.2f}s  "
+                     f"{record.name}{why}")
+
+    def _settle(self, needed: Collection[int] | None) -> None:
+        """Wait for the background artifacts at the plan indices ``needed`` (all when
+        None), in the order they were started; their logs come here, so the log depends
+        on the plan, not on timing."""
+        for entry in list(self.pending):
+            index, _, future = entry
+            if needed is None or index in needed:
+                record = future.result()  # still pending if interrupted here: see _abandon
+                self.pending.remove(entry)
+                self._finish(index, record)
+
+    def _abandon(self) -> None:
+        """Stop the background work: queued artifacts never start, the running one is
+        cancelled and given :data:`GRACE` seconds to tidy up; finished ones are kept."""
+        self.stop.set()
+        for _, artifact, future in self.pending:
+            if not future.cancel() and not future.done() and artifact.cancel:
+                artifact.cancel()
+        deadline = time.monotonic() + GRACE
+        for index, _, future in self.pending:
+            try:
+                record = future.result(timeout=max(0.0, deadline - time.monotonic()))
+            except BaseException:  # cancelled, failed, or still running: nothing to keep
+                continue
+            self._finish(index, record)
+        self.pending.clear()
+
+    def _make(self, artifact: Artifact, key: str, reason: str) -> Record:
+        start = time.perf_counter()
+        try:
+            scratch = Path(tempfile.mkdtemp(dir=self.cache, prefix=SCRATCH))
+        except OSError as err:
+            raise CacheError(f"cannot write to {self.cache}: {_cause(err)}") from None
+        try:
+            try:
+                artifact.make(scratch, self.ctx)
+            except OSError as err:
+                where = Path(err.filename) if err.filename else self.cache
+                if where.is_relative_to(scratch):  # name the file the user will look for
+                    where = self.cache / where.relative_to(scratch)
+                raise CacheError(f"artifact {artifact.name}: {where}: {_cause(err)}") from None
+            outputs: dict[str, Output] = {}
+            for rel in artifact.outputs:
+                if not (scratch / rel).is_file():
+                    raise RuntimeError(f"artifact {artifact.name} did not write {rel}")
+                outputs[rel] = Output.of(scratch / rel)
+            if self.stop.is_set():
+                raise CancelledError(artifact.name)  # the build stopped: publish nothing
+            self._unseal()
+            for rel in artifact.outputs:
+                self._publish(scratch / rel, self.cache / rel)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        made_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        return Record(artifact.name, key, "made", time.perf_counter() - start, made_at, outputs, reason)
+
+    @staticmethod
+    def _publish(made: Path, final: Path) -> None:
+        try:
             final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(scratch / rel, final)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    made_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    return Record(artifact.name, key, "made", time.perf_counter() - start, made_at, outputs)
+            os.replace(made, final)
+        except OSError as err:
+            raise CacheError(f"cannot replace {final}: {_cause(err)}") from None
+
+    def _unseal(self) -> None:
+        """Before the first output is replaced, drop the fast path's seal from the
+        manifest on disk: should the build then fail to write its own, the fast path
+        must not vouch for outputs that have changed under the old entries."""
+        with self.write_lock:
+            if self.sealed is not None:
+                self._write({**self.document, "fingerprint": None})
+                self.sealed = None
+
+    def _save(self) -> None:
+        """Write the manifest when something was made, or a complete build (one given a
+    fingerprint) moves the seal; any write without a seal drops it."""
+        records = self.records.values()
+        made = any(r.status == "made" for r in records)
+        for record in records:
+            if record.status == "made":
+                self.entries[record.name] = record.entry()
+        sealing, seal = self.fingerprint is not None and len(self.records) == len(self.plan), None
+        if sealing:
+            names = {a.name for a in self.plan}  # a complete build: forget removed artifacts
+            self.entries = {name: e for name, e in self.entries.items() if name in names}
+            seal = manifest.seal(self.fingerprint, self.entries)
+        if made or (sealing and seal != self.sealed):
+            self._write({
+                "environment": environment(),
+                "device": self.ctx.device,
+                "fingerprint": seal,
+                "artifacts": {name: self.entries[name].to_json() for name in sorted(self.entries)},
+            })
+            self.sealed = seal
+
+    def _write(self, document: dict[str, Any]) -> None:
+        path = self.cache / MANIFEST
+        try:
+            atomic_write(path, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
+        except OSError as err:
+            raise CacheError(f"cannot write {path}: {_cause(err)}") from None
+
+
+@contextmanager
+def locked(cache: Path, log: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the cache's build lock (``CACHE/.build.lock``) while the block runs.
+
+    When another build holds it, say so once through ``log`` and wait.
+    """
+    path = cache / LOCK
+    try:
+        handle = open(path, "a+b")
+    except OSError as err:
+        raise CacheError(f"cannot open the lock file {path}: {_cause(err)}") from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if log:
+                log(f"waiting for another build of {cache}")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock; so does the death of the process
+
+
+def remove_stale_scratch(cache: Path, log: Callable[[str], None] | None = None) -> int:
+    """Remove the scratch folders (and manifest temporaries) a killed build left; return
+    how many. Call it holding the lock: no live build then owns any of them."""
+    stale = sorted(cache.glob(f"{SCRATCH}*")) + sorted(cache.glob(f".{MANIFEST}.*.tmp"))
+    for path in stale:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    if stale and log:
+        log(f"removed {len(stale)} stale scratch file(s) left in {cache} by a build that was stopped")
+    return len(stale)
 
 
 def build(
@@ -308,70 +395,39 @@ def build(
     artifacts: Sequence[Artifact],
     ctx: Context,
     *,
-    force: bool = False,
+    force: bool | Collection[str] = False,
     fingerprint: str | None = None,
     log: Callable[[str], None] | None = None,
     on_start: Callable[[int, int, str], None] | None = None,
 ) -> list[Record]:
-    """Make every artifact not already cached; return what happened to each.
+    """Make every artifact not already cached; return what happened to each, in build order.
 
-    ``fingerprint`` (see :func:`tree_fingerprint`) is stored in the manifest after a
-    full build so that the next one can skip even listing the artifacts. The manifest
-    is rewritten only when something was made or the fingerprint moved, so a build
-    with every artifact cached writes no file at all.
+    ``ctx.cache`` is taken to be ``cache`` (producers read what others made there). The
+    artifacts are ordered by :func:`actdocs.order.topological` (a cycle, or a read
+    that no artifact in the list makes, is a :class:`UsageError`). ``force`` remakes
+    every artifact (True) or those named. ``fingerprint`` (:func:`actdocs.keys.tree_fingerprint`)
+    seals the manifest after a complete build, so that the next one can skip even
+    listing the artifacts (:func:`actdocs.manifest.complete`). The manifest is rewritten
+    only when something was made or the seal moved, so a build with every artifact
+    cached writes no file at all (the lock file aside).
+
+    Raises :class:`CacheError` when the cache cannot be written, and
+    :class:`Interrupted` (a ``KeyboardInterrupt``) on Ctrl-C, after recording what was done.
     """
+    plan = order.topological(artifacts)
+    cache = Path(cache).absolute()  # a listing changes the working folder while it runs
     ensure_writable(cache)
-    document = read_document(cache)
-    manifest = document.get("artifacts", {})
-    total = len(artifacts)
-    slots: list[Record | None] = [None] * total
-    pending: list[tuple[int, Artifact, Future[Record]]] = []
-
-    def finish(index: int, artifact: Artifact, record: Record) -> None:
-        if record.status == "made":
-            manifest[artifact.name] = record.manifest_entry()
-        slots[index - 1] = record
-        if log:
-            log(f"[{index:>{len(str(total))}}/{total}] {record.status:<6} {record.seconds:6.2f}s  {artifact.name}")
-
-    def settle() -> None:
-        """Wait for the background artifacts, in order (their logs come here)."""
-        while pending:
-            index, artifact, future = pending.pop(0)
-            finish(index, artifact, future.result())
-
+    manifest.check_file(cache)
+    forced = {a.name for a in plan} if force is True else set(force or ())
+    ctx = dataclasses.replace(ctx, cache=cache)
     try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="actdocs-background") as background:
-            for index, artifact in enumerate(artifacts, 1):
-                if artifact.reads or artifact.exclusive:
-                    settle()  # what it reads is final; an exclusive one runs on a quiet machine
-                key = artifact_key(artifact, ctx)
-                entry = manifest.get(artifact.name)
-                if on_start:
-                    on_start(index, total, artifact.name)
-                start = time.perf_counter()
-                if not force and _is_hit(entry, key, cache, artifact.outputs):
-                    finish(index, artifact, Record(artifact.name, key, "cached", time.perf_counter() - start,
-                                                   entry["made_at"], entry["outputs"]))
-                elif artifact.concurrent:
-                    pending.append((index, artifact, background.submit(_make_one, artifact, key, cache, ctx)))
-                else:
-                    finish(index, artifact, _make_one(artifact, key, cache, ctx))
-            settle()
-    finally:
-        # Whatever was made is recorded, even when a later artifact failed.
-        records = [r for r in slots if r is not None]
-        made = any(r.status == "made" for r in records)
-        complete_run = len(records) == total
-        if made or (complete_run and fingerprint != document.get("fingerprint")):
-            new = {
-                "environment": environment(),
-                "device": ctx.device,
-                "fingerprint": fingerprint if complete_run else None,
-                "artifacts": dict(sorted(manifest.items())),
-            }
-            atomic_write(cache / MANIFEST, (json.dumps(new, indent=2, sort_keys=True) + "\n").encode())
-    return records
+        with locked(cache, log):
+            remove_stale_scratch(cache, log)
+            return _Run(cache, plan, ctx, forced, fingerprint, log, on_start).run()
+    except KeyboardInterrupt as err:  # while waiting for the lock: nothing done yet
+        if isinstance(err, Interrupted):
+            raise
+        raise Interrupted(0) from None
 
 
 def ensure_writable(folder: Path, what: str = "the cache folder") -> None:
@@ -382,35 +438,6 @@ def ensure_writable(folder: Path, what: str = "the cache folder") -> None:
             pass
     except OSError as err:
         raise UsageError(f"cannot write to {what} {folder}: {err.strerror or err}") from None
-
-
-FINGERPRINT_GLOBS = ("actdocs/**/*.py", "snippets/**/*", "data/**/*", "docs/**/*.md", "pyproject.toml")
-
-
-def tree_fingerprint(root: Path, requested_device: str) -> str:
-    """A hash of everything any artifact can depend on, computed without importing torch.
-
-    When it equals the manifest's and every recorded output is intact, the build is
-    known to be complete without listing (and so importing) the producers: this keeps
-    a warm ``mkdocs serve`` rebuild fast.
-    """
-    digest = hashlib.sha256(json.dumps([environment(), requested_device]).encode())
-    for pattern in FINGERPRINT_GLOBS:
-        for path in sorted(root.glob(pattern)):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:20]
-
-
-def complete(cache: Path, fingerprint: str) -> int | None:
-    """The number of artifacts when the cache matches ``fingerprint`` and is intact, else None."""
-    document = read_document(cache)
-    artifacts = document.get("artifacts", {})
-    if not artifacts or document.get("fingerprint") != fingerprint:
-        return None
-    if not all(_intact(entry, cache) for entry in artifacts.values()):
-        return None
-    return len(artifacts)
 
 
 def default_cache() -> Path:

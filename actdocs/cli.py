@@ -1,20 +1,29 @@
 """The ``actdocs`` command line (``python -m actdocs`` or the ``actdocs`` script).
 
-Bad input (an unknown name, an unavailable device, an unwritable folder, a malformed
-option) is reported as one line on stderr with exit status 2; a listing that fails
-while the site is built is one line with exit status 1. Neither prints a traceback.
+Bad input (an unknown name, an unavailable device, an unwritable or empty folder, a
+malformed option) and faults of the cache (a full disk, an output that cannot be
+replaced, a manifest that is not a file) are reported as one line on stderr with exit
+status 2; a listing that fails while the site is built is one line with exit status 1.
+Ctrl-C stops a build within two seconds, keeping what was done, with one line
+(``actdocs: interrupted; N artifacts kept``) and exit status 130; further Ctrl-C are
+then ignored while it tidies up. None of them prints a traceback.
+
+Each command imports only what it needs: parsing ``build``'s arguments does not import
+the benchmark module, and the fast path imports neither torch nor any producer.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Sequence
 
 from actdocs import device as devices
-from actdocs.errors import ListingError, UsageError
+from actdocs.errors import CacheError, ListingError, UsageError
 
 PROG = "actdocs"
 
@@ -49,28 +58,40 @@ class _Progress:
         _log(line)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _folder(text: str) -> Path:
+    """A folder argument; the empty string (which would mean the current folder) is refused."""
+    if not text:
+        raise argparse.ArgumentTypeError("must not be empty")
+    return Path(text)
+
+
+def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser; the bench options (and so the bench module) only for ``bench``."""
     parser = _Parser(prog=PROG, description="Generate and check the actdocs site's artifacts.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     build = sub.add_parser("build", help="make every figure, table and listing output into DIR (cached)")
-    build.add_argument("dir", type=Path, metavar="DIR", help="cache folder to write the artifacts to")
+    build.add_argument("dir", type=_folder, metavar="DIR", help="cache folder to write the artifacts to")
     build.add_argument("--device", choices=devices.CHOICES, default=None,
                        help="torch device for experiments and benchmarks (default: $ACTDOCS_DEVICE or auto)")
     build.add_argument("--force", action="store_true", help="remake every selected artifact, cached or not")
-    build.add_argument("--only", nargs="+", metavar="NAME", help="make only the artifacts matching these names or globs")
+    build.add_argument("--only", nargs="+", metavar="NAME",
+                       help="make only the artifacts matching these names or globs, and those they read")
     build.add_argument("--list", action="store_true", help="list the artifact names and exit")
 
-    from actdocs import bench
+    bench = sub.add_parser("bench", help="time every activation forward and backward against the copy bandwidth")
+    if next((a for a in argv if not a.startswith("-")), None) == "bench":
+        from actdocs import bench as benchmark
 
-    bench.add_arguments(sub.add_parser(
-        "bench", help="time every activation forward and backward against the copy bandwidth"))
+        benchmark.add_arguments(bench)
 
     return parser
 
 
-def _build(args: argparse.Namespace) -> int:
-    from actdocs.build import Context, REPO_ROOT, build, complete, ensure_writable, tree_fingerprint
+def _build(args: argparse.Namespace, progress: _Progress) -> int:
+    from actdocs.build import Context, REPO_ROOT, ensure_writable
+    from actdocs.keys import tree_fingerprint
+    from actdocs.manifest import complete
 
     started = time.perf_counter()
     requested = devices.requested(args.device)
@@ -85,7 +106,9 @@ def _build(args: argparse.Namespace) -> int:
             _log(f"actdocs: all {count} artifacts cached, nothing to do ({time.perf_counter() - started:.2f}s)")
             return 0
 
-    from actdocs.build import select, snapshot_code
+    from actdocs.build import build, select
+    from actdocs.keys import snapshot_code
+    from actdocs.order import with_dependencies
 
     snapshot_code()  # hash the code before importing it: a save mid-build cannot mix them
     from actdocs.artifacts import all_artifacts
@@ -94,12 +117,11 @@ def _build(args: argparse.Namespace) -> int:
     if args.list:
         print("\n".join(a.name for a in everything))
         return 0
-    chosen = select(everything, args.only)
+    named = select(everything, args.only)
     ctx = Context(device=devices.resolve(requested), cache=args.dir.resolve())
-    progress = _Progress()
     records = build(
-        args.dir, chosen, ctx,
-        force=args.force,
+        args.dir, with_dependencies(everything, named), ctx,
+        force={a.name for a in named} if args.force else False,  # not what they read
         fingerprint=None if args.only else fingerprint,
         log=progress.log,
         on_start=progress.start,
@@ -109,22 +131,43 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interrupt_once(signum, frame) -> None:
+    """SIGINT: raise KeyboardInterrupt once; a second Ctrl-C cannot break the tidy-up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def _interrupted(err: KeyboardInterrupt) -> str:
+    kept = getattr(err, "kept", None)
+    if kept is None:
+        return f"{PROG}: interrupted"
+    return f"{PROG}: interrupted; {kept} artifact{'' if kept == 1 else 's'} kept"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-
+    argv = sys.argv[1:] if argv is None else list(argv)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, _interrupt_once) if in_main_thread else None
+    progress = _Progress()
+    interrupted = False
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(argv).parse_args(argv)
         if args.command == "bench":
             from actdocs import bench
 
             return bench.main(args)
-        return _build(args)
-    except UsageError as err:
-        print(f"{PROG}: error: {err}", file=sys.stderr)
+        return _build(args, progress)
+    except (UsageError, CacheError) as err:
+        progress.log(f"{PROG}: error: {err}")
         return 2
     except ListingError as err:
-        print(f"{PROG}: error: {err}", file=sys.stderr)
+        progress.log(f"{PROG}: error: {err}")
         return 1
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as err:
+        interrupted = True  # SIGINT stays ignored: the process is on its way out
+        progress.log(_interrupted(err))
         return 130
+    finally:
+        if previous is not None and not interrupted:
+            signal.signal(signal.SIGINT, previous)

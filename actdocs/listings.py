@@ -10,14 +10,16 @@ reader sees is the output the code printed at build time.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import runpy
 import traceback
 from pathlib import Path
 
-from actdocs.build import Artifact, Context, REPO_ROOT, actdocs_imports, code_digest
+from actdocs.build import Artifact, Context, REPO_ROOT
 from actdocs.errors import ListingError
+from actdocs.markdown import write_text
 
 SNIPPETS = "snippets"
 
@@ -67,28 +69,29 @@ def _listing_line(err: Exception, path: Path) -> int | None:
     return (own or frames)[-1].lineno
 
 
-def _make(path: Path):
-    def make(out: Path, ctx: Context) -> None:
-        target = out / "output" / f"{path.stem}.txt"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(run_listing(path), encoding="utf-8")
+def output_path(path: Path) -> str:
+    """Where a listing's captured output lies in the cache: ``output/<name>.txt``."""
+    return f"output/{path.stem}.txt"
 
-    return make
+
+def _make(path: Path, out: Path, ctx: Context) -> None:
+    write_text(out, output_path(path), run_listing(path))
 
 
 def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
-    """One artifact per listing: its captured output, keyed by the listing's bytes."""
-    made = []
-    for path in snippet_paths(root):
-        uses = sorted(actdocs_imports(path))
-        made.append(
-            Artifact(
-                name=f"output-{path.stem}",
-                outputs=(f"output/{path.stem}.txt",),
-                make=_make(path),
-                module="actdocs.listings",
-                params={"uses": {m: code_digest(m) for m in uses}},
-                inputs=(f"{SNIPPETS}/{path.name}",),
-            )
+    """One artifact per listing: its captured output, keyed by the listing's bytes.
+
+    Listings import nothing from ``actdocs`` (a reader copies them as they are;
+    ``tests/test_snippets.py`` enforces it), so their bytes and this module's code are
+    all that their output depends on.
+    """
+    return [
+        Artifact(
+            name=f"output-{path.stem}",
+            outputs=(output_path(path),),
+            make=functools.partial(_make, path),
+            module="actdocs.listings",
+            inputs=(f"{SNIPPETS}/{path.name}",),
         )
-    return made
+        for path in snippet_paths(root)
+    ]

@@ -4,7 +4,7 @@
   page writes ``--8<-- "tables/properties.md"``.
 * ``on_pre_build`` runs ``python -m actdocs build CACHE`` in a subprocess, so that under
   ``mkdocs serve`` an edit to the package is seen by the next rebuild (a hook module is
-  imported once per process). The cache lies outside ``docs/``: a cache hit writes
+  imported once per process); on Ctrl-C it lets that build finish recording what it made. The cache lies outside ``docs/``: a cache hit writes
   nothing there, so ``serve`` never rebuilds in a loop.
 * ``on_files`` serves the generated figures and data under ``generated/`` and the
   pinned front-end packages from ``node_modules`` under ``assets/vendor/``.
@@ -67,11 +67,28 @@ def on_pre_build(config, **_):
     global _renderer
     _renderer = Renderer(_node_modules() / "katex", _cache() / "math" / "katex.json")
     command = [sys.executable, "-m", "actdocs", "build", str(_cache())]
-    result = subprocess.run(command, cwd=REPO_ROOT, env=os.environ.copy(), stderr=subprocess.PIPE, text=True)
-    sys.stderr.write(result.stderr)
-    if result.returncode:
-        last = result.stderr.strip().splitlines()[-1:] or ["no output"]
+    returncode, stderr = run_build(command)
+    sys.stderr.write(stderr)
+    if returncode:
+        last = stderr.strip().splitlines()[-1:] or ["no output"]
         raise PluginError(f"actdocs build failed: {last[0]}")
+
+
+def run_build(command: list[str]) -> tuple[int, str]:
+    """Run the build ``command``; return its exit status and its stderr.
+
+    On Ctrl-C the build (in the same process group) has the signal too: wait for it to
+    record what it made (it stops within about a second) rather than kill it, as
+    ``subprocess.run`` would, and then pass the interrupt on.
+    """
+    with subprocess.Popen(command, cwd=REPO_ROOT, env=os.environ.copy(), stderr=subprocess.PIPE, text=True) as build:
+        try:
+            _, stderr = build.communicate()
+        except KeyboardInterrupt:
+            _, stderr = build.communicate()
+            sys.stderr.write(stderr)
+            raise
+    return build.returncode, stderr
 
 
 def _node_modules() -> Path:

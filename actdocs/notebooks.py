@@ -21,7 +21,9 @@ found in the source, bound to no name, so a notebook that forgets an import stil
 fails), and while the build executes one notebook, a spare kernel is already starting
 on the other core (:class:`_Kernels`), importing what any notebook after it imports, so
 that it serves whichever one is out of date next. A spare that no notebook takes is
-shut down when the process exits.
+shut down when the process exits. The kernels' connection files (which hold their keys)
+and sockets live in one private temporary folder, removed with them; a build that is
+interrupted kills the kernel running a notebook at once (``Artifact.cancel``).
 
 The notebooks import only torch, matplotlib, numpy and scikit-learn, never ``actdocs``:
 a reader downloads one and runs it as is.
@@ -33,10 +35,14 @@ import ast
 import atexit
 import os
 import re
+import signal
 import tempfile
+import threading
+from contextlib import contextmanager
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from actdocs.build import REPO_ROOT, Artifact, Context
 from actdocs.errors import ListingError
@@ -135,49 +141,86 @@ def kernel_env(overrides: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 class _Kernels:
-    """Starts the kernels, with their IPC sockets in a private folder.
+    """Starts the kernels, with their IPC sockets and connection files in a private folder.
 
     ``take`` returns a started kernel: the spare when one was started ahead for the same
     root and environment and its warm-up covers the notebook's, else a new one.
-    ``start_spare`` starts one now.
+    ``start_spare`` starts one now. ``running`` wraps a notebook's execution.
+
+    ``kill`` (the notebooks' ``Artifact.cancel``: a build that stops calls it from its
+    main thread) kills every kernel, the one running a notebook included, with signals
+    only: a kernel's sockets belong to the thread running its notebook, which sees the
+    kernel die within a second and tidies up. An execution that began before a kill
+    starts no kernel after it (see ``epoch``), and nbclient's clean-up at exit skips the
+    clients it killed, since it would touch those sockets from the main thread. ``close``
+    (at exit) kills what is left and removes the folder: the connection files hold the
+    kernels' keys.
     """
 
     def __init__(self) -> None:
         self._spare = None  # ((root, environment), warmed-up modules, kernel manager)
         self._sockets: tempfile.TemporaryDirectory | None = None
         self._started = 0
+        self._live: list = []  # every manager started and not yet seen stopped
+        self._clients: list = []  # notebook clients executing now
+        self._kills = 0  # an execution keeps the count it began with: its epoch
+        self._lock = threading.Lock()  # ``kill`` comes from another thread
         atexit.register(self.close)
 
-    def _start(self, root: Path, env: dict[str, str], modules: tuple[str, ...]):
+    def epoch(self) -> int:
+        """The number of kills so far; pass it to the calls of one execution."""
+        return self._kills
+
+    def _check(self, epoch: int) -> None:
+        if epoch != self._kills:
+            raise RuntimeError("the build stopped")
+
+    def _start(self, root: Path, env: dict[str, str], modules: tuple[str, ...], epoch: int):
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
         from traitlets.config import Config
 
-        if self._sockets is None:
-            self._sockets = tempfile.TemporaryDirectory(prefix="actdocs-kernels-")
-        self._started += 1
-        # IPC sockets in a private folder: no TCP port, and no "unencrypted TCP" warning.
-        # Each kernel has its own prefix: two starting at once could pick the same name.
-        prefix = os.path.join(self._sockets.name, f"k{self._started}")
-        config = Config({"KernelManager": {"transport": "ipc", "ip": prefix}})
-        manager = AsyncKernelManager(kernel_name=KERNEL, config=config)
-        arguments = ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={_warm_up_code(modules)}"]
-        run_sync(manager.start_kernel)(extra_arguments=arguments, env=env, cwd=str(root))
+        with self._lock:
+            self._check(epoch)
+            if self._sockets is None:
+                self._sockets = tempfile.TemporaryDirectory(prefix="actdocs-kernels-")
+            self._started += 1
+            # IPC sockets in a private folder: no TCP port, and no "unencrypted TCP" warning.
+            # Each kernel has its own prefix: two starting at once could pick the same name.
+            # Its connection file (with the key) goes there too, not loose in the temp folder.
+            prefix = os.path.join(self._sockets.name, f"k{self._started}")
+            config = Config({"KernelManager": {"transport": "ipc", "ip": prefix, "connection_file": f"{prefix}.json"}})
+            manager = AsyncKernelManager(kernel_name=KERNEL, config=config)
+            arguments = ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={_warm_up_code(modules)}"]
+            run_sync(manager.start_kernel)(extra_arguments=arguments, env=env, cwd=str(root))
+            self._live = [m for m in self._live if m.has_kernel] + [manager]
         return manager
 
-    def take(self, root: Path, env: dict[str, str], modules: tuple[str, ...]):
+    def take(self, root: Path, env: dict[str, str], modules: tuple[str, ...], epoch: int):
         spare, self._spare = self._spare, None
         if spare is not None:
             key, warmed, manager = spare
             if key == (str(root), tuple(sorted(env.items()))) and set(modules) <= set(warmed) and self._alive(manager):
                 return manager
             self._stop(manager)
-        return self._start(root, env, modules)
+        return self._start(root, env, modules, epoch)
 
-    def start_spare(self, root: Path, env: dict[str, str], modules: tuple[str, ...]) -> None:
+    def start_spare(self, root: Path, env: dict[str, str], modules: tuple[str, ...], epoch: int) -> None:
         if self._spare is None:
             key = (str(root), tuple(sorted(env.items())))
-            self._spare = (key, modules, self._start(root, env, modules))
+            self._spare = (key, modules, self._start(root, env, modules, epoch))
+
+    @contextmanager
+    def running(self, client, epoch: int) -> Iterator[None]:
+        """Note ``client`` as executing while the block runs (unless a kill came first)."""
+        with self._lock:
+            self._check(epoch)
+            self._clients.append(client)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._clients.remove(client)
 
     @staticmethod
     def _alive(manager) -> bool:
@@ -195,17 +238,48 @@ class _Kernels:
         except Exception:  # already gone: nothing to stop
             pass
 
+    def kill(self) -> None:
+        """Kill every kernel still running, the one executing a notebook included."""
+        with self._lock:
+            self._kills += 1
+            self._spare = None
+            live, self._live = self._live, []
+            for client in self._clients:
+                client.killed = True
+        for manager in live:
+            if not manager.has_kernel:  # shut down already: its pid may be another's now
+                continue
+            try:
+                os.killpg(manager.provisioner.pgid or manager.provisioner.pid, signal.SIGKILL)
+            except OSError:  # already gone
+                pass
+
     def close(self) -> None:
-        """Stop the spare kernel, if any, and remove the socket folder."""
-        spare, self._spare = self._spare, None
-        if spare is not None:
-            self._stop(spare[2])
-        if self._sockets is not None:
-            self._sockets.cleanup()
-            self._sockets = None
+        """Kill every kernel still running and remove the private folder (at exit)."""
+        self.kill()
+        with self._lock:
+            if self._sockets is not None:
+                self._sockets.cleanup()
+                self._sockets = None
 
 
 _KERNELS = _Kernels()
+
+
+@lru_cache(maxsize=1)
+def _client_class():
+    """nbclient's client, with a clean-up at exit that skips a client whose kernel
+    :meth:`_Kernels.kill` killed (nbclient registers it while a notebook runs)."""
+    from nbclient import NotebookClient
+
+    class _Client(NotebookClient):
+        killed = False
+
+        def _cleanup_kernel(self) -> None:  # type: ignore[override]
+            if not self.killed:
+                super()._cleanup_kernel()
+
+    return _Client
 
 
 def execute(source: Path, *, root: Path = REPO_ROOT, timeout: int = CELL_TIMEOUT,
@@ -217,18 +291,18 @@ def execute(source: Path, *, root: Path = REPO_ROOT, timeout: int = CELL_TIMEOUT
     ``start_next`` (sources) starts a spare kernel for the first of those notebooks that
     will run next, before running this one.
     """
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     source = Path(source)
     nb = load(source)
     kernel_environment = kernel_env(env)
+    epoch = _KERNELS.epoch()
     try:
-        manager = _KERNELS.take(root, kernel_environment, warm_up(source))
+        manager = _KERNELS.take(root, kernel_environment, warm_up(source), epoch)
         if start_next:
             following = dict.fromkeys(module for path in start_next for module in warm_up(path))
-            _KERNELS.start_spare(root, kernel_environment, tuple(following))
-        client = NotebookClient(
+            _KERNELS.start_spare(root, kernel_environment, tuple(following), epoch)
+        client = _client_class()(
             nb,
             km=manager,
             timeout=timeout,
@@ -236,7 +310,8 @@ def execute(source: Path, *, root: Path = REPO_ROOT, timeout: int = CELL_TIMEOUT
             record_timing=False,
             resources={"metadata": {"path": str(root)}},
         )
-        client.execute(cleanup_kc=True)  # the client shuts the kernel down when done
+        with _KERNELS.running(client, epoch):
+            client.execute(cleanup_kc=True)  # the client shuts the kernel down when done
     except CellExecutionError as err:
         raise NotebookError(_describe_failure(source, nb, err)) from None
     except Exception as err:  # timeout, dead kernel, kernel that would not start
@@ -302,11 +377,13 @@ def _make(source: Path, following: tuple[Path, ...]):
 
 
 def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
-    """One artifact per notebook source: the executed notebook, keyed by the source's bytes."""
-    # The notebooks run in a background thread while figures are drawn in this one. Import
-    # the kernel client (and with it IPython) here, in this thread: imported there, it is
-    # half-initialised while matplotlib, drawing here, reads IPython.version_info and fails.
-    import nbclient  # noqa: F401
+    """One artifact per notebook source: the executed notebook, keyed by the source's bytes.
+
+    Imports IPython, here in the build's main thread: the kernel manager imports it when
+    it starts the first kernel in the background, and matplotlib, drawing figures in the
+    main thread meanwhile, would find it half-imported (``IPython.version_info`` missing).
+    """
+    import IPython  # noqa: F401
     packages = {name: version(name) for name in PACKAGES}
     sources = source_paths(root)
     return [
@@ -318,6 +395,7 @@ def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
             params={"timeout": CELL_TIMEOUT, "env": KERNEL_ENV, "drop": KERNEL_ENV_DROP, "packages": packages},
             inputs=(f"{SOURCES}/{source.name}",),
             concurrent=True,  # kernels are processes: they run beside the rest of the build
+            cancel=_KERNELS.kill,  # a build that stops kills the running kernel
         )
         for index, source in enumerate(sources)
     ]

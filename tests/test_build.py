@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from actdocs import build as b
-from actdocs.build import REPO_ROOT, Artifact, Context, MANIFEST, build, code_digest, complete, select, tree_fingerprint
+from actdocs import build as b, keys
+from actdocs.build import REPO_ROOT, Artifact, Context, build, select
 from actdocs.errors import UsageError
+from actdocs.keys import code_digest, tree_fingerprint
+from actdocs.manifest import MANIFEST, complete
 
 CTX = Context(device="cpu")
 OLD_NS = 1_000_000_000_000_000_000  # 2001: any rewrite gets a later mtime
@@ -115,12 +117,12 @@ def test_first_build_makes_everything_and_writes_a_manifest(producers, cache):
         assert set(entry) == {"key", "made_at", "seconds", "outputs"}
         assert entry["key"] == record.key and isinstance(entry["seconds"], float)
         assert entry["made_at"].endswith("+00:00")
-        for rel, sha in entry["outputs"].items():
-            assert b.file_sha256(cache / rel) == sha
+        for rel, output in entry["outputs"].items():
+            assert output == {"sha256": keys.file_sha256(cache / rel), "bytes": (cache / rel).stat().st_size}
     assert set(entries["beta"]["outputs"]) == {"figures/beta-light.svg", "figures/beta-dark.svg"}
     assert (cache / "tables/alpha.md").read_text(encoding="utf-8").startswith("alpha tables/alpha.md")
     # no scratch folder, probe or temporary file left behind
-    assert sorted(p.name for p in cache.iterdir()) == ["figures", "manifest.json", "output", "tables"]
+    assert sorted(p.name for p in cache.iterdir()) == [".build.lock", "figures", "manifest.json", "output", "tables"]
 
 
 def test_second_build_is_all_cached_and_writes_nothing(producers, cache):
@@ -144,7 +146,7 @@ def test_a_moved_fingerprint_rewrites_only_the_manifest(producers, cache):
     assert set(statuses(records).values()) == {"cached"}
     after = snapshot(cache)
     assert {k for k in before if before[k] != after[k]} == {MANIFEST}
-    assert manifest(cache)["fingerprint"] == "fp-2"
+    assert manifest(cache)["fingerprint"]["tree"] == "fp-2"
 
 
 def test_force_remakes_everything(producers, cache):
@@ -181,10 +183,10 @@ def test_code_digest_follows_actdocs_imports_but_not_the_engine(producers, tmp_p
     fake = {"actdocs.device": tmp_path / "device.py", "actdocs.errors": tmp_path / "errors.py"}
     for path in fake.values():
         path.write_text("X = 1\n", encoding="utf-8")
-    real = b._module_path
-    monkeypatch.setattr(b, "_module_path", lambda name: fake.get(name) or real(name))
+    real = keys._module_path
+    monkeypatch.setattr(keys, "_module_path", lambda name: fake.get(name) or real(name))
     producers.write(producers.mod_b, "from actdocs import device\nfrom actdocs.errors import UsageError\n")
-    assert b.actdocs_imports(producers.dir / f"{producers.mod_b}.py") == {"actdocs", "actdocs.device", "actdocs.errors"}
+    assert keys.actdocs_imports(producers.dir / f"{producers.mod_b}.py") == {"actdocs", "actdocs.device", "actdocs.errors"}
     digest = code_digest(producers.mod_b)
 
     fake["actdocs.errors"].write_text("X = 2\n", encoding="utf-8")  # engine: not part of the key
@@ -223,8 +225,8 @@ def test_device_keys_only_device_dependent_artifacts(producers):
     plain = producers.artifact("plain", ("a.txt",), producers.mod_a)
     on_device = Artifact("bench", ("b.json",), plain.make, producers.mod_a, device_dependent=True)
     cpu, cuda = Context(device="cpu"), Context(device="cuda")
-    assert b.artifact_key(plain, cpu) == b.artifact_key(plain, cuda)
-    assert b.artifact_key(on_device, cpu) != b.artifact_key(on_device, cuda)
+    assert keys.artifact_key(plain, cpu) == keys.artifact_key(plain, cuda)
+    assert keys.artifact_key(on_device, cpu) != keys.artifact_key(on_device, cuda)
 
 
 # ---------------------------------------------------------------- damage is remade, never served
@@ -303,7 +305,7 @@ def test_make_that_forgets_an_output_raises_and_serves_nothing(producers, cache)
     with pytest.raises(RuntimeError, match=r"lazy did not write two\.txt"):
         build(cache, [broken], CTX)
     assert not (cache / "one.txt").exists()
-    assert [p.name for p in cache.iterdir()] == []  # no scratch folder, no manifest
+    assert [p.name for p in cache.iterdir()] == [b.LOCK]  # no scratch folder, no manifest
 
 
 def test_make_that_raises_leaves_no_scratch(producers, cache):
@@ -313,7 +315,7 @@ def test_make_that_raises_leaves_no_scratch(producers, cache):
 
     with pytest.raises(ValueError):
         build(cache, [Artifact("boom", ("half.txt",), boom, producers.mod_a)], CTX)
-    assert list(cache.iterdir()) == []
+    assert [p.name for p in cache.iterdir()] == [b.LOCK]
 
 
 def test_unknown_module_is_a_usage_error(cache):

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from actdocs import cli
-from actdocs.build import MANIFEST, REPO_ROOT
+from actdocs.build import REPO_ROOT
 from actdocs.listings import ListingError, artifacts as listing_artifacts, run_listing
+from actdocs.manifest import MANIFEST
 
 TABLES = "table-*"
 
@@ -78,6 +79,20 @@ def test_unknown_device_option(tmp_path):
 def test_unknown_device_environment(tmp_path):
     assert_one_line_error(actdocs("build", str(tmp_path / "c"), cwd=tmp_path, ACTDOCS_DEVICE="tpu"), "tpu", "auto, cpu, cuda")
     assert not (tmp_path / "c").exists()
+
+
+def test_empty_dir_is_refused_not_the_current_folder(tmp_path):
+    assert_one_line_error(actdocs("build", "", cwd=tmp_path), "DIR", "must not be empty")
+    assert list(tmp_path.iterdir()) == [], "nothing written where the command ran"
+
+
+def test_build_does_not_import_the_benchmark_to_parse_its_arguments(tmp_path):
+    probe = ("import sys\nfrom actdocs import cli\n"
+             "for argv in (['build', 'x', '--only', 'a'], ['bench', '--quick']):\n"
+             "    cli._parser(argv).parse_args(argv)\n"
+             "    print(argv[0], 'actdocs.bench' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.stdout.split() == ["build", "False", "bench", "True"], result.stderr
 
 
 @pytest.mark.parametrize("args", [[], ["build"], ["bulid", "x"], ["build", "x", "--only"], ["build", "x", "--bogus"]],

@@ -368,14 +368,6 @@ def test_artifacts_write_what_they_declare(tmp_path, flow, distribution):
     assert reads["demo-distributions"] == (data_path("distributions"), fragment_path("distributions", "figure"))
 
 
-def test_the_registry_lists_the_experiments_before_the_demos():
-    from actdocs.artifacts import all_artifacts
-
-    names = [a.name for a in all_artifacts()]
-    for demo, experiment in demos.EXPERIMENT_OF.items():
-        assert names.index(f"experiment-{experiment}") < names.index(f"demo-{demo}")
-
-
 def test_demos_page_includes_every_demo_fragment():
     page = (REPO_ROOT / "docs" / demos.DEMOS_PAGE).read_text(encoding="utf-8")
     assert page.startswith("---\n") and "plotly: true" in page.split("---")[1]

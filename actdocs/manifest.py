@@ -1,0 +1,185 @@
+"""The cache's manifest (``manifest.json``): what the build made, and the fast path's proof.
+
+The document is JSON::
+
+    {"artifacts": {NAME: {"key": ..., "made_at": ..., "seconds": ...,
+                          "outputs": {PATH: {"sha256": ..., "bytes": ...}}}},
+     "fingerprint": null | {"tree": ..., "count": ..., "names": ...},
+     "environment": {...}, "device": ...}
+
+An entry says which key an artifact was made under and the SHA-256 and size of each
+output. ``fingerprint`` is written only by a complete build: the tree fingerprint it ran
+on, and the count and a hash of the artifact names it made. :func:`complete` trusts the
+cache without listing the artifacts only when the fingerprint matches, the manifest
+lists exactly those names, and every output is on disk with its recorded size.
+
+Anything malformed (not JSON, not an object, an entry of the wrong shape) counts as
+absent: the artifacts it describes are made again, never served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from actdocs.errors import CacheError
+
+MANIFEST = "manifest.json"
+
+# Why an artifact is made again (the build logs one of these beside it).
+FORCED = "forced"
+NOT_IN_MANIFEST = "not in manifest"
+NEW_KEY = "new key"
+MISSING_OUTPUT = "missing output"
+DAMAGED_OUTPUT = "damaged output (hash mismatch)"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output file as recorded: its SHA-256 and its size in bytes."""
+
+    sha256: str
+    bytes: int
+
+    @classmethod
+    def of(cls, path: Path) -> "Output":
+        """The record of the file at ``path`` as it is now."""
+        data = path.read_bytes()
+        return cls(hashlib.sha256(data).hexdigest(), len(data))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One artifact's manifest entry: the key it was made under and its outputs."""
+
+    key: str
+    made_at: str
+    seconds: float
+    outputs: Mapping[str, Output]
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as stored in the manifest."""
+        return {
+            "key": self.key,
+            "made_at": self.made_at,
+            "seconds": round(self.seconds, 3),
+            "outputs": {rel: {"sha256": o.sha256, "bytes": o.bytes} for rel, o in sorted(self.outputs.items())},
+        }
+
+
+def parse_entry(raw: Any) -> Entry | None:
+    """The entry stored as ``raw``, or None when it has not exactly the expected shape."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("key"), str) or not isinstance(raw.get("made_at"), str):
+        return None
+    seconds, recorded = raw.get("seconds"), raw.get("outputs")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        return None
+    if not isinstance(recorded, dict) or not recorded:
+        return None
+    outputs: dict[str, Output] = {}
+    for rel, output in recorded.items():
+        if not (isinstance(rel, str) and rel and isinstance(output, dict)):
+            return None
+        sha, size = output.get("sha256"), output.get("bytes")
+        if not isinstance(sha, str) or isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            return None
+        outputs[rel] = Output(sha, size)
+    return Entry(raw["key"], raw["made_at"], float(seconds), outputs)
+
+
+def check_file(cache: Path) -> None:
+    """Raise :class:`CacheError` when ``cache/manifest.json`` exists but is not a file.
+
+    A folder (or socket, ...) there could never be replaced by the new manifest: better
+    to say so before the build than after it.
+    """
+    path = cache / MANIFEST
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise CacheError(f"cannot read {path}: {err.strerror or err}") from None
+    if not stat.S_ISREG(mode):
+        raise CacheError(f"{path} is not a file; remove it and build again")
+
+
+def read_document(cache: Path) -> dict[str, Any]:
+    """The manifest; an unreadable or malformed one counts as empty (everything is remade).
+
+    The result always has an ``artifacts`` object; its entries are as stored (see
+    :func:`entries` for the well-formed ones).
+    """
+    try:
+        data = json.loads((cache / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"artifacts": {}}
+    if not isinstance(data, dict) or not isinstance(data.get("artifacts"), dict):
+        return {"artifacts": {}}
+    return data
+
+
+def entries(document: Mapping[str, Any]) -> dict[str, Entry]:
+    """The well-formed entries of a manifest document, by artifact name."""
+    parsed = {name: parse_entry(raw) for name, raw in document.get("artifacts", {}).items()}
+    return {name: entry for name, entry in parsed.items() if entry is not None}
+
+
+def why_remake(entry: Entry | None, key: str, cache: Path, outputs: Iterable[str]) -> str | None:
+    """Why an artifact with ``key`` and declared ``outputs`` must be made again; None
+    when ``entry`` records that key and every output is on disk with its recorded hash."""
+    if entry is None:
+        return NOT_IN_MANIFEST
+    if entry.key != key:
+        return NEW_KEY
+    if set(entry.outputs) != set(outputs):  # same key, other files: an entry edited by hand
+        return NOT_IN_MANIFEST
+    if not all((cache / rel).is_file() for rel in entry.outputs):
+        return MISSING_OUTPUT
+    if any(Output.of(cache / rel) != recorded for rel, recorded in entry.outputs.items()):
+        return DAMAGED_OUTPUT
+    return None
+
+
+def names_digest(names: Iterable[str]) -> str:
+    """A hash of a set of artifact names (order does not matter)."""
+    return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()
+
+
+def seal(tree: str, names: Iterable[str]) -> dict[str, Any]:
+    """The ``fingerprint`` a complete build of ``names`` on tree fingerprint ``tree`` stores."""
+    names = list(names)
+    return {"tree": tree, "count": len(names), "names": names_digest(names)}
+
+
+def complete(cache: Path, tree: str) -> int | None:
+    """The number of artifacts when the cache is known complete for tree fingerprint
+    ``tree``, else None.
+
+    Known complete: a complete build sealed the manifest with ``tree``, the manifest
+    still lists exactly the artifacts that build made (their count and names' hash), each
+    entry is well-formed, and every output is a file of its recorded size. Sizes, not
+    hashes: hashing every output would cost the warm rebuild its budget, and the
+    per-artifact path (which hashes) runs as soon as the tree changes.
+    """
+    document = read_document(cache)
+    sealed, raw = document.get("fingerprint"), document["artifacts"]
+    if not isinstance(sealed, dict) or sealed != seal(tree, raw):
+        return None
+    found = entries(document)
+    if len(found) != len(raw):
+        return None
+    for entry in found.values():
+        for rel, recorded in entry.outputs.items():
+            try:
+                info = os.stat(cache / rel)
+            except OSError:
+                return None
+            if not stat.S_ISREG(info.st_mode) or info.st_size != recorded.bytes:
+                return None
+    return len(found)

@@ -1,0 +1,268 @@
+"""Ctrl-C, two builds at once, and what a killed build leaves: in real processes.
+
+Each test writes a plan (a module with ``all_artifacts()``) into ``tmp_path`` and runs
+the real command line on it through ``tests/build_driver.py``, then signals it. A
+process's stderr goes to a file the test reads while it runs. The waits below are
+limits on waiting for something that should happen, never a measured speed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from actdocs.build import SCRATCH, build
+from actdocs.manifest import MANIFEST
+from engine_helpers import CTX, module, steps, writer  # noqa: F401 (module: a fixture)
+
+DRIVER = Path(__file__).with_name("build_driver.py")
+#: How long a test waits for a process to reach a point or to exit. The background
+#: artifacts below would take 60 s: a build that waited for them would fail the test.
+PATIENCE = 30
+
+BACKGROUND_PLAN = '''
+import threading
+from pathlib import Path
+
+from actdocs.build import Artifact
+from engine_helpers import writer
+
+HERE = Path(__file__).parent
+STOP = threading.Event()
+
+
+def _slow(out, ctx):
+    (HERE / "slow-started").write_text("")
+    STOP.wait(60)  # set by the build's Ctrl-C through ``cancel``, when given
+    (out / "slow.txt").write_text("slow")
+
+
+def all_artifacts():
+    return [
+        Artifact("slow", ("slow.txt",), _slow, __name__, concurrent=True, cancel=STOP.set if {cancel} else None),
+        writer("quick", __name__),
+        writer("reader", __name__, reads=("slow.txt",)),
+    ]
+'''
+
+
+class Build:
+    """``python tests/build_driver.py PLAN build CACHE --device cpu ARGS`` in the background."""
+
+    def __init__(self, plan: Path, cache: Path, *args: str, name: str = "build", **env: str):
+        self.stderr = plan.parent / f"{name}.stderr"
+        environ = {k: v for k, v in os.environ.items() if k not in {"ACTDOCS_DEVICE", "ACTDOCS_CACHE"}}
+        with open(self.stderr, "w", encoding="utf-8") as err:
+            self.process = subprocess.Popen(
+                [sys.executable, str(DRIVER), str(plan), "build", str(cache), "--device", "cpu", *args],
+                cwd=plan.parent, env={**environ, **env}, stdout=subprocess.DEVNULL, stderr=err)
+
+    def text(self) -> str:
+        return self.stderr.read_text(encoding="utf-8")
+
+    def interrupt(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+
+    def wait(self) -> int:
+        return self.process.wait(timeout=PATIENCE)
+
+
+def plan(tmp_path: Path, source: str) -> Path:
+    path = tmp_path / "plan_under_test.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return path
+
+
+def wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + PATIENCE
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+def recorded(cache: Path) -> set[str]:
+    return set(json.loads((cache / MANIFEST).read_text(encoding="utf-8"))["artifacts"])
+
+
+def scratch(cache: Path) -> list[Path]:
+    return sorted(cache.glob(f"{SCRATCH}*"))
+
+
+def interrupted_once_the_background_runs(tmp_path: Path, cancel: bool, twice: bool = False) -> tuple[Build, Path]:
+    cache = tmp_path / "cache"
+    run = Build(plan(tmp_path, BACKGROUND_PLAN.replace("{cancel}", str(cancel))), cache)
+    wait_for(lambda: (tmp_path / "slow-started").exists() and ("quick", "made", "not in manifest") in steps(run.text()),
+             "the background artifact to start and the quick one to be made")
+    run.interrupt()
+    if twice:
+        time.sleep(0.2)
+        run.interrupt()
+    return run, cache
+
+
+def test_ctrl_c_stops_the_build_keeps_what_was_made_and_a_second_one_is_quiet(tmp_path):
+    run, cache = interrupted_once_the_background_runs(tmp_path, cancel=True, twice=True)
+    assert run.wait() == 130
+    err = run.text()
+    assert "Traceback" not in err, err
+    assert err.splitlines()[-1] == "actdocs: interrupted; 1 artifact kept"
+    assert recorded(cache) == {"quick"}
+    assert (cache / "quick.txt").is_file() and not (cache / "slow.txt").exists()
+    assert scratch(cache) == [], "the cancelled artifact tidied its scratch folder"
+
+
+def test_a_background_artifact_that_ignores_ctrl_c_is_abandoned_and_its_scratch_removed_next_time(tmp_path):
+    run, cache = interrupted_once_the_background_runs(tmp_path, cancel=False)
+    assert run.wait() == 130
+    assert run.text().splitlines()[-1] == "actdocs: interrupted; 1 artifact kept"
+    assert len(scratch(cache)) == 1, "killed mid-make, as a build killed outright would be"
+
+    again = Build(tmp_path / "plan_under_test.py", cache, "--only", "quick", name="again")
+    assert again.wait() == 0
+    lines = again.text().splitlines()
+    assert f"removed 1 stale scratch file(s) left in {cache} by a build that was stopped" in lines
+    assert steps(again.text()) == [("quick", "cached", None)]
+    assert scratch(cache) == []
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie waiting to be reaped does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def test_ctrl_c_kills_the_notebook_kernel_and_removes_its_connection_file(tmp_path):
+    """One real kernel: the notebook sleeps; Ctrl-C must not wait for it."""
+    marker, temp = tmp_path / "kernel-pid", tmp_path / "tmp"
+    temp.mkdir()
+    notebook = tmp_path / "root" / "snippets" / "notebooks" / "sleepy.py"
+    notebook.parent.mkdir(parents=True)
+    notebook.write_text(textwrap.dedent(f'''\
+        # %%
+        import os, time
+        from pathlib import Path
+        Path({str(marker)!r}).write_text(str(os.getpid()))
+        time.sleep(60)
+        '''), encoding="utf-8")
+    source = plan(tmp_path, '''
+        import dataclasses
+        from pathlib import Path
+
+        from actdocs import notebooks
+        from engine_helpers import writer
+
+        ROOT = Path(__file__).parent / "root"
+
+
+        def all_artifacts():
+            made = [dataclasses.replace(a, inputs=()) for a in notebooks.artifacts(ROOT)]
+            return [*made, writer("quick", __name__)]
+        ''')
+    cache = tmp_path / "cache"
+    run = Build(source, cache, TMPDIR=str(temp))
+    wait_for(lambda: marker.exists() and marker.read_text() and ("quick", "made", "not in manifest") in steps(run.text()),
+             "the kernel to run the notebook")
+    assert sorted(p.suffix for p in temp.rglob("*.json")) == [".json"], "the kernel's connection file, in the temp folder"
+    run.interrupt()
+    assert run.wait() == 130
+    err = run.text()
+    assert "Traceback" not in err and "ERROR" not in err, err
+    assert err.splitlines()[-1] == "actdocs: interrupted; 1 artifact kept"
+    assert recorded(cache) == {"quick"} and scratch(cache) == []
+    assert list(temp.rglob("*")) == [], "connection file and sockets removed"
+    pid = int(marker.read_text())
+    wait_for(lambda: not _alive(pid), "the kernel to be gone")
+
+
+def test_two_builds_at_once_take_turns_and_lose_no_manifest_update(tmp_path):
+    source = plan(tmp_path, '''
+        import time
+        from pathlib import Path
+
+        from actdocs.build import Artifact
+        from engine_helpers import writer
+
+        HERE = Path(__file__).parent
+
+
+        def _slow(out, ctx):
+            (HERE / "slow-started").write_text("")
+            deadline = time.monotonic() + 60
+            while not (HERE / "go").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            (out / "slow.txt").write_text("slow")
+
+
+        def all_artifacts():
+            return [Artifact("slow", ("slow.txt",), _slow, __name__), writer("quick", __name__)]
+        ''')
+    cache = tmp_path / "cache"
+    first = Build(source, cache, "--only", "slow", name="first")
+    wait_for(lambda: (tmp_path / "slow-started").exists(), "the first build to be making its artifact")
+    second = Build(source, cache, "--only", "quick", name="second")
+    waiting = f"waiting for another build of {cache}"
+    wait_for(lambda: waiting in second.text(), "the second build to say it waits")
+    (tmp_path / "go").write_text("")
+    assert first.wait() == 0 and second.wait() == 0
+    assert second.text().splitlines().count(waiting) == 1
+    assert recorded(cache) == {"slow", "quick"}
+
+
+def test_a_build_removes_stale_scratch_and_says_so_once(module, tmp_path):
+    cache = tmp_path / "cache"
+    (cache / f"{SCRATCH}abc123").mkdir(parents=True)
+    (cache / f"{SCRATCH}abc123" / "half.svg").write_text("<svg", encoding="utf-8")
+    (cache / f".{MANIFEST}.xyz.tmp").write_text("{", encoding="utf-8")
+    lines: list[str] = []
+    build(cache, [writer("a", module)], CTX, log=lines.append)
+    assert lines[0] == f"removed 2 stale scratch file(s) left in {cache} by a build that was stopped"
+    assert sorted(p.name for p in cache.iterdir()) == [".build.lock", "a.txt", MANIFEST]
+    lines.clear()
+    build(cache, [writer("a", module)], CTX, log=lines.append)
+    assert steps("\n".join(lines)) == [("a", "cached", None)] and len(lines) == 1
+
+
+def test_the_mkdocs_hook_lets_an_interrupted_build_record_what_it_made(tmp_path):
+    """``subprocess.run`` would kill the build 0.25 s after Ctrl-C; this one needs 0.5 s."""
+    done, ready = tmp_path / "recorded", tmp_path / "ready"
+    child = tmp_path / "child.py"
+    child.write_text(textwrap.dedent(f'''\
+        import signal, sys, time
+        from pathlib import Path
+
+        def stop(*_):
+            time.sleep(0.5)
+            Path({str(done)!r}).write_text("recorded")
+            print("child: interrupted; 1 artifact kept", file=sys.stderr, flush=True)
+            sys.exit(130)
+
+        signal.signal(signal.SIGINT, stop)
+        Path({str(ready)!r}).write_text("")
+        time.sleep(60)
+        '''), encoding="utf-8")
+    parent = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f'''\
+            import sys
+            from actdocs import mkdocs_hook
+            try:
+                mkdocs_hook.run_build([sys.executable, {str(child)!r}])
+            except KeyboardInterrupt:
+                sys.exit(130)
+            ''')],
+        stderr=subprocess.PIPE, text=True, start_new_session=True)
+    wait_for(ready.exists, "the build to start")
+    os.killpg(parent.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+    _, err = parent.communicate(timeout=PATIENCE)
+    assert parent.returncode == 130
+    assert done.read_text() == "recorded"
+    assert "child: interrupted; 1 artifact kept" in err
