@@ -26,7 +26,7 @@ from typing import Iterable, Literal
 from actdocs import catalog
 from actdocs.build import Artifact
 from actdocs.markdown import markdown_table, text_artifact
-from actdocs.tables import ACTIVATIONS_PAGE, link
+from actdocs.tables import ACTIVATIONS_PAGE, link, prose
 
 MODULE = "actdocs.guide"
 
@@ -124,52 +124,80 @@ class DecisionStep:
 
 HIDDEN_LAYERS: tuple[HiddenChoice, ...] = (
     HiddenChoice(
-        "General MLPs",
+        "Plain MLPs, for example on tabular features",
         (Pick("relu"), Pick("leaky_relu")),
-        "Simple, fast, and works well",
+        "Cheap and hard to get wrong; move to Leaky ReLU if many units end up dead",
     ),
     HiddenChoice(
-        "Transformers",
+        "Transformer encoders and GPT-2-style models",
         (Pick("gelu"),),
-        "Smooth; the standard in attention models",
-    ),
-    HiddenChoice(
-        "Vision models (CNNs)",
-        (Pick("relu"), Pick("silu"), Pick("mish")),
-        "Proven effective on images",
-    ),
-    HiddenChoice(
-        "RNNs and LSTMs",
-        (Pick("tanh", "cell input and state"), Pick("sigmoid", "gates")),
-        "Built into the cell's design",
-        conjunction="and",
-    ),
-    HiddenChoice(
-        "GANs",
-        (Pick("leaky_relu"), Pick("gelu")),
-        "Stable training",
+        "What BERT, GPT-2 and the Vision Transformer put in their feed-forward blocks "
+        "[@devlin2019; @radford2019; @dosovitskiy2021]",
     ),
     HiddenChoice(
         "Large language models (feed-forward block)",
         (Pick("swiglu"),),
-        "The gated unit of LLaMA and PaLM",
+        "A gated unit: PaLM and LLaMA use it [@chowdhery2022; @touvron2023], after it beat GELU at "
+        "equal size in Shazeer's comparison [@shazeer2020]",
     ),
     HiddenChoice(
-        "Mobile and edge vision models",
+        "Convolutional networks for images",
+        (Pick("relu"), Pick("silu"), Pick("mish")),
+        "ReLU in ResNet and VGG [@he2016; @simonyan2015], SiLU in EfficientNet [@tan2019], Mish in "
+        "the YOLOv4 detector [@bochkovskiy2020]",
+    ),
+    HiddenChoice(
+        "Recurrent cells (LSTM, GRU)",
+        (Pick("sigmoid", "gates"), Pick("tanh", "candidate and cell output")),
+        "Not a free choice: a gate must lie in (0, 1) to scale what passes, the state update in (-1, 1) "
+        "[@hochreiter1997; @cho2014]",
+        conjunction="and",
+    ),
+    HiddenChoice(
+        "GANs in the DCGAN style",
+        (Pick("leaky_relu", "discriminator"), Pick("relu", "generator"), Pick("tanh", "generator output")),
+        "The architecture guidelines of DCGAN, proposed for stable training of convolutional GANs "
+        "[@radford2016]",
+        conjunction="and",
+    ),
+    HiddenChoice(
+        "Vision models for phones and edge chips",
         (Pick("hardswish"),),
-        "Swish's shape without an exponential",
+        "MobileNetV3's stand-in for Swish: the same shape with no exponential [@howard2019]",
     ),
 )
 
 DECISION_TREE: tuple[DecisionStep, ...] = (
-    DecisionStep("Transformer or modern NLP model?", "Use {gelu}: it is the standard."),
     DecisionStep(
-        "Computer vision with CNNs?",
-        "Start with {relu}; try {silu} or {mish} when you chase the state of the art.",
+        "Building a transformer?",
+        "For an encoder such as BERT or ViT, or a GPT-2-style model, use {gelu} "
+        "[@devlin2019; @dosovitskiy2021; @radford2019]. For a large decoder-only language model, "
+        "follow PaLM and LLaMA and use the gated {swiglu} [@chowdhery2022; @touvron2023].",
     ),
-    DecisionStep("MLP on tabular data?", "{relu} or {leaky_relu} works well."),
-    DecisionStep("Worried about dying neurons?", "Use {leaky_relu}, {elu} or {gelu}."),
-    DecisionStep("Need bounded outputs in a hidden layer? (rare)", "Use {tanh}."),
+    DecisionStep(
+        "A convolutional network for images?",
+        "Begin with {relu}. {silu} and {mish} cost more per element and have helped "
+        "EfficientNet and YOLOv4 [@tan2019; @bochkovskiy2020]; measure before you switch.",
+    ),
+    DecisionStep(
+        "Will it run on a phone or an edge chip?",
+        "{hardswish} keeps Swish's shape without an exponential, as in MobileNetV3 [@howard2019].",
+    ),
+    DecisionStep("A plain MLP?", "{relu} first; {leaky_relu} if many of its units die."),
+    DecisionStep(
+        "Units dying in training?",
+        "Lower the learning rate first; then try {leaky_relu} or {elu}, whose negative side "
+        "keeps a gradient.",
+    ),
+    DecisionStep(
+        "Training a GAN?",
+        "Start from DCGAN [@radford2016]: {leaky_relu} in the discriminator, {relu} in the "
+        "generator and {tanh} on the generator's output.",
+    ),
+    DecisionStep(
+        "Hidden values that must stay bounded?",
+        "{tanh} keeps them in (-1, 1); outside recurrent cells this is seldom needed.",
+    ),
 )
 
 OUTPUT_LAYERS: tuple[OutputChoice, ...] = (
@@ -240,19 +268,19 @@ validate()
 
 def hidden_layers_table(choices: Iterable[HiddenChoice] = HIDDEN_LAYERS, page: str = ACTIVATIONS_PAGE) -> str:
     """Architecture | Recommended | Reason; names link to their section on ``page``."""
-    rows = [[c.architecture, c.recommended(page), c.reason] for c in choices]
+    rows = [[c.architecture, c.recommended(page), prose(c.reason)] for c in choices]
     return markdown_table(["Architecture", "Recommended", "Reason"], rows)
 
 
 def output_layers_table(choices: Iterable[OutputChoice] = OUTPUT_LAYERS, page: str = ACTIVATIONS_PAGE) -> str:
     """Task | Output activation | Train with | Reason; names link to ``page``."""
-    rows = [[c.task, c.activation(page), c.loss, c.reason] for c in choices]
+    rows = [[c.task, c.activation(page), c.loss, prose(c.reason)] for c in choices]
     return markdown_table(["Task", "Output activation", "Train with", "Reason"], rows)
 
 
 def decision_tree(steps: Iterable[DecisionStep] = DECISION_TREE) -> str:
     """The decision tree as a numbered Markdown list."""
-    return "".join(f"{i}. {step.text()}\n" for i, step in enumerate(steps, 1))
+    return "".join(f"{i}. {prose(step.text())}\n" for i, step in enumerate(steps, 1))
 
 
 # ------------------------------------------------------------------------- artifacts

@@ -22,7 +22,7 @@ dugas2001, elfwing2018, glorot2010, glorot2011, graves2013, he2015, he2016,
 hendrycks2016, hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015,
 klambauer2017, krizhevsky2012, lecun1998, maas2013, misra2020, nair2010,
 radford2016, radford2018, radford2019, ramachandran2017, rosenblatt1958,
-sandler2018, shazeer2020, simonyan2015, tan2019, touvron2023, vaswani2017.
+rumelhart1986, sandler2018, shazeer2020, simonyan2015, tan2019, touvron2023, vaswani2017.
 """
 
 from __future__ import annotations
@@ -98,6 +98,9 @@ REFERENCES: tuple[Reference, ...] = (
               "Psychological Review 65(6), 386–408", 1958, doi="10.1037/h0042519"),
     Reference("cox1958", _authors("Cox, David R."), "The regression analysis of binary sequences",
               "Journal of the Royal Statistical Society, Series B 20(2)", 1958),
+    Reference("rumelhart1986", _authors("Rumelhart, David E.; Hinton, Geoffrey E.; Williams, Ronald J."),
+              "Learning representations by back-propagating errors", "Nature 323, 533–536", 1986,
+              doi="10.1038/323533a0"),
     Reference("cybenko1989", _authors("Cybenko, George"), "Approximation by superpositions of a sigmoidal function",
               "Mathematics of Control, Signals and Systems 2(4), 303–314", 1989),
     Reference("bridle1990", _authors("Bridle, John S."),
@@ -145,8 +148,7 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("ioffe2015", _authors("Ioffe, Sergey; Szegedy, Christian"),
               "Batch normalization: accelerating deep network training by reducing internal covariate shift",
               "Proceedings of the 32nd International Conference on Machine Learning (ICML)", 2015,
-              arxiv="1502.03167",
-              background="The normalisation layer that, beside the choice of activation, keeps deep networks trainable."),
+              arxiv="1502.03167"),
     Reference("he2015", _authors("He, Kaiming; Zhang, Xiangyu; Ren, Shaoqing; Sun, Jian"),
               "Delving deep into rectifiers: surpassing human-level performance on ImageNet classification",
               "IEEE International Conference on Computer Vision (ICCV)", 2015, arxiv="1502.01852"),
@@ -164,8 +166,7 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("hendrycks2016", _authors("Hendrycks, Dan; Gimpel, Kevin"), "Gaussian error linear units (GELUs)",
               _ARXIV, 2016, arxiv="1606.08415"),
     Reference("ba2016", _authors("Ba, Jimmy Lei; Kiros, Jamie Ryan; Hinton, Geoffrey E."), "Layer normalization",
-              _ARXIV, 2016, arxiv="1607.06450",
-              background="The normalisation layer of transformers, the other half of keeping gradients healthy."),
+              _ARXIV, 2016, arxiv="1607.06450"),
     Reference("dauphin2017", _authors("Dauphin, Yann N.; Fan, Angela; Auli, Michael; Grangier, David"),
               "Language modeling with gated convolutional networks",
               "Proceedings of the 34th International Conference on Machine Learning (ICML)", 2017,

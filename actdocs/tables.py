@@ -18,13 +18,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from actdocs import catalog
+from actdocs import catalog, shortcodes
 from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
+from actdocs.notation import kink_line, max_grad_cell, symbols_line
 from actdocs.figures import alt_text, figure_path
 from actdocs.markdown import SERVED_ROOT, image_pair, markdown_table, text_artifact, write_text
 from actdocs.numbers import format_number
-from actdocs.style import format_cost, format_max_grad, format_range, format_saturation, yes_no
+from actdocs.style import format_cost, format_range, format_saturation, yes_no
 
 MODULE = "actdocs.tables"
 
@@ -34,11 +35,11 @@ ACTIVATIONS_PAGE = "activations.md"
 #: Where the site serves the build's output, relative to the pages that include cards.
 IMAGE_ROOT = SERVED_ROOT
 
-#: The rows of the source's ReLU-variants and modern-usage tables.
+#: The rows of the ReLU-variants table and of the modern-usage table.
 VARIANT_KEYS: tuple[str, ...] = ("leaky_relu", "prelu", "elu", "selu")
 USAGE_KEYS: tuple[str, ...] = ("gelu", "silu", "mish", "hardswish", "swiglu", "geglu")
 
-#: The summary table's first rows, in the source's order; other records follow.
+#: The summary table's first rows, the most used activations; other records follow.
 SUMMARY_FIRST: tuple[str, ...] = ("relu", "leaky_relu", "gelu", "sigmoid", "tanh", "silu", "hardswish")
 
 #: The rows of a per-activation property table, by default.
@@ -49,7 +50,7 @@ PROPERTY_ROWS: tuple[str, ...] = ("output range", "max gradient", "zero-centred"
 #: Property columns by name: (header, short label for two-column tables, cell function).
 COLUMNS: dict[str, tuple[str, str, Callable[[Activation], str]]] = {
     "output range": ("Output range", "Output range", lambda a: format_range(a.properties)),
-    "max gradient": ("Max gradient", "Maximum gradient", lambda a: format_max_grad(a.properties)),
+    "max gradient": ("Max gradient", "Maximum gradient", max_grad_cell),
     "zero-centred": ("Zero-centred", "Zero-centred", lambda a: yes_no(a.properties.zero_centred)),
     "monotonic": ("Monotonic", "Monotonic", lambda a: yes_no(a.properties.monotonic)),
     "smooth": ("Smooth", "Smooth", lambda a: yes_no(a.properties.smooth)),
@@ -70,6 +71,12 @@ def _column(name: str) -> tuple[str, str, Callable[[Activation], str]]:
 
 def _records(keys: Iterable[str]) -> list[Activation]:
     return [catalog.get(k) for k in keys]
+
+
+def prose(text: str) -> str:
+    """Catalog or guide prose as Markdown for a fragment: its ``[@key]`` citations expanded
+    (fragments are included by top-level pages, so links are relative to ``docs/``)."""
+    return shortcodes.expand(text, "")
 
 
 def link(record: Activation, page: str = ACTIVATIONS_PAGE) -> str:
@@ -112,12 +119,12 @@ def inline_math(tex: str) -> str:
 
 def variants_table(keys: Sequence[str] = VARIANT_KEYS) -> str:
     """Variant | Formula | Key difference, for the ReLU variants (or any ``keys``)."""
-    rows = [[r.name, inline_math(r.formula), r.summary] for r in _records(keys)]
+    rows = [[r.name, inline_math(r.formula), prose(r.summary)] for r in _records(keys)]
     return markdown_table(["Variant", "Formula", "Key difference"], rows)
 
 
 def summary_order() -> list[Activation]:
-    """Records with ``best_for`` set: the source's rows first, then the rest in catalog order."""
+    """Records with ``best_for`` set: :data:`SUMMARY_FIRST` first, then the rest in catalog order."""
     first = [catalog.get(k) for k in SUMMARY_FIRST]
     rest = [r for r in ACTIVATIONS if r.key not in SUMMARY_FIRST]
     return [r for r in (*first, *rest) if r.best_for]
@@ -125,13 +132,13 @@ def summary_order() -> list[Activation]:
 
 def summary_table() -> str:
     """Activation | Best for | Watch out for."""
-    rows = [[r.name, r.best_for, r.watch_out] for r in summary_order()]
+    rows = [[r.name, prose(r.best_for), prose(r.watch_out)] for r in summary_order()]
     return markdown_table(["Activation", "Best for", "Watch out for"], rows)
 
 
 def usage_table(keys: Sequence[str] = USAGE_KEYS) -> str:
     """Function | Where used | Key property, for the modern activations (or any ``keys``)."""
-    rows = [[r.name, r.used_in_text, r.summary] for r in _records(keys)]
+    rows = [[r.name, r.used_in_text, prose(r.summary)] for r in _records(keys)]
     return markdown_table(["Function", "Where used", "Key property"], rows)
 
 
@@ -146,11 +153,12 @@ def card(record: Activation, image_root: str = IMAGE_ROOT) -> str:
     """One activation's section of the "All activations" page, in Markdown."""
     parts = [
         f"## {record.name} {{ #{record.key} }}",
-        record.summary,
+        prose(record.summary),
         _display_math(record.formula),
         "Its derivative:",
         _display_math(record.derivative),
     ]
+    parts += [line for line in (symbols_line(record), kink_line(record)) if line]
     if record.scalar_view_note:
         parts.append(f"*How it is drawn:* {record.scalar_view_note}")
     parts.append(image_pair(alt_text(record), figure_path(record.key, "{theme}"), root=image_root).rstrip("\n"))
@@ -179,8 +187,12 @@ def properties_legend() -> str:
     return (
         f"*Zero-centred* means the mean output for standard-normal input is within "
         f"{format_number(catalog.ZERO_CENTRED_TOLERANCE)} of zero. *Smooth* means the derivative is "
-        f"continuous. *Saturates* names the sides on which the derivative falls below "
-        f"{format_number(catalog.SATURATION_THRESHOLD)} and stays there. For the gated units and softmax, "
+        "continuous, so a function with a kink, a corner where two pieces meet, is not smooth; at a kink the "
+        "derivative is undefined, and this site uses the value PyTorch's autograd returns there, which the "
+        "function's section below gives. *Saturates* gives the set of inputs on which the function is flat: "
+        "where its derivative is exactly zero (f′ = 0) or, where it only approaches zero, where it stays "
+        f"below {format_number(catalog.SATURATION_THRESHOLD)} in size (|f′| < "
+        f"{format_number(catalog.SATURATION_THRESHOLD)}). For the gated units and softmax, "
         "which act on more than one number, the row describes the one-variable view explained in their "
         "sections.\n"
     )

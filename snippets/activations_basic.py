@@ -1,44 +1,30 @@
-"""Three ways to apply an activation: module, functional, tensor method."""
+"""One activation, three spellings: a module, a function, a tensor method."""
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-torch.manual_seed(0)
+z = torch.linspace(-3, 3, 7)  # pre-activations -3, -2, ..., 3
 
-# Way 1: activation modules (classes in torch.nn)
-relu = nn.ReLU()  # (1)!
-sigmoid = nn.Sigmoid()  # (2)!
-tanh = nn.Tanh()  # (3)!
-leaky_relu = nn.LeakyReLU(negative_slope=0.01)  # (4)!
-gelu = nn.GELU()  # (5)!
-
-x = torch.randn(4, 3)
-print(f"input:\n{x}")
-print(f"ReLU:\n{relu(x)}")
-print(f"Sigmoid:\n{sigmoid(x)}")
-
-# Way 2: stateless functions in torch.nn.functional
-by_function = {  # (6)!
-    "relu": F.relu(x),
-    "sigmoid": F.sigmoid(x),
-    "tanh": F.tanh(x),
-    "leaky_relu": F.leaky_relu(x, negative_slope=0.01),
-    "gelu": F.gelu(x),
+# For each activation: the module object, the function, the method (if any).
+spellings = {
+    "ReLU": (nn.ReLU(), F.relu, torch.Tensor.relu),  # (1)!
+    "Sigmoid": (nn.Sigmoid(), torch.sigmoid, torch.Tensor.sigmoid),  # (2)!
+    "Tanh": (nn.Tanh(), torch.tanh, torch.Tensor.tanh),  # (3)!
+    "Leaky ReLU": (nn.LeakyReLU(0.1),  # (4)!
+                   lambda t: F.leaky_relu(t, negative_slope=0.1), None),
+    "GELU": (nn.GELU(), F.gelu, None),  # (5)!
 }
 
-# Way 3: methods on the tensor itself (only some activations have one)
-by_method = {"relu": x.relu(), "sigmoid": x.sigmoid(), "tanh": x.tanh()}  # (7)!
+print("z          " + " ".join(f"{v:6.3f}" for v in z.tolist()))
+for name, (module, function, method) in spellings.items():
+    from_module = module(z)
+    from_function = function(z)  # (6)!
+    assert torch.equal(from_module, from_function), name  # (7)!
+    if method is not None:
+        assert torch.equal(from_module, method(z)), name  # (8)!
+    print(f"{name:<10} " + " ".join(f"{v:6.3f}" for v in from_module.tolist()))
 
-by_module = {
-    "relu": relu(x),
-    "sigmoid": sigmoid(x),
-    "tanh": tanh(x),
-    "leaky_relu": leaky_relu(x),
-    "gelu": gelu(x),
-}
-for name, out in by_module.items():
-    assert torch.equal(out, by_function[name]), name  # (8)!
-    if name in by_method:
-        assert torch.equal(out, by_method[name]), name
-print("module, functional and method agree for:", ", ".join(by_module))
+with_method = [name for name, forms in spellings.items() if forms[2] is not None]
+print("identical from module, function and method:", ", ".join(with_method))
+print("identical from module and function:", ", ".join(spellings))

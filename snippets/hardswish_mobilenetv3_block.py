@@ -1,4 +1,7 @@
-"""A MobileNetV3-style block: convolution, batch norm, then Hardswish."""
+"""Hardswish in a convolution, batch norm, activation unit, as in the first
+layer of MobileNetV3: a 3x3 convolution with stride 2 to 16 channels."""
+
+from collections import OrderedDict
 
 import torch
 import torch.nn as nn
@@ -6,24 +9,29 @@ import torch.nn as nn
 torch.manual_seed(0)
 
 
-class ConvBNHardswish(nn.Module):
-    def __init__(self, in_ch, out_ch, kernel_size):
-        super().__init__()
-        self.conv = nn.Conv2d(in_ch, out_ch, kernel_size,
-                              padding=kernel_size // 2, bias=False)  # (1)!
-        self.bn = nn.BatchNorm2d(out_ch)
-        self.act = nn.Hardswish()  # (2)!
-
-    def forward(self, x):
-        return self.act(self.bn(self.conv(x)))
+def conv_norm_act(c_in, c_out, kernel=3, stride=1, activation=nn.Hardswish):
+    return nn.Sequential(OrderedDict(
+        conv=nn.Conv2d(c_in, c_out, kernel, stride=stride,
+                       padding=(kernel - 1) // 2, bias=False),  # (1)!
+        norm=nn.BatchNorm2d(c_out),
+        act=activation(),  # (2)!
+    ))
 
 
-block = ConvBNHardswish(in_ch=3, out_ch=16, kernel_size=3)
-images = torch.randn(8, 3, 32, 32)
-out = block(images)
+stem = conv_norm_act(3, 16, stride=2)  # (3)!
+relu_stem = conv_norm_act(3, 16, stride=2, activation=nn.ReLU)
+relu_stem.load_state_dict(stem.state_dict())  # same weights, other activation
 
-zeros = (out == 0).float().mean().item()
-print(f"input {tuple(images.shape)} -> output {tuple(out.shape)}")
-print(f"smallest output {out.min().item():+.4f}, exact zeros {zeros:.2%}")
-assert out.shape == (8, 16, 32, 32)  # (3)!
-assert out.min() >= -0.375 - 1e-6  # (4)!
+photos = torch.randn(4, 3, 64, 64)  # a batch of four 64x64 RGB images
+features = stem(photos)
+assert features.shape == (4, 16, 32, 32)  # stride 2 halves height and width
+print(f"images {tuple(photos.shape)} -> features {tuple(features.shape)}")
+
+lowest = features.min().item()
+assert -0.375 <= lowest < 0  # (4)!
+negative = (features < 0).float().mean().item()
+relu_negative = (relu_stem(photos) < 0).float().mean().item()
+assert negative > 0 and relu_negative == 0
+print(f"Hardswish: lowest output {lowest:+.4f}, {negative:.1%} of outputs"
+      " below zero")
+print(f"ReLU with the same weights: {relu_negative:.1%} below zero")

@@ -1,63 +1,58 @@
-"""An MLP with ReLU and dropout, as a class and as nn.Sequential."""
+"""A classifier with an activation after every hidden layer and none after
+the last, written once as a module class and once as nn.Sequential."""
 
 import torch
 import torch.nn as nn
 
 torch.manual_seed(0)
+WIDTHS = [20, 64, 32]  # 20 input features, then hidden layers of 64 and 32
+CLASSES = 3
 
 
-class MLPWithActivations(nn.Module):
-    def __init__(self, input_dim, hidden_dim, num_classes):
+class TabularClassifier(nn.Module):
+    def __init__(self, widths, classes, activation=nn.ReLU, p_drop=0.2):
         super().__init__()
-        self.fc1 = nn.Linear(input_dim, hidden_dim)
-        self.fc2 = nn.Linear(hidden_dim, hidden_dim)
-        self.fc3 = nn.Linear(hidden_dim, num_classes)
-        self.relu = nn.ReLU()  # (1)!
-        self.dropout = nn.Dropout(0.5)
+        self.hidden = nn.ModuleList(
+            nn.Linear(n_in, n_out) for n_in, n_out in zip(widths, widths[1:])
+        )
+        self.act = activation()  # (1)!
+        self.drop = nn.Dropout(p_drop)
+        self.head = nn.Linear(widths[-1], classes)
 
     def forward(self, x):
-        x = self.fc1(x)
-        x = self.relu(x)  # (2)!
-        x = self.dropout(x)
-        x = self.fc2(x)
-        x = self.relu(x)
-        x = self.dropout(x)
-        return self.fc3(x)  # (3)!
+        for layer in self.hidden:
+            x = self.drop(self.act(layer(x)))  # (2)!
+        return self.head(x)  # (3)!
 
 
-model = MLPWithActivations(784, 256, 10)
+def sequential_classifier(widths, classes, activation=nn.ReLU, p_drop=0.2):
+    blocks = []
+    for n_in, n_out in zip(widths, widths[1:]):
+        blocks += [nn.Linear(n_in, n_out), activation(), nn.Dropout(p_drop)]  # (4)!
+    return nn.Sequential(*blocks, nn.Linear(widths[-1], classes))  # (5)!
 
-sequential = nn.Sequential(  # (4)!
-    nn.Linear(784, 256),
-    nn.ReLU(),  # (5)!
-    nn.Dropout(0.5),
-    nn.Linear(256, 256),
-    nn.ReLU(),
-    nn.Dropout(0.5),
-    nn.Linear(256, 10),
-)
 
-x = torch.randn(32, 784)  # a batch of 32 flattened 28x28 images
-assert model(x).shape == sequential(x).shape == (32, 10)
-print("output shape of both:", tuple(model(x).shape))
+model = TabularClassifier(WIDTHS, CLASSES)
+stack = sequential_classifier(WIDTHS, CLASSES)
+rows = torch.randn(16, WIDTHS[0])  # a batch of 16 rows of features
+assert model(rows).shape == stack(rows).shape == (16, CLASSES)
+print(f"{len(rows)} rows of {WIDTHS[0]} features -> logits of shape",
+      tuple(model(rows).shape))
 
-# Copy the class's weights: fc1, fc2, fc3 are layers 0, 3, 6 of the Sequential.
-index = {"fc1": "0", "fc2": "3", "fc3": "6"}
-weights = {
-    index[k.split(".")[0]] + "." + k.split(".")[1]: v
-    for k, v in model.state_dict().items()
-}
-sequential.load_state_dict(weights)
+# The parameters come in the same order in both, so the weights copy across.
+stack.load_state_dict(dict(zip(stack.state_dict(), model.state_dict().values())))
 
 model.eval()  # (6)!
-sequential.eval()
-assert torch.equal(model(x), sequential(x))
-print("same weights, eval mode: identical outputs")
+stack.eval()
+assert torch.equal(model(rows), stack(rows))
+print("same weights, eval mode: both give identical logits")
 
 model.train()
-assert not torch.equal(model(x), model(x))  # a new dropout mask per call
-print("train mode: two calls on the same batch differ (dropout is on)")
+assert not torch.equal(model(rows), model(rows))
+print("train mode: two passes over the same rows differ (dropout is active)")
 
-n_params = sum(p.numel() for p in model.parameters())
-assert n_params == sum(p.numel() for p in sequential.parameters())
-print(f"parameters: {n_params:,}, all in the Linear layers")
+# The activation has no weights: swapping it changes the function, not the size.
+smooth = TabularClassifier(WIDTHS, CLASSES, activation=nn.GELU)
+count = lambda net: sum(p.numel() for p in net.parameters())
+assert count(smooth) == count(model) == count(stack)
+print(f"{count(model):,} parameters with ReLU, {count(smooth):,} with GELU")

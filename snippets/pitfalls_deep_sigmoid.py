@@ -21,7 +21,8 @@ def deep_sigmoid_mlp():
 def deep_relu_mlp():
     layers = []
     for _ in range(depth):
-        # each active ReLU passes the gradient on unchanged
+        # slope 1 where active: with He (Kaiming) weights, see init(),
+        # the gradient still reaches the first layer
         layers += [nn.Linear(width, width), nn.ReLU()]
     return nn.Sequential(*layers, nn.Linear(width, 1))
 # --8<-- [end:right]

@@ -25,7 +25,9 @@ import pytest
 import pytest_codeblocks.main
 import pytest_codeblocks.plugin
 from codeblocks_glue import is_python, only_snippet_includes
+from site_fixtures import nav_pages
 
+from actdocs import catalog
 from actdocs.build import REPO_ROOT
 
 FENCE_OPEN = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -232,3 +234,164 @@ def test_missing_include_is_an_error():
 
     with pytest.raises(SnippetMissingError):
         codeblocks_glue.extract_text('```python\n--8<-- "snippets/no_such_listing.py"\nx = 1\n```\n')
+
+
+# ---------------------------------------------------------------- wording rules
+#
+# Statements that were wrong once and must not come back. Each rule reads what a reader
+# reads: the pages, the listings (shown whole on the pages) and the notebooks.
+
+
+NOTEBOOKS = REPO_ROOT / "snippets" / "notebooks"
+
+
+def docs_in_nav_order() -> list[Path]:
+    """The Markdown pages of ``docs/`` in the order of the site's navigation."""
+    found = []
+    for url in nav_pages():
+        page = REPO_ROOT / "docs" / (f"{url.rstrip('/')}.md" if url else "index.md")
+        if page.is_file():
+            found.append(page)
+    return found
+
+
+def reader_texts() -> dict[str, str]:
+    """Every text a reader meets, by path: pages, listings and notebooks."""
+    paths = [*sorted((REPO_ROOT / "docs").rglob("*.md")), *sorted((REPO_ROOT / "snippets").rglob("*.py"))]
+    return {str(p.relative_to(REPO_ROOT)): p.read_text(encoding="utf-8") for p in paths}
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut into sentences (at '.', '!', '?' or a blank line), whitespace folded."""
+    flat = re.sub(r"\s+", " ", re.sub(r"\n\s*\n", " ¶ ", text))
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|¶", flat) if s.strip()]
+
+
+#: "the source" meaning the textbook: not "the source code", "the source of <something>".
+THE_SOURCE = re.compile(r"\b(?:the|its|our|this site's) source(?:'s)?\b(?! code| file| of (?:a|an|its|the) )|\bthe original exercise\b", re.I)
+
+
+def test_the_textbook_is_named_where_a_reader_meets_it():
+    """The home page says which textbook section "the textbook" is, before any page uses
+    the phrase, and in plain words: its title, chapter and section."""
+    pages = docs_in_nav_order()
+    assert pages[0].name == "index.md"
+    home = pages[0].read_text(encoding="utf-8")
+    definition = re.search(r'"Activation Functions", section 33 in\s+Chapter 5 of an online deep-learning textbook', home)
+    assert definition, "index.md must name the textbook section the site checks"
+    body = re.sub(r"^#.*$", lambda m: " " * len(m.group(0)), home, flags=re.M)  # headings announce, not use
+    first_use = re.search(r"\bthe textbook\b", body, re.I)
+    assert first_use and first_use.start() > definition.start(), "the home page uses 'the textbook' before naming it"
+
+
+def test_no_text_calls_the_textbook_the_source():
+    found = [
+        f"{path}: {match.group(0)!r} in {text[max(0, match.start() - 40):match.end() + 40]!r}"
+        for path, text in reader_texts().items()
+        for match in THE_SOURCE.finditer(text)
+    ]
+    assert not found, "say 'the textbook' (defined on the home page), not 'the source':\n" + "\n".join(found)
+
+
+def test_the_source_detector():
+    assert THE_SOURCE.search("checked against the source's thresholds")
+    assert THE_SOURCE.search("The source says ReLU is fast")
+    assert THE_SOURCE.search("The source of this site says")
+    assert not THE_SOURCE.search("the source code of the module")
+    assert not THE_SOURCE.search("a hash of the source of its module")
+    assert not THE_SOURCE.search("the single source of truth")
+
+
+def test_alexnet_is_compared_with_tanh_not_sigmoid():
+    """AlexNet's paper compared ReLU with tanh, and its six-fold figure counted training
+    iterations to a fixed error; a sentence that puts AlexNet beside a swap or a speed-up
+    must not name sigmoid as what ReLU replaced or beat."""
+    comparison = re.compile(r"swap|replac|in place of|instead of|faster|six|6\s*×|speed", re.I)
+    bad = [
+        f"{path}: {s}"
+        for path, text in reader_texts().items()
+        for s in sentences(text)
+        if "AlexNet" in s and comparison.search(s) and re.search(r"\bsigmoid\b", s, re.I)
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_the_tanh_form_of_gelu_is_not_sold_as_fast():
+    """The tanh approximation measures slower than exact GELU in eager PyTorch on a CPU;
+    where a text calls it fast, the same sentence must say where or whether."""
+    qualifier = re.compile(r"\bnot\b|whether|depends|often called|called the|where a fused|cheap where|is it faster", re.I)
+    bad = []
+    texts = dict(reader_texts())
+    texts["actdocs/catalog.py: gelu_tanh"] = " ".join(
+        (catalog.get("gelu_tanh").summary + ".", catalog.get("gelu_tanh").best_for + ".", catalog.get("gelu_tanh").watch_out + ".")
+    )
+    for path, text in texts.items():
+        for s in sentences(text):
+            if re.search(r"\bfast\b", s, re.I) and re.search(r"approximat", s, re.I) and not qualifier.search(s):
+                bad.append(f"{path}: {s}")
+    assert not bad, "\n".join(bad)
+
+
+def test_relu_keeps_gradients_only_with_its_condition():
+    """ReLU's slope is 1, but a deep ReLU network's gradient still fades under PyTorch's
+    default initialisation (the gradient-flow experiment measures it). A sentence saying
+    ReLU's gradient survives many layers must name the condition: the weights, their
+    initialisation (He's), or normalisation."""
+    survives = re.compile(r"do(?:es)? not (?:fade|vanish)|unchanged|undiminished|intact|healthiest", re.I)
+    depth = re.compile(r"layers|deep|depth", re.I)
+    condition = re.compile(r"\bHe\b|initiali[sz]|weights|normali[sz]", re.I)
+    bad = [
+        f"{path}: {s}"
+        for path, text in reader_texts().items()
+        for s in sentences(text)
+        if "ReLU" in s and survives.search(s) and depth.search(s) and not condition.search(s)
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_the_relu_page_explains_the_vanishing_gradient_demo_with_the_experiment():
+    """Beside the demo, the ReLU page quotes the experiment's own summary (never its numbers
+    typed by hand) and says what He initialisation changes."""
+    page = (REPO_ROOT / "docs" / "relu.md").read_text(encoding="utf-8")
+    demo = page.index('--8<-- "fragments/demo-vanishing-gradients.md"')
+    after = page[demo:]
+    assert '--8<-- "fragments/exp-gradient-flow-summary.md"' in after
+    assert re.search(r"He initiali[sz]ation", after)
+
+
+#: Names whose mention states a fact about a publication: a model, a paper's method, a year.
+ATTRIBUTION = re.compile(
+    r"\b(?:AlexNet|BERT|GPT-2|ViT|Vision Transformer|PaLM|LLaMA|MobileNetV[23]|YOLOv4|EfficientNet|DCGAN"
+    r"|ResNet|VGG|Rosenblatt|Hendrycks|Shazeer|Klambauer|Maas|Glorot|CSPDarknet|(?:19|20)\d\d)\b"
+)
+
+
+def statement_units(text: str) -> list[str]:
+    """The units a citation must sit in: paragraphs, list items and whole quiz questions,
+    with code, includes and headings left out."""
+    text = re.sub(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1[ \t]*$", "", text, flags=re.M | re.S)
+    text = re.sub(r"<quiz>(.*?)</quiz>", lambda m: " ".join(m.group(1).split()), text, flags=re.S)
+    units = []
+    for block in re.split(r"\n[ \t]*\n", text):
+        lines = [line for line in block.splitlines() if not re.match(r"\s*(#|--8<--|\|)", line)]
+        items = re.split(r"\n(?=\s*(?:\d+\.|-)\s)", "\n".join(lines))
+        units += [" ".join(item.split()) for item in items if item.strip()]
+    return units
+
+
+def test_attributed_facts_carry_a_citation():
+    """A paragraph, list item or quiz question that names a model, a paper's author or a
+    year states something about a publication: it cites it with ``[@key]``."""
+    pages = [p for p in sorted((REPO_ROOT / "docs").glob("*.md"))]
+    bad = [
+        f"{page.name}: {unit[:160]}"
+        for page in pages
+        for unit in statement_units(page.read_text(encoding="utf-8"))
+        if ATTRIBUTION.search(unit) and "[@" not in unit
+    ]
+    assert not bad, "cite the publication ([@key], see actdocs/references.py):\n" + "\n".join(bad)
+
+
+def test_statement_units():
+    text = "Intro names AlexNet [@k].\n\n- one\n- two BERT\n\n```python\nBERT = 1\n```\n\n<quiz>\nQ?\n- [x] BERT\n\nWhy [@a].\n</quiz>\n"
+    assert statement_units(text) == ["Intro names AlexNet [@k].", "- one", "- two BERT", "Q? - [x] BERT Why [@a]."]

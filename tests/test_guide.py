@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from actdocs import catalog, guide
+from actdocs import catalog, guide, markdown, tables
 from actdocs.build import Context, build
 
 
@@ -55,7 +55,8 @@ def test_hidden_table_has_one_row_per_entry_with_catalog_names():
     assert len(rows) == len(guide.HIDDEN_LAYERS)
     for (architecture, recommended, reason), choice in zip(rows, guide.HIDDEN_LAYERS):
         assert architecture == choice.architecture
-        assert reason == choice.reason
+        assert reason == markdown.escape_cell(tables.prose(choice.reason))
+        assert "[@" not in reason  # citations are expanded into links to the References page
         for key in choice.keys:
             assert catalog.get(key).name in recommended
 
@@ -120,4 +121,68 @@ def test_table_names_link_to_their_section():
     for choice in guide.HIDDEN_LAYERS:
         for key in choice.keys:
             assert f"[{catalog.get(key).name}](activations.md#{key})" in table
-    assert "[" not in guide.hidden_layers_table(page="")
+    assert "activations.md#" not in guide.hidden_layers_table(page="")
+
+
+# ------------------------------------------------------------------ what the guide says
+#
+# Recommendations that were wrong once. Each test would fail if the mistake came back.
+
+
+def _rows_recommending(key):
+    return [c for c in guide.HIDDEN_LAYERS if key in c.keys]
+
+
+def test_tanh_is_never_the_gate():
+    """In LSTM and GRU cells the gates are sigmoids; tanh shapes the candidate and the
+    cell output. Neither the guide nor the summary table may say tanh is for gates."""
+    for choice in guide.HIDDEN_LAYERS + guide.OUTPUT_LAYERS:
+        for pick in choice.picks:
+            if pick.key == "tanh":
+                assert "gate" not in pick.role.lower(), choice
+    recurrent = [c for c in guide.HIDDEN_LAYERS if "LSTM" in c.architecture]
+    assert len(recurrent) == 1
+    roles = {p.key: p.role for p in recurrent[0].picks}
+    assert "gate" in roles["sigmoid"] and "gate" not in roles["tanh"]
+    tanh = catalog.get("tanh")
+    assert "gate" not in f"{tanh.summary} {tanh.best_for}".lower()
+    for step in guide.DECISION_TREE:
+        assert not re.search(r"\{tanh\}[^.;]*gate", step.advice), step
+
+
+def test_gelu_for_transformers_comes_with_swiglu_for_language_models():
+    """Recommending GELU for transformers without saying that large language models now
+    use SwiGLU would contradict the table's own SwiGLU row."""
+    assert any("language model" in c.architecture.lower() for c in _rows_recommending("swiglu"))
+    for step in guide.DECISION_TREE:
+        if "gelu" in step.keys and "transformer" in (step.question + step.advice).lower():
+            assert "swiglu" in step.keys, step
+    assert "SwiGLU" in catalog.get("gelu").best_for
+
+
+def test_gans_follow_dcgan():
+    """DCGAN (Radford et al.): Leaky ReLU in the discriminator, ReLU in the generator, tanh
+    on the generator's output. GELU has no such support."""
+    (gan,) = [c for c in guide.HIDDEN_LAYERS if "GAN" in c.architecture]
+    roles = {p.key: p.role for p in gan.picks}
+    assert roles == {"leaky_relu": "discriminator", "relu": "generator", "tanh": "generator output"}
+    assert gan.conjunction == "and"
+    assert "DCGAN" in gan.reason
+    assert "gelu" not in gan.keys
+
+
+def test_dying_units_are_not_sent_to_gelu():
+    """GELU's gradient fades for negative inputs like ReLU's: it is no remedy for dead units."""
+    for step in guide.DECISION_TREE:
+        if re.search(r"dying|dead|die", step.question + step.advice, re.I):
+            assert "gelu" not in step.keys, step
+
+
+def test_guide_entries_that_name_a_publication_cite_it():
+    from test_docs_policy import ATTRIBUTION
+
+    texts = [c.reason for c in guide.HIDDEN_LAYERS + guide.OUTPUT_LAYERS] + [s.advice for s in guide.DECISION_TREE]
+    uncited = [t for t in texts if ATTRIBUTION.search(t) and "[@" not in t]
+    assert not uncited, uncited
+    rendered = guide.hidden_layers_table() + guide.output_layers_table() + guide.decision_tree()
+    assert "[@" not in rendered and "](references.md#" in rendered

@@ -223,7 +223,7 @@ def test_every_reference_is_cited_or_listed_as_background():
         assert not (ref.key in cited and ref.background), f"{ref.key} is cited: drop its background note"
 
 
-def test_references_page_lists_the_citing_pages(tmp_path: Path):
+def test_references_page_lists_the_citing_pages(tmp_path: Path, monkeypatch):
     (tmp_path / "docs").mkdir()
     (tmp_path / "cache" / "tables").mkdir(parents=True)
     (tmp_path / "docs" / "a.md").write_text('# Page A\n\nText [@nair2010].\n\n--8<-- "tables/t.md"\n', encoding="utf-8")
@@ -236,7 +236,11 @@ def test_references_page_lists_the_citing_pages(tmp_path: Path):
     assert '<a id="nair2010"></a>Vinod Nair and Geoffrey E. Hinton (2010).' in text
     nair = next(p for p in text.split("\n\n") if 'id="nair2010"' in p)
     assert nair.rstrip().endswith("Cited on: [Page A](a.md).")
-    assert "Background: " in next(p for p in text.split("\n\n") if 'id="ba2016"' in p)
+    # a record no page cites says why it is listed
+    noted = dataclasses.replace(references.get("ba2016"), background="Why it is listed.")
+    monkeypatch.setattr(references, "REFERENCES", tuple(noted if r.key == "ba2016" else r for r in references.REFERENCES))
+    text = reference_page.page_fragment(citing)
+    assert "Background: Why it is listed." in next(p for p in text.split("\n\n") if 'id="ba2016"' in p)
 
 
 def test_references_artifact_is_keyed_by_the_pages_and_what_they_include():

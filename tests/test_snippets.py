@@ -83,6 +83,15 @@ def test_there_are_snippets():
     assert snippet_names(), "snippets/ holds no listing"
 
 
+#: A duration in printed output: a number followed by a time unit.
+TIMING = re.compile(r"\d\s*(?:s|ms|µs|us|ns|sec|seconds?)\b(?!\w)|\b(?:per call|it/s)\b")
+
+
+def timings(text: str) -> list[str]:
+    """Every stretch of ``text`` that reads as a duration ("36.6 µs", "0.2 s", "per call")."""
+    return [m.group(0) for m in TIMING.finditer(text)]
+
+
 @pytest.mark.parametrize("name", snippet_names())
 def test_snippet_runs(name, monkeypatch, capsys, restore_torch_state):
     monkeypatch.chdir(REPO_ROOT)
@@ -91,6 +100,35 @@ def test_snippet_runs(name, monkeypatch, capsys, restore_torch_state):
     shown = {path for _, _, path in docs_includes()}
     if f"output/{Path(name).stem}.txt" in shown:
         assert printed.strip(), f"{name} prints nothing, but a page shows its output"
+        # A page shows this output as a fact; a timing changes with the machine and its load
+        # and once contradicted the benchmark table next to it. Timings belong to the benchmark.
+        assert not timings(printed), f"{name} prints timings {timings(printed)}; leave them to the benchmark"
+
+
+def test_timing_detector():
+    assert timings("F.hardswish(x) median 7985.6 µs per call") == ["6 µs", "per call"]
+    assert timings("took 0.20 s") and timings("12 ms") and timings("3ns")
+    assert not timings("largest gap 9.5e-07, 16 channels, (8, 3, 32, 32), 50.0% of outputs")
+    assert not timings("loss 0.693 after 300 steps; 2 samples")
+
+
+def test_dying_relu_listing_says_which_way_a_descent_step_moves_the_bias(monkeypatch, capsys, restore_torch_state):
+    """Each printed bias gradient comes with the direction a descent step moves the bias;
+    the direction must be the one the sign implies (a step subtracts the gradient). The
+    page once said Leaky ReLU pushes a dead unit back while its gradient pushed it further off."""
+    monkeypatch.chdir(REPO_ROOT)
+    found = runpy.run_path(str(SNIPPETS / "dying_relu.py"), run_name="__main__")
+    printed = capsys.readouterr().out
+    claims = re.findall(r"bias gradient ([+-]\d\.\d+) \(a descent step (raises|lowers)", printed)
+    assert len(claims) == 2, printed
+    for gradient, direction in claims:
+        assert (float(gradient) < 0) == (direction == "raises"), (gradient, direction)
+    assert {direction for _, direction in claims} == {"raises", "lowers"}  # both cases shown
+    assert found["relu_grad"] == 0.0
+    # and the revival it reports really happened, for Leaky ReLU only
+    assert found["relu_steps"] is None and found["leaky_steps"] is not None
+    assert (found["leaky_unit"](found["inputs"]) > 0).any()
+    assert not (found["relu_unit"](found["inputs"]) > 0).any()
 
 
 def test_includes_parser():

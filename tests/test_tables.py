@@ -8,8 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
+import torch
 
-from actdocs import catalog, figures, markdown, numbers, style, tables
+from actdocs import catalog, figures, markdown, notation, numbers, style, tables
 from actdocs.build import Context
 from actdocs.numbers import MINUS
 
@@ -236,3 +237,99 @@ def test_properties_legend_quotes_the_catalog_thresholds(monkeypatch):
     assert numbers.format_number(catalog.SATURATION_THRESHOLD) in legend
     monkeypatch.setattr(catalog, "SATURATION_THRESHOLD", 0.125)
     assert "0.125" in tables.properties_legend()
+
+
+# ------------------------------------------------------------- symbols and kinks
+
+
+
+@pytest.mark.parametrize("record", catalog.ACTIVATIONS, ids=lambda r: r.key)
+def test_every_symbol_on_a_card_is_defined(record: catalog.Activation) -> None:
+    """A card may use sigma, Phi, softplus and the rest only with their definitions."""
+    assert notation.undefined_symbols(record) == []
+    card = tables.card(record)
+    for definition in notation.symbols_used(record):
+        assert definition in card
+
+
+def test_an_undefined_symbol_is_caught() -> None:
+    odd = dataclasses.replace(catalog.get("gelu"), derivative=r"\xi(x) + \operatorname{sp}(x)")
+    assert notation.undefined_symbols(odd) == [r"\operatorname{sp}", r"\xi"]
+
+
+def test_symbols_of_other_cards_link_to_them() -> None:
+    assert any("[SiLU (Swish) card](#silu)" in s for s in notation.symbols_used(catalog.get("swiglu")))
+    assert notation.symbols_used(catalog.get("sigmoid")) == []  # its formula defines sigma
+
+
+def _one_sided(record: catalog.Activation, x: float, h: float = 1e-6) -> tuple[float, float]:
+    """Left and right difference quotients of the record's scalar view at x, in float64."""
+    f = lambda t: record.scalar_view(torch.tensor([t], dtype=torch.float64)).item()  # noqa: E731
+    return (f(x) - f(x - h)) / h, (f(x + h) - f(x)) / h
+
+
+
+@pytest.mark.parametrize("key", sorted(notation.KINKS))
+def test_declared_kinks_are_kinks_and_pytorch_picks_a_side(key: str) -> None:
+    """At a declared kink the one-sided slopes differ, and the value PyTorch's autograd
+    returns there is one of them: the case split of the derivative's formula."""
+    record = catalog.get(key)
+    for x in notation.KINKS[key]:
+        left, right = _one_sided(record, x)
+        assert abs(left - right) > 1e-3, (key, x, left, right)
+        at = notation.autograd_derivative(record, x)
+        assert min(abs(at - left), abs(at - right)) < 1e-4, (key, x, at, left, right)
+
+
+def test_every_non_smooth_function_declares_its_kinks() -> None:
+    rough = {r.key for r in catalog.ACTIVATIONS if not r.properties.smooth}
+    assert rough == set(notation.KINKS)
+
+
+@pytest.mark.parametrize("key", sorted(notation.KINKS))
+def test_cards_state_pytorchs_value_at_each_kink(key: str) -> None:
+    record = catalog.get(key)
+    card = tables.card(record)
+    assert "PyTorch" in card and "undefined" in card
+    for x in notation.KINKS[key]:
+        value = numbers.format_number(notation.autograd_derivative(record, x))
+        assert f"{value} at x = {numbers.format_number(x)}" in card
+
+
+@pytest.mark.parametrize("record", catalog.ACTIVATIONS, ids=lambda r: r.key)
+def test_max_gradient_at_a_kink_names_pytorchs_convention(record: catalog.Activation) -> None:
+    """A largest derivative "at x = k" where k is a kink is a statement about a point where
+    the derivative is undefined: the cell must say whose value it is, and must not claim a
+    value PyTorch does not return there (Hardswish once read "1.5 at x = 3")."""
+    cell = row_for(tables.properties_table(), record)[2]
+    at = record.properties.max_grad_at
+    if isinstance(at, tuple) or math.isinf(at) or at not in notation.KINKS.get(record.key, ()):
+        assert "PyTorch" not in cell
+        return
+    assert "PyTorch" in cell
+    pytorch_value = notation.autograd_derivative(record, at)
+    if not math.isclose(pytorch_value, record.properties.max_grad, rel_tol=1e-9):
+        assert f"{numbers.format_number(record.properties.max_grad)} at x =" not in cell
+
+
+def test_summary_table_keeps_gates_for_the_sigmoid() -> None:
+    summary = {r[0]: r for r in rows_of(tables.summary_table())[2:]}
+    assert "gate" not in summary[catalog.get("tanh").name][1].lower()
+    assert "gate" in summary[catalog.get("sigmoid").name][1].lower()
+
+
+def test_catalog_prose_that_names_a_publication_cites_it() -> None:
+    """Summary, "best for" and "watch out" cells naming a model carry a ``[@key]``, and
+    every table and card shows it expanded into a link to the References page."""
+    from test_docs_policy import ATTRIBUTION
+
+    uncited = [
+        f"{r.key}.{name}: {text}"
+        for r in catalog.ACTIVATIONS
+        for name, text in (("summary", r.summary), ("best_for", r.best_for), ("watch_out", r.watch_out))
+        if ATTRIBUTION.search(text) and "[@" not in text
+    ]
+    assert not uncited, uncited
+    for text in (tables.summary_table(), tables.usage_table(), tables.variants_table(), tables.activation_cards()):
+        assert "[@" not in text
+    assert "](references.md#radford2016)" in tables.summary_table()

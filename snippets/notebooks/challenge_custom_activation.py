@@ -1,22 +1,25 @@
 # %% [markdown]
 # # Challenge: design your own activation
 #
-# Design an activation function $f$ that has
+# **Task.** Invent an activation function $f$ and hold it to three requirements:
 #
-# 1. **a non-zero gradient everywhere**, so no unit can die;
-# 2. **bounded or slowly growing output**, so activations cannot explode;
-# 3. **smoothness**: $f$ differentiable everywhere, with a continuous derivative.
+# 1. **no flat region**: $f'(x) \neq 0$ for every $x$, so a unit always receives some
+#    gradient and cannot die;
+# 2. **tame growth**: $|f(x)|$ grows no faster than $|x|$, or stays bounded, so
+#    activations cannot blow up from layer to layer;
+# 3. **no corners**: $f$ is differentiable everywhere and its derivative is continuous.
 #
-# Implement it as an `nn.Module`, train the same network with it and with ReLU, and
-# compare. Can you beat ReLU?
+# Write it as an `nn.Module`, train one network with it and an identical one with ReLU,
+# and compare their test accuracy. Does meeting the requirements make it the better
+# choice?
 #
 # *Hint:* Swish ($x\,\sigma(x)$) and Mish ($x \tanh(\operatorname{softplus}(x))$) are
 # smooth gates; check whether their gradients really never vanish. Or invent your own
 # gating.
 #
-# The source of this exercise asks for MNIST, which needs a download; this notebook uses
-# scikit-learn's bundled `digits` set (1797 images of 8×8 pixels) and shows below how to
-# point it at a local copy of MNIST instead.
+# The textbook's version of this challenge trains on MNIST, which needs a download; this
+# notebook uses scikit-learn's bundled `digits` set (8×8-pixel images) and shows below
+# how to point it at a local copy of MNIST instead.
 
 # %% [markdown]
 # ## Setup: data, training and a requirements check
@@ -215,9 +218,9 @@ plt.show()
 
 # %% [markdown]
 # **Conclusion.** `SmoothLeaky` meets all three requirements, which ReLU, ELU, softplus,
-# tanh, Swish and Mish each miss at least one of. Can it beat ReLU? Not on `digits`: the
-# two end within about one percentage point of each other, a handful of the 360 test
-# images (the run above prints the exact difference). Meeting the requirements removes
+# tanh, Swish and Mish each miss at least one of. Is it the better choice? Not on
+# `digits`: the two end within a couple of percentage points of each other, a handful of
+# test images (the run above prints the exact difference). Meeting the requirements removes
 # failure modes (dead units, a kink); it does not by itself make a network more
 # accurate, and a two-layer network on a small data set has neither failure to suffer
 # from. Try yours on MNIST, or in a deeper network, where they matter more.

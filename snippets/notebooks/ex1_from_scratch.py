@@ -20,7 +20,7 @@
 # `F.leaky_relu` and `F.gelu` on a grid of inputs that contains $x = 0$, comparing the
 # values *and* the gradients.
 #
-# You need `torch` and `matplotlib`; everything runs on a CPU in a second.
+# You need `torch` and `matplotlib`; everything runs on a CPU in seconds.
 
 # %% [markdown]
 # ## Starter
@@ -149,8 +149,8 @@ plt.show()
 # %% [markdown]
 # **Conclusion.** ReLU, Leaky ReLU and GELU built from `torch.where`, arithmetic and
 # `torch.erf` match PyTorch's values and gradients to rounding error, in float64 and in
-# float32. Unlike ReLU's, GELU's gradient is negative left of $x \approx -0.75$, where
-# GELU has its minimum. And a ReLU's gradient at 0 depends on how it is written.
+# float32. Unlike ReLU's, GELU's gradient is negative to the left of GELU's minimum,
+# where the curve dips below zero. And a ReLU's gradient at 0 depends on how it is written.
 
 # %%
 for name, (value64, grad64, value32, grad32) in results.items():
