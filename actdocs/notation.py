@@ -4,9 +4,9 @@
   algebra, with a definition in words. :func:`symbols_line` lists, for one record, the
   symbols its two formulas use, so a card never shows a symbol it leaves undefined
   (``tests/test_tables.py`` fails on one that no entry defines).
-* :data:`KINKS`: the points where a function's two pieces meet at an angle, so that
-  its derivative is undefined there. A framework must still return a number; this
-  site uses PyTorch's. :func:`kink_line` says so on the card, with the values autograd
+* :func:`kinks`: the points where a function's two pieces meet at an angle, so that
+  its derivative is undefined there (where the figures find its derivative jumping).
+  A framework must still return a number; this site uses PyTorch's. :func:`kink_line` says so on the card, with the values autograd
   returns at each kink, computed at build time; :func:`max_grad_cell` says so in the
   "Max gradient" cell when the largest derivative sits at a kink.
 """
@@ -20,6 +20,7 @@ import torch
 
 from actdocs import catalog
 from actdocs.catalog import Activation
+from actdocs.figures import jump_points
 from actdocs.numbers import format_number
 from actdocs.style import format_max_grad
 
@@ -111,15 +112,9 @@ def symbols_line(record: Activation) -> str:
     return f"*Symbols:* {'; '.join(used)}." if used else ""
 
 
-#: The kinks of each function that has one: x where the one-sided derivatives differ.
-KINKS: dict[str, tuple[float, ...]] = {
-    "relu": (0.0,),
-    "leaky_relu": (0.0,),
-    "prelu": (0.0,),
-    "selu": (0.0,),
-    "hardswish": (-3.0, 3.0),
-    "relu6": (0.0, 6.0),
-}
+def kinks(record: Activation) -> tuple[float, ...]:
+    """The points where the record's derivative jumps, as the figures find them on their grid."""
+    return tuple(jump_points(record))
 
 
 def autograd_derivative(record: Activation, x: float) -> float:
@@ -136,12 +131,12 @@ def _points(xs: tuple[float, ...]) -> str:
 
 def kink_line(record: Activation) -> str:
     """"*At a kink:* ..." for the card: where the derivative is undefined and what PyTorch uses."""
-    kinks = KINKS.get(record.key)
-    if not kinks:
+    points = kinks(record)
+    if not points:
         return ""
-    values = " and ".join(f"{format_number(autograd_derivative(record, x))} at x = {format_number(x)}" for x in kinks)
+    values = " and ".join(f"{format_number(autograd_derivative(record, x))} at x = {format_number(x)}" for x in points)
     return (
-        f"*At a kink:* the derivative is undefined at {_points(kinks)}, where two pieces meet at an angle. "
+        f"*At a kink:* the derivative is undefined at {_points(points)}, where two pieces meet at an angle. "
         f"The cases above follow PyTorch: they give each kink the value its autograd returns there ({values})."
     )
 
@@ -152,7 +147,7 @@ def max_grad_cell(record: Activation) -> str:
     p = record.properties
     text = format_max_grad(p)
     at = p.max_grad_at
-    if isinstance(at, tuple) or math.isinf(at) or at not in KINKS.get(record.key, ()):
+    if isinstance(at, tuple) or math.isinf(at) or at not in kinks(record):
         return text
     value = autograd_derivative(record, at)
     if math.isclose(value, p.max_grad, rel_tol=1e-9):

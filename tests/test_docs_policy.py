@@ -302,6 +302,11 @@ def test_the_source_detector():
     assert not THE_SOURCE.search("the single source of truth")
 
 
+def unquoted(sentence: str) -> str:
+    """The sentence without the words it quotes ("..." or “...”): a quoted claim is not asserted."""
+    return re.sub(r'"[^"]*"|“[^”]*”', " ", sentence)
+
+
 def test_alexnet_is_compared_with_tanh_not_sigmoid():
     """AlexNet's paper compared ReLU with tanh, and its six-fold figure counted training
     iterations to a fixed error; a sentence that puts AlexNet beside a swap or a speed-up
@@ -311,7 +316,7 @@ def test_alexnet_is_compared_with_tanh_not_sigmoid():
         f"{path}: {s}"
         for path, text in reader_texts().items()
         for s in sentences(text)
-        if "AlexNet" in s and comparison.search(s) and re.search(r"\bsigmoid\b", s, re.I)
+        if "AlexNet" in s and comparison.search(s) and re.search(r"\bsigmoid\b", unquoted(s), re.I)
     ]
     assert not bad, "\n".join(bad)
 
