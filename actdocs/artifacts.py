@@ -24,6 +24,6 @@ def all_artifacts() -> list[Artifact]:
         *bench.artifacts(),         # the quick benchmark
         *demos.artifacts(),         # plotly data for the interactive demos
         *facts.artifacts(),         # measured numbers quoted by the section pages
-        *claims.artifacts(),        # every claim of the source with its verdict
+        *claims.artifacts(),        # every claim of the textbook with its verdict
         *reference_page.artifacts(),  # the References page, with the pages that cite each entry
     ]

@@ -203,6 +203,8 @@ def _gradient_phrase(record: Activation) -> str:
         return f"the derivative takes its largest value, {value}, {span}"
     if math.isinf(where):
         return f"the derivative rises towards {value} as x grows"
+    if where in jump_points(record):  # the peak sits at a kink: approached, not attained
+        return f"the derivative rises towards {value} as x nears {format_number(where)}, where it jumps"
     return f"the derivative peaks at {value} at {format_point(where)}"
 
 

@@ -75,6 +75,11 @@ class Reference:
         return f"{self.short_authors} ({self.year})"
 
     @property
+    def parenthetical(self) -> str:
+        """What a citation in parentheses shows: "Krizhevsky et al., 2012"."""
+        return f"{self.short_authors}, {self.year}"
+
+    @property
     def full_authors(self) -> str:
         """Every listed author, given name first: "Vinod Nair and Geoffrey E. Hinton"."""
         names = [" ".join(reversed([p.strip() for p in a.split(",", 1)])) for a in self.authors]
@@ -248,8 +253,21 @@ def link(page: str = "") -> str:
 def cite(keys_: Iterable[str], page: str = "") -> str:
     """Markdown citation links, "[Nair and Hinton (2010)](references.md#nair2010)", joined by "; ".
 
-    ``page`` is the citing page's path under ``docs/``; generated fragments, included
-    by top-level pages, leave it empty. An unknown key raises UnknownReferenceError.
+    This is the textual form, for a citation that is part of the sentence ("as
+    Nair and Hinton (2010) showed"). ``page`` is the citing page's path under ``docs/``;
+    generated fragments, included by top-level pages, leave it empty. An unknown key
+    raises UnknownReferenceError.
     """
     target = link(page)
     return "; ".join(f"[{get(k).label}]({target}#{k})" for k in keys_)
+
+
+def cite_parenthetical(keys_: Iterable[str], page: str = "", *, enclosed: bool = False) -> str:
+    """The parenthetical form: "([Nair and Hinton, 2010](references.md#nair2010); [...])".
+
+    ``enclosed`` when the citation already stands inside parentheses of the sentence:
+    then no second pair is added ("(as He initialisation does; He et al., 2015)").
+    """
+    target = link(page)
+    inner = "; ".join(f"[{get(k).parenthetical}]({target}#{k})" for k in keys_)
+    return inner if enclosed else f"({inner})"

@@ -6,9 +6,11 @@ are recognised:
 
 * ``<!-- md:NAME ARGS -->``, the general form: ``NAME`` picks a handler registered with
   :func:`register`, which receives ``ARGS`` (stripped) and the page;
-* ``[@key]`` and ``[@key1; @key2]``, the short form of ``<!-- md:cite key1 key2 -->``:
-  a citation of :mod:`actdocs.references`, rendered "Authors (year)" and linked to the
-  key's entry on the References page.
+* ``[@key]`` and ``[@key1; @key2]``: a parenthetical citation of :mod:`actdocs.references`,
+  rendered "(Authors, year; Authors, year)" with each name linked to its entry on the
+  References page (no second pair of parentheses when the citation already stands inside
+  parentheses of its paragraph); ``<!-- md:cite key1 key2 -->`` is the textual form,
+  "Authors (year)", for a citation that is part of the sentence.
 
 Shortcodes inside fenced code blocks and inline code are left alone, so a page can
 show the syntax. An unknown shortcode or an unknown reference key raises
@@ -86,8 +88,13 @@ def _expand_text(text: str, page: str) -> str:
             raise ShortcodeError(f"{page}: unknown shortcode {name!r}; known: {', '.join(sorted(_HANDLERS))}")
         return handler(args, page)
 
+    def parenthetical(match: re.Match[str]) -> str:
+        paragraph = text[text.rfind("\n\n", 0, match.start()) + 1:match.start()]
+        enclosed = paragraph.count("(") > paragraph.count(")")
+        return references.cite_parenthetical(citation_keys(match.group(1)), page, enclosed=enclosed)
+
     try:
-        text = CITATION.sub(lambda m: _HANDLERS["cite"](m.group(1), page), text)
+        text = CITATION.sub(parenthetical, text)
         return GENERAL.sub(general, text)
     except references.UnknownReferenceError as err:
         raise ShortcodeError(f"{page}: {err}") from None

@@ -94,9 +94,16 @@ def test_usage_text_cites_its_reference():
 def test_citation_shortcodes_expand_to_links():
     page = "Text [@nair2010; @glorot2011] and <!-- md:cite he2015 -->."
     expanded = shortcodes.expand(page, "relu.md")
-    assert expanded == ("Text [Nair and Hinton (2010)](references.md#nair2010); [Glorot et al. (2011)]"
-                        "(references.md#glorot2011) and [He et al. (2015)](references.md#he2015).")
-    assert shortcodes.expand("[@nair2010]", "sub/page.md") == "[Nair and Hinton (2010)](../references.md#nair2010)"
+    assert expanded == ("Text ([Nair and Hinton, 2010](references.md#nair2010); [Glorot et al., 2011]"
+                        "(references.md#glorot2011)) and [He et al. (2015)](references.md#he2015).")
+    assert shortcodes.expand("[@nair2010]", "sub/page.md") == "([Nair and Hinton, 2010](../references.md#nair2010))"
+
+
+def test_a_citation_inside_parentheses_gets_no_second_pair():
+    text = "One (as the authors say [@he2015]) and (closed) then [@he2015].\n\nNew (paragraph"
+    expanded = shortcodes.expand(text, "x.md")
+    assert expanded.startswith("One (as the authors say [He et al., 2015](references.md#he2015)) and (closed) then "
+                               "([He et al., 2015](references.md#he2015)).")
 
 
 def test_shortcodes_in_code_are_left_alone():
@@ -144,7 +151,7 @@ def test_a_known_citation_builds_and_links(tmp_path: Path):
     result = _tiny_site(tmp_path, "# Home\n\nAlexNet [@krizhevsky2012].\n")
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-    assert 'href="references/#krizhevsky2012"' in html and "Krizhevsky et al. (2012)" in html
+    assert 'href="references/#krizhevsky2012"' in html and "Krizhevsky et al., 2012" in html
 
 
 def test_a_citation_of_an_unknown_key_fails_the_build(tmp_path: Path):

@@ -18,7 +18,7 @@ norms are summed in float64, since squaring the deepest sigmoid gradients (aroun
 A second run at ``depth`` re-initialises the same stack with Kaiming (He) normal
 weights, std sqrt(2 / fan_in), and zero biases, the initialisation designed for ReLU.
 
-``bound`` compares the source's bound, 0.25 ** 10 for a 10-layer sigmoid network, with
+``bound`` compares the textbook's bound, 0.25 ** 10 for a 10-layer sigmoid network, with
 the network: the gradient reaching the first layer's pre-activations relative to the
 gradient arriving at the output, split per layer into the activation's part (how much
 of the gradient norm survives multiplying by f'(z)) and the weights' part (how much
@@ -280,7 +280,7 @@ def table(results: dict[str, Any]) -> str:
 
 
 def bound_fragment(results: dict[str, Any]) -> str:
-    """The source's 0.25^n bound beside the network's number, and why they differ."""
+    """The textbook's 0.25^n bound beside the network's number, and why they differ."""
     b = results["bound"]
     n, key = b["depth"], b["key"]
     name = catalog.get(key).name.lower()
@@ -303,7 +303,7 @@ def bound_fragment(results: dict[str, Any]) -> str:
         else f"about {format_sig(1 / smaller, 2)} times larger than the bound"
     )
     return (
-        f"The source's answer for a {n}-layer {name} network is "
+        f"The textbook's answer for a {n}-layer {name} network is "
         f"${format_number(b['max_slope'])}^{{{n}}} \\approx$ {format_sig(b['bound'], 2)}: each layer's "
         f"gradient is multiplied by at most {format_number(b['max_slope'])}, the peak of "
         f"$\\sigma'$. The real {n}-layer network of this experiment (same width, default "

@@ -1,6 +1,6 @@
 """Training comparison: the same MLP on the digits data set with each activation.
 
-The source's challenge asks for a custom activation tested on MNIST. The site trains on
+The textbook's challenge asks for a custom activation tested on MNIST. The site trains on
 scikit-learn's bundled **digits** data set instead (1797 8 x 8 images, split 1347 /
 450, standardised; see :func:`actdocs.experiments.digits`): it ships inside
 scikit-learn, so the build needs no download and no network, and the whole comparison
@@ -136,7 +136,7 @@ LEAKY_TANH = Activation(
     scratch=_scratch_leaky_tanh,
     torch_name=f"torch.tanh(x) + {LEAKY_TANH_SLOPE:g} * x",
     summary="Tanh with a linear leak: never saturates, grows slowly, smooth everywhere.",
-    best_for="The source's custom-activation challenge",
+    best_for="The textbook's custom-activation challenge",
     watch_out="Unbounded, though ten times slower than ReLU",
     properties=Properties(
         output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=True,
