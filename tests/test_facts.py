@@ -169,38 +169,22 @@ def test_formula_rhs() -> None:
 # --------------------------------------------------------------- bench-derived table
 
 
-def _cell(key: str, median_s: float, ratio: float | None, **over) -> dict:
-    cell = {
-        "key": key, "dtype": "float32", "size": "cache", "shape": [1000, 256], "elements": 256000,
-        "mode": "forward", "convention": "as called", "median_s": median_s,
-        "elements_per_s": 256000 / median_s, "bytes": 2048000, "gb_per_s": 2048000 / median_s / 1e9,
-        "pct_of_copy": 50.0, "ratio_to_relu": ratio, "passes": 3, "pass_times_s": [median_s] * 3,
-        "noisy": False, "others_cores": 0.0, "retries": 0, "method": f"F.{key}(x)", "allocation_free": False,
-    }
-    cell.update(over)
-    return cell
-
-
 @pytest.fixture
 def bench_doc() -> dict:
-    """A small benchmark document of the shape actdocs.bench writes (schema 1)."""
-    return {
-        "schema": bench.SCHEMA,
-        "environment": {
-            "device": "cpu", "device_name": "Test CPU", "torch": "2.13.0", "python": "3.11", "threads": 2,
-            "dtypes": ["float32"], "allocator": {}, "date": "2026-01-01T00:00:00+00:00", "quick": True,
-            "sizes": {"cache": [1000, 256]},
-        },
-        "copy": {"cache": {"float32": {"elements": 256000, "median_s": 1e-5, "gb_per_s": 200.0, "passes": 3,
-                                        "noisy": False}}},
-        "cells": [
-            _cell("relu", 20e-6, 1.0),
-            _cell("silu", 50e-6, 2.5),
-            _cell("hardswish", 30e-6, 1.5),
-            _cell("silu", 80e-6, 1.6, convention="preallocated"),
-            _cell("hardswish", 1e-3, 2.0, mode="forward+backward"),
-        ],
-    }
+    """A small benchmark document of the shape actdocs.bench writes, from made-up timings."""
+    from bench_synthetic import cell_item, ceiling_item, document
+
+    called = {"convention": "as called"}
+    doc = document([
+        ceiling_item("copy_", "1r1w", [1e-5] * 5),
+        cell_item("relu", [20e-6] * 5, **called),
+        cell_item("silu", [50e-6] * 5, **called),
+        cell_item("hardswish", [30e-6] * 5, **called),
+        cell_item("silu", [80e-6] * 5),
+        cell_item("hardswish", [1e-3] * 5, mode="forward+backward", **called),
+    ])
+    doc["environment"].update(device_name="Test CPU", threads=2)
+    return doc
 
 
 def test_synthetic_document_is_valid(bench_doc) -> None:
