@@ -190,7 +190,8 @@ def test_a_harness_failure_is_said_and_never_shown_as_a_number() -> None:
     assert render.harness_failures(doc) == [
         "harness failure: relu float32 cache forward preallocated eager measured above 105\u202f% of its ceiling"]
     text = render.markdown_tables(doc)
-    assert "**harness failure: relu" in text
+    assert "**Harness failure: 1 cell measured above 105\u202f% of the ceiling" in text
+    assert "withheld:** ReLU, in cache, forward, preallocated, eager." in text
     assert "| ReLU | harness failure |" in render.compact_table(doc)
     row = next(line for line in render.cell_table(doc, "float32", "cache", "forward").splitlines() if "| ReLU" in line)
     assert row == "| ReLU | preallocated | eager | – | – | harness failure | – | 0 | above its ceiling (a harness failure) |"

@@ -141,6 +141,10 @@ def test_a_cell_loaded_in_most_passes_is_flagged() -> None:
                     cell_item("relu", [2e-4] * 5, loaded=[True, True, True, False, False]),
                     cell_item("sigmoid", [4e-4] * 5, loaded=[True, True, False, False, False])])
     assert _cell(doc, "relu")["flags"] == ["loaded"] and _cell(doc, "sigmoid")["flags"] == []
+    copy = ceiling_item("copy_", "1r1w", [1e-4] * 5)
+    copy.loaded = [False, True, True, False, True]  # the ceiling's own passes count for every cell
+    doc = document([copy, cell_item("sigmoid", [4e-4] * 5, loaded=[True, False, False, False, False])])
+    assert _cell(doc, "sigmoid")["flags"] == ["loaded"]
 
 
 # ------------------------------------------------------------------ ratio_interval, for the claims

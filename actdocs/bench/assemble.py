@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Sequence
 
 from actdocs.bench import schema, stats
+from actdocs.bench.gate import loadavg
 from actdocs.numbers import round_floats, round_sig
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -118,7 +119,7 @@ def measurement(item: "Item", name: str) -> dict[str, Any]:
 
 def _ceiling(config: "RunConfig", size: str, dtype: str, items: list["Item"],
              caches: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], dict]:
-    """The ceiling entry of one group and, per class, its per-pass bandwidth in bytes/s."""
+    """The ceiling entry of one group and, per class, its per-pass bandwidth (bytes/s) and loaded passes."""
     n = config.shape(size)[0] * config.shape(size)[1]
     esize = _ESIZE[dtype]
     kernels, series, drifts, best, gbps = [], {}, {}, {}, {}
@@ -133,7 +134,7 @@ def _ceiling(config: "RunConfig", size: str, dtype: str, items: list["Item"],
         cls = item.meta["class"]
         if item.call.allocates or (cls in gbps and gbps[cls] >= rate.median):
             continue
-        best[cls], gbps[cls], series[cls] = item.meta["name"], rate.median, rates
+        best[cls], gbps[cls], series[cls] = item.meta["name"], rate.median, (rates, item.loaded)
         drifts[cls] = stats.drift(m["pass_times_s"])
     flags = ["drift"] if any(d > stats.DRIFT for c, d in drifts.items() if c in schema.CLASSES) else []
     working = 2 * n * esize  # what the read-one-write-one kernels touch
@@ -155,15 +156,18 @@ def _cell(config: "RunConfig", item: "Item", ceiling: dict, bandwidth: dict, ref
     phases = schema.PHASES[(schema.kind(m["family"]), m["mode"])]
     nbytes = schema.traffic(m["family"], m["mode"]) * out * esize
     pct = None
+    loaded = list(item.loaded)
     if all(cls in bandwidth for cls, _ in phases):
-        ceiling_times = [sum(k * out * esize / bandwidth[cls][p] for cls, k in phases) for p in range(len(times))]
+        ceiling_times = [sum(k * out * esize / bandwidth[cls][0][p] for cls, k in phases) for p in range(len(times))]
+        for cls, _ in phases:  # a pass whose ceiling was loaded is as doubtful as one whose cell was
+            loaded = [a or b for a, b in zip(loaded, bandwidth[cls][1])]
         pct = stats.summarise([100 * c / t for c, t in zip(ceiling_times, times)], "pct|" + ident)
     ref = reference.get((size, dtype, m["mode"], m["convention"], m["column"]))
     to_relu = stats.summarise(stats.paired(times, ref), "relu|" + ident) if ref and m["key"] != schema.REFERENCE else None
     eager = reference.get(("eager", m["key"], size, dtype, m["mode"]))
     to_eager = stats.summarise(stats.paired(times, eager), "eager|" + ident) if m["column"] == "compiled" and eager else None
     intervals = [s for s in (pct, to_relu) if s is not None]
-    flags = stats.cell_flags(pct_of_ceiling=pct, intervals=intervals, loaded=item.loaded,
+    flags = stats.cell_flags(pct_of_ceiling=pct, intervals=intervals, loaded=loaded,
                              ceiling_drifted="drift" in ceiling["flags"])
     notes = [f"a substitute: {m['substitute']}"] if m["substitute"] and m["convention"] == "preallocated" else []
     if m["convention"] == "preallocated" and item.call.allocates:
@@ -215,6 +219,7 @@ def document(config: "RunConfig", items: list["Item"], *, compile_s: dict, timer
         "environment": env,
         "ceiling": ceiling, "cells": out, "probes": probes, "compile": compile_s,
         "run": {"seconds": seconds, "passes": max((c["passes"] for c in out), default=0), "attempts": 1,
+                "loadavg_after": loadavg(),
                 "flags": run_flags, "flagged": flagged, "noisy": flagged, "cells": len(out),
                 "above_ceiling": sum("above_ceiling" in c["flags"] for c in out),
                 "retries": sum(i.retries for i in items), "retry_seconds": 0.0},

@@ -63,7 +63,8 @@ def header_line(doc: dict[str, Any]) -> str:
     threads = f"{env['threads']} thread{'s' if env['threads'] != 1 else ''}"
     return (f"Measured on **{env['device']}** ({env['device_name']}), torch {env['torch']}, {threads}, "
             f"{', '.join(env['dtypes'])}, {allocator}, {date_text(doc)}; {kind}, {run['passes']} interleaved "
-            f"passes, medians with {format_percent(env['thresholds']['level'])} bootstrap intervals.")
+            f"pass{'es' if run['passes'] != 1 else ''}, medians with {format_percent(env['thresholds']['level'])} "
+            f"bootstrap intervals.")
 
 
 def harness_failures(doc: dict[str, Any]) -> list[str]:
@@ -71,6 +72,18 @@ def harness_failures(doc: dict[str, Any]) -> list[str]:
     limit = format_percent(doc["environment"]["thresholds"]["above_ceiling"])
     return [f"harness failure: {' '.join(schema.cell_id(c))} measured above {limit} of its ceiling"
             for c in doc["cells"] if "above_ceiling" in c["flags"]]
+
+
+def failures_sentence(doc: dict[str, Any]) -> str:
+    """The cells above their ceiling in one bold sentence ("" when there is none)."""
+    failed = [c for c in doc["cells"] if "above_ceiling" in c["flags"]]
+    if not failed:
+        return ""
+    limit = format_percent(doc["environment"]["thresholds"]["above_ceiling"])
+    names = "; ".join(f"{display_name(c['key'])}, {regime_label(c['size'], c['mode'])}, {c['convention']}, "
+                      f"{c['column']}" for c in failed)
+    return (f"**Harness failure: {len(failed)} cell{'s' if len(failed) > 1 else ''} measured above {limit} of "
+            f"the ceiling, which no kernel can beat; their numbers are withheld:** {names}.\n")
 
 
 def interval(low: float, high: float) -> str:
@@ -218,9 +231,9 @@ def full_tables(doc: dict[str, Any]) -> str:
 def markdown_tables(doc: dict[str, Any]) -> str:
     """The whole document as Markdown: header, flags, compact table, then the full tables collapsed."""
     parts = [header_line(doc), "", flags_line(doc), "", compact_table(doc), full_tables(doc)]
-    failures = harness_failures(doc)
+    failures = failures_sentence(doc)
     if failures:
-        parts.insert(2, "**" + "; ".join(failures) + ".**\n")
+        parts.insert(2, failures)
     return "\n".join(parts).rstrip("\n") + "\n"
 
 

@@ -269,7 +269,10 @@ def _measure(item: Item, timer: Any, gate: LoadGate, retries: int, clock: _Clock
 
 
 def _warm_up(items: list[Item], timer: Any, config: RunConfig, progress: Callable[[str], None] | None) -> dict:
-    """Call every item once (compiling the compiled cells, timed), then calibrate its block."""
+    """Call every item once (compiling the compiled cells, timed), then calibrate its block.
+
+    A block of ``block_s`` 0 is one call, and needs no calibration.
+    """
     compile_s: dict[str, dict[str, float]] = {}
     for i, item in enumerate(items, 1):
         if progress:
@@ -279,8 +282,8 @@ def _warm_up(items: list[Item], timer: Any, config: RunConfig, progress: Callabl
             if item.meta.get("column") == "compiled":
                 graph = "forward_s" if item.meta["mode"] == "forward" else "backward_s"  # forward compiled first
                 compile_s.setdefault(item.meta["key"], {})[graph] = first
-            once = timer.block(item.call.fn, 1).seconds
-        item.number = calls_per_block(once, config.block_s[item.size])
+            block_s = config.block_s[item.size]
+            item.number = calls_per_block(timer.block(item.call.fn, 1).seconds, block_s) if block_s > 0 else 1
     return compile_s
 
 

@@ -58,9 +58,9 @@ def recorded_section(rel: str, doc: dict[str, Any], previous: tuple[str, dict[st
     env = doc["environment"]
     parts = [f"**Recorded on {env['device_name']}, {render.date_text(doc)}** (`{rel}`). "
              + render.header_line(doc), "", render.flags_line(doc), ""]
-    failures = render.harness_failures(doc)
+    failures = render.failures_sentence(doc)
     if failures:
-        parts += ["**" + "; ".join(failures) + ".**", ""]
+        parts += [failures]
     dtype = render.main_dtype(doc)
     for size, mode in render.regimes(doc):
         parts.append(image_pair(chart_alt(doc, size, mode, dtype), chart_path(env["device"], size, mode),

@@ -13,7 +13,8 @@ The flags (each tested on both sides of its threshold):
 * ``wide``: an interval is wider than :data:`WIDE` of its median: the passes disagree;
 * ``drift``: the ceiling of the cell's size and dtype moved by more than :data:`DRIFT`
   between the first and the last quarter of the passes;
-* ``loaded``: most of the cell's passes ran while other processes competed for the CPU;
+* ``loaded``: in most of the cell's passes, it or its ceiling's kernel ran while other
+  processes competed for the CPU;
 * ``few_passes``: fewer than :data:`MIN_PASSES` passes, too few for an interval.
 
 A flagged cell carries no verdict: :func:`ratio_interval` returns None for it.
