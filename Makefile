@@ -43,7 +43,8 @@ clean:
 	rm -rf site $(CACHE) .pytest_cache
 
 # The full benchmark on DEVICE (auto, cpu or cuda): prints the tables and keeps the JSON
-# in data/bench/<device>-<cpu or gpu name>-<threads>t-<date>.json for the site to show.
+# in data/bench/<device>-<cpu or gpu name>-<threads>t-<UTC date and time>.json for the
+# site to show. Record on a quiet machine (see data/bench/README.md).
 DEVICE  ?= $(or $(ACTDOCS_DEVICE),auto)
 THREADS ?=
 bench: setup

@@ -143,6 +143,7 @@ class Activation:
     watch_out: str = ""
     elementwise: bool = True
     scalar_view_note: str = ""
+    kernels: dict[str, str] = field(default_factory=dict)  # the benchmark's out= calls: actdocs.bench.kernels
 
     def __call__(self, x: Tensor, **params: float) -> Tensor:
         """Apply PyTorch's implementation with the default parameters."""
@@ -369,6 +370,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.Sigmoid,
         scratch=scratch_sigmoid,
         torch_name="torch.sigmoid",
+        kernels={"forward": "sigmoid(x)", "backward": "sigmoid_backward(g, y)"},
         summary="Squashes any input into (0, 1); the logistic function.",
         used_in=(
             Usage("Logistic regression", "cox1958"),
@@ -393,6 +395,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.Tanh,
         scratch=scratch_tanh,
         torch_name="torch.tanh",
+        kernels={"forward": "tanh(x)", "backward": "tanh_backward(g, y)"},
         summary="A rescaled sigmoid with outputs in (-1, 1), centred on zero.",
         used_in=(Usage("GRU candidate state", "cho2014"), Usage("LSTM cell input and output", "graves2013")),
         best_for="Candidate and cell values inside LSTM and GRU cells [@hochreiter1997; @cho2014]; hidden values that must stay bounded",
@@ -413,6 +416,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.ReLU,
         scratch=scratch_relu,
         torch_name="F.relu",
+        kernels={"forward": "clamp_min(x, 0)", "backward": "threshold_backward(g, y, 0)"},
         summary="Passes positive inputs unchanged and zeroes the rest.",
         used_in=(
             Usage("Restricted Boltzmann machines", "nair2010"),
@@ -439,6 +443,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.LeakyReLU,
         scratch=scratch_leaky_relu,
         torch_name="F.leaky_relu",
+        kernels={"forward": "leaky_relu(x, negative_slope)", "backward": "leaky_relu_backward(g, x, negative_slope, False)"},
         summary="ReLU with a small slope for negative inputs, so no unit is ever fully off.",
         defaults={"negative_slope": 0.01},
         used_in=(
@@ -463,6 +468,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.PReLU,
         scratch=scratch_prelu,
         torch_name="F.prelu",
+        kernels={"forward": "leaky_relu(x, weight)", "backward": "leaky_relu_backward(g, x, weight, False)", "substitute": "PReLU has no out= kernel: this is Leaky ReLU's at PReLU's initial slope"},
         summary="Leaky ReLU whose negative slope is a parameter learned with the weights.",
         defaults={"weight": 0.25},
         used_in=(Usage("Introduced, with ImageNet classifiers", "he2015"),),
@@ -484,6 +490,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.ELU,
         scratch=scratch_elu,
         torch_name="F.elu",
+        kernels={"forward": "elu(x, alpha, 1, 1)", "backward": "elu_backward(g, alpha, 1, 1, False, x)"},
         summary="Smooth for negative inputs, which pull the mean output towards zero.",
         defaults={"alpha": 1.0},
         used_in=(Usage("Introduced", "clevert2016"),),
@@ -505,6 +512,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.SELU,
         scratch=scratch_selu,
         torch_name="F.selu",
+        kernels={"forward": "elu(x, SELU_ALPHA, SELU_SCALE, 1)", "backward": "elu_backward(g, SELU_ALPHA, SELU_SCALE, 1, False, x)"},
         summary="Scaled ELU whose constants keep activations at mean 0 and variance 1.",
         used_in=(Usage("Introduced, with its two constants", "klambauer2017"),),
         best_for="Deep fully connected networks, initialised LeCun-normal [@klambauer2017]",
@@ -525,6 +533,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.GELU,
         scratch=scratch_gelu,
         torch_name="F.gelu",
+        kernels={"forward": 'gelu(x, approximate="none")', "backward": 'gelu_backward(g, x, approximate="none")'},
         summary="Weights x by the probability that a standard normal variable is below x.",
         used_in=(
             Usage("Introduced", "hendrycks2016"),
@@ -551,6 +560,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=lambda: nn.GELU(approximate="tanh"),
         scratch=_scratch_gelu_tanh,
         torch_name='F.gelu(x, approximate="tanh")',
+        kernels={"forward": 'gelu(x, approximate="tanh")', "backward": 'gelu_backward(g, x, approximate="tanh")'},
         summary="GELU with the normal CDF replaced by a tanh of a cubic, given in the GELU paper [@hendrycks2016]; not a speed-up in every setting.",
         used_in=(Usage("Proposed with GELU", "hendrycks2016"),),
         best_for="Running a model that was trained with the approximation",
@@ -571,6 +581,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.SiLU,
         scratch=scratch_silu,
         torch_name="F.silu",
+        kernels={"forward": "silu(x)", "backward": "silu_backward(g, x)"},
         summary="Self-gated: the sigmoid of x decides how much of x passes.",
         used_in=(
             Usage("SiLU, in reinforcement learning", "elfwing2018"),
@@ -595,6 +606,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.Mish,
         scratch=scratch_mish,
         torch_name="F.mish",
+        kernels={"forward": "mish(x)", "backward": "mish_backward(g, x)"},
         summary="Smooth, non-monotonic and self-regularising; x times tanh of softplus.",
         used_in=(
             Usage("Introduced", "misra2020"),
@@ -618,6 +630,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.Hardswish,
         scratch=scratch_hardswish,
         torch_name="F.hardswish",
+        kernels={"forward": "hardswish(x)", "backward": "hardswish_backward(g, x)"},
         summary="A piecewise stand-in for Swish without exponentials, made for mobile devices [@howard2019].",
         used_in=(Usage("MobileNetV3", "howard2019"),),
         best_for="Models for phones and edge chips, as in MobileNetV3 [@howard2019]",
@@ -638,6 +651,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.ReLU6,
         scratch=scratch_relu6,
         torch_name="F.relu6",
+        kernels={"forward": "hardtanh(x, 0, 6)", "backward": "hardtanh_backward(g, x, 0, 6)"},
         summary="ReLU capped at 6, which keeps activations small for low-precision arithmetic.",
         used_in=(Usage("MobileNetV2", "sandler2018"),),
         best_for="Quantised mobile networks such as MobileNetV2 [@sandler2018]; the ramp inside Hardswish",
@@ -658,6 +672,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.Softplus,
         scratch=scratch_softplus,
         torch_name="F.softplus",
+        kernels={"forward": "softplus(x, beta, threshold)", "backward": "softplus_backward(g, x, beta, threshold)"},
         summary="A smooth ReLU whose output is always positive.",
         defaults={"beta": 1.0, "threshold": 20.0},
         used_in=(
@@ -682,6 +697,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=nn.GLU,
         scratch=scratch_glu,
         torch_name="F.glu",
+        kernels={"forward": "glu(x, -1)", "backward": "glu_backward(g, x, -1)"},
         summary="One linear projection gates another through a sigmoid.",
         used_in=(Usage("Gated convolutional language models", "dauphin2017"),),
         best_for="Gated layers, as in gated convolutional language models [@dauphin2017]",
@@ -704,6 +720,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=SwiGLU,
         scratch=scratch_swiglu,
         torch_name="content * F.silu(gate)",
+        kernels={"forward": "silu(gate)", "backward": "silu_backward(t, gate)"},
         summary="A gated unit whose gate is Swish; the feed-forward block of PaLM and LLaMA [@chowdhery2022; @touvron2023].",
         used_in=(
             Usage("GLU variants in transformers", "shazeer2020"),
@@ -730,6 +747,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=GeGLU,
         scratch=scratch_geglu,
         torch_name="content * F.gelu(gate)",
+        kernels={"forward": 'gelu(gate, approximate="none")', "backward": 'gelu_backward(t, gate, approximate="none")'},
         summary="A gated unit whose gate is GELU.",
         used_in=(Usage("GLU variants in transformers", "shazeer2020"),),
         best_for="Feed-forward blocks of transformers, as in Shazeer's comparison [@shazeer2020]",
@@ -752,6 +770,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         module=lambda: nn.Softmax(dim=-1),
         scratch=scratch_softmax,
         torch_name="F.softmax",
+        kernels={"forward": "_softmax(x, -1, False)", "backward": "_softmax_backward_data(g, y, -1, dtype)"},
         summary="Turns a vector of logits into a probability distribution.",
         defaults={"dim": -1},
         used_in=(

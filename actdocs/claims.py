@@ -64,11 +64,8 @@ APPROXIMATION_ERROR = 1e-3
 
 @dataclass(frozen=True)
 class Evidence:
-    """Everything a claim is checked against: the experiments' JSON and the recorded runs.
-
-    ``runs`` is None when the benchmark package offers no recorded-run API, an empty
-    list when it does and ``data/bench/`` holds no run.
-    """
+    """Everything a claim is checked against: the experiments' JSON and the recorded runs
+    (empty when ``data/bench/`` holds none; None in tests that give no timing evidence)."""
 
     experiments: dict[str, dict[str, Any] | None]
     runs: list[recorded.Run] | None

@@ -9,20 +9,19 @@ its confidence interval, or ``None`` where the run cannot support one (a cell fl
 missing or above its ceiling). The build's quick benchmark ("this machine") is never
 read here, so it cannot move a verdict.
 
-Until the benchmark package provides that API, :func:`runs` returns ``None`` and every
-timing claim says so: ``not measured (no recorded benchmark run)``. The API is looked up
-by name (:func:`_api`), not imported, so that the build's import scan, which keys the
-cache, does not stop at a module that is not there yet; once it is, plain imports
-should replace the lookup so that its source keys the claims.
+Without a recorded run every timing claim says so: ``not measured (no recorded
+benchmark run)``. The benchmark modules are imported plainly, so their source keys
+every artifact that reads a recorded run.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from actdocs.bench.schema import recorded_runs
+from actdocs.bench.stats import ratio_interval
 from actdocs.verdicts import Measured
 
 #: Where recorded runs live, relative to the repository root.
@@ -42,30 +41,16 @@ class Run:
     doc: dict[str, Any]
 
 
-def _api(module: str, name: str) -> Callable[..., Any] | None:
-    """``actdocs.bench.<module>.<name>``, or None while the benchmark package lacks it."""
-    try:
-        return getattr(importlib.import_module(f"actdocs.bench.{module}"), name)
-    except (ImportError, AttributeError):
-        return None
-
-
-def runs(root: Path) -> list[Run] | None:
-    """The recorded runs of the repository at ``root``, by file name; None without the API."""
-    recorded_runs = _api("schema", "recorded_runs")
-    if recorded_runs is None:
-        return None
+def runs(root: Path) -> list[Run]:
+    """The recorded runs of the repository at ``root``, by file name."""
     return [Run(Path(path).stem, doc) for path, doc in sorted(recorded_runs(root), key=lambda r: str(r[0]))]
 
 
 def ratio(run: Run, numerator: str, denominator: str, *, size: str, mode: str = "forward") -> Measured | None:
     """``numerator``'s time over ``denominator``'s in ``run``, eager float32, preallocated
     outputs, with its interval; None where the run gives no interval that passes."""
-    ratio_interval = _api("stats", "ratio_interval")
-    if ratio_interval is None:
-        return None
     found = ratio_interval(run.doc, numerator, denominator, size=size, mode=mode)
-    if found is None or found.passes is False:
+    if found is None:
         return None
     return Measured(found.median, found.low, found.high)
 

@@ -1,8 +1,7 @@
-"""The benchmark: its JSON document, tables, chart, calls and command line.
+"""The benchmark's document, pages, ``--compare`` and command line (nothing here asserts a speed).
 
-A benchmark is not a timed test: nothing here asserts on speed. The command-line runs
-use the smallest settings (two activations, one pass, no retries, a small "memory"
-size) so that they take a few seconds even on a loaded two-core machine.
+The one real run uses the smallest settings (three activations, two passes, no retries,
+a 2^16-element "memory" size) so that it takes seconds even on a loaded two-core machine.
 """
 
 from __future__ import annotations
@@ -10,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,236 +17,257 @@ from pathlib import Path
 import pytest
 import torch
 
+from bench_synthetic import cell_item, ceiling_item, document, simple
 from actdocs import bench
+from actdocs.bench import compare, render, schema, site
+from actdocs.bench.runner import available_cores
 from actdocs.build import Context
-from actdocs.catalog import ACTIVATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL = ["--quick", "--passes", "1", "--retries", "0", "--memory-elements", str(64 * 1024)]
+SMALL = ["--quick", "--passes", "2", "--retries", "0", "--memory-elements", str(64 * 1024)]
+NO_GPU = "needs a CUDA GPU: torch sees none on this machine"
 
 
-def actdocs(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """``python -m actdocs ARGS`` in a subprocess, from the repository root."""
+def actdocs(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """``python -m actdocs ARGS`` in a subprocess, from the repository root (a real exit status)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("ACTDOCS_DEVICE", None)
     return subprocess.run([sys.executable, "-m", "actdocs", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 
+def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``actdocs ARGS`` run in this process: its exit status, stdout and stderr."""
+    from actdocs.cli import main
+
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
 @pytest.fixture(scope="module")
-def cpu_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], dict]:
+def cpu_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], dict, Path]:
     path = tmp_path_factory.mktemp("bench") / "bench.json"
-    proc = actdocs("bench", "--device", "cpu", "--only", "relu", "sigmoid", "glu", *SMALL, "--json", str(path))
+    proc = actdocs("bench", "--device", "cpu", "--threads", "1", "--only", "relu", "sigmoid", "glu", *SMALL,
+                   "--json", str(path))
     assert proc.returncode == 0, proc.stderr
-    return proc, json.loads(path.read_text(encoding="utf-8"))
+    return proc, json.loads(path.read_text(encoding="utf-8")), path
 
 
-# ------------------------------------------------------------------ the CPU run
+# ------------------------------------------------------------------ a real (tiny) run
 
 
-def test_quick_cpu_run_writes_a_valid_document(cpu_run) -> None:
-    proc, doc = cpu_run
+def test_a_run_writes_a_valid_document_of_interleaved_passes(cpu_run) -> None:
+    proc, doc, _ = cpu_run
     assert bench.validate(doc) == []
     env = doc["environment"]
-    assert env["device"] == "cpu" and env["quick"] is True and env["dtypes"] == ["float32"]
-    assert env["device_name"] and env["torch"] == torch.__version__ and env["threads"] >= 1
-    assert set(env["allocator"]) == {"THP_MEM_ALLOC_ENABLE", "PYTORCH_CUDA_ALLOC_CONF"}
-    keys = {c["key"] for c in doc["cells"]}
-    assert keys == {"relu", "sigmoid", "glu"}
-    for cell in doc["cells"]:
-        assert cell["passes"] == 1
-        ref = next(c for c in doc["cells"] if c["key"] == "relu" and all(
-            c[k] == cell[k] for k in ("size", "mode", "dtype", "convention")))
-        assert cell["ratio_to_relu"] == pytest.approx(cell["median_s"] / ref["median_s"])
-        copy_speed = doc["copy"][cell["size"]][cell["dtype"]]["gb_per_s"]
-        assert cell["pct_of_copy"] == pytest.approx(100 * cell["gb_per_s"] / copy_speed)
-    # the bytes of the roofline: 2N / 5N element-wise, 3N / 8N for a gated unit (N = output elements)
+    assert env["device"] == "cpu" and env["quick"] and env["threads"] == 1 and env["dtypes"] == ["float32"]
+    assert env["torch"] == torch.__version__ and env["timer"].startswith("time.perf_counter")
+    assert {c["key"] for c in doc["cells"]} == {"relu", "sigmoid", "glu"}
+    assert {c["passes"] for c in doc["cells"]} == {2} and doc["run"]["passes"] == 2
+    assert all("few_passes" in c["flags"] and c["noisy"] for c in doc["cells"])  # two passes give no verdict
+    for size in ("cache", "memory"):
+        entry = doc["ceiling"][size]["float32"]
+        assert [k["name"] for k in entry["kernels"]] == ["copy_", "add", "mul", "add2", "mul2", "sum"]
+        assert set(entry["best"]) == {"1r1w", "2r1w", "read"} and entry["level"]
+    cells = {(c["key"], c["size"], c["mode"], c["convention"], c["column"]): c for c in doc["cells"]}
     n = 1000 * 256
-    cells = {(c["key"], c["size"], c["mode"], c["convention"]): c for c in doc["cells"]}
-    assert cells["sigmoid", "cache", "forward", "preallocated"]["bytes"] == 2 * n * 4
-    assert cells["sigmoid", "cache", "forward+backward", "preallocated"]["bytes"] == 5 * n * 4
-    assert cells["glu", "cache", "forward", "preallocated"]["bytes"] == 3 * (n // 2) * 4
-    assert cells["glu", "cache", "forward+backward", "as called"]["bytes"] == 8 * (n // 2) * 4
-    # a quick run leaves out only the as-called memory-size backward
-    assert ("relu", "memory", "forward+backward", "as called") not in cells
-    assert ("relu", "memory", "forward+backward", "preallocated") in cells
-    assert "actdocs: bench:" in proc.stderr
+    assert cells["sigmoid", "cache", "forward", "preallocated", "eager"]["bytes"] == 2 * n * 4
+    assert cells["sigmoid", "cache", "forward+backward", "preallocated", "eager"]["bytes"] == 5 * n * 4
+    assert cells["glu", "cache", "forward", "preallocated", "eager"]["bytes"] == 3 * (n // 2) * 4
+    assert ("relu", "memory", "forward+backward", "as called", "eager") not in cells  # left out of a quick run
+    assert "actdocs: bench:" in proc.stderr.splitlines()[-1]
 
 
-def test_the_printed_tables_say_which_machine_made_them(cpu_run) -> None:
-    proc, doc = cpu_run
-    assert proc.stdout == bench.markdown_tables(doc)
+def test_the_printed_tables_are_the_document_rendered(cpu_run) -> None:
+    proc, doc, _ = cpu_run
+    assert proc.stdout == render.markdown_tables(doc)
     first = proc.stdout.splitlines()[0]
-    env = doc["environment"]
-    words = (env["device"], env["device_name"], env["torch"], f"{env['threads']} thread", "float32", env["date"][:10])
-    for word in words:
+    for word in ("cpu", doc["environment"]["device_name"], "1 thread,", "quick run", "2 interleaved passes"):
         assert word in first
 
 
-def test_markdown_tables_render_one_table_per_size_and_mode(cpu_run) -> None:
-    _, doc = cpu_run
-    text = bench.markdown_tables(doc)
-    for size in ("cache", "memory"):
-        for mode in bench.MODES:
-            assert text.count(f"({bench.SIZE_WORDS[size]}), {mode}, float32, preallocated output**") == 1
-    assert text.count("as called vs preallocated output**") == 1  # memory, forward (quick run)
-    assert "| Activation | Time | Elements/s | GB/s | % of copy | × ReLU |" in text
-    assert "**The calls timed.**" in text and "`torch.sigmoid(x, out=y)`" in text
+def test_compare_of_a_run_with_itself_finds_no_spread(cpu_run) -> None:
+    _, _, path = cpu_run
+    proc = actdocs("bench", "--compare", str(path), str(path))
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert "time: median 0 %, 90th percentile 0 %, worst 0 %" in proc.stdout.replace("\u202f", " ")
 
 
-def test_bar_chart_writes_light_and_dark_svgs(cpu_run, tmp_path: Path) -> None:
-    _, doc = cpu_run
-    light, dark = bench.bar_chart(doc, tmp_path / "l.svg", tmp_path / "d.svg")
-    assert light.read_text().startswith("<?xml") and dark.read_text().startswith("<?xml")
-    assert light.read_bytes() != dark.read_bytes()
-    assert "Sigmoid" in bench.chart_alt(doc)
-    fragment = bench.chart_fragment(doc, "figures/l.svg", "figures/d.svg")
-    lines = fragment.splitlines()
-    assert len(lines) == 2 and lines[0].startswith("![Bar chart: forward time relative to ReLU")
-    assert "(generated/figures/l.svg#only-light)" in lines[0] and "(generated/figures/d.svg#only-dark)" in lines[1]
+# ------------------------------------------------------------------ --compare
 
 
-# ------------------------------------------------------------------ validation
+def test_spread_figures_of_two_synthetic_runs() -> None:
+    a = simple()
+    b = copy.deepcopy(a)
+    b["cells"][0]["median_s"] *= 1.10  # ReLU 10 % slower, sigmoid 2 % faster
+    b["cells"][1]["median_s"] *= 0.98
+    s = compare.spread(a, b, "median_s")
+    assert (s.n, s.worst_cell[0]) == (2, "relu")
+    assert s.median == pytest.approx(0.06) and s.p90 == pytest.approx(0.092) and s.worst == pytest.approx(0.10)
+    text = compare.report(a, b).replace("\u202f", " ")
+    assert "cells matched: 2 (only in A: 0, only in B: 0)" in text
+    assert "time: median 6 %, 90th percentile 9.2 %, worst 10 %" in text
+    assert text.rstrip().endswith("not met")  # 9.2 % is within 15 %, but the median 6 % is over 5 %
+    b["cells"][0]["median_s"] = a["cells"][0]["median_s"] * 1.04
+    assert compare.report(a, b).rstrip().endswith(": met")
+    b["cells"][0]["flags"] = ["above_ceiling"]
+    assert compare.report(a, b).rstrip().endswith("not met") and compare.above_ceiling(b) == 1
+    assert compare.percentile([1, 2, 3, 4, 5], 0.9) == pytest.approx(4.6)
 
 
-def test_validate_rejects_missing_and_wrong_fields(cpu_run) -> None:
-    _, doc = cpu_run
-    broken = copy.deepcopy(doc)
-    del broken["cells"][0]["median_s"]
-    assert any("missing field 'median_s'" in p for p in bench.validate(broken))
-    broken = copy.deepcopy(doc)
-    del broken["environment"]["device_name"]
-    assert any("device_name" in p for p in bench.validate(broken))
-    broken = copy.deepcopy(doc)
-    broken["cells"][0]["median_s"] = -1.0
-    assert any("positive" in p for p in bench.validate(broken))
-    broken = copy.deepcopy(doc)
-    broken["cells"][0]["noisy"] = "no"
-    assert any("noisy" in p for p in bench.validate(broken))
-    broken = copy.deepcopy(doc)
-    broken["copy"] = {}
-    assert any("no copy measurement" in p for p in bench.validate(broken))
-    assert bench.validate({**doc, "schema": 99})
-    assert bench.validate([]) and bench.validate({"schema": 1})
+@pytest.mark.parametrize("content, message", [
+    (None, "not a readable benchmark JSON file"),
+    ('{"schema": 2, "cells": [', "not a readable benchmark JSON file"),
+    ('{"schema": 1}', "schema: expected 2"),
+])
+def test_compare_of_a_bad_file_is_one_line_and_exit_2(tmp_path: Path, capsys, content: str | None,
+                                                       message: str) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(schema.dumps(simple()))
+    bad = tmp_path / "bad.json"
+    if content is not None:
+        bad.write_text(content)
+    status, out, err = in_process(capsys, "bench", "--compare", str(good), str(bad))
+    assert status == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("actdocs: error:") and message in lines[0] and "bad.json" in lines[0]
 
 
-def test_a_corrupt_saved_document_is_a_clear_error(cpu_run, tmp_path: Path) -> None:
-    doc = copy.deepcopy(cpu_run[1])
-    folder = tmp_path / "data" / "bench"
+# ------------------------------------------------------------------ the document
+
+
+def test_validate_rejects_what_the_pages_could_not_use() -> None:
+    doc = simple()
+    assert bench.validate(doc) == []
+    cases = [
+        (lambda d: d["cells"][0].pop("median_s"), "missing field 'median_s'"),
+        (lambda d: d["cells"][0].update(median_s=-1.0), "positive"),
+        (lambda d: d["cells"][0].update(noisy="no"), "noisy"),
+        (lambda d: d["cells"][0].update(noisy=True), "noisy must be true exactly when"),
+        (lambda d: d["cells"][0].update(flags=["odd"], noisy=True), "unknown flag 'odd'"),
+        (lambda d: d["cells"][0].update(passes=3), "must be at least 1 and match"),
+        (lambda d: d["cells"][0].update(column="jit"), "unknown column 'jit'"),
+        (lambda d: d["cells"].append(copy.deepcopy(d["cells"][0])), "a second cell"),
+        (lambda d: d.update(ceiling={}), "no ceiling measurement"),
+        (lambda d: d["ceiling"]["cache"]["float32"]["best"].update({"1r1w": "memcpy"}), "not one of its kernels"),
+        (lambda d: d["environment"].pop("device_name"), "device_name"),
+        (lambda d: d.update(cells=[]), "non-empty list"),
+    ]
+    for change, message in cases:
+        broken = copy.deepcopy(doc)
+        change(broken)
+        assert any(message in p for p in bench.validate(broken)), message
+    assert bench.validate({**doc, "schema": 1}) == ["schema: expected 2, got 1"]
+    assert bench.validate([]) and bench.validate({"schema": 2})
+
+
+def test_recorded_runs_are_the_valid_files_newest_first(tmp_path: Path) -> None:
+    folder = tmp_path / schema.RECORDED_DIR
     folder.mkdir(parents=True)
-    good = folder / "cpu-test-2t-2026-01-01.json"
-    good.write_text(json.dumps(doc))
-    bench._make_saved("data/bench/cpu-test-2t-2026-01-01.json", tmp_path / "out", Context(root=tmp_path))
-    table = (tmp_path / "out" / "tables" / "bench-saved-cpu-test-2t-2026-01-01.md").read_text()
-    assert "Kept result" in table and doc["environment"]["device_name"] in table
-    bad = folder / "bad.json"
-    bad.write_text('{"schema": 1, "cells": [')
-    with pytest.raises(bench.BenchDataError, match="bad.json"):
-        bench.load(bad)
-    del doc["cells"][0]["key"]
-    bad.write_text(json.dumps(doc))
-    with pytest.raises(bench.BenchDataError, match="missing field 'key'"):
-        bench._make_saved("data/bench/bad.json", tmp_path / "out", Context(root=tmp_path))
+    old, new = simple(), simple()
+    old["environment"]["date"], new["environment"]["date"] = "2026-01-01T00:00:00+00:00", "2026-02-01T00:00:00+00:00"
+    (folder / "a.json").write_text(schema.dumps(new))
+    (folder / "b.json").write_text(schema.dumps(old))
+    (folder / "c.json").write_text("{broken")
+    assert [p.name for p, _ in schema.recorded_runs(tmp_path)] == ["a.json", "b.json"]
+    with pytest.raises(bench.BenchDataError, match="c.json"):
+        bench.load(folder / "c.json")
+    assert schema.recorded_runs(tmp_path / "nowhere") == []
 
 
-def test_artifacts() -> None:
-    arts = {a.name: a for a in bench.artifacts()}
-    quick = arts["bench-quick"]
-    assert quick.device_dependent and quick.module == "actdocs.bench"
-    assert set(quick.outputs) == {"data/bench-quick.json", "tables/bench-quick.md", "fragments/bench-quick-chart.md",
-                                  "figures/bench-quick-light.svg", "figures/bench-quick-dark.svg"}
-    saved = bench.saved_files()
-    assert set(arts) == {"bench-quick", "bench-saved", *(f"bench-saved-{bench.saved_stem(p)}" for p in saved)}
-    for path in saved:  # every kept result is valid
-        assert bench.validate(json.loads(path.read_text(encoding="utf-8"))) == []
+def test_saved_name_names_device_threads_and_time() -> None:
+    doc = {"environment": {"device": "cuda", "device_name": "NVIDIA H100 80GB HBM3", "threads": 16,
+                           "date": "2026-11-25T10:00:07+00:00"}}
+    assert schema.saved_name(doc) == "cuda-nvidia-h100-80gb-hbm3-16t-2026-11-25-100007.json"
 
 
-def test_bench_quick_artifact_writes_every_output(cpu_run, tmp_path: Path, monkeypatch) -> None:
-    _, doc = cpu_run
-    seen = []
-    monkeypatch.setattr(bench, "run", lambda config: seen.append(config) or doc)
+# ------------------------------------------------------------------ rendering
+
+
+def test_a_harness_failure_is_said_and_never_shown_as_a_number() -> None:
+    doc = simple(relu=[1e-4 / 1.2] * 7)
+    assert render.harness_failures(doc) == [
+        "harness failure: relu float32 cache forward preallocated eager measured above 105\u202f% of its ceiling"]
+    text = render.markdown_tables(doc)
+    assert "**Harness failure: 1 cell measured above 105\u202f% of the ceiling" in text
+    assert "withheld:** ReLU, in cache, forward, preallocated, eager." in text
+    assert "| ReLU | harness failure |" in render.compact_table(doc)
+    row = next(line for line in render.cell_table(doc, "float32", "cache", "forward").splitlines() if "| ReLU" in line)
+    assert row == "| ReLU | preallocated | eager | – | – | harness failure | – | 0 | above its ceiling (a harness failure) |"
+
+
+def test_the_compact_table_withholds_flagged_numbers_and_the_full_table_marks_them() -> None:
+    doc = document([ceiling_item("copy_", "1r1w", [1e-4] * 5),
+                    cell_item("relu", [2e-4] * 5, loaded=[True] * 5), cell_item("sigmoid", [4e-4] * 5)])
+    compact = render.compact_table(doc)
+    assert "| ReLU | ⚠ measured under load |" in compact and "| Sigmoid | 25\u202f% (25–25) |" in compact
+    full = render.cell_table(doc, "float32", "cache", "forward")
+    assert "50\u202f% (50–50) ⚠" in full and "measured under load" in full
+    assert render.flags_line(doc).startswith("1 of 2 cells are flagged")
+    block = render.note_block("Title", "| a |\n\n| b |")
+    assert block == '??? note "Title"\n\n    | a |\n\n    | b |\n'
+
+
+def test_within_15_percent_is_a_verdict_only_for_unflagged_cells() -> None:
+    cell = {"pct_of_ceiling": 86.0, "flags": []}
+    assert render.within_text(cell) == "yes"
+    assert render.within_text({**cell, "pct_of_ceiling": 84.0}) == "no"
+    assert render.within_text({**cell, "flags": ["wide"]}) == "no verdict (flagged)"
+
+
+def test_regime_charts_are_light_and_dark_svgs_with_their_numbers_in_the_alt_text(tmp_path: Path) -> None:
+    from actdocs.bench import charts
+
+    doc = simple(relu=[1e-4 / 1.2] * 7)
+    light, dark = charts.regime_chart(doc, "cache", "forward", "float32", tmp_path / "l.svg", tmp_path / "d.svg")
+    assert light.read_text().startswith("<?xml") and light.read_bytes() != dark.read_bytes()
+    alt = charts.chart_alt(doc, "cache", "forward", "float32")
+    assert "Sigmoid 20\u202f% (20–20)" in alt and "ReLU harness failure" in alt
+    assert "harness failure" in light.read_text()
+
+
+def test_the_recorded_artifact_renders_the_newest_run_of_each_device(tmp_path: Path) -> None:
+    folder = tmp_path / schema.RECORDED_DIR
+    folder.mkdir(parents=True)
+    old, new = simple(), simple(relu=[1.1e-4 / 0.8] * 7)
+    old["environment"]["date"] = "2026-01-01T00:00:00+00:00"
+    (folder / "old.json").write_text(schema.dumps(old))
+    (folder / "new.json").write_text(schema.dumps(new))
+    rels = ("data/bench/new.json", "data/bench/old.json")
+    out = tmp_path / "out"
+    site._make_recorded(rels, out, Context(root=tmp_path))
+    text = (out / site.RECORDED).read_text()
+    assert text.startswith(f"**Recorded on {new['environment']['device_name']}, ") and "`data/bench/new.json`" in text
+    assert "How far this run lies from the previous one" in text and "worst 10\u202f% (relu" in text
+    assert "No GPU run is recorded" in text
+    for theme in ("light", "dark"):
+        assert (out / site.chart_path("cpu", "cache", "forward").format(theme=theme)).is_file()
+    (folder / "old.json").write_text('{"schema": 2}')
+    with pytest.raises(bench.BenchDataError, match="old.json"):
+        site._make_recorded(rels, out, Context(root=tmp_path))
+    site._make_recorded((), out, Context(root=tmp_path))
+    assert (out / site.RECORDED).read_text().startswith("No run is recorded yet")
+
+
+def test_the_quick_artifact_writes_its_json_and_tables(tmp_path: Path, monkeypatch) -> None:
+    from actdocs.bench import runner
+
+    doc, seen = simple(), []
+    monkeypatch.setattr(runner, "run", lambda config: seen.append(config) or doc)
     quick = next(a for a in bench.artifacts() if a.name == "bench-quick")
     quick.make(tmp_path, Context(device="cpu"))
-    assert seen[0].quick and seen[0].device == "cpu"
-    for rel in quick.outputs:
-        assert (tmp_path / rel).stat().st_size > 0, rel
-    assert json.loads((tmp_path / "data/bench-quick.json").read_text()) == doc
-    assert (tmp_path / "tables/bench-quick.md").read_text() == bench.markdown_tables(doc)
+    assert seen[0].quick and seen[0].device == "cpu" and quick.device_dependent and quick.exclusive
+    assert json.loads((tmp_path / site.QUICK_JSON).read_text()) == doc
+    assert (tmp_path / site.QUICK_TABLE).read_text() == render.markdown_tables(doc)
 
 
-def test_saved_name_names_device_and_date() -> None:
-    doc = {"environment": {"device": "cuda", "device_name": "NVIDIA H100 80GB HBM3", "threads": 16,
-                           "date": "2026-11-25T10:00:00+00:00"}}
-    assert bench.saved_name(doc) == "cuda-nvidia-h100-80gb-hbm3-16t-2026-11-25.json"
-
-
-# ------------------------------------------------------------------ the calls timed
-
-
-@pytest.mark.parametrize("record", ACTIVATIONS, ids=lambda a: a.key)
-def test_preallocated_calls_match_the_activation_and_do_not_allocate(record) -> None:
-    from torch.profiler import ProfilerActivity, profile
-
-    gen = torch.Generator().manual_seed(0)
-    x = torch.randn(64, 32, generator=gen)
-    out_shape = (64, 16) if record.family == "gated" else (64, 32)
-    b = bench.Buffers(x, torch.empty(out_shape), torch.randn(out_shape, generator=gen), torch.empty_like(x),
-                      torch.empty(out_shape), torch.empty(out_shape))
-    pre = bench.preallocated(record)
-    forward, forward_saving, backward = pre.build(b)
-    xr = x.clone().requires_grad_(True)
-    expected = record.functional(xr, **bench.call_kwargs(record))
-    (expected_grad,) = torch.autograd.grad(expected, xr, b.g)
-
-    forward()
-    torch.testing.assert_close(b.y, expected.detach())
-    b.y.zero_()
-    forward_saving()
-    grad = backward()
-    torch.testing.assert_close(b.y, expected.detach())
-    torch.testing.assert_close(grad if pre.backward_allocates else b.gx, expected_grad)
-
-    def allocated(fn) -> int:
-        with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
-            fn()
-        return sum(max(e.self_cpu_memory_usage, 0) for e in prof.key_averages())
-
-    assert allocated(forward) == 0
-    assert (allocated(lambda: (forward_saving(), backward())) > 0) == pre.backward_allocates
-
-
-def test_every_catalog_activation_has_preallocated_calls() -> None:
-    for record in ACTIVATIONS:
-        pre = bench.preallocated(record)
-        assert pre.forward_text and pre.backward_text
-    assert bench.preallocated(next(a for a in ACTIVATIONS if a.key == "prelu")).substitute
-
-
-# ------------------------------------------------------------------ the load gate
-
-
-def test_load_gate_flags_other_processes_not_our_own_work() -> None:
-    gate = bench.LoadGate(threads=2, ncpu=2)
-    gate.has_stat, gate.hz = True, 100
-    a = bench.Snapshot(wall=0.0, busy_ticks=0, own_cpu=0.0, stall_us=None)
-    ours = bench.Snapshot(wall=1.0, busy_ticks=200, own_cpu=2.0, stall_us=None)  # we kept both cores busy
-    theirs = bench.Snapshot(wall=1.0, busy_ticks=200, own_cpu=1.0, stall_us=None)  # another process took a core
-    assert not gate.judge(a, ours).noisy
-    load = gate.judge(a, theirs)
-    assert load.noisy and load.others_cores == pytest.approx(1.0)
-    stalled = bench.Snapshot(wall=1.0, busy_ticks=200, own_cpu=2.0, stall_us=600_000)
-    assert gate.judge(bench.Snapshot(0.0, 0, 0.0, 0), stalled).noisy
-    # with cores to spare, other work on them does not count
-    assert not bench.LoadGate(threads=1, ncpu=4).judge(a, bench.Snapshot(1.0, 300, 1.0, None)).noisy
-
-
-def test_a_cell_is_noisy_when_most_passes_were_loaded() -> None:
-    clean, loaded = bench.Load(0.0, 0.0, False), bench.Load(1.5, 0.9, True)
-    cell = bench._Cell("relu", "float32", "cache", "forward", "preallocated", 1, 1, 8, "", "", True, None, 0.01)
-    cell.loads = [clean, loaded, clean]
-    assert not bench._noisy(cell)
-    cell.loads = [loaded, loaded, clean]
-    assert bench._noisy(cell)
+def test_every_recorded_run_is_valid_and_listed() -> None:
+    recorded = next(a for a in bench.artifacts() if a.name == "bench-recorded")
+    files = sorted((ROOT / schema.RECORDED_DIR).glob("*.json"))
+    assert recorded.inputs == tuple(p.relative_to(ROOT).as_posix() for p in files)
+    for path in files:
+        assert bench.validate(json.loads(path.read_text(encoding="utf-8"))) == [], path.name
 
 
 # ------------------------------------------------------------------ bad input and CUDA
@@ -256,39 +277,35 @@ def test_a_cell_is_noisy_when_most_passes_were_loaded() -> None:
     (["--only", "nope"], "unknown activation 'nope'"),
     (["--dtype", "float8"], "float8"),
     (["--threads", "0"], "--threads must be at least 1"),
+    (["--threads", str(available_cores() + 1)], f"more than the {available_cores()} CPU cores"),
     (["--memory-elements", "1000"], "multiple of 512"),
+    (["--retries", "-1"], "expected a number >= 0"),
+    (["--json-dir", ""], "an empty path"),
+    (["--compare", "only-one.json"], "expected 2 arguments"),
     (["--frobnicate"], "unrecognized arguments"),
 ])
-def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
-    proc = actdocs("bench", "--device", "cpu", *args)
-    assert proc.returncode == 2
-    assert proc.stdout == ""
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("actdocs: error:")
+def test_bad_input_is_one_line_and_exit_2(capsys, args: list[str], message: str) -> None:
+    status, out, err = in_process(capsys, "bench", "--device", "cpu", *args)
+    assert status == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("actdocs: error:") and message in lines[0], err
 
 
-def test_cuda(tmp_path: Path) -> None:
-    """On a GPU machine a tiny CUDA run validates; elsewhere --device cuda is a clean exit 2."""
-    if not torch.cuda.is_available():
-        proc = actdocs("bench", "--device", "cuda", "--only", "relu")
-        assert proc.returncode == 2
-        assert proc.stderr.strip().splitlines() == [
-            "actdocs: error: --device cuda asked for, but torch sees no CUDA device on this machine"]
-        return
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU: the CUDA run below covers it")
+def test_cuda_without_a_gpu_is_one_line_and_exit_2(capsys) -> None:
+    status, _, err = in_process(capsys, "bench", "--device", "cuda", "--only", "relu")
+    assert status == 2
+    assert err.strip().splitlines() == [
+        "actdocs: error: --device cuda asked for, but torch sees no CUDA device on this machine"]
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason=NO_GPU)
+def test_a_cuda_run_writes_a_valid_document(tmp_path: Path) -> None:
     path = tmp_path / "cuda.json"
-    proc = actdocs("bench", "--device", "cuda", "--only", "relu", "sigmoid", *SMALL, "--json", str(path))
+    proc = actdocs("bench", "--device", "cuda", "--only", "relu", "sigmoid", "--dtype", "float32", "bfloat16",
+                   *SMALL, "--json", str(path))
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(path.read_text())
-    assert bench.validate(doc) == []
-    assert doc["environment"]["device"] == "cuda"
-    assert doc["environment"]["device_name"] == torch.cuda.get_device_name()
-
-
-def test_no_pass_starts_after_the_deadline() -> None:
-    config = bench.BenchConfig(keys=("relu",), sizes=("cache",), modes=("forward",), quick=True,
-                               passes=3, retries=0, deadline_s=0.0)
-    doc = bench.run(config)
-    assert bench.validate(doc) == []
-    assert doc["run"]["passes"] == 1
-    assert all(c["passes"] == 1 for c in doc["cells"])
-    assert "median of 1 pass" in bench.header_line(doc)
+    assert bench.validate(doc) == [] and doc["environment"]["device_name"] == torch.cuda.get_device_name()
+    assert "CUDA events" in doc["environment"]["timer"] and {c["dtype"] for c in doc["cells"]} == {"float32", "bfloat16"}
+    assert re.search(r"Within 15\u202f%\?", render.markdown_tables(doc))

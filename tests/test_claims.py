@@ -122,7 +122,8 @@ def bench_api(monkeypatch):
 
     api = {("stats", "ratio_interval"): ratio_interval,
            ("schema", "recorded_runs"): lambda root: [(Path(root) / "data/bench/cpu-test-2t-2026-01-01.json", {})]}
-    monkeypatch.setattr(recorded, "_api", lambda module, name: api.get((module, name)))
+    monkeypatch.setattr(recorded, "ratio_interval", api[("stats", "ratio_interval")])
+    monkeypatch.setattr(recorded, "recorded_runs", api[("schema", "recorded_runs")])
     return table
 
 

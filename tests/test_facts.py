@@ -184,7 +184,8 @@ def recorded_runs(monkeypatch):
         ("stats", "ratio_interval"): lambda doc, num, den, *, size, mode, **_: table.get((num, den, size)),
         ("schema", "recorded_runs"): lambda root: [(Path(root) / "data/bench/cuda-test-gpu-16t-2026-01-02.json", {})],
     }
-    monkeypatch.setattr(recorded, "_api", lambda module, name: api.get((module, name)))
+    monkeypatch.setattr(recorded, "ratio_interval", api[("stats", "ratio_interval")])
+    monkeypatch.setattr(recorded, "recorded_runs", api[("schema", "recorded_runs")])
     return table
 
 

@@ -1,0 +1,371 @@
+"""What a run measures (:class:`RunConfig`) and how: warm-up, then interleaved, shuffled passes.
+
+Every *item* (a ceiling kernel, a probe or an activation cell) is called once to warm up
+(for a compiled cell this call compiles it, and its seconds are kept as the compile time),
+then calibrated: the number of calls whose block lasts at least the size's ``block_s``.
+Each pass then times every item once, in an order shuffled by a seed derived from the run's
+seed and the pass number, so that no item always follows the same neighbour or sits at the
+same point of a pass. An item at the cache size gets one untimed call just before its
+block, so the previous item's data do not sit in its caches. A block that the load gate
+judges loaded is retried after waiting for quiet, within the run's retry budget.
+
+After ``passes`` passes the run goes on, up to ``max_passes``, while a cell's interval is
+wide; a run whose ceiling drifted is measured again (``attempts``), keeping the attempt
+with the fewest flagged cells. No pass starts that would end after ``deadline_s``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import time
+from dataclasses import dataclass, field, fields
+from typing import Any, Callable
+
+from actdocs.bench import assemble, schema
+from actdocs.bench.gate import LoadGate, loadavg
+from actdocs.bench.kernels import Call, allocate, as_called, ceiling_kernels, compiled, interpret
+from actdocs.bench.timing import calls_per_block, timer_for
+from actdocs.errors import UsageError
+
+#: The settings a quick (build-time, <= 30 s on two cores) and a full run start from.
+QUICK: dict[str, Any] = {"passes": 5, "max_passes": 5, "attempts": 1, "block_s": {"cache": 0.002, "memory": 0.0},
+                         "retries": 1, "retry_budget_s": 3.0, "deadline_s": 20.0, "compiled": False, "probes": False}
+FULL: dict[str, Any] = {"passes": 15, "max_passes": 30, "attempts": 2, "block_s": {"cache": 0.01, "memory": 0.03},
+                        "retries": 3, "retry_budget_s": 120.0, "deadline_s": 2400.0, "compiled": True, "probes": True}
+
+#: The cells a quick run leaves out: the as-called backward at the memory size (page faults again).
+QUICK_SKIP = {("memory", "forward+backward", "as called")}
+
+
+def available_cores() -> int:
+    """The CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _choose(name: str, given: tuple[str, ...] | None, allowed: tuple[str, ...], default: tuple[str, ...]) -> tuple[str, ...]:
+    if given is None:
+        return default
+    if not given:
+        raise UsageError(f"no {name} given; choose from {', '.join(allowed)}")
+    bad = [g for g in given if g not in allowed]
+    if bad:
+        raise UsageError(f"invalid {name} {bad[0]!r}; choose from {', '.join(allowed)}")
+    return tuple(a for a in allowed if a in given)
+
+
+@dataclass
+class RunConfig:
+    """What one run measures and how; every None takes the quick or full preset's value.
+
+    ``keys`` are catalog keys (all by default; :data:`actdocs.bench.schema.REFERENCE` is
+    always added). ``device`` is resolved (``cpu`` or ``cuda``); ``threads`` is torch's
+    intra-op thread count for the whole run (default: the cores this process may use;
+    more than that is refused). ``compiled`` adds the torch.compile column, ``probes``
+    the explanatory kernels.
+    """
+
+    keys: tuple[str, ...] | None = None
+    dtypes: tuple[str, ...] | None = None
+    sizes: tuple[str, ...] | None = None
+    modes: tuple[str, ...] | None = None
+    conventions: tuple[str, ...] | None = None
+    compiled: bool | None = None
+    probes: bool | None = None
+    threads: int | None = None
+    device: str = "cpu"
+    quick: bool = False
+    passes: int | None = None
+    max_passes: int | None = None
+    attempts: int | None = None
+    block_s: dict[str, float] | None = None
+    retries: int | None = None
+    retry_budget_s: float | None = None
+    deadline_s: float | None = None
+    memory_elements: int | None = None
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        from actdocs.catalog import ACTIVATIONS
+
+        if self.device not in ("cpu", "cuda"):
+            raise UsageError(f"device must be resolved to cpu or cuda, got {self.device!r}")
+        known = tuple(a.key for a in ACTIVATIONS)
+        unknown = [k for k in self.keys or () if k not in known]
+        if unknown:
+            raise UsageError(f"unknown activation {unknown[0]!r}; known: {', '.join(known)}")
+        wanted = set(self.keys or known) | {schema.REFERENCE}
+        self.keys = tuple(k for k in known if k in wanted)
+        self.dtypes = _choose("dtype", self.dtypes, schema.DTYPES, schema.DEFAULT_DTYPES[self.device])
+        self.sizes = _choose("size", self.sizes, tuple(schema.SIZES), tuple(schema.SIZES))
+        self.modes = _choose("mode", self.modes, schema.MODES, schema.MODES)
+        self.conventions = _choose("convention", self.conventions, schema.CONVENTIONS, schema.CONVENTIONS)
+        cores = available_cores()
+        if self.threads is None:
+            self.threads = cores
+        if self.threads < 1:
+            raise UsageError(f"--threads must be at least 1, got {self.threads}")
+        if self.threads > cores:
+            raise UsageError(f"--threads {self.threads} is more than the {cores} CPU cores this process may use")
+        preset = QUICK if self.quick else FULL
+        if self.max_passes is None and self.passes is not None:  # the preset's share of extra passes
+            self.max_passes = max(1, preset["max_passes"] * self.passes // preset["passes"])
+        for f in fields(self):
+            if f.name in preset and getattr(self, f.name) is None:
+                setattr(self, f.name, preset[f.name])
+        self.block_s = {**preset["block_s"], **self.block_s}
+        if self.memory_elements is None:
+            self.memory_elements = schema.MEMORY_ELEMENTS[self.device]
+        if self.memory_elements < 2 * schema.ROW or self.memory_elements % (2 * schema.ROW):
+            raise UsageError(f"the memory size must be a multiple of {2 * schema.ROW} elements, "
+                             f"got {self.memory_elements}")
+        for name in ("passes", "max_passes", "attempts"):
+            if getattr(self, name) < 1:
+                raise UsageError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        self.max_passes = max(self.max_passes, self.passes)
+
+    def shape(self, size: str) -> tuple[int, int]:
+        """The input's shape at ``size``."""
+        return schema.SIZES["cache"] if size == "cache" else (self.memory_elements // schema.ROW, schema.ROW)
+
+    def planned(self, size: str, mode: str, convention: str) -> bool:
+        """Whether this run measures the (size, mode, convention) cells."""
+        return not (self.quick and (size, mode, convention) in QUICK_SKIP)
+
+
+@dataclass
+class Item:
+    """One thing timed in every pass, and what it measured so far."""
+
+    role: str  # "ceiling", "probe" or "cell"
+    size: str
+    dtype: str
+    call: Call
+    meta: dict[str, Any]
+    threads: int
+    number: int = 1
+    times: list[float] = field(default_factory=list)
+    loaded: list[bool] = field(default_factory=list)
+    faults: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+    others: list[float] = field(default_factory=list)
+    retries: int = 0
+
+    def reset(self) -> None:
+        """Forget every pass (a new attempt)."""
+        for name in ("times", "loaded", "faults", "cpu", "wall", "others"):
+            getattr(self, name).clear()
+        self.retries = 0
+
+
+def _torch_dtype(name: str) -> Any:
+    import torch
+
+    return {"float32": torch.float32, "bfloat16": torch.bfloat16, "float64": torch.float64}[name]
+
+
+def _items(config: RunConfig, size: str, dtype: str) -> list[Item]:
+    """Every item of one (size, dtype) group; their calls hold the group's buffers."""
+    from actdocs.catalog import ACTIVATIONS
+
+    records = {a.key: a for a in ACTIVATIONS}
+    full, gated = allocate(config.shape(size), config.device, _torch_dtype(dtype), config.seed)
+    threads = config.threads
+    items = [Item("ceiling", size, dtype, k.call, {"name": k.name, "class": k.kind, "moved": k.moved}, threads)
+             for k in ceiling_kernels(full, clone=not config.quick)]
+    if config.probes and size == "memory":
+        for k in ceiling_kernels(full, clone=False)[:2]:  # copy_ and add, on one thread
+            items.append(Item("probe", size, dtype, k.call, {"name": f"{k.name} (1 thread)", "moved": k.moved}, 1))
+    for key in config.keys:
+        rec = records[key]
+        b = gated if rec.family == "gated" else full
+        pre = interpret(rec, b)
+        fwd, fb = as_called(rec, b)
+        calls = {("as called", "forward"): fwd, ("as called", "forward+backward"): fb,
+                 ("preallocated", "forward"): pre.forward,
+                 ("preallocated", "forward+backward"): Call(_chain(pre.forward_saving.fn, pre.backward.fn),
+                                                           f"{pre.forward_saving.text}; {pre.backward.text}",
+                                                           pre.backward.allocates)}
+        meta = {"key": key, "family": rec.family, "out_elements": b.y.numel(), "substitute": pre.substitute,
+                "ops": pre.ops}
+        for mode in config.modes:
+            for convention in config.conventions:
+                if config.planned(size, mode, convention):
+                    items.append(Item("cell", size, dtype, calls[(convention, mode)],
+                                      {**meta, "mode": mode, "convention": convention, "column": "eager"}, threads))
+        if config.compiled and size == "memory" and rec.elementwise:
+            c_fwd, c_fb = compiled(rec, b)
+            for mode, call in (("forward", c_fwd), ("forward+backward", c_fb)):
+                if mode in config.modes:
+                    items.append(Item("cell", size, dtype, call, {**meta, "mode": mode, "convention": "preallocated",
+                                                                  "column": "compiled"}, threads))
+    return items
+
+
+def _chain(*fns: Callable[[], Any]) -> Callable[[], None]:
+    def run() -> None:
+        for fn in fns:
+            fn()
+
+    return run
+
+
+@contextlib.contextmanager
+def _threads(n: int):
+    import torch
+
+    before = torch.get_num_threads()
+    if n != before:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
+
+
+class _Clock:
+    """The run's deadline and what is left of its retry budget."""
+
+    def __init__(self, config: RunConfig) -> None:
+        self.start = time.perf_counter()
+        self.deadline = self.start + config.deadline_s
+        self.retry_left = config.retry_budget_s
+        self.retry_initial = config.retry_budget_s
+
+    def allowance(self) -> float:
+        return max(0.0, min(self.retry_left, self.deadline - time.perf_counter()))
+
+
+def _measure(item: Item, timer: Any, gate: LoadGate, retries: int, clock: _Clock) -> None:
+    """One pass of ``item``: its block, retried while other processes load the CPU."""
+    attempts = []
+    with _threads(item.threads):
+        for attempt in range(retries + 1):
+            if item.size == "cache":
+                item.call.fn()  # bring this item's data into the caches
+            a = gate.snapshot()
+            stats = timer.block(item.call.fn, item.number)
+            b = gate.snapshot()
+            load = gate.judge(a, b)
+            attempts.append((stats, load))
+            if not load.noisy or attempt == retries or clock.allowance() <= 0:
+                break
+            clock.retry_left -= (b.wall - a.wall) + gate.wait_quiet(clock.allowance())
+            item.retries += 1
+    clean = [t for t in attempts if not t[1].noisy]
+    stats, load = min(clean or attempts, key=lambda t: t[0].seconds)
+    item.times.append(stats.seconds)
+    item.faults.append(stats.faults)
+    item.cpu.append(stats.cpu)
+    item.wall.append(stats.wall)
+    item.loaded.append(load.noisy)
+    item.others.append(load.others_cores)
+
+
+def _warm_up(items: list[Item], timer: Any, config: RunConfig, progress: Callable[[str], None] | None) -> dict:
+    """Call every item once (compiling the compiled cells, timed), then calibrate its block.
+
+    A block of ``block_s`` 0 is one call, and needs no calibration.
+    """
+    compile_s: dict[str, dict[str, float]] = {}
+    for i, item in enumerate(items, 1):
+        if progress:
+            progress(f"warm-up {i}/{len(items)}: {_label(item)}")
+        with _threads(item.threads):
+            first = timer.block(item.call.fn, 1).seconds
+            if item.meta.get("column") == "compiled":
+                graph = "forward_s" if item.meta["mode"] == "forward" else "backward_s"  # forward compiled first
+                compile_s.setdefault(item.meta["key"], {})[graph] = first
+            block_s = config.block_s[item.size]
+            item.number = calls_per_block(timer.block(item.call.fn, 1).seconds, block_s) if block_s > 0 else 1
+    return compile_s
+
+
+def _label(item: Item) -> str:
+    m = item.meta
+    what = m.get("name") or f"{m['key']} {m['mode']} {m['convention']} {m['column']}"
+    return f"{item.size} {item.dtype} {what}"
+
+
+def _passes(items: list[Item], timer: Any, gate: LoadGate, config: RunConfig, clock: _Clock, attempt: int,
+            progress: Callable[[str], None] | None, judge: Callable[[], dict]) -> dict:
+    """Interleaved passes until the intervals are narrow, ``max_passes`` or the deadline; the document."""
+    last = 0.0
+    done = 0
+    doc: dict = {}
+    while done < config.max_passes:
+        if done and time.perf_counter() + last > clock.deadline:
+            break
+        started = time.perf_counter()
+        order = list(items)
+        random.Random(f"{config.seed}:{attempt}:{done}").shuffle(order)
+        for i, item in enumerate(order, 1):
+            if progress:
+                progress(f"pass {done + 1} (attempt {attempt}), {i}/{len(order)}: {_label(item)}")
+            _measure(item, timer, gate, config.retries, clock)
+        done += 1
+        last = time.perf_counter() - started
+        if done >= config.passes:
+            doc = judge()
+            if not any("wide" in c["flags"] for c in doc["cells"]):
+                break
+    return doc or judge()
+
+
+@contextlib.contextmanager
+def _cold_compiler(device: str):
+    """torch.compile with an empty cache of its own, started once on a toy function.
+
+    Yields the start-up's seconds (importing inductor, its first compiler call), so that
+    each activation's compile time is its own graphs' and none is served from a cache
+    left by an earlier run.
+    """
+    import tempfile
+
+    import torch
+    from torch._inductor.runtime.cache_dir_utils import temporary_cache_dir
+
+    with tempfile.TemporaryDirectory(prefix="actdocs-inductor-") as folder, temporary_cache_dir(folder), \
+            torch._dynamo.config.patch(recompile_limit=256, accumulated_recompile_limit=4096):
+        started = time.perf_counter()
+        torch.compile(lambda t: t * 2 + 1, fullgraph=True)(torch.ones(8, device=device))
+        yield time.perf_counter() - started  # each activation's functions share a code object: no recompile limit
+
+
+def run(config: RunConfig, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Measure every item of ``config`` and return the JSON document (see :mod:`actdocs.bench.schema`)."""
+    clock = _Clock(config)
+    before = loadavg()
+    timer = timer_for(config.device)
+    gate = LoadGate(1 if config.device == "cuda" else config.threads)
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_threads(config.threads))
+        startup = stack.enter_context(_cold_compiler(config.device)) if config.compiled else None
+        items = [it for d in config.dtypes for s in config.sizes for it in _items(config, s, d)]
+        graphs = _warm_up(items, timer, config, progress)
+        compile_s = {"startup_s": startup, "graphs": graphs} if startup is not None else {}
+
+        def judge() -> dict:
+            return assemble.document(config, items, compile_s=compile_s, timer=timer.name, gate=gate,
+                                     loadavg_before=before, seconds=time.perf_counter() - clock.start)
+
+        best: dict | None = None
+        for attempt in range(1, config.attempts + 1):
+            if attempt > 1:
+                gate.wait_quiet(clock.allowance())
+                for item in items:
+                    item.reset()
+            doc = _passes(items, timer, gate, config, clock, attempt, progress, judge)
+            doc["run"]["attempts"] = attempt
+            if best is None or doc["run"]["flagged"] < best["run"]["flagged"]:
+                best = doc
+            if "drift" not in doc["run"]["flags"] or time.perf_counter() > clock.deadline:
+                break
+    best["run"]["retry_seconds"] = round(clock.retry_initial - clock.retry_left, 2)
+    return best

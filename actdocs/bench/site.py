@@ -1,0 +1,122 @@
+"""The build's benchmark artifacts: this machine's quick run, and the runs kept in ``data/bench``.
+
+* ``bench-quick`` runs the quick benchmark on the build's device and writes its JSON
+  (read by the claims and facts pages) and its tables ("this machine");
+* ``bench-recorded`` renders, for each device, the newest kept run as the stable result
+  (its charts, one per regime, its compact table, its full tables collapsed, and how far
+  it lies from the previous run of that device), and the method's findings from the
+  newest run. A kept file that is not a valid document stops the build, naming it.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from actdocs.bench import schema
+from actdocs.markdown import image_pair, write_text
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from actdocs.build import Artifact, Context
+
+MODULE = "actdocs.bench.site"
+QUICK_JSON = "data/bench-quick.json"
+QUICK_TABLE = "tables/bench-quick.md"
+RECORDED = "fragments/bench-recorded.md"
+METHOD = "fragments/bench-method.md"
+
+
+def chart_path(device: str, size: str, mode: str) -> str:
+    """The cache path of one regime's chart, with ``{theme}`` where the theme goes."""
+    return f"figures/bench-{schema.slug(device)}-{size}-{schema.slug(mode)}-{{theme}}.svg"
+
+
+def _make_quick(out: Path, ctx: "Context") -> None:
+    from actdocs.bench.render import markdown_tables
+    from actdocs.bench.runner import RunConfig, run
+
+    doc = run(RunConfig(device=ctx.device, quick=True))
+    write_text(out, QUICK_JSON, schema.dumps(doc))
+    write_text(out, QUICK_TABLE, markdown_tables(doc))
+
+
+def newest_per_device(runs: list[tuple[Path, dict[str, Any]]]) -> dict[str, list[tuple[Path, dict[str, Any]]]]:
+    """The runs of each device, newest first (``runs`` newest first, as :func:`schema.recorded_runs` gives)."""
+    by_device: dict[str, list[tuple[Path, dict[str, Any]]]] = {}
+    for path, doc in runs:
+        by_device.setdefault(doc["environment"]["device"], []).append((path, doc))
+    return by_device
+
+
+def recorded_section(rel: str, doc: dict[str, Any], previous: tuple[str, dict[str, Any]] | None) -> str:
+    """One device's stable result: label, charts, compact table, repeatability, full tables."""
+    from actdocs.bench import render
+    from actdocs.bench.charts import chart_alt, chart_size
+    from actdocs.bench.compare import report
+
+    env = doc["environment"]
+    parts = [f"**Recorded on {env['device_name']}, {render.date_text(doc)}** (`{rel}`). "
+             + render.header_line(doc), "", render.flags_line(doc), ""]
+    failures = render.failures_sentence(doc)
+    if failures:
+        parts += [failures]
+    dtype = render.main_dtype(doc)
+    for size, mode in render.regimes(doc):
+        parts.append(image_pair(chart_alt(doc, size, mode, dtype), chart_path(env["device"], size, mode),
+                                size=chart_size(doc, dtype)))
+    parts += [f"Each cell's % of the ceiling, {dtype}, preallocated outputs, median and "
+              f"{render.format_percent(env['thresholds']['level'])} interval over passes:", "",
+              render.compact_table(doc, dtype)]
+    if previous is not None:
+        text = report(previous[1], doc, (Path(previous[0]).name, Path(rel).name))
+        parts.append(render.note_block(f"How far this run lies from the previous one on {env['device_name']}",
+                                       "```text\n" + text + "```"))
+    parts.append(render.full_tables(doc))
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def _make_recorded(rels: tuple[str, ...], out: Path, ctx: "Context") -> None:
+    from actdocs.bench import charts, method, render
+    from actdocs.bench.load import load
+
+    runs = sorted(((rel, load(ctx.root / rel)) for rel in rels),
+                  key=lambda r: (r[1]["environment"]["date"], r[0]), reverse=True)
+    if not runs:
+        write_text(out, RECORDED, "No run is recorded yet: `make bench DEVICE=cpu` (or `cuda`) records one "
+                                  f"under `{schema.RECORDED_DIR}/`.\n")
+        write_text(out, METHOD, "")
+        return
+    sections = []
+    for device, device_runs in newest_per_device(runs).items():
+        rel, doc = device_runs[0]
+        dtype = render.main_dtype(doc)
+        for size, mode in render.regimes(doc):
+            path = chart_path(device, size, mode)
+            charts.regime_chart(doc, size, mode, dtype, out / path.format(theme="light"), out / path.format(theme="dark"))
+        sections.append(recorded_section(rel, doc, device_runs[1] if len(device_runs) > 1 else None))
+    if "cuda" not in {doc["environment"]["device"] for _, doc in runs}:
+        sections.append("No GPU run is recorded: the page shows no GPU numbers until one is.\n")
+    write_text(out, RECORDED, "\n".join(sections))
+    write_text(out, METHOD, method.findings(runs[0][1]))
+
+
+def artifacts() -> list["Artifact"]:
+    """``bench-quick`` (run on the build's device) and ``bench-recorded`` (from ``data/bench``)."""
+    from actdocs.bench import render
+    from actdocs.bench.runner import QUICK, QUICK_SKIP
+    from actdocs.build import REPO_ROOT, Artifact
+
+    files = sorted((REPO_ROOT / schema.RECORDED_DIR).glob("*.json"))
+    rels = tuple(p.relative_to(REPO_ROOT).as_posix() for p in files)
+    figures = []
+    for device, device_runs in newest_per_device(schema.recorded_runs(REPO_ROOT)).items():
+        for size, mode in render.regimes(device_runs[0][1]):
+            figures += [chart_path(device, size, mode).format(theme=t) for t in ("light", "dark")]
+    return [
+        Artifact(name="bench-quick", outputs=(QUICK_JSON, QUICK_TABLE), make=_make_quick, module=MODULE,
+                 params={"quick": QUICK, "sizes": schema.SIZES, "skip": sorted(map(list, QUICK_SKIP))},
+                 device_dependent=True, exclusive=True),
+        Artifact(name="bench-recorded", outputs=(RECORDED, METHOD, *figures),
+                 make=functools.partial(_make_recorded, rels), module=MODULE, inputs=rels, params={"files": rels}),
+    ]
