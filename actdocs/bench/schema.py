@@ -38,7 +38,7 @@ REFERENCE = "relu"
 #: Elements along the last dimension (a gated unit's output has half as many).
 ROW = 256
 
-#: The two sizes: the source's tensor, and one far larger than any CPU cache.
+#: The two sizes: the textbook's tensor, and one far larger than any CPU cache.
 SIZES: dict[str, tuple[int, int]] = {"cache": (1000, ROW), "memory": (2**24 // ROW, ROW)}
 SIZE_WORDS = {"cache": "in cache", "memory": "memory-bound"}
 #: Elements at the memory size, per device: a GPU's last-level cache holds 2^24 floats.
