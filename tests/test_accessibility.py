@@ -13,9 +13,12 @@
   that started has drawn: its cumulative layout shift (Chromium's ``layout-shift`` entries, largest session
   window, as Lighthouse and the Core Web Vitals define it) stays at most
   :data:`MAX_CLS`, and is printed in the terminal summary; every wide table keeps its
-  first column in view and unclipped however far it is scrolled; every display formula
-  fits its column, or else scrolls with a visible affordance (see
-  :func:`_formula_problems` for the exact check).
+  first column in view, unclipped and at most half the screen wide however far it is
+  scrolled (:data:`TABLES_JS`); every display formula fits its column, or else scrolls
+  with a visible affordance (:data:`FORMULAS_JS`): a formula passes when its rendered
+  width (``.katex-display``'s ``scrollWidth``) is at most its column's ``clientWidth``
+  plus 1 px, or when its column is a scroll box (``overflow-x`` auto or scroll) marked
+  ``actdocs-math--scroll`` (a scroll bar and edge shadows) and focusable (tabindex 0).
 * ``test_overview_is_legible_at_360px``: the overview of all activations, on a 360 px
   screen, is its phone variant, and its smallest type is drawn at least
   :data:`MIN_FIGURE_TEXT_PX` CSS px high.
