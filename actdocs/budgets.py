@@ -126,8 +126,10 @@ def _timed(command: list[str], env: dict[str, str]) -> float:
 
 
 def _pages(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html")
-                  if not p.relative_to(site).parts[0] in ("assets", "generated"))
+    """The site's pages (``dir/index.html``), in the order of their URLs: the home page first."""
+    pages = [p.relative_to(site).as_posix() for p in site.rglob("index.html")
+             if not p.relative_to(site).parts[0] in ("assets", "generated")]
+    return sorted(pages, key=lambda rel: rel.removesuffix("index.html"))
 
 
 # ------------------------------------------------------------------ serving
