@@ -1,32 +1,46 @@
-"""Measure the project's performance budgets (DESIGN.md) and print them as a table.
+"""Measure the project's performance budgets (DESIGN.md) and print them as tables.
 
 ``python -m actdocs.budgets`` (or ``make budgets``) measures, on this machine:
 
 * a cold ``mkdocs build --strict`` with an empty artifact cache (everything computed);
 * a warm rebuild with nothing changed;
 * optionally (``--tests``) the README's test command, ``make test``;
-* the bytes a browser transfers for the heaviest page (Chromium loads every page of the
-  built site from a local server; text files count gzip-compressed, as a host serves them).
+* the bytes a browser transfers for each page (Chromium loads every page of the built
+  site from a local server; text files count gzip-compressed, as a host serves them);
+* per page, Lighthouse's mobile audit (its defaults: a mid-range phone, simulated slow
+  4G and a 4x slower CPU): the performance and accessibility scores, the largest
+  contentful paint and the cumulative layout shift, with the site served
+  gzip-compressed from 127.0.0.1 (:func:`gzip_server`), as any real host serves it.
 
-It is a benchmark, not a test: it reports and never fails on a slow figure unless
-``--enforce`` is given. Timings vary with machine load; run it on a quiet machine.
+``--site DIR`` measures an already built site instead of building one (no build
+times); ``--no-lighthouse`` leaves the per-page audit out. It is a benchmark, not a
+test: it reports and never fails on a slow figure unless ``--enforce`` is given.
+Timings vary with machine load; run it on a quiet machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import gzip
+import http.server
+import io
+import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
+from typing import Iterator
+from urllib.parse import urlparse, urlsplit
 
 from actdocs.build import REPO_ROOT
 from actdocs.markdown import markdown_table
+from actdocs.numbers import format_number
 
 #: Budgets on the 2-core reference machine, from DESIGN.md: (limit, aim).
 BUDGETS = {
@@ -34,6 +48,16 @@ BUDGETS = {
     "warm rebuild (s)": (2.0, 2.0),
     "make test (s)": (300.0, 180.0),
     "heaviest page (KB)": (500.0, 500.0),
+}
+
+#: Per-page budgets from DESIGN.md (Lighthouse mobile, served gzip): name -> (bound, kind,
+#: decimals shown), where "min" means the measured value must be at least the bound.
+PAGE_BUDGETS = {
+    "performance": (90.0, "min", 0),
+    "accessibility": (95.0, "min", 0),
+    "LCP (s)": (2.5, "max", 2),
+    "CLS": (0.05, "max", 3),
+    "KB gzip": (500.0, "max", 0),
 }
 
 #: Assets a page may load that the page-weight budget leaves out (the demo bundle).
@@ -49,12 +73,38 @@ class Measurement:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class PageScore:
+    """One page's line: :data:`PAGE_BUDGETS` name -> value, for what was measured.
+
+    A name missing from ``values`` was not measured (``--no-lighthouse``) and is not
+    judged; a name present with None is one Lighthouse could not compute, and fails.
+    """
+
+    page: str
+    values: dict[str, float | None]
+
+    def failures(self) -> list[str]:
+        """The budgets this page breaks, in :data:`PAGE_BUDGETS` order."""
+        broken = []
+        for name, (bound, kind, _) in PAGE_BUDGETS.items():
+            if name not in self.values:
+                continue
+            value = self.values[name]
+            if value is None or (value < bound if kind == "min" else value > bound):
+                broken.append(name)
+        return broken
+
+
 #: File types a static host serves gzip-compressed.
 COMPRESSIBLE = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".txt", ".xml", ".map", ".csv", ".md"})
 
 CHROMIUM = os.environ.get("ACTDOCS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: Lighthouse's command line, from the pinned npm package.
+LIGHTHOUSE = REPO_ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
+LIGHTHOUSE_TIMEOUT_S = 300
 
 
 def transfer_size(path: Path) -> tuple[int, int]:
@@ -76,8 +126,57 @@ def _timed(command: list[str], env: dict[str, str]) -> float:
 
 
 def _pages(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html")
-                  if not p.relative_to(site).parts[0] in ("assets", "generated"))
+    """The site's pages (``dir/index.html``), in the order of their URLs: the home page first."""
+    pages = [p.relative_to(site).as_posix() for p in site.rglob("index.html")
+             if not p.relative_to(site).parts[0] in ("assets", "generated")]
+    return sorted(pages, key=lambda rel: rel.removesuffix("index.html"))
+
+
+# ------------------------------------------------------------------ serving
+
+
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, text types gzip-compressed for a client that accepts it; no log lines."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not urlsplit(self.path).path.endswith("/"):
+                return super().send_head()  # http.server's redirect to "dir/"
+            path = path / "index.html"
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wants_gzip and path.is_file() and path.suffix.lower() in COMPRESSIBLE):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def log_message(self, format, *args):  # noqa: A002 (http.server's signature)
+        pass
+
+
+@contextlib.contextmanager
+def gzip_server(site: Path) -> Iterator[str]:
+    """Serve ``site`` on 127.0.0.1 (a free port), text gzip-compressed as a host would;
+    yields the base URL, ending in ``/``."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="budgets gzip server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+# ------------------------------------------------------------------ page weight
 
 
 def page_weights(site: Path) -> dict[str, int]:
@@ -87,60 +186,115 @@ def page_weights(site: Path) -> dict[str, int]:
     Pages are loaded in Chromium from a local server, so lazy images and the fonts
     KaTeX's glyphs need are counted exactly when the browser fetches them.
     """
-    import functools
-    import http.server
-    import threading
-
     from playwright.sync_api import sync_playwright
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     weights: dict[str, int] = {}
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for rel in _pages(site):
-                page = browser.new_page()
-                requested: set[str] = set()
-                page.on("request", lambda request: requested.add(request.url))
-                page.goto(base + rel.removesuffix("index.html"), wait_until="networkidle")
-                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-                page.wait_for_timeout(300)
-                page.close()
-                total = 0
-                for url in requested:
-                    path = urlparse(url).path.lstrip("/")
-                    file = site / (path + "index.html" if path == "" or path.endswith("/") else path)
-                    if url.startswith(base) and file.is_file() and not any(path.startswith(e) for e in EXEMPT):
-                        total += transfer_size(file)[1]
-                weights[rel] = total
-            browser.close()
-    finally:
-        server.shutdown()
+    with gzip_server(site) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for rel in _pages(site):
+            page = browser.new_page()
+            requested: set[str] = set()
+            page.on("request", lambda request: requested.add(request.url))
+            page.goto(base + rel.removesuffix("index.html"), wait_until="networkidle")
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            page.wait_for_timeout(300)
+            page.close()
+            total = 0
+            for url in requested:
+                path = urlparse(url).path.lstrip("/")
+                file = site / (path + "index.html" if path == "" or path.endswith("/") else path)
+                if url.startswith(base) and file.is_file() and not any(path.startswith(e) for e in EXEMPT):
+                    total += transfer_size(file)[1]
+            weights[rel] = total
+        browser.close()
     return weights
 
 
-def measure(run_tests: bool) -> list[Measurement]:
-    """Run every measurement; the cold build uses a fresh, empty cache."""
+# ------------------------------------------------------------------ Lighthouse
+
+
+def lighthouse_values(report: dict) -> dict[str, float | None]:
+    """Scores out of 100, LCP in seconds and CLS from a Lighthouse JSON report (``lhr``);
+    None where Lighthouse gave no value (an audit that errored, a category left out)."""
+    categories = report.get("categories") or {}
+    audits = report.get("audits") or {}
+
+    def score(name: str) -> float | None:
+        value = (categories.get(name) or {}).get("score")
+        return None if value is None else round(100 * value)
+
+    def numeric(name: str) -> float | None:
+        audit = audits.get(name) or {}
+        return audit.get("numericValue") if audit.get("scoreDisplayMode") != "error" else None
+
+    lcp = numeric("largest-contentful-paint")
+    return {
+        "performance": score("performance"),
+        "accessibility": score("accessibility"),
+        "LCP (s)": None if lcp is None else lcp / 1000,
+        "CLS": numeric("cumulative-layout-shift"),
+    }
+
+
+def run_lighthouse(url: str) -> dict:
+    """Lighthouse's mobile audit (performance and accessibility) of ``url`` in this
+    machine's Chromium, headless; returns its JSON report."""
+    if not LIGHTHOUSE.is_file():
+        raise SystemExit(f"budgets: Lighthouse not installed ({LIGHTHOUSE.relative_to(REPO_ROOT)}): run `npm ci`")
+    command = [
+        "node", str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet",
+        "--only-categories=performance,accessibility", f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
+    ]
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    try:
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=LIGHTHOUSE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise SystemExit(f"budgets: Lighthouse took over {LIGHTHOUSE_TIMEOUT_S} s on {url}") from None
+    try:
+        return json.loads(result.stdout)
+    except ValueError:
+        tail = result.stderr.strip().splitlines()[-1:] or ["no output"]
+        raise SystemExit(f"budgets: Lighthouse failed on {url}: {tail[0]}") from None
+
+
+def page_scores(site: Path, weights: dict[str, int], lighthouse: bool = True) -> list[PageScore]:
+    """One :class:`PageScore` per page of ``site``: Lighthouse's figures (when asked) and
+    the page weight from ``weights`` (:func:`page_weights`)."""
+    scores = []
+    with gzip_server(site) as base:
+        for rel in _pages(site):
+            values = lighthouse_values(run_lighthouse(base + rel.removesuffix("index.html"))) if lighthouse else {}
+            values["KB gzip"] = weights[rel] / 1024 if rel in weights else None
+            scores.append(PageScore(rel, values))
+    return scores
+
+
+# ------------------------------------------------------------------ measuring and reporting
+
+
+def measure(run_tests: bool, site: Path | None = None) -> tuple[list[Measurement], Path | None, tempfile.TemporaryDirectory | None]:
+    """The build-wide measurements; builds a site with a fresh, empty cache unless
+    ``site`` is given. Returns them, the site to audit page by page and its temporary
+    folder (to clean up once audited)."""
     results: list[Measurement] = []
-    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
-    with tempfile.TemporaryDirectory(prefix="actdocs-budget-") as tmp:
-        env = {**os.environ, "ACTDOCS_CACHE": str(Path(tmp) / "cache"), "NO_MKDOCS_2_WARNING": "1"}
-        site = Path(tmp) / "site"
+    tmp = None
+    if site is None:
+        tmp = tempfile.TemporaryDirectory(prefix="actdocs-budget-")
+        mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+        env = {**os.environ, "ACTDOCS_CACHE": str(Path(tmp.name) / "cache"), "NO_MKDOCS_2_WARNING": "1"}
+        site = Path(tmp.name) / "site"
         results.append(Measurement("cold build (s)", _timed([*mkdocs, "-d", str(site)], env), "empty cache"))
         results.append(Measurement("warm rebuild (s)", _timed([*mkdocs, "-d", str(site)], env), "nothing changed"))
-        weights = page_weights(site)
-        heaviest = max(weights, key=weights.get)
-        results.append(Measurement("heaviest page (KB)", weights[heaviest] / 1024, f"{heaviest}, gzip as served"))
     if run_tests:
         seconds = _timed(["make", "test"], {**os.environ})
         results.append(Measurement("make test (s)", seconds, "README test command"))
-    return results
+    return results, site, tmp
+
+
+def heaviest(weights: dict[str, int]) -> Measurement:
+    """The budget line of the heaviest page."""
+    page = max(weights, key=weights.get)
+    return Measurement("heaviest page (KB)", weights[page] / 1024, f"{page}, gzip as served")
 
 
 def report(results: list[Measurement]) -> str:
@@ -153,16 +307,45 @@ def report(results: list[Measurement]) -> str:
     return markdown_table(["what", "measured", "budget", "aim", "verdict", "note"], rows)
 
 
+def page_report(scores: list[PageScore]) -> str:
+    """The per-page table: each :data:`PAGE_BUDGETS` value and the page's verdict."""
+    headers = ["page", *(f"{name} {'≥' if kind == 'min' else '≤'} {bound:g}" for name, (bound, kind, _) in PAGE_BUDGETS.items()), "verdict"]
+    rows = []
+    for score in scores:
+        cells = [
+            "—" if score.values.get(name) is None else format_number(score.values[name], decimals)
+            for name, (_, _, decimals) in PAGE_BUDGETS.items()
+        ]
+        broken = score.failures()
+        rows.append(["/" + score.page.removesuffix("index.html"), *cells, "OVER: " + ", ".join(broken) if broken else "within budget"])
+    return markdown_table(headers, rows, align=["left", *["right"] * len(PAGE_BUDGETS), "left"])
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Measure, print the table, and with ``--enforce`` exit 1 when a budget is exceeded."""
+    """Measure, print the tables, and with ``--enforce`` exit 1 when a budget is exceeded."""
     parser = argparse.ArgumentParser(prog="python -m actdocs.budgets", description=__doc__.splitlines()[0])
     parser.add_argument("--tests", action="store_true", help="also time `make test` (minutes)")
+    parser.add_argument("--site", type=Path, help="measure this built site; no build times")
+    parser.add_argument("--no-lighthouse", action="store_true", help="page weight only, no Lighthouse audit")
     parser.add_argument("--enforce", action="store_true", help="exit 1 when a measurement is over budget")
     args = parser.parse_args(argv)
-    results = measure(args.tests)
+    if args.site is not None and not (args.site / "index.html").is_file():
+        print(f"budgets: {args.site} is not a built site (no index.html)", file=sys.stderr)
+        return 2
+    results, site, tmp = measure(args.tests, args.site)
+    try:
+        weights = page_weights(site)
+        results.append(heaviest(weights))
+        scores = page_scores(site, weights, lighthouse=not args.no_lighthouse)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
     print(report(results))
+    print()
+    print(page_report(scores))
     over = [m for m in results if m.value > BUDGETS[m.name][0]]
-    return 1 if (over and args.enforce) else 0
+    over_pages = [s for s in scores if s.failures()]
+    return 1 if ((over or over_pages) and args.enforce) else 0
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ solid line and its derivative as a dashed line, over :func:`x_range` (``[-6, 6]`
 unless the function needs more room), with the zero axes, a legend and the record's
 name as title. Non-element-wise records (GLU family, softmax) are drawn through their
 catalog scalar view, with a subtitle saying which. ``figure-overview`` draws all
-records as small multiples.
+records as small multiples; ``figure-overview-phone`` draws them again in two columns
+with larger type, legible on a 360 px screen (the site serves it to narrow screens:
+:mod:`actdocs.images`).
 
 The curves are evaluated in float64 at multiples of ``1 / per_unit``, so every integer
 (and so every kink of the catalog's functions: 0, ±3, 6) is a sample point and corners
@@ -49,6 +51,13 @@ OVERVIEW_PER_UNIT = 20
 FIGSIZE: tuple[float, float] = (6.0, 3.6)
 OVERVIEW_COLUMNS = 3
 OVERVIEW_PANEL: tuple[float, float] = (2.5, 1.9)
+#: The overview's font sizes in points: panel titles, tick labels, the footnote.
+OVERVIEW_FONTS: tuple[float, float, float] = (9.0, 7.0, 7.0)
+#: The phone variant: two columns of smaller panels, larger type. At 2 x 1.9 in (365
+#: CSS px) it is shown at about 0.8 of its size on a phone, so 9 pt stays about 10 px.
+OVERVIEW_PHONE_COLUMNS = 2
+OVERVIEW_PHONE_PANEL: tuple[float, float] = (1.9, 1.45)
+OVERVIEW_PHONE_FONTS: tuple[float, float, float] = (10.5, 9.0, 9.0)
 
 #: A derivative that changes by more than this across a sample point is drawn broken there.
 JUMP_TOLERANCE = 1e-3
@@ -163,23 +172,46 @@ def draw_record(record: Activation, theme: str | Theme, path: Path, per_unit: in
         return save_svg(fig, path)
 
 
-def draw_overview(theme: str | Theme, path: Path, per_unit: int = OVERVIEW_PER_UNIT) -> Path:
-    """Draw every record as a small multiple in ``theme`` and save it as SVG at ``path``."""
-    rows = math.ceil(len(ACTIVATIONS) / OVERVIEW_COLUMNS)
+#: Average width of a title character, as a fraction of the font size (DejaVu Sans Bold).
+_CHAR_WIDTH = 0.62
+
+
+def _panel_title(record: Activation, width_in: float, size_pt: float) -> str:
+    """A panel's title; a name too wide for its panel breaks before its parenthesis."""
+    title = record.name + (" *" if not record.elementwise else "")
+    if len(title) * size_pt * _CHAR_WIDTH / 72 > width_in:
+        title = title.replace(" (", "\n(", 1)
+    return title
+
+
+def draw_overview(
+    theme: str | Theme,
+    path: Path,
+    per_unit: int = OVERVIEW_PER_UNIT,
+    *,
+    columns: int = OVERVIEW_COLUMNS,
+    panel: tuple[float, float] = OVERVIEW_PANEL,
+    fonts: tuple[float, float, float] = OVERVIEW_FONTS,
+) -> Path:
+    """Draw every record as a small multiple in ``theme`` and save it as SVG at ``path``:
+    ``columns`` panels of ``panel`` inches a row, ``fonts`` (title, ticks, footnote) in pt."""
+    rows = math.ceil(len(ACTIVATIONS) / columns)
+    title_pt, tick_pt, note_pt = fonts
     with use_theme(theme) as t:
-        fig = new_figure(OVERVIEW_PANEL[0] * OVERVIEW_COLUMNS, OVERVIEW_PANEL[1] * rows + 0.4)
-        axes = fig.subplots(rows, OVERVIEW_COLUMNS, squeeze=False).ravel()
+        fig = new_figure(panel[0] * columns, panel[1] * rows + 0.4)
+        axes = fig.subplots(rows, columns, squeeze=False).ravel()
         for ax, record in zip(axes, ACTIVATIONS):
             _draw(ax, record, t, per_unit, small=True)
-            ax.set_title(record.name + (" *" if not record.elementwise else ""), fontsize=9)
-            ax.tick_params(labelsize=7)
+            ax.set_title(_panel_title(record, panel[0], title_pt), fontsize=title_pt)
+            ax.tick_params(labelsize=tick_pt)
             ax.grid(False)  # the zero axes are enough at this size, and grids cost bytes
         for ax in axes[len(ACTIVATIONS):]:
             ax.set_visible(False)
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
-        if any(not r.elementwise for r in ACTIVATIONS):
-            fig.text(0.99, 0.005, "* drawn through its scalar view", ha="right", va="bottom", fontsize=7, color=t.muted)
+        legend = fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
+        if any(not r.elementwise for r in ACTIVATIONS):  # the footnote, as the legend's title
+            legend.set_title("* drawn through its scalar view", prop={"size": note_pt})
+            legend.get_title().set_color(t.muted)
         return save_svg(fig, path)
 
 
@@ -258,13 +290,13 @@ def _make_record(key: str, out: Path, ctx: Context) -> None:
         draw_record(record, theme, out / figure_path(key, theme))
 
 
-def _make_overview(out: Path, ctx: Context) -> None:
+def _make_overview(name: str, layout: dict, out: Path, ctx: Context) -> None:
     for theme in THEMES:
-        draw_overview(theme, out / figure_path("overview", theme))
+        draw_overview(theme, out / figure_path(name, theme), **layout)
 
 
 def artifacts() -> list[Artifact]:
-    """``figure-<key>`` for every catalog record, then ``figure-overview``."""
+    """``figure-<key>`` for every catalog record, then ``figure-overview`` and its phone variant."""
     found = [
         Artifact(
             name=f"figure-{record.key}",
@@ -275,18 +307,22 @@ def artifacts() -> list[Artifact]:
         )
         for record in ACTIVATIONS
     ]
-    found.append(
-        Artifact(
-            name="figure-overview",
-            outputs=tuple(figure_path("overview", theme) for theme in THEMES),
-            make=_make_overview,
-            module=MODULE,
-            params={
-                "x_ranges": {r.key: list(x_range(r)) for r in ACTIVATIONS},
-                "per_unit": OVERVIEW_PER_UNIT,
-                "columns": OVERVIEW_COLUMNS,
-                "panel": list(OVERVIEW_PANEL),
-            },
+    layouts = {
+        "overview": {"columns": OVERVIEW_COLUMNS, "panel": OVERVIEW_PANEL, "fonts": OVERVIEW_FONTS},
+        "overview-phone": {"columns": OVERVIEW_PHONE_COLUMNS, "panel": OVERVIEW_PHONE_PANEL, "fonts": OVERVIEW_PHONE_FONTS},
+    }
+    for name, layout in layouts.items():
+        found.append(
+            Artifact(
+                name=f"figure-{name}",
+                outputs=tuple(figure_path(name, theme) for theme in THEMES),
+                make=functools.partial(_make_overview, name, layout),
+                module=MODULE,
+                params={
+                    "x_ranges": {r.key: list(x_range(r)) for r in ACTIVATIONS},
+                    "per_unit": OVERVIEW_PER_UNIT,
+                    **{key: list(value) if isinstance(value, tuple) else value for key, value in layout.items()},
+                },
+            )
         )
-    )
     return found

@@ -6,16 +6,29 @@
 the build (``throwOnError``) instead of showing red text to a reader. Pages only need
 ``katex.min.css`` and the fonts their glyphs use.
 
-Rendered fragments are kept in a JSON cache keyed by (TeX, display mode, KaTeX
-version), so a warm rebuild starts no Node process at all.
+KaTeX writes MathML beside its HTML (``output: "htmlAndMathml"``); the HTML is
+``aria-hidden``, so assistive technology reads the MathML. Chromium leaves MathML out
+when it computes an element's name from its content, though: a quiz answer, a link or
+a table header made only of math would have no name, and one with math in its words
+would lose them. Math inside such an element (:data:`NAMED_FROM_CONTENT`) therefore
+also carries its text as ``aria-label`` on ``<math>`` (:func:`spoken`).
+
+:func:`woff2_only` cuts KaTeX's stylesheet down to the ``.woff2`` fonts the site
+ships: every browser that runs the site reads them, and no ``url()`` points at a
+font that is not there.
+
+Rendered fragments are kept in a JSON cache keyed by (TeX, display mode), for one
+KaTeX version and :data:`OPTIONS`, so a warm rebuild starts no Node process at all.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import re
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from actdocs.build import atomic_write
@@ -26,14 +39,19 @@ MATH = re.compile(
     re.DOTALL,
 )
 
+#: KaTeX's options for every formula (``displayMode`` aside): MathML for assistive
+#: technology beside the HTML, and a TeX error fails the build.
+OPTIONS = {"output": "htmlAndMathml", "throwOnError": True}
+
 _NODE_RENDER = r"""
 const katex = require(process.argv[1]);
+const options = JSON.parse(process.argv[2]);
 let input = "";
 process.stdin.on("data", (chunk) => (input += chunk));
 process.stdin.on("end", () => {
   const out = JSON.parse(input).map(([tex, display]) => {
     try {
-      return { html: katex.renderToString(tex, { displayMode: display, throwOnError: true }) };
+      return { html: katex.renderToString(tex, { ...options, displayMode: display }) };
     } catch (err) {
       return { error: String(err.message).split("\n")[0] };
     }
@@ -45,6 +63,144 @@ process.stdin.on("end", () => {
 
 class MathError(RuntimeError):
     """KaTeX could not render a formula; the message quotes it and KaTeX's reason."""
+
+
+# ------------------------------------------------------------------ math as text
+
+#: Elements whose accessible name is computed from their content.
+NAMED_FROM_CONTENT = ("a", "button", "label", "summary", "th", "h1", "h2", "h3", "h4", "h5", "h6")
+_NAMING_TAG = re.compile(rf"<(/?)({'|'.join(NAMED_FROM_CONTENT)})(?=[\s>/])", re.IGNORECASE)
+_MATHML = re.compile(r"<math\b.*?</math>", re.DOTALL)
+
+#: Operators written with a space on each side; invisible ones (function application,
+#: invisible times) are dropped.
+_SPACED = set("=<>+−-×·÷±∓≤≥≠≈≡∼→←↔⇒⇔∈∉⊂⊆∪∩∣∧∨")
+_INVISIBLE = set("\u2061\u2062\u2063\u2064")
+_TOKEN = re.compile(r"[\w.′″]+|.", re.UNICODE)
+#: Accents over a symbol (``\hat{y}``), read as a word before it.
+_ACCENTS = {"^": "hat", "~": "tilde", "˜": "tilde", "¯": "bar", "‾": "bar", "˙": "dot", "→": "vec"}
+
+
+def _group(text: str) -> str:
+    """``text`` in parentheses unless it is a single token (``x``, ``10``, ``σ′``)."""
+    return text if _TOKEN.fullmatch(text) else f"({text})"
+
+
+def _join(parts: list[str]) -> str:
+    """Parts of a row as one text: a spaced operator with nothing before it is unary
+    (``−x``), and two words that would run together are kept apart (``x Φ(x)``)."""
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        before = out.rstrip()
+        if part.startswith(" ") and part.strip() in _SPACED and (not before or before[-1] in _SPACED | set("(")):
+            part = part.strip()
+        elif out and out[-1:].isalnum() and part[:1].isalnum():
+            part = " " + part
+        out += part
+    return out
+
+
+def _linear(node: ET.Element) -> str:
+    tag = node.tag.rsplit("}", 1)[-1]
+    kids = [child for child in node if child.tag.rsplit("}", 1)[-1] not in ("annotation", "annotation-xml")]
+    parts = [_linear(child) for child in kids]
+    if tag in ("mi", "mn", "mtext", "ms"):
+        return " ".join((node.text or "").split())
+    if tag == "mo":
+        op = (node.text or "").strip()
+        if op in _INVISIBLE:
+            return ""
+        if op == ",":
+            return ", "
+        return f" {op} " if op in _SPACED else op
+    if tag == "mspace":
+        return " "
+    if tag == "mphantom":
+        return ""
+    if tag == "mfrac" and len(parts) == 2:
+        return f"{_group(parts[0].strip())}/{_group(parts[1].strip())}"
+    if tag == "msqrt":
+        return f"√{_group(_join(parts).strip())}"
+    if tag == "mroot" and len(parts) == 2:
+        return f"root {parts[1].strip()} of {_group(parts[0].strip())}"
+    if tag == "mover" and node.get("accent") == "true" and len(parts) == 2 and parts[1].strip() in _ACCENTS:
+        return f"{_ACCENTS[parts[1].strip()]} {parts[0]}"
+    if tag in ("msup", "msub", "msubsup", "mover", "munder", "munderover") and parts:
+        base, scripts = parts[0], [p.strip() for p in parts[1:]]
+        marks = {"msup": "^", "mover": "^", "msub": "_", "munder": "_"}.get(tag, "_^")
+        out = base
+        for mark, script in zip(marks, scripts):
+            out += script if script in ("′", "″") else f"{mark}{_group(script)}"
+        return out
+    if tag == "mtable":
+        return "; ".join(parts)
+    if tag == "mtr":
+        return ", ".join(p.strip() for p in parts)
+    return _join(parts)
+
+
+def spoken(mathml: str) -> str:
+    """A formula's MathML as one line of plain text, as a reader would type it:
+    ``1/(1 + e^(−x))``, ``√(x^2 + 1)``, ``σ′(x)``. A fragment that is not
+    well-formed XML falls back to its TeX annotation."""
+    try:
+        root = ET.fromstring(mathml)
+    except ET.ParseError:
+        found = re.search(r'<annotation encoding="application/x-tex">(.*?)</annotation>', mathml, re.DOTALL)
+        return html.unescape(found.group(1)).strip() if found else ""
+    return " ".join(_linear(root).split())
+
+
+def _labelled(rendered: str) -> str:
+    """KaTeX's output with its text as ``aria-label`` on the ``<math>`` element."""
+    found = _MATHML.search(rendered)
+    if not found:
+        return rendered
+    label = html.escape(spoken(found.group()), quote=True)
+    return rendered[: found.start()] + found.group().replace("<math", f'<math aria-label="{label}"', 1) + rendered[found.end() :]
+
+
+def _naming_spans(page_html: str) -> list[tuple[int, int]]:
+    """(start, end) of every outermost :data:`NAMED_FROM_CONTENT` element in the page."""
+    spans, depth, start = [], 0, 0
+    for tag in _NAMING_TAG.finditer(page_html):
+        if not tag.group(1):
+            if depth == 0:
+                start = tag.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, tag.start()))
+    return spans
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    index = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
+
+
+# ------------------------------------------------------------------ stylesheet
+
+_FALLBACK_FONT = re.compile(
+    r"""\s*,\s*url\(\s*['"]?[^'")]+\.(?:woff|ttf)['"]?\s*\)\s*format\(\s*['"]?(?:woff|truetype)['"]?\s*\)"""
+)
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)""")
+
+
+def woff2_only(css: str) -> str:
+    """KaTeX's stylesheet with each ``@font-face`` cut to its ``.woff2`` source; a
+    ``url()`` left that is not a ``.woff2`` font raises :class:`MathError`."""
+    cut = _FALLBACK_FONT.sub("", css)
+    other = [url for url in _CSS_URL.findall(cut) if not url.endswith(".woff2")]
+    if other:
+        raise MathError(f"KaTeX's stylesheet references {other[0]}, which the site does not ship")
+    return cut
+
+
+# ------------------------------------------------------------------ rendering
 
 
 class Renderer:
@@ -62,7 +218,7 @@ class Renderer:
             data = json.loads(self.cache_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        if not isinstance(data, dict) or data.get("katex") != self.version:
+        if not isinstance(data, dict) or data.get("katex") != self.version or data.get("options") != OPTIONS:
             return {}
         entries = data.get("entries")
         return entries if isinstance(entries, dict) else {}
@@ -75,7 +231,7 @@ class Renderer:
         if not items:
             return
         result = subprocess.run(
-            ["node", "-e", _NODE_RENDER, str(self.katex_dir)],
+            ["node", "-e", _NODE_RENDER, str(self.katex_dir), json.dumps(OPTIONS)],
             input=json.dumps(items), capture_output=True, text=True, check=False,
         )
         if result.returncode:
@@ -87,14 +243,18 @@ class Renderer:
         self._dirty = True
 
     def render(self, page_html: str) -> str:
-        """Replace every arithmatex element in ``page_html`` by KaTeX's HTML."""
+        """Replace every arithmatex element in ``page_html`` by KaTeX's HTML; math inside
+        an element named from its content also gets its text as ``aria-label``."""
         found = [(html.unescape(m["tex"]).strip(), m["open"] == "\\[") for m in MATH.finditer(page_html)]
         missing = list(dict.fromkeys(f for f in found if self._key(*f) not in self._cache))
         self._render_missing(missing)
+        named = _naming_spans(page_html) if found else []
 
         def substitute(match: re.Match[str]) -> str:
             tex, display = html.unescape(match["tex"]).strip(), match["open"] == "\\["
             rendered = self._cache[self._key(tex, display)]
+            if _inside(match.start(), named):
+                rendered = _labelled(rendered)
             tag = "div" if display else "span"
             return f'<{tag} class="arithmatex">{rendered}</{tag}>'
 
@@ -103,6 +263,6 @@ class Renderer:
     def save(self) -> None:
         """Write the cache back if anything new was rendered."""
         if self._dirty:
-            document = {"katex": self.version, "entries": dict(sorted(self._cache.items()))}
+            document = {"katex": self.version, "options": OPTIONS, "entries": dict(sorted(self._cache.items()))}
             atomic_write(self.cache_file, json.dumps(document, ensure_ascii=False).encode())
             self._dirty = False

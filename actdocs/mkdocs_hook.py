@@ -13,8 +13,10 @@
 * ``on_files`` also hands the executed exercise notebooks (``exercises/*.ipynb`` in the
   cache) to mkdocs-jupyter, which renders them without executing them; it runs first
   for that. ``on_page_content`` tidies those pages (:mod:`actdocs.notebook_html`).
-* ``on_post_page`` renders the page's math with KaTeX at build time
-  (:mod:`actdocs.mathrender`); ``on_post_build`` saves the rendered-math cache.
+* ``on_post_page`` gives every image its width and height and the overview figure its
+  phone variant (:mod:`actdocs.images`), then renders the page's math with KaTeX at
+  build time (:mod:`actdocs.mathrender`); ``on_post_build`` saves the rendered-math cache.
+* KaTeX's stylesheet is served cut down to the ``.woff2`` fonts the site ships.
 
 Moving to another static-site generator means rewriting only this module.
 """
@@ -32,18 +34,19 @@ from mkdocs.structure.files import File, Files
 
 from actdocs.build import REPO_ROOT, default_cache
 from actdocs.markdown import SERVED_ROOT
-from actdocs.mathrender import MathError, Renderer
-from actdocs import notebook_html, notebooks, shortcodes
+from actdocs.mathrender import MathError, Renderer, woff2_only
+from actdocs import images, notebook_html, notebooks, shortcodes
 
 #: Cache sub-folders served to the browser (the Markdown ones are only included).
 SERVED = ("figures", "data")
 
 #: Front-end files served from node_modules: site path -> path under node_modules.
 VENDOR = {
-    "assets/vendor/katex/katex.min.css": "katex/dist/katex.min.css",  # math is rendered at build time
     "assets/vendor/plotly/plotly-basic.min.js": "plotly.js-basic-dist-min/plotly-basic.min.js",
 }
 KATEX_FONTS = "katex/dist/fonts"
+#: KaTeX's stylesheet (math is rendered at build time): site path, path under node_modules.
+KATEX_CSS = ("assets/vendor/katex/katex.min.css", "katex/dist/katex.min.css")
 
 
 def _cache() -> Path:
@@ -115,11 +118,16 @@ def on_files(files: Files, config, **_):
     vendor = dict(VENDOR)
     for font in sorted((modules / KATEX_FONTS).glob("*.woff2")):
         vendor[f"assets/vendor/katex/fonts/{font.name}"] = f"{KATEX_FONTS}/{font.name}"
-    missing = [src for src in vendor.values() if not (modules / src).is_file()]
+    missing = [src for src in [*vendor.values(), KATEX_CSS[1]] if not (modules / src).is_file()]
     if missing:
         raise PluginError(f"front-end packages missing ({missing[0]}): run `npm ci` (or `make site`)")
     for uri, src in vendor.items():
         files.append(File.generated(config, uri, abs_src_path=str(modules / src)))
+    try:
+        css = woff2_only((modules / KATEX_CSS[1]).read_text(encoding="utf-8"))
+    except MathError as err:
+        raise PluginError(str(err)) from None
+    files.append(File.generated(config, KATEX_CSS[0], content=css))
     return files
 
 
@@ -138,7 +146,9 @@ def on_page_content(html: str, page, **_):
 
 
 def on_post_page(output: str, page, config, **_):
-    """Replace the page's TeX by KaTeX's HTML; a formula KaTeX rejects fails the build."""
+    """Size the page's images; replace its TeX by KaTeX's HTML (a formula KaTeX rejects
+    fails the build)."""
+    output = images.size_images(output, page.url, _cache())
     try:
         return _renderer.render(output)
     except MathError as err:

@@ -4,6 +4,8 @@ Loaded from ``conftest.py`` (``pytest_plugins``). Fixtures:
 
 * ``built_site``: ``mkdocs build --strict`` into a temporary folder, once per session.
 * ``site_server``: the base URL of an HTTP server on 127.0.0.1 serving that folder.
+* ``page_weights`` and ``layout_shifts``: what the browser tests measured per page,
+  printed in the terminal summary.
 * ``browser_type_launch_args``: overrides pytest-playwright's, so its ``browser``,
   ``context`` and ``page`` fixtures drive Debian's Chromium (``/usr/bin/chromium``) with
   the project's launch arguments. Without Chromium the browser tests skip on a laptop
@@ -17,17 +19,16 @@ new page is covered by every per-page test without anyone editing a list.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 import yaml
+
+from actdocs.budgets import gzip_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
@@ -50,6 +51,8 @@ MKDOCS_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 #: Per-page weights measured by the browser tests, printed in the terminal summary.
 PAGE_WEIGHTS = pytest.StashKey[dict]()
+#: Per-page cumulative layout shift on a phone (test_accessibility.py), printed likewise.
+LAYOUT_SHIFTS = pytest.StashKey[dict]()
 
 
 # ------------------------------------------------------------------ pages
@@ -122,13 +125,16 @@ def built_pages(site: Path) -> list[str]:
 # ------------------------------------------------------------------ build and serve
 
 
-def run_mkdocs_build(config: Path, site_dir: Path, timeout: float = 1800) -> subprocess.CompletedProcess:
-    """``mkdocs build --strict`` of ``config`` into ``site_dir``; stdout and stderr merged."""
+def run_mkdocs_build(
+    config: Path, site_dir: Path, timeout: float = 1800, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """``mkdocs build --strict`` of ``config`` into ``site_dir``; stdout and stderr merged.
+    ``env`` adds to (or overrides) :data:`MKDOCS_ENV`."""
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
     return subprocess.run(
         command,
         cwd=REPO_ROOT,
-        env=MKDOCS_ENV,
+        env={**MKDOCS_ENV, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -145,25 +151,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 (the signature is http.server's)
-        pass
-
-
-@contextlib.contextmanager
 def serve_directory(directory: Path):
-    """Serve ``directory`` over HTTP on 127.0.0.1 (a free port); yields the base URL, ending in ``/``."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name=f"serve {directory.name}", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    """Serve ``directory`` over HTTP on 127.0.0.1 (a free port), text gzip-compressed as a
+    host serves it; a context manager yielding the base URL, ending in ``/``."""
+    return gzip_server(directory)
 
 
 @pytest.fixture(scope="session")
@@ -202,7 +193,18 @@ def page_weights(pytestconfig: pytest.Config) -> dict:
     return pytestconfig.stash.setdefault(PAGE_WEIGHTS, {})
 
 
+@pytest.fixture(scope="session")
+def layout_shifts(pytestconfig: pytest.Config) -> dict:
+    """Page URL -> cumulative layout shift on a phone; printed in the terminal summary."""
+    return pytestconfig.stash.setdefault(LAYOUT_SHIFTS, {})
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    shifts = config.stash.get(LAYOUT_SHIFTS, None)
+    if shifts:
+        terminalreporter.section("cumulative layout shift on a 390 px phone, loaded and scrolled through")
+        for url, cls in sorted(shifts.items(), key=lambda item: -item[1]):
+            terminalreporter.write_line(f"{'/' + url:<40} {cls:.4f}")
     weights = config.stash.get(PAGE_WEIGHTS, None)
     if not weights:
         return

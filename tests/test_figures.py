@@ -14,6 +14,7 @@ from actdocs import catalog, figures, numbers, style
 from actdocs.build import Context
 
 SAMPLE_KEYS = ("sigmoid", "relu", "glu", "softmax")
+OVERVIEWS = ["figure-overview", "figure-overview-phone"]
 PER_FIGURE_LIMIT = 40_000
 OVERVIEW_LIMIT = 200_000
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -25,7 +26,7 @@ _BY_NAME = {a.name: a for a in figures.artifacts()}
 def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
     """Each sampled artifact made twice, into two folders: name -> (first, second)."""
     result = {}
-    for name in [f"figure-{k}" for k in SAMPLE_KEYS] + ["figure-overview"]:
+    for name in [f"figure-{k}" for k in SAMPLE_KEYS] + OVERVIEWS:
         dirs = tmp_path_factory.mktemp(f"{name}-a"), tmp_path_factory.mktemp(f"{name}-b")
         for out in dirs:
             _BY_NAME[name].make(out, Context())
@@ -35,7 +36,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path
 
 def test_one_artifact_per_record_plus_overview() -> None:
     names = [a.name for a in figures.artifacts()]
-    assert names == [f"figure-{k}" for k in catalog.keys()] + ["figure-overview"]
+    assert names == [f"figure-{k}" for k in catalog.keys()] + OVERVIEWS
     for artifact in figures.artifacts():
         assert artifact.module == "actdocs.figures"
         stem = artifact.name.removeprefix("figure-")
@@ -43,11 +44,11 @@ def test_one_artifact_per_record_plus_overview() -> None:
         assert artifact.params  # the x-range and resolution key the cache
 
 
-@pytest.mark.parametrize("name", [f"figure-{k}" for k in SAMPLE_KEYS] + ["figure-overview"])
+@pytest.mark.parametrize("name", [f"figure-{k}" for k in SAMPLE_KEYS] + OVERVIEWS)
 def test_make_writes_valid_deterministic_svgs(made: dict[str, tuple[Path, Path]], name: str) -> None:
     first, second = made[name]
     artifact = _BY_NAME[name]
-    limit = OVERVIEW_LIMIT if name == "figure-overview" else PER_FIGURE_LIMIT
+    limit = OVERVIEW_LIMIT if name in OVERVIEWS else PER_FIGURE_LIMIT
     contents = {}
     for rel in artifact.outputs:
         data = (first / rel).read_bytes()
@@ -77,10 +78,12 @@ def test_record_figure_has_title_and_scalar_view_subtitle(made: dict[str, tuple[
     assert ">Sigmoid<" in sigmoid and "scalar view" not in sigmoid
 
 
-def test_overview_titles_every_record(made: dict[str, tuple[Path, Path]]) -> None:
-    text = (made["figure-overview"][0] / "figures/overview-light.svg").read_text()
+@pytest.mark.parametrize("name", OVERVIEWS)
+def test_overview_titles_every_record(made: dict[str, tuple[Path, Path]], name: str) -> None:
+    stem = name.removeprefix("figure-")
+    text = (made[name][0] / f"figures/{stem}-light.svg").read_text()
     for record in catalog.ACTIVATIONS:
-        assert f">{record.name}" in text
+        assert f">{record.name.split(' (')[0]}" in text
 
 
 def test_kinks_are_sample_points_and_derivative_breaks_there() -> None:

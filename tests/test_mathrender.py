@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from actdocs.build import REPO_ROOT
-from actdocs.mathrender import MathError, Renderer
+from actdocs.mathrender import OPTIONS, MathError, Renderer, spoken, woff2_only
 
 KATEX = REPO_ROOT / "node_modules" / "katex"
 PAGE = (
@@ -50,3 +51,70 @@ def test_a_bad_formula_fails_with_its_tex(renderer: Renderer):
 def test_text_without_math_is_untouched(renderer: Renderer):
     text = "<p>No math here, just $5 and a \\( in code: <code>\\(x\\)</code></p>"
     assert renderer.render(text) == text
+
+
+def test_katex_writes_mathml_beside_its_html(renderer: Renderer):
+    html = renderer.render(PAGE)
+    assert html.count("<math xmlns=") == 2 and html.count('class="katex-html" aria-hidden="true"') == 2
+
+
+def test_math_in_an_element_named_by_its_content_carries_its_text(renderer: Renderer):
+    """Chromium leaves MathML out of a label's name: the quiz answer "$x = 0$" would have none."""
+    page = (
+        '<input type="radio" id="a"><label for="a"><span class="arithmatex">\\(x = 0\\)</span></label>'
+        '<a href="#s"><span class="arithmatex">\\(\\sigma(x)\\)</span> curve</a>'
+        '<p><span class="arithmatex">\\(x = 0\\)</span> in prose</p>'
+    )
+    html = renderer.render(page)
+    label, link, prose = html.split("</label>")[0], html.split("</label>")[1].split("</a>")[0], html.split("</a>")[1]
+    assert 'aria-label="x = 0"' in label
+    assert 'aria-label="σ(x)"' in link
+    assert "aria-label" not in prose  # outside a name, assistive technology reads the MathML itself
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        ("\\frac{1}{1 + e^{-x}}", "1/(1 + e^(−x))"),
+        ("\\sqrt{x^2 + 1}", "√(x^2 + 1)"),
+        ("\\sigma'(x) = \\sigma(x)(1 - \\sigma(x))", "σ′(x) = σ(x)(1 − σ(x))"),
+        ("\\operatorname{ReLU}(x) = \\max(0, x)", "ReLU(x) = max(0, x)"),
+        ("0.25 \\times 10 = 2.5", "0.25 × 10 = 2.5"),
+        ("x \\to \\infty", "x → ∞"),
+        ("\\hat{y}_i", "hat y_i"),
+        ("x \\Phi(x)", "x Φ(x)"),
+    ],
+)
+def test_spoken_text_of_a_formula(renderer: Renderer, tex: str, text: str):
+    html = renderer.render(f'<label><span class="arithmatex">\\({tex}\\)</span></label>')
+    assert f'aria-label="{text}"' in html
+
+
+def test_spoken_falls_back_to_the_tex_of_malformed_mathml():
+    broken = '<math><semantics><mi>x<annotation encoding="application/x-tex">x &lt; 1</annotation></semantics></math>'
+    assert spoken(broken) == "x < 1"
+
+
+def test_a_cache_from_other_katex_options_is_not_served(renderer: Renderer, tmp_path: Path):
+    renderer.render(PAGE)
+    renderer.save()
+    stored = json.loads((tmp_path / "katex.json").read_text(encoding="utf-8"))
+    assert stored["options"] == OPTIONS
+    stored["options"] = {**OPTIONS, "output": "html"}
+    (tmp_path / "katex.json").write_text(json.dumps(stored), encoding="utf-8")
+    assert Renderer(KATEX, tmp_path / "katex.json")._cache == {}
+
+
+def test_stylesheet_references_only_the_woff2_fonts():
+    css = (KATEX / "dist" / "katex.min.css").read_text(encoding="utf-8")
+    assert ".woff)" in css and ".ttf)" in css  # what the package ships
+    cut = woff2_only(css)
+    urls = re.findall(r"url\(([^)]+)\)", cut)
+    assert urls and all(url.endswith(".woff2") for url in urls)
+    assert len(urls) == css.count(".woff2)")  # every font keeps its woff2 source
+    assert all((KATEX / "dist" / url).is_file() for url in urls)
+
+
+def test_stylesheet_with_another_font_format_is_refused():
+    with pytest.raises(MathError, match="fonts/X.otf"):
+        woff2_only('@font-face{src:url(fonts/X.woff2) format("woff2"),url(fonts/X.otf) format("opentype")}')

@@ -6,7 +6,12 @@
 // change walks the JSON's tree to a leaf and hands its traces to Plotly.react. Colours
 // follow Material's palette (`data-md-color-scheme` on <body>); the demos are set up
 // again on each of Material's page loads (`document$`, instant navigation included).
-// Without JavaScript or plotly the container keeps its static figure.
+//
+// This script is loaded, deferred, only by pages with `plotly: true` in their front
+// matter (overrides/main.html). The plotly bundle (about 400 KB gzip and, on a phone,
+// seconds of CPU) is fetched only when a demo comes within a screen of the viewport,
+// never before the first paint; until the chart is drawn, and without JavaScript or
+// plotly, the container shows its static figure.
 (function () {
   "use strict";
 
@@ -243,9 +248,7 @@
     return demo.render();
   }
 
-  // Pages with `plotly: true` in their front matter load plotly in <head>. After an
-  // instant navigation (Material's `navigation.instant`) from a page without it, the
-  // new page's <head> scripts do not run: load the same self-hosted bundle here.
+  // The self-hosted bundle, injected once, when the first demo needs it.
   let plotlyRequest = null;
   function plotly() {
     if (typeof Plotly !== "undefined") return Promise.resolve();
@@ -264,6 +267,36 @@
     return plotlyRequest;
   }
 
+  function start(container) {
+    container.dataset.state = "loading";
+    Promise.all([load(dataUrl(container)), plotly()])
+      .then(([spec]) => setUp(container, spec))
+      .then(() => {
+        container.dataset.state = "ready";
+      })
+      .catch((error) => {
+        container.dataset.state = "failed";
+        container.classList.remove("actdocs-demo--live");
+        console.error(`actdocs demos: ${container.dataset.demo || container.dataset.src}: ${error}`);
+      });
+  }
+
+  // A demo starts when it is within a screen of the viewport: drawn before the reader
+  // reaches it, so that the live chart replacing the static figure moves nothing in view.
+  const nearby =
+    "IntersectionObserver" in window
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const entry of entries) {
+              if (!entry.isIntersecting) continue;
+              nearby.unobserve(entry.target);
+              start(entry.target);
+            }
+          },
+          { rootMargin: "100% 0px" },
+        )
+      : null;
+
   function setUpAll() {
     for (const demo of [...demos]) {
       if (!document.body.contains(demo.container)) {
@@ -273,17 +306,9 @@
     }
     for (const container of document.querySelectorAll(SELECTOR)) {
       if (container.dataset.state) continue;
-      container.dataset.state = "loading";
-      Promise.all([load(dataUrl(container)), plotly()])
-        .then(([spec]) => setUp(container, spec))
-        .then(() => {
-          container.dataset.state = "ready";
-        })
-        .catch((error) => {
-          container.dataset.state = "failed";
-          container.classList.remove("actdocs-demo--live");
-          console.error(`actdocs demos: ${container.dataset.demo || container.dataset.src}: ${error}`);
-        });
+      container.dataset.state = "waiting";
+      if (nearby) nearby.observe(container);
+      else start(container);
     }
   }
 
