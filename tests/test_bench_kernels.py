@@ -186,3 +186,42 @@ def test_passes_are_shuffled_by_seed_and_interleave_every_item() -> None:
         item.call = kernels.Call(lambda n=item.meta["name"]: again.append(n), "")
     runner._passes(items, timing.CpuTimer(), gate, config, runner._Clock(config), 1, None, lambda: {"cells": []})
     assert again == seen  # the same seed, the same orders
+
+
+def _fake_block(per_call, slow_first=0.0):
+    """A block timer whose calls take ``per_call`` seconds, the very first block ``slow_first`` more."""
+    state = {"blocks": 0}
+
+    def block(n: int) -> timing.BlockStats:
+        extra = slow_first if state["blocks"] == 0 else 0.0
+        state["blocks"] += 1
+        wall = n * per_call + extra
+        return timing.BlockStats(wall / n, 0.0, wall, wall)
+
+    return block
+
+
+def test_calibrate_is_not_set_by_one_slow_call() -> None:
+    # one interrupted first call (2 ms for a 13 µs function) must not leave 5 calls per block
+    count = timing.calibrate(_fake_block(13e-6, slow_first=2e-3), 0.01)
+    assert count == timing.calls_per_block(13e-6, 0.01)
+    assert timing.calibrate(_fake_block(13e-6), 0.01) == count
+
+
+def test_calibrate_stops_at_the_cap_and_for_slow_calls() -> None:
+    assert timing.calibrate(_fake_block(1e-9), 1.0, cap=64) == 64
+    assert timing.calibrate(_fake_block(0.5), 0.01) == 1
+
+
+def test_best_of_keeps_the_fastest_block_and_all_cpu_time() -> None:
+    times = iter([3e-3, 1e-3, 2e-3])
+
+    def block(n: int) -> timing.BlockStats:
+        t = next(times)
+        return timing.BlockStats(t / n, 1.0, 2 * t, t)
+
+    best = timing.best_of(block, 4, 3)
+    assert best.seconds == 1e-3 / 4
+    assert best.cpu == pytest.approx(12e-3) and best.wall == pytest.approx(6e-3)
+    with pytest.raises(ValueError, match="repeats"):
+        timing.best_of(block, 4, 0)

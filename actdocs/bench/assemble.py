@@ -94,7 +94,7 @@ def environment(config: "RunConfig", timer: str, gate: "LoadGate", loadavg_befor
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": config.quick,
         "loadavg_before": loadavg_before, "seed": config.seed,
         "settings": {"passes": config.passes, "max_passes": config.max_passes, "attempts": config.attempts,
-                     "block_s": dict(config.block_s), "retries": config.retries,
+                     "block_s": dict(config.block_s), "repeats": config.repeats, "retries": config.retries,
                      "retry_budget_s": config.retry_budget_s, "deadline_s": config.deadline_s},
         "thresholds": {"above_ceiling": stats.ABOVE_CEILING, "drift": stats.DRIFT, "wide": stats.WIDE,
                        "min_passes": stats.MIN_PASSES, "level": stats.LEVEL, "resamples": stats.RESAMPLES},

@@ -156,6 +156,15 @@ def compile_table(doc: dict[str, Any]) -> str:
               f"toy function; {format_seconds(total)} in all, on top of the run's passes.\n")
 
 
+def _repeats(settings: dict[str, Any]) -> str:
+    """How a pass times one cell: one block, or the fastest of several (older runs recorded one)."""
+    repeats = settings.get("repeats", 1)
+    if repeats == 1:
+        return "a cell's time in a pass is one block of calls."
+    return (f"a cell's time in a pass is the fastest of {repeats} blocks of calls (an interruption only adds "
+            "time), and the calls per block are calibrated from trial blocks, not from one call.")
+
+
 def definitions(doc: dict[str, Any]) -> str:
     """The run's sizes, passes, interval and flag thresholds, as the run recorded them."""
     env = doc["environment"]
@@ -165,7 +174,7 @@ def definitions(doc: dict[str, Any]) -> str:
         f"- Sizes: {sizes}. Threads: {env['threads']}, fixed for the whole run. Timer: {env['timer']}.",
         f"- Passes: at least {settings['passes']}, and up to {settings['max_passes']} while an interval is wide; "
         f"each pass times every cell and every streaming kernel once, in a shuffled order (seed {env['seed']} "
-        f"and the pass number), after one warm-up call each.",
+        f"and the pass number), after one warm-up call each; {_repeats(settings)}",
         f"- Intervals: the {format_percent(t['level'])} percentile bootstrap of the median over passes, "
         f"{t['resamples']} resamples, seeded by the quantity's name.",
         f"- Flags: above {format_percent(t['above_ceiling'])} of the ceiling (a harness failure); an interval "

@@ -26,13 +26,15 @@ from typing import Any, Callable
 from actdocs.bench import assemble, schema
 from actdocs.bench.gate import LoadGate, loadavg
 from actdocs.bench.kernels import Call, allocate, as_called, ceiling_kernels, compiled, interpret
-from actdocs.bench.timing import calls_per_block, timer_for
+from actdocs.bench.timing import best_of, calibrate, timer_for
 from actdocs.errors import UsageError
 
 #: The settings a quick (build-time, <= 30 s on two cores) and a full run start from.
 QUICK: dict[str, Any] = {"passes": 5, "max_passes": 5, "attempts": 1, "block_s": {"cache": 0.002, "memory": 0.0},
+                         "repeats": 1,
                          "retries": 1, "retry_budget_s": 3.0, "deadline_s": 20.0, "compiled": False, "probes": False}
 FULL: dict[str, Any] = {"passes": 15, "max_passes": 30, "attempts": 2, "block_s": {"cache": 0.01, "memory": 0.03},
+                        "repeats": 3,
                         "retries": 3, "retry_budget_s": 120.0, "deadline_s": 2400.0, "compiled": True, "probes": True}
 
 #: The cells a quick run leaves out: the as-called backward at the memory size (page faults again).
@@ -83,6 +85,7 @@ class RunConfig:
     max_passes: int | None = None
     attempts: int | None = None
     block_s: dict[str, float] | None = None
+    repeats: int | None = None
     retries: int | None = None
     retry_budget_s: float | None = None
     deadline_s: float | None = None
@@ -123,7 +126,7 @@ class RunConfig:
         if self.memory_elements < 2 * schema.ROW or self.memory_elements % (2 * schema.ROW):
             raise UsageError(f"the memory size must be a multiple of {2 * schema.ROW} elements, "
                              f"got {self.memory_elements}")
-        for name in ("passes", "max_passes", "attempts"):
+        for name in ("passes", "max_passes", "attempts", "repeats"):
             if getattr(self, name) < 1:
                 raise UsageError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
         self.max_passes = max(self.max_passes, self.passes)
@@ -242,15 +245,15 @@ class _Clock:
         return max(0.0, min(self.retry_left, self.deadline - time.perf_counter()))
 
 
-def _measure(item: Item, timer: Any, gate: LoadGate, retries: int, clock: _Clock) -> None:
-    """One pass of ``item``: its block, retried while other processes load the CPU."""
+def _measure(item: Item, timer: Any, gate: LoadGate, retries: int, repeats: int, clock: _Clock) -> None:
+    """One pass of ``item``: the fastest of its ``repeats`` blocks, retried while other processes load the CPU."""
     attempts = []
     with _threads(item.threads):
         for attempt in range(retries + 1):
             if item.size == "cache":
                 item.call.fn()  # bring this item's data into the caches
             a = gate.snapshot()
-            stats = timer.block(item.call.fn, item.number)
+            stats = best_of(lambda n: timer.block(item.call.fn, n), item.number, repeats)
             b = gate.snapshot()
             load = gate.judge(a, b)
             attempts.append((stats, load))
@@ -283,7 +286,9 @@ def _warm_up(items: list[Item], timer: Any, config: RunConfig, progress: Callabl
                 graph = "forward_s" if item.meta["mode"] == "forward" else "backward_s"  # forward compiled first
                 compile_s.setdefault(item.meta["key"], {})[graph] = first
             block_s = config.block_s[item.size]
-            item.number = calls_per_block(timer.block(item.call.fn, 1).seconds, block_s) if block_s > 0 else 1
+            # each of a pass's ``repeats`` blocks lasts at least its share of ``block_s``
+            share = block_s / config.repeats
+            item.number = calibrate(lambda n: timer.block(item.call.fn, n), share) if block_s > 0 else 1
     return compile_s
 
 
@@ -308,7 +313,7 @@ def _passes(items: list[Item], timer: Any, gate: LoadGate, config: RunConfig, cl
         for i, item in enumerate(order, 1):
             if progress:
                 progress(f"pass {done + 1} (attempt {attempt}), {i}/{len(order)}: {_label(item)}")
-            _measure(item, timer, gate, config.retries, clock)
+            _measure(item, timer, gate, config.retries, config.repeats, clock)
         done += 1
         last = time.perf_counter() - started
         if done >= config.passes:
