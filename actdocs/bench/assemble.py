@@ -122,7 +122,7 @@ def _ceiling(config: "RunConfig", size: str, dtype: str, items: list["Item"],
     """The ceiling entry of one group and, per class, its per-pass bandwidth (bytes/s) and loaded passes."""
     n = config.shape(size)[0] * config.shape(size)[1]
     esize = _ESIZE[dtype]
-    kernels, series, drifts, best, gbps = [], {}, {}, {}, {}
+    kernels, series, drifts, moved, best, gbps = [], {}, {}, {}, {}, {}
     for item in items:
         m = measurement(item, f"ceiling|{size}|{dtype}|{item.meta['name']}")
         nbytes = item.meta["moved"] * n * esize
@@ -136,7 +136,8 @@ def _ceiling(config: "RunConfig", size: str, dtype: str, items: list["Item"],
             continue
         best[cls], gbps[cls], series[cls] = item.meta["name"], rate.median, (rates, item.loaded)
         drifts[cls] = stats.drift(m["pass_times_s"])
-    flags = ["drift"] if any(d > stats.DRIFT for c, d in drifts.items() if c in schema.CLASSES) else []
+        moved[cls] = stats.drifted(m["pass_times_s"], f"drift|{size}|{dtype}|{cls}")
+    flags = ["drift"] if any(d for c, d in moved.items() if c in schema.CLASSES) else []
     working = 2 * n * esize  # what the read-one-write-one kernels touch
     threads = config.threads if config.device == "cpu" else 1
     entry = {"kernels": kernels, "best": best, "gb_per_s": {c: v / 1e9 for c, v in gbps.items()}, "drift": drifts,

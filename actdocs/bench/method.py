@@ -179,7 +179,8 @@ def definitions(doc: dict[str, Any]) -> str:
         f"{t['resamples']} resamples, seeded by the quantity's name.",
         f"- Flags: above {format_percent(t['above_ceiling'])} of the ceiling (a harness failure); an interval "
         f"wider than {format_percent(t['wide'])} of its median; the ceiling moving by more than "
-        f"{format_percent(t['drift'])} between the first and the last quarter of the passes; most passes "
+        f"{format_percent(t['drift'])} between the first and the last quarter of the passes, by more than those "
+        f"quarters' intervals scatter; most passes "
         f"measured under load; fewer than {t['min_passes']} passes. A run whose ceiling drifted is measured "
         f"again: {settings['attempts']} runs at most, the one with the fewest flagged cells kept.",
     ]) + "\n"
