@@ -7,6 +7,7 @@ smaller samples where that does not change it).
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import math
@@ -455,3 +456,12 @@ def test_gelu_artifact_end_to_end_is_byte_stable(tmp_path):
             assert "Date" not in text
     data = json.loads(outs[0][experiments.data_path("gelu-approx")])
     assert data["dtypes"]["float64"]["max_at"] == pytest.approx(2.7, abs=0.1)
+
+
+def test_training_table_does_not_change_with_the_runs_times(trained) -> None:
+    # two builds of one commit time the runs differently; the page's text must not change
+    slower = copy.deepcopy(trained)
+    for summary in slower["summary"].values():
+        summary.update({k: 7 * v for k, v in summary.items() if k.endswith("seconds")})
+    assert training.table(slower) == training.table(trained)
+    assert "\u202f%" in training.table(trained) and " ± " in training.table(trained)

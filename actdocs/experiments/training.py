@@ -74,7 +74,7 @@ from actdocs.experiments import (
     standardise,
     train,
 )
-from actdocs.numbers import format_number, format_percent, round_floats
+from actdocs.numbers import NARROW_SPACE, format_number, format_percent, round_floats
 from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
 
@@ -350,8 +350,8 @@ def run(
 
 
 def _accuracy(s: dict[str, Any]) -> str:
-    """Mean ± sample standard deviation over seeds, in percent: "97.2 ± 0.3%"."""
-    return f"{format_number(100 * s['mean'], 1)} ± {format_number(100 * s['std'], 1)}%"
+    """Mean ± sample standard deviation over seeds, in percent: "97.2 ± 0.3 %"."""
+    return f"{format_number(100 * s['mean'], 1)} ± {format_number(100 * s['std'], 1)}{NARROW_SPACE}%"
 
 
 def draw(results: dict[str, Any], theme: str, path: Path) -> Path:
@@ -394,16 +394,17 @@ def alt_text(results: dict[str, Any]) -> str:
 
 
 def table(results: dict[str, Any]) -> str:
-    """Activation | accuracy mean ± std | min | max | seconds per run (CPU time on a CPU)."""
-    on_cpu = results["device"] == "cpu"
-    time_key, time_label = ("mean_cpu_seconds", "CPU") if on_cpu else ("mean_seconds", "wall-clock")
+    """Activation | accuracy mean ± std | worst seed | best seed.
+
+    The runs' times stay in the JSON: they differ between two builds of the same commit,
+    and a page's text must not (the benchmarks page measures speed).
+    """
     rows = []
     for a in results["activations"]:
         s = results["summary"][a["key"]]
-        rows.append([a["name"], _accuracy(s), format_percent(s["min"]), format_percent(s["max"]),
-                     format_number(s[time_key], 2)])
-    headers = ["Activation", "Test accuracy (mean ± std)", "Worst seed", "Best seed", f"Training time per run ({time_label}, s)"]
-    return markdown_table(headers, rows, ["left", "right", "right", "right", "right"])
+        rows.append([a["name"], _accuracy(s), format_percent(s["min"]), format_percent(s["max"])])
+    headers = ["Activation", "Test accuracy (mean ± std)", "Worst seed", "Best seed"]
+    return markdown_table(headers, rows, ["left", "right", "right", "right"])
 
 
 def requirements_table(results: dict[str, Any]) -> str:
