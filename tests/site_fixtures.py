@@ -212,19 +212,10 @@ def needs_site(item: pytest.Item) -> bool:
     )
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run the tests that need the built site last (the order is otherwise kept), and
-    start the build in a background thread, so that the other tests run meanwhile.
-
-    Under pytest-xdist (``--dist loadgroup``), the other tests of a file stay on one
-    worker, so that its module-scoped fixtures are computed once; the tests needing the
-    site (each page, in a browser) are spread over the workers one by one."""
+    start the build in a background thread, so that the other tests run meanwhile."""
     items.sort(key=needs_site)
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        for item in items:
-            if not needs_site(item) and not item.get_closest_marker("xdist_group"):
-                item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     if any(needs_site(item) for item in items):
         root = shared_tmp(config._tmp_path_factory)  # pytest's own, as the fixture's
         threading.Thread(target=_build_site_once, args=(root,), name="site-build", daemon=True).start()

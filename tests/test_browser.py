@@ -261,9 +261,10 @@ def test_inspect_page_catches_every_fault(visit: Visit):
     """The checker itself: a page with one fault of each kind gets every one reported."""
     folder = Path(__file__).parent / "fixtures" / "faulty_page"
     with serve_directory(folder) as base:
-        problems, weight = inspect_page(visit, base, "", folder)
+        problems, weight = inspect_page(visit, base, "", folder, accessibility=True)
     report = "\n".join(problems)
     expected = [
+        "axe (light): critical button-name",
         "request to another host (aborted): https://cdn.example.invalid/library.js",
         "console: deliberate console error",
         "pageerror: ",
