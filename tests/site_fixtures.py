@@ -2,7 +2,8 @@
 
 Loaded from ``conftest.py`` (``pytest_plugins``). Fixtures:
 
-* ``built_site``: ``mkdocs build --strict`` into a temporary folder, once per session.
+* ``built_site``: ``mkdocs build --strict`` into a temporary folder, once per test run
+  (one build shared by every pytest-xdist worker).
 * ``site_server``: the base URL of an HTTP server on 127.0.0.1 serving that folder.
 * ``page_weights`` and ``layout_shifts``: what the browser tests measured per page,
   printed in the terminal summary.
@@ -19,10 +20,14 @@ new page is covered by every per-page test without anyone editing a list.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -125,14 +130,18 @@ def built_pages(site: Path) -> list[str]:
 # ------------------------------------------------------------------ build and serve
 
 
+def mkdocs_build_command(config: Path, site_dir: Path) -> list[str]:
+    """The command line of ``mkdocs build --strict`` of ``config`` into ``site_dir``."""
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
+
+
 def run_mkdocs_build(
     config: Path, site_dir: Path, timeout: float = 1800, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     """``mkdocs build --strict`` of ``config`` into ``site_dir``; stdout and stderr merged.
     ``env`` adds to (or overrides) :data:`MKDOCS_ENV`."""
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
     return subprocess.run(
-        command,
+        mkdocs_build_command(config, site_dir),
         cwd=REPO_ROOT,
         env={**MKDOCS_ENV, **(env or {})},
         stdout=subprocess.PIPE,
@@ -142,13 +151,86 @@ def run_mkdocs_build(
     )
 
 
+def shared_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every process of this test run sees: the base temporary folder, or under
+    pytest-xdist the controller's one, which holds each worker's (``popen-gwN``)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def shared_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path`` (created if missing) while the block runs."""
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
+
+
+def _build_site_once(root: Path) -> Path:
+    """Build the site into ``root/built/site`` unless this test run already has; return
+    the folder holding it, its ``status.txt`` (return code, then the build's output) and
+    the lock that makes every process of the run wait for the one build."""
+    folder = root / "built"
+    folder.mkdir(exist_ok=True)
+    with shared_lock(folder / ".lock"):
+        status = folder / "status.txt"
+        if not status.is_file():
+            with open(folder / "build.log", "w+", encoding="utf-8") as log:
+                process = subprocess.Popen(
+                    mkdocs_build_command(MKDOCS_YML, folder / "site"),
+                    cwd=REPO_ROOT, env=MKDOCS_ENV, stdout=log, stderr=subprocess.STDOUT, text=True,
+                )
+                _RUNNING.append(process)
+                returncode = process.wait()
+                _RUNNING.remove(process)
+                log.seek(0)
+                status.write_text(f"{returncode}\n{log.read()}", encoding="utf-8")
+    return folder
+
+
+#: The background site build, while it runs (stopped if the test run ends first).
+_RUNNING: list[subprocess.Popen] = []
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A site build still running when the test run ends (``-x``): a pytest-xdist worker
+    lets it finish, as other workers may be waiting for it; a lone process stops it."""
+    for process in list(_RUNNING):
+        if not os.environ.get("PYTEST_XDIST_WORKER"):
+            process.terminate()
+        try:
+            process.wait(timeout=None if os.environ.get("PYTEST_XDIST_WORKER") else 10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def needs_site(item: pytest.Item) -> bool:
+    """Whether a test waits for the whole site: it uses ``built_site`` (or a fixture on
+    it), drives a browser, or builds with the site's hooks (``slow``)."""
+    return "built_site" in getattr(item, "fixturenames", ()) or any(
+        item.get_closest_marker(name) for name in ("browser", "slow")
+    )
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the tests that need the built site last (the order is otherwise kept), and
+    start the build in a background thread, so that the other tests run meanwhile."""
+    items.sort(key=needs_site)
+    if any(needs_site(item) for item in items):
+        root = shared_tmp(config._tmp_path_factory)  # pytest's own, as the fixture's
+        threading.Thread(target=_build_site_once, args=(root,), name="site-build", daemon=True).start()
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole site, built once per session with ``--strict`` (the artifact cache makes it cheap)."""
-    site = tmp_path_factory.mktemp("built") / "site"
-    result = run_mkdocs_build(MKDOCS_YML, site)
-    assert result.returncode == 0, f"mkdocs build --strict failed ({result.returncode}):\n{result.stdout}"
-    return site
+    """The whole site, built with ``--strict`` once per test run: started in the
+    background at collection, and under pytest-xdist built by the first worker to start
+    it while the others wait on a file lock in :func:`shared_tmp`; all read that one
+    build, and a failed build fails every test that needs it with the same log."""
+    folder = _build_site_once(shared_tmp(tmp_path_factory))
+    returncode, _, output = (folder / "status.txt").read_text(encoding="utf-8").partition("\n")
+    assert returncode == "0", f"mkdocs build --strict failed ({returncode}):\n{output}"
+    return folder / "site"
 
 
 def serve_directory(directory: Path):
@@ -197,6 +279,22 @@ def page_weights(pytestconfig: pytest.Config) -> dict:
 def layout_shifts(pytestconfig: pytest.Config) -> dict:
     """Page URL -> cumulative layout shift on a phone; printed in the terminal summary."""
     return pytestconfig.stash.setdefault(LAYOUT_SHIFTS, {})
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist, hand this worker's measurements to the controller, which prints them."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["page_weights"] = session.config.stash.get(PAGE_WEIGHTS, {})
+        output["layout_shifts"] = session.config.stash.get(LAYOUT_SHIFTS, {})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """pytest-xdist's controller: merge a finished worker's measurements into its own."""
+    output = getattr(node, "workeroutput", {})
+    node.config.stash.setdefault(PAGE_WEIGHTS, {}).update(output.get("page_weights", {}))
+    node.config.stash.setdefault(LAYOUT_SHIFTS, {}).update(output.get("layout_shifts", {}))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

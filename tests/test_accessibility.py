@@ -1,10 +1,13 @@
 """Every page as assistive technology and a phone meet it, measured in Chromium.
 
-* ``test_axe``: axe-core (the pinned npm package, injected by Playwright) on every nav
-  page, in the light and the dark palette (Chromium told the reader prefers one or the
-  other, as Material's palette follows ``prefers-color-scheme``), after every
-  ``<details>`` is opened and every demo has drawn its live chart. A critical or serious
-  violation fails the test unless :data:`EXEMPTIONS` lists it with its reason.
+* axe-core (the pinned npm package, injected by Playwright) on every nav page, in the
+  light and the dark palette, after every ``<details>`` is opened and every demo has
+  drawn its live chart (:func:`axe_problems`): a critical or serious violation fails
+  unless :data:`EXEMPTIONS` lists it with its reason. Material must choose the light
+  palette for a reader whose browser prefers light and the dark one for dark
+  (:func:`palette_problem`). Both run in ``test_browser.test_page``, in the same page
+  load as the other per-page checks: axe in light, then the palette toggled and axe in
+  dark.
 * ``test_quiz_answers_keep_their_math``: Chromium's own accessibility tree names every
   quiz answer, math included (Chromium drops MathML from a label's name:
   :mod:`actdocs.mathrender` adds the formula's text).
@@ -161,21 +164,33 @@ async () => {
 """
 
 
-@pytest.mark.parametrize("palette", list(PALETTES))
-@pytest.mark.parametrize("url", nav_pages(), ids=lambda url: f"/{url}")
-def test_axe(url: str, palette: str, open_context, site_server: str):
+def axe_problems(page: Page) -> list[str]:
+    """Open every ``<details>``, let every demo draw, wait for the page to settle, then run
+    axe-core on it: one line per critical or serious violation no exemption covers."""
     assert AXE.is_file(), f"{AXE.relative_to(REPO_ROOT)} missing: run `npm ci` (axe-core is a pinned dev dependency)"
-    page, external = open_context(color_scheme="dark" if palette == "dark" else "light")
-    page.goto(site_server + url, wait_until="load")
-    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-    assert scheme == PALETTES[palette], f"Material chose {scheme!r} for a reader who prefers {palette}"
     page.evaluate("document.querySelectorAll('.md-content details').forEach((d) => { d.open = true; })")
     _start_demos(page)
     _settle(page)
-    page.add_script_tag(path=str(AXE))
-    problems = unexempted(page.evaluate(AXE_JS))
-    assert not external, external
-    assert not problems, f"/{url} ({palette}): {len(problems)} violation(s):\n" + "\n".join(problems)
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return unexempted(page.evaluate(AXE_JS))
+
+
+def palette_problem(page: Page, preference: str) -> list[str]:
+    """A line if Material did not choose the palette of a reader who prefers ``preference``
+    (``light`` or ``dark``, as the page's context emulates) on a first visit."""
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    return [] if scheme == PALETTES[preference] else [f"Material chose {scheme!r} for a reader who prefers {preference}"]
+
+
+def dark_preference_problem(browser: Browser, url: str) -> list[str]:
+    """:func:`palette_problem` for a reader who prefers dark, in a fresh context (no stored choice)."""
+    context, page, _ = _new_page(browser, color_scheme="dark")
+    try:
+        page.goto(url, wait_until="load")
+        return palette_problem(page, "dark")
+    finally:
+        context.close()
 
 
 def test_exemptions_cover_only_their_rule_and_target():

@@ -14,6 +14,12 @@ for the session) and checks, reporting every problem it finds:
   workers included), counted gzip-compressed as a static host serves it, stays under
   500 KB without the plotly bundle. Raw sizes are printed too.
 
+The same page load runs test_accessibility's axe-core checks (a page is loaded once, not
+once per check): Material chose the light palette for a reader who prefers it; axe in
+light once the page is weighed; the palette toggled, axe in dark. A fresh context then
+checks that a reader who prefers dark gets the dark palette. Each problem line names its
+check, the failure names the page.
+
 Then the site-wide interactions: the search box finds "sigmoid", and the palette toggle
 swaps the figures to their dark variants.
 """
@@ -26,10 +32,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from actdocs.budgets import transfer_size
 from site_fixtures import nav_pages, require_chromium, serve_directory
+from test_accessibility import axe_problems, dark_preference_problem, palette_problem
 
 pytestmark = pytest.mark.browser
 
@@ -202,25 +209,37 @@ def _weigh(built_site: Path, base: str, urls: list[str]) -> dict:
     return row
 
 
-def inspect_page(visit: Visit, base: str, url: str, site_dir: Path) -> tuple[list[str], dict]:
-    """Load ``base + url`` and run every per-page check; returns (problems, weight row)."""
+def inspect_page(visit: Visit, base: str, url: str, site_dir: Path, accessibility: bool = False) -> tuple[list[str], dict]:
+    """Load ``base + url`` and run every per-page check; returns (problems, weight row).
+
+    With ``accessibility``, the same page load also gets test_accessibility's checks: the
+    palette Material chose for a reader who prefers light, axe-core in light once the
+    page is weighed, then the palette toggled and axe-core in dark."""
     page = _open(visit, base + url)
     problems: list[str] = []
+    if accessibility:
+        problems += palette_problem(page, "light")
 
     page.evaluate("document.querySelectorAll('.md-content details').forEach((d) => { d.open = true; })")
     checked: set[int] = set()
     problems += _check_visible_images(page, checked)
     problems += _check_math(page)
 
-    # Weighed before the palette toggle: what a reader of one palette downloads.
+    # Weighed before axe starts the demos and before the palette toggle: what a reader
+    # of one palette downloads.
     weight = _weigh(site_dir, base, list(visit.fetched))
     if weight["gzip"] > BUDGET:
         problems.append(f"page weight {weight['gzip'] / 1024:.0f} KB gzip (plotly aside) > {BUDGET // 1024} KB")
 
-    if any(not info["visible"] for info in page.evaluate(IMAGES_JS)):
-        if _palette_toggle(page).count():
-            _toggle_palette(page)
-            problems += _check_visible_images(page, checked)
+    if accessibility:
+        problems += [f"axe (light): {line}" for line in axe_problems(page)]
+    hidden = any(not info["visible"] for info in page.evaluate(IMAGES_JS))
+    if (hidden or accessibility) and _palette_toggle(page).count():
+        _toggle_palette(page)
+        problems += _check_visible_images(page, checked)
+        if accessibility:
+            problems += [f"axe (dark, palette toggled): {line}" for line in axe_problems(page)]
+    if hidden:
         problems += _check_hidden_images(page, checked)
         page.wait_for_load_state("networkidle")
 
@@ -230,8 +249,11 @@ def inspect_page(visit: Visit, base: str, url: str, site_dir: Path) -> tuple[lis
 
 
 @pytest.mark.parametrize("url", nav_pages(), ids=lambda url: f"/{url}")
-def test_page(url: str, visit: Visit, site_server: str, built_site: Path, page_weights: dict):
-    problems, page_weights[url] = inspect_page(visit, site_server, url, built_site)
+def test_page(url: str, visit: Visit, browser: Browser, site_server: str, built_site: Path, page_weights: dict):
+    """Every per-page check of this module and of test_accessibility's axe, in one page
+    load; then the dark preference's palette, in a fresh context."""
+    problems, page_weights[url] = inspect_page(visit, site_server, url, built_site, accessibility=True)
+    problems += dark_preference_problem(browser, site_server + url)
     assert not problems, f"/{url}:\n" + "\n".join(problems)
 
 
@@ -239,9 +261,10 @@ def test_inspect_page_catches_every_fault(visit: Visit):
     """The checker itself: a page with one fault of each kind gets every one reported."""
     folder = Path(__file__).parent / "fixtures" / "faulty_page"
     with serve_directory(folder) as base:
-        problems, weight = inspect_page(visit, base, "", folder)
+        problems, weight = inspect_page(visit, base, "", folder, accessibility=True)
     report = "\n".join(problems)
     expected = [
+        "axe (light): critical button-name",
         "request to another host (aborted): https://cdn.example.invalid/library.js",
         "console: deliberate console error",
         "pageerror: ",
