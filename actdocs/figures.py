@@ -121,15 +121,7 @@ def curves(
     jumps = (right - left).abs() > JUMP_TOLERANCE
     xs, ys = _broken(x.tolist(), y.tolist(), ((y_right - y_left).abs() > JUMP_TOLERANCE).tolist(),
                      y_left.tolist(), y_right.tolist())
-    dxs: list[float] = []
-    dys: list[float] = []
-    for xi, di, jump, li, ri in zip(xs, dy.tolist(), jumps.tolist(), left.tolist(), right.tolist()):
-        if jump:
-            dxs += [xi, xi, xi]
-            dys += [li, math.nan, ri]
-        else:
-            dxs.append(xi)
-            dys.append(di)
+    dxs, dys = _broken(x.tolist(), dy.tolist(), jumps.tolist(), left.tolist(), right.tolist())
     return xs, ys, dxs, dys
 
 

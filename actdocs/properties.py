@@ -333,8 +333,8 @@ def _argmax_mismatch(declared: float | tuple, m: Measured) -> list[str]:
         runs = m.max_grad_runs
         ok = len(runs) == len(declared) and all(
             _near(a, _grid_end(d_lo)) and _near(b, _grid_end(d_hi)) for (a, b), (d_lo, d_hi) in zip(runs, declared))
-    elif isinstance(declared, tuple):
-        ok = _near(lo, max(declared[0], -SCAN_END)) and _near(hi, min(declared[1], SCAN_END))
+    elif isinstance(declared, tuple):  # one interval: one run of maxima, no gap
+        ok = len(m.max_grad_runs) == 1 and _near(lo, max(declared[0], -SCAN_END)) and _near(hi, min(declared[1], SCAN_END))
     else:
         ok = _near(lo, declared) and _near(hi, declared)
     if ok:

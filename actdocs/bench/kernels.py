@@ -145,6 +145,18 @@ def out_overload(name: str, device: str) -> tuple[Any, str, str] | None:
     return None
 
 
+def _tensor_operands(op: Any, values: list[Any], out: "torch.Tensor") -> list[Any]:
+    """Python numbers passed where the schema wants a Tensor (``add(y, 1.0)``), made 0-dim
+    tensors once here: wrapped at every call they would allocate inside the timed call."""
+    import torch
+
+    schema_args = op._schema.arguments
+    return [torch.tensor(v, dtype=out.dtype, device=out.device)
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and i < len(schema_args)
+            and isinstance(schema_args[i].type, torch.TensorType) else v
+            for i, v in enumerate(values)]
+
+
 def _bind(record: "Activation", expr: str, env: dict[str, Any], out: "torch.Tensor", out_name: str) -> Call:
     """The spec ``expr`` as a call writing into ``out`` (or allocating, where no overload can)."""
     import torch
@@ -159,6 +171,7 @@ def _bind(record: "Activation", expr: str, env: dict[str, Any], out: "torch.Tens
         op = getattr(torch.ops.aten, name).default
         return Call(lambda: op(*values, **kw_values), f"aten.{name}({', '.join(shown)})", allocates=True)
     op, keyword, op_name = found
+    values = _tensor_operands(op, values, out)
     kw_values[keyword] = out
     return Call(lambda: op(*values, **kw_values), f"{op_name}({', '.join([*shown, f'{keyword}={out_name}'])})")
 
