@@ -813,8 +813,8 @@ RRELU_EVAL_SLOPE = (RRELU_LOWER + RRELU_UPPER) / 2
 TORCH_NN_ALIASES: dict[str, tuple[str, str]] = {
     "Softmax2d": (
         "softmax",
-        "nn.Softmax2d() is nn.Softmax(dim=-3): softmax over the channel dimension of a "
-        "(C, H, W) or (N, C, H, W) input, the same function at every pixel",
+        "`nn.Softmax2d()` computes `F.softmax(x, dim=-3)`: softmax over the channel dimension "
+        "of a (C, H, W) or (N, C, H, W) input, at every pixel",
     ),
 }
 
@@ -822,8 +822,7 @@ TORCH_NN_ALIASES: dict[str, tuple[str, str]] = {
 TORCH_NN_EXCLUDED: dict[str, str] = {
     "MultiheadAttention": (
         "an attention layer with learned query, key, value and output projections, not a "
-        "fixed function of its input; PyTorch keeps it in the activation module because "
-        "it applies a softmax inside"
+        "fixed function of its input (a softmax over attention scores is one step inside it)"
     ),
 }
 

@@ -6,18 +6,13 @@ import torch
 import torch.nn as nn
 import torch.nn.modules.activation as activation_modules
 
-from actdocs import catalog
+from actdocs import catalog, tables, torch_nn
 from actdocs.catalog import ACTIVATIONS, TORCH_NN_ALIASES, TORCH_NN_EXCLUDED
 
 
-def covered_by_records() -> dict[str, str]:
-    """torch.nn class name -> catalog key, for every record whose module is one of PyTorch's."""
-    found: dict[str, str] = {}
-    for record in ACTIVATIONS:
-        cls = type(record.module())
-        if cls.__module__ == activation_modules.__name__:
-            found.setdefault(cls.__name__, record.key)
-    return found
+def covered_by_records() -> dict[str, list[str]]:
+    """torch.nn class name -> catalog keys, for every record whose module is one of PyTorch's."""
+    return torch_nn.records_by_module()
 
 
 def test_every_torch_nn_activation_module_is_covered_once():
@@ -70,3 +65,16 @@ def test_rrelu_record_is_the_eval_mode_function_and_training_draws_slopes():
     drawn = -nn.RReLU(record.defaults["lower"], record.defaults["upper"]).train()(x)
     assert drawn.min() >= record.defaults["lower"] and drawn.max() <= record.defaults["upper"]
     assert drawn.std() > 0.05  # per element: uniform on [1/8, 1/3] has standard deviation 0.06
+
+
+def test_uncovered_is_empty_and_the_table_lists_every_exported_module(monkeypatch):
+    assert torch_nn.uncovered() == []
+    table = torch_nn.coverage_table()
+    for name in activation_modules.__all__:
+        assert f"| `nn.{name}` |" in table
+    for record in ACTIVATIONS:
+        if type(record.module()).__module__ == activation_modules.__name__:
+            assert tables.link(record) in table
+    assert "Not covered: " + TORCH_NN_EXCLUDED["MultiheadAttention"] in table
+    monkeypatch.setattr(activation_modules, "__all__", [*activation_modules.__all__, "Newlu"])
+    assert torch_nn.uncovered() == ["Newlu"]
