@@ -12,11 +12,12 @@ from actdocs.build import Artifact
 def all_artifacts() -> list[Artifact]:
     """Every artifact of the site, from every producer module."""
     from actdocs import (bench, claims, demos, experiments, facts, figures, guide, listings, notebooks,
-                         reference_page, tables)
+                         reference_page, tables, torch_nn)
 
     return [
         *notebooks.artifacts(),     # the exercise notebooks, executed in kernels
         *tables.artifacts(),        # property, variant, usage and summary tables; the cards
+        *torch_nn.artifacts(),      # every torch.nn activation module and the card that covers it
         *guide.artifacts(),         # the choosing guide
         *figures.artifacts(),       # every activation's curve, light and dark
         *listings.artifacts(),      # each snippet's captured output

@@ -34,8 +34,8 @@ Fn = Callable[[Tensor], Tensor]
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
-Family = Literal["classic", "relu", "modern", "gated", "output"]
-Bounded = Literal["both", "below", "none"]
+Family = Literal["classic", "relu", "modern", "gated", "output", "shrinkage"]
+Bounded = Literal["both", "below", "above", "none"]
 
 
 @dataclass(frozen=True)
@@ -84,14 +84,18 @@ class Properties:
     """Declared properties of an activation (of its scalar view), checked by tests.
 
     ``output_range`` gives the infimum and supremum of the output over the real line,
-    with ``range_closed`` saying whether each end is attained. ``max_grad_at`` is a
-    point, ``math.inf`` when the supremum of the derivative is only approached as
-    x grows, or an interval ``(lo, hi)`` on which the derivative equals its maximum.
+    with ``range_closed`` saying whether each end is attained. ``max_grad`` is the
+    largest size |f'| of the derivative (a decreasing function such as softmin's view
+    has a negative one). ``max_grad_at`` is a point, ``math.inf`` (``-math.inf``) when
+    that supremum is only approached as x grows (falls), an interval ``(lo, hi)`` on
+    which |f'| equals its maximum, or a tuple of such intervals when the set has a
+    gap (Softshrink: |x| > 0.5).
     ``saturation`` is the set on which the derivative is (near) zero, as the
     :class:`Flat` intervals that make it up, in increasing x: empty when the function
     never saturates. A stretch narrower than :data:`MIN_FLAT_WIDTH` where the
     derivative only passes through zero (at GELU's minimum, say) is a stationary
-    point, not saturation, and is left out.
+    point, not saturation, and is left out. ``jumps`` are the points where the
+    function itself is discontinuous (Threshold, Hardshrink), in increasing x.
     """
 
     output_range: tuple[float, float]
@@ -101,9 +105,10 @@ class Properties:
     smooth: bool
     bounded: Bounded
     max_grad: float
-    max_grad_at: float | tuple[float, float]
+    max_grad_at: float | tuple[float, float] | tuple[tuple[float, float], ...]
     saturation: tuple[Flat, ...]
     cost: Literal["cheap", "moderate", "expensive"] = "moderate"
+    jumps: tuple[float, ...] = ()
 
 
 #: Derivative below which a function counts as saturated.
@@ -791,6 +796,398 @@ ACTIVATIONS: tuple[Activation, ...] = (
         ),
     ),
 )
+
+# ======================================================================================
+# BEGIN torch.nn coverage (issue 12): every activation module PyTorch exports.
+# The records below complete the catalog to torch.nn.modules.activation.__all__;
+# TORCH_NN_ALIASES and TORCH_NN_EXCLUDED name the modules that get no record, with
+# the reason (tests/test_torch_coverage.py compares the three with PyTorch's list).
+# ======================================================================================
+
+#: RReLU's default slope bounds (PyTorch's), and the fixed slope it uses in eval mode.
+RRELU_LOWER = 1.0 / 8.0
+RRELU_UPPER = 1.0 / 3.0
+RRELU_EVAL_SLOPE = (RRELU_LOWER + RRELU_UPPER) / 2
+
+#: torch.nn activation modules covered by another record: name -> (key, why).
+TORCH_NN_ALIASES: dict[str, tuple[str, str]] = {
+    "Softmax2d": (
+        "softmax",
+        "`nn.Softmax2d()` computes `F.softmax(x, dim=-3)`: softmax over the channel dimension "
+        "of a (C, H, W) or (N, C, H, W) input, at every pixel",
+    ),
+}
+
+#: torch.nn.modules.activation exports that are not activation functions: name -> why.
+TORCH_NN_EXCLUDED: dict[str, str] = {
+    "MultiheadAttention": (
+        "an attention layer with learned query, key, value and output projections, not a "
+        "fixed function of its input (a softmax over attention scores is one step inside it)"
+    ),
+}
+
+
+def scratch_hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """min(max(x, min_val), max_val)."""
+    return torch.clamp(x, min_val, max_val)
+
+
+def scratch_hardsigmoid(x: Tensor) -> Tensor:
+    """ReLU6(x + 3) / 6, PyTorch's piecewise-linear sigmoid."""
+    return scratch_relu6(x + 3) / 6
+
+
+def scratch_rrelu(x: Tensor, lower: float = RRELU_LOWER, upper: float = RRELU_UPPER) -> Tensor:
+    """RReLU in eval mode: Leaky ReLU with the mean slope (lower + upper) / 2."""
+    return scratch_leaky_relu(x, (lower + upper) / 2)
+
+
+def scratch_celu(x: Tensor, alpha: float = 1.0) -> Tensor:
+    """x for x > 0, alpha * (e^(x / alpha) - 1) otherwise."""
+    return torch.where(x > 0, x, alpha * torch.expm1(torch.clamp(x, max=0) / alpha))
+
+
+def scratch_softsign(x: Tensor) -> Tensor:
+    """x / (1 + |x|)."""
+    _, minus_abs = _minus_abs(x)
+    return x / (1 - minus_abs)
+
+
+def scratch_logsigmoid(x: Tensor) -> Tensor:
+    """log(sigmoid(x)) = min(x, 0) - log1p(e^-|x|): no overflow, no log of 0."""
+    negative, minus_abs = _minus_abs(x)
+    return torch.where(negative, x, torch.zeros_like(x)) - torch.log1p(torch.exp(minus_abs))
+
+
+def scratch_tanhshrink(x: Tensor) -> Tensor:
+    """x - tanh(x)."""
+    return x - scratch_tanh(x)
+
+
+def scratch_softshrink(x: Tensor, lambd: float = 0.5) -> Tensor:
+    """x - lambd above lambd, x + lambd below -lambd, 0 between (soft thresholding)."""
+    inside = (x >= -lambd) & (x <= lambd)  # NaN is in no band and passes through, as in PyTorch
+    return torch.where(inside, torch.zeros_like(x), torch.where(x > 0, x - lambd, x + lambd))
+
+
+def scratch_hardshrink(x: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, 0 elsewhere (hard thresholding)."""
+    return torch.where((x >= -lambd) & (x <= lambd), torch.zeros_like(x), x)
+
+
+def scratch_threshold(x: Tensor, threshold: float = 1.0, value: float = 0.0) -> Tensor:
+    """x above the threshold, ``value`` at and below it."""
+    return torch.where(x <= threshold, torch.full_like(x, value), x)
+
+
+def scratch_softmin(x: Tensor, dim: int = -1) -> Tensor:
+    """softmax(-x): e^(-x_i) over the sum of e^(-x_j)."""
+    return scratch_softmax(-x, dim=dim)
+
+
+def scratch_log_softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """x_i - max x - log sum_j e^(x_j - max x): the logarithm never sees a 0."""
+    shifted = x - x.amax(dim=dim, keepdim=True)
+    return shifted - torch.log(torch.exp(shifted).sum(dim=dim, keepdim=True))
+
+
+def _rrelu_eval() -> nn.Module:
+    """nn.RReLU in eval mode: the deterministic function the catalog describes."""
+    return nn.RReLU().eval()
+
+
+_TORCH_NN_RECORDS: tuple[Activation, ...] = (
+    Activation(
+        key="hardtanh",
+        name="Hardtanh",
+        family="classic",
+        formula=r"\operatorname{Hardtanh}(x) = \max\bigl(-1, \min(1, x)\bigr) = \begin{cases} -1 & x < -1 \\ x & -1 \le x \le 1 \\ 1 & x > 1 \end{cases}",
+        derivative=r"\operatorname{Hardtanh}'(x) = \begin{cases} 1 & -1 < x < 1 \\ 0 & \text{otherwise} \end{cases}",
+        functional=F.hardtanh,
+        module=nn.Hardtanh,
+        scratch=scratch_hardtanh,
+        torch_name="F.hardtanh",
+        kernels={"forward": "hardtanh(x, min_val, max_val)", "backward": "hardtanh_backward(g, x, min_val, max_val)"},
+        summary="Tanh replaced by three straight pieces: the identity clipped to [-1, 1].",
+        defaults={"min_val": -1.0, "max_val": 1.0},
+        used_in=(Usage("Neural language processing from scratch (SENNA)", "collobert2011"),),
+        best_for="A bounded, zero-centred activation without exponentials [@collobert2011]; ReLU6 is Hardtanh(0, 6)",
+        watch_out="Zero gradient for every |x| above 1: a unit pushed past the clip stops learning",
+        properties=Properties(
+            output_range=(-1.0, 1.0), range_closed=(True, True), zero_centred=True,
+            monotonic=True, smooth=False, bounded="both", max_grad=1.0, max_grad_at=(-1.0, 1.0),
+            saturation=(Flat(-math.inf, -1.0, exact=True), Flat(1.0, math.inf, exact=True)), cost="cheap",
+        ),
+    ),
+    Activation(
+        key="softsign",
+        name="Softsign",
+        family="classic",
+        formula=r"\operatorname{Softsign}(x) = \frac{x}{1 + |x|}",
+        derivative=r"\operatorname{Softsign}'(x) = \frac{1}{(1 + |x|)^{2}}",
+        functional=F.softsign,
+        module=nn.Softsign,
+        scratch=scratch_softsign,
+        torch_name="F.softsign",
+        kernels={"forward": "abs(x); add(y, 1.0); div(x, y)", "backward": "abs(x); add(gx, 1.0); mul(gx, gx); div(g, gx)",
+                 "composite": "F.softsign is a Python composite (abs, add, div): these are the same steps into preallocated buffers"},
+        summary="A tanh-shaped squashing function whose tails approach ±1 polynomially, not exponentially [@bergstra2009].",
+        used_in=(
+            Usage("Introduced", "bergstra2009"),
+            Usage("Compared with tanh in deep feed-forward networks", "glorot2010"),
+        ),
+        best_for="Replacing tanh where its fast saturation hurts: in deep networks Glorot and Bengio saw softsign units saturate less than tanh units [@glorot2010]",
+        watch_out="Its derivative still falls below 0.01 for |x| above 9, and a division per element costs more than ReLU",
+        properties=Properties(
+            output_range=(-1.0, 1.0), range_closed=(False, False), zero_centred=True,
+            monotonic=True, smooth=True, bounded="both", max_grad=1.0, max_grad_at=0.0,
+            saturation=(Flat(-math.inf, -9.0), Flat(9.0, math.inf)), cost="moderate",
+        ),
+    ),
+    Activation(
+        key="rrelu",
+        name="RReLU",
+        family="relu",
+        formula=r"\operatorname{RReLU}(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases},\ a \text{ uniform on } [l, u] \text{ in training},\ a = \tfrac{l + u}{2} \text{ in eval},\ l = \tfrac{1}{8},\ u = \tfrac{1}{3}",
+        derivative=r"\operatorname{RReLU}'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
+        functional=F.rrelu,
+        module=_rrelu_eval,
+        scratch=scratch_rrelu,
+        torch_name="F.rrelu",
+        kernels={"forward": "leaky_relu(x, RRELU_EVAL_SLOPE)", "backward": "leaky_relu_backward(g, x, RRELU_EVAL_SLOPE, False)"},
+        summary=(
+            "Leaky ReLU with a random negative slope: in training each element draws its own slope "
+            "uniformly from [1/8, 1/3]; in eval mode the slope is fixed at their mean, 11/48 "
+            "[@xu2015]. Figures and properties show the eval-mode function."
+        ),
+        defaults={"lower": RRELU_LOWER, "upper": RRELU_UPPER},
+        used_in=(Usage("Introduced, with leaky ReLU and PReLU compared on image classification", "xu2015"),),
+        best_for="Convolutional networks that overfit: Xu et al. suggest the random slope acts as a regulariser [@xu2015]",
+        watch_out="Training and eval mode compute different functions (F.rrelu defaults to eval: pass training=True to draw slopes)",
+        properties=Properties(
+            output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=False,
+            monotonic=True, smooth=False, bounded="none", max_grad=1.0,
+            max_grad_at=(0.0, math.inf), saturation=(), cost="cheap",
+        ),
+    ),
+    Activation(
+        key="celu",
+        name="CELU",
+        family="relu",
+        formula=r"\operatorname{CELU}(x) = \max(0, x) + \min\bigl(0, \alpha\,(e^{x/\alpha} - 1)\bigr),\ \alpha = 1",
+        derivative=r"\operatorname{CELU}'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}",
+        functional=F.celu,
+        module=nn.CELU,
+        scratch=scratch_celu,
+        torch_name="F.celu",
+        # elu's input scale is 1 / alpha: 1.0 at the default alpha = 1.
+        kernels={"forward": "elu(x, alpha, 1, 1.0)", "backward": "elu_backward(g, alpha, 1, 1.0, False, x)"},
+        summary="ELU reparametrised so that its derivative is continuous at 0 for every alpha [@barron2017]; at alpha = 1 it is ELU.",
+        defaults={"alpha": 1.0},
+        used_in=(Usage("Introduced", "barron2017"),),
+        best_for="Tuning ELU's alpha without creating a kink at 0 [@barron2017]",
+        watch_out="At PyTorch's default alpha = 1 it is exactly ELU; an exponential for every negative input",
+        properties=Properties(
+            output_range=(-1.0, math.inf), range_closed=(False, False), zero_centred=False,
+            monotonic=True, smooth=True, bounded="below", max_grad=1.0,
+            max_grad_at=(0.0, math.inf), saturation=(Flat(-math.inf, -4.6052),), cost="expensive",
+        ),
+    ),
+    Activation(
+        key="hardsigmoid",
+        name="Hardsigmoid",
+        family="modern",
+        formula=r"\operatorname{Hardsigmoid}(x) = \frac{\operatorname{ReLU6}(x + 3)}{6} = \begin{cases} 0 & x \le -3 \\ x/6 + 1/2 & -3 < x < 3 \\ 1 & x \ge 3 \end{cases}",
+        derivative=r"\operatorname{Hardsigmoid}'(x) = \begin{cases} 1/6 & -3 < x < 3 \\ 0 & \text{otherwise} \end{cases}",
+        functional=F.hardsigmoid,
+        module=nn.Hardsigmoid,
+        scratch=scratch_hardsigmoid,
+        torch_name="F.hardsigmoid",
+        kernels={"forward": "hardsigmoid(x)", "backward": "hardsigmoid_backward(g, x)"},
+        summary="A piecewise-linear sigmoid, ReLU6(x + 3)/6, the gate of Hardswish and of MobileNetV3's squeeze-and-excitation blocks [@howard2019].",
+        used_in=(Usage("MobileNetV3 (h-sigmoid)", "howard2019"),),
+        best_for="Gates on mobile hardware, as in MobileNetV3 [@howard2019]",
+        watch_out="Exactly flat beyond ±3, and its slope is only 1/6 in between",
+        properties=Properties(
+            output_range=(0.0, 1.0), range_closed=(True, True), zero_centred=False,
+            monotonic=True, smooth=False, bounded="both", max_grad=1 / 6, max_grad_at=(-3.0, 3.0),
+            saturation=(Flat(-math.inf, -3.0, exact=True), Flat(3.0, math.inf, exact=True)), cost="cheap",
+        ),
+    ),
+    Activation(
+        key="logsigmoid",
+        name="LogSigmoid",
+        family="output",
+        formula=r"\operatorname{LogSigmoid}(x) = \ln \sigma(x) = -\ln(1 + e^{-x})",
+        derivative=r"\operatorname{LogSigmoid}'(x) = 1 - \sigma(x) = \sigma(-x)",
+        functional=F.logsigmoid,
+        module=nn.LogSigmoid,
+        scratch=scratch_logsigmoid,
+        torch_name="F.logsigmoid",
+        kernels={"forward": "neg(x); softplus(y, 1.0, 20.0); neg(y)", "backward": "neg(x); sigmoid(gx); mul(gx, g)",
+                 "composite": "log_sigmoid has no single-output out= kernel: -softplus(-x) forward and g * sigmoid(-x) backward, step by step"},
+        summary="The logarithm of the sigmoid, computed without forming sigmoid(x): a log-probability.",
+        used_in=(Usage("Negative-sampling objective of word2vec", "mikolov2013"),),
+        best_for="Log-likelihoods of binary events, as in word2vec's negative sampling [@mikolov2013]",
+        watch_out="Unbounded below: log(sigmoid(x)) written out in two steps returns -inf once sigmoid underflows",
+        properties=Properties(
+            output_range=(-math.inf, 0.0), range_closed=(False, False), zero_centred=False,
+            monotonic=True, smooth=True, bounded="above", max_grad=1.0,
+            max_grad_at=-math.inf, saturation=(Flat(4.5951, math.inf),), cost="expensive",
+        ),
+    ),
+    Activation(
+        key="tanhshrink",
+        name="Tanhshrink",
+        family="shrinkage",
+        formula=r"\operatorname{Tanhshrink}(x) = x - \tanh(x)",
+        derivative=r"\operatorname{Tanhshrink}'(x) = \tanh^{2}(x)",
+        functional=F.tanhshrink,
+        module=nn.Tanhshrink,
+        scratch=scratch_tanhshrink,
+        torch_name="F.tanhshrink",
+        kernels={"forward": "tanh(x); sub(x, y)", "backward": "tanh(x); mul(gx, gx); mul(gx, g)",
+                 "composite": "F.tanhshrink is a Python composite (tanh, sub): these are its steps into preallocated buffers"},
+        summary="What tanh leaves out: near zero it is almost flat (x³/3), far out it grows like x ∓ 1.",
+        best_for="A smooth shrinkage that keeps large values and suppresses small ones",
+        watch_out="Its derivative is tanh², below 0.01 for |x| under 0.1: small inputs pass back almost no gradient",
+        properties=Properties(
+            output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=True,
+            monotonic=True, smooth=True, bounded="none", max_grad=1.0,
+            max_grad_at=math.inf, saturation=(), cost="expensive",
+        ),
+    ),
+    Activation(
+        key="softshrink",
+        name="Softshrink",
+        family="shrinkage",
+        formula=r"\operatorname{Softshrink}(x) = \begin{cases} x - c & x > c \\ 0 & -c \le x \le c \\ x + c & x < -c \end{cases},\ c = 0.5",
+        derivative=r"\operatorname{Softshrink}'(x) = \begin{cases} 1 & |x| > c \\ 0 & |x| \le c \end{cases}",
+        functional=F.softshrink,
+        module=nn.Softshrink,
+        scratch=scratch_softshrink,
+        torch_name="F.softshrink",
+        kernels={"forward": "softshrink(x, lambd)", "backward": "softshrink_backward(g, x, lambd)"},
+        summary="Soft thresholding: zero within c of 0 (PyTorch's lambd), everything else moved c towards 0 [@donoho1994].",
+        defaults={"lambd": 0.5},
+        used_in=(
+            Usage("Wavelet shrinkage (soft thresholding)", "donoho1994"),
+            Usage("Learned ISTA (LISTA), sparse coding as a network", "gregor2010"),
+        ),
+        best_for="Sparse codes and denoising: the proximal step of an L1 penalty, unrolled as a layer in LISTA [@gregor2010]",
+        watch_out="Exactly zero gradient on the whole band |x| ≤ c",
+        properties=Properties(
+            output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=True,
+            monotonic=True, smooth=False, bounded="none", max_grad=1.0,
+            max_grad_at=((-math.inf, -0.5), (0.5, math.inf)),
+            saturation=(Flat(-0.5, 0.5, exact=True),), cost="cheap",
+        ),
+    ),
+    Activation(
+        key="hardshrink",
+        name="Hardshrink",
+        family="shrinkage",
+        formula=r"\operatorname{Hardshrink}(x) = \begin{cases} x & |x| > c \\ 0 & |x| \le c \end{cases},\ c = 0.5",
+        derivative=r"\operatorname{Hardshrink}'(x) = \begin{cases} 1 & |x| > c \\ 0 & |x| \le c \end{cases}",
+        functional=F.hardshrink,
+        module=nn.Hardshrink,
+        scratch=scratch_hardshrink,
+        torch_name="F.hardshrink",
+        kernels={"forward": "hardshrink(x, lambd)", "backward": "hardshrink_backward(g, x, lambd)"},
+        summary="Hard thresholding: values within c of 0 (PyTorch's lambd) become 0, the others pass unchanged [@donoho1994].",
+        defaults={"lambd": 0.5},
+        used_in=(Usage("Wavelet shrinkage (hard thresholding)", "donoho1994"),),
+        best_for="Keeping only the large entries of a signal or code",
+        watch_out="The function jumps at ±c; no gradient reaches a value inside the band",
+        properties=Properties(
+            output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=True,
+            monotonic=True, smooth=False, bounded="none", max_grad=1.0,
+            max_grad_at=((-math.inf, -0.5), (0.5, math.inf)),
+            saturation=(Flat(-0.5, 0.5, exact=True),), cost="cheap", jumps=(-0.5, 0.5),
+        ),
+    ),
+    Activation(
+        key="threshold",
+        name="Threshold",
+        family="relu",
+        formula=r"\operatorname{Threshold}(x) = \begin{cases} x & x > t \\ v & x \le t \end{cases},\ t = 1,\ v = 0",
+        derivative=r"\operatorname{Threshold}'(x) = \begin{cases} 1 & x > t \\ 0 & x \le t \end{cases}",
+        functional=F.threshold,
+        module=lambda: nn.Threshold(1.0, 0.0),
+        scratch=scratch_threshold,
+        torch_name="F.threshold",
+        kernels={"forward": "threshold(x, threshold, value)", "backward": "threshold_backward(g, x, threshold)"},
+        summary="Replaces every input up to a threshold t by a value v; PyTorch has no default for either, so this site takes t = 1, v = 0.",
+        defaults={"threshold": 1.0, "value": 0.0},
+        best_for="Cutting off small inputs; with t = v = 0 it is ReLU",
+        watch_out="Unless v = t the function jumps at the threshold, and it passes no gradient at or below it",
+        properties=Properties(
+            output_range=(0.0, math.inf), range_closed=(True, False), zero_centred=False,
+            monotonic=True, smooth=False, bounded="below", max_grad=1.0,
+            max_grad_at=(1.0, math.inf), saturation=(Flat(-math.inf, 1.0, exact=True),), cost="cheap",
+            jumps=(1.0,),
+        ),
+    ),
+    Activation(
+        key="softmin",
+        name="Softmin",
+        family="output",
+        formula=r"\operatorname{softmin}(\mathbf{z})_i = \frac{e^{-z_i}}{\sum_j e^{-z_j}} = \operatorname{softmax}(-\mathbf{z})_i",
+        derivative=r"\frac{\partial\,\operatorname{softmin}_i}{\partial z_j} = -s_i\,(\delta_{ij} - s_j)",
+        functional=F.softmin,
+        module=lambda: nn.Softmin(dim=-1),
+        scratch=scratch_softmin,
+        torch_name="F.softmin",
+        kernels={"forward": "neg(x); _softmax(y, -1, False)", "backward": "_softmax_backward_data(g, y, -1, dtype); neg(gx)",
+                 "composite": "F.softmin is softmax of -x: neg, then softmax's kernels, into preallocated buffers"},
+        summary="Softmax of the negated inputs: a probability distribution that favours the smallest entries.",
+        defaults={"dim": -1},
+        best_for="Turning costs or distances into weights, the smallest getting the most",
+        watch_out="It is softmax(-z): do not put it in front of CrossEntropyLoss either",
+        elementwise=False,
+        scalar_view_note=(
+            "Softmin acts on a whole vector. Figures and properties show the first output for the "
+            "two inputs (x, 0), which is sigmoid(-x): a decreasing curve."
+        ),
+        properties=Properties(
+            output_range=(0.0, 1.0), range_closed=(False, False), zero_centred=False,
+            monotonic=True, smooth=True, bounded="both", max_grad=0.25, max_grad_at=0.0,
+            saturation=(Flat(-math.inf, -4.5849), Flat(4.5849, math.inf)), cost="expensive",
+        ),
+    ),
+    Activation(
+        key="log_softmax",
+        name="LogSoftmax",
+        family="output",
+        formula=r"\operatorname{log\_softmax}(\mathbf{z})_i = z_i - \ln \sum_j e^{z_j}",
+        derivative=r"\frac{\partial\,\operatorname{log\_softmax}_i}{\partial z_j} = \delta_{ij} - s_j",
+        functional=F.log_softmax,
+        module=lambda: nn.LogSoftmax(dim=-1),
+        scratch=scratch_log_softmax,
+        torch_name="F.log_softmax",
+        kernels={"forward": "_log_softmax(x, -1, False)", "backward": "_log_softmax_backward_data(g, y, -1, dtype)"},
+        summary="The logarithm of softmax in one stable step: log-probabilities of the classes.",
+        defaults={"dim": -1},
+        best_for="Log-probabilities for nn.NLLLoss; nn.CrossEntropyLoss computes it itself from raw logits",
+        watch_out="Followed by NLLLoss it is CrossEntropyLoss: never add it in front of CrossEntropyLoss",
+        elementwise=False,
+        scalar_view_note=(
+            "LogSoftmax acts on a whole vector. Figures and properties show the first output for "
+            "the two logits (x, 0), which is LogSigmoid(x)."
+        ),
+        properties=Properties(
+            output_range=(-math.inf, 0.0), range_closed=(False, False), zero_centred=False,
+            monotonic=True, smooth=True, bounded="above", max_grad=1.0,
+            max_grad_at=-math.inf, saturation=(Flat(4.5951, math.inf),), cost="expensive",
+        ),
+    ),
+)
+
+ACTIVATIONS = ACTIVATIONS + _TORCH_NN_RECORDS
+
+# ======================================================================================
+# END torch.nn coverage (issue 12).
+# ======================================================================================
 
 _BY_KEY = {a.key: a for a in ACTIVATIONS}
 

@@ -13,7 +13,7 @@ with larger type, legible on a 360 px screen (the site serves it to narrow scree
 The curves are evaluated in float64 at multiples of ``1 / per_unit``, so every integer
 (and so every kink of the catalog's functions: 0, ±3, 6) is a sample point and corners
 stay sharp. Where the derivative jumps, its line is broken rather than joined by a
-slanted segment. matplotlib's path simplification then drops the samples that lie on
+slanted segment; where the function itself jumps (Threshold, Hardshrink), so is its line. matplotlib's path simplification then drops the samples that lie on
 straight stretches, which keeps the SVG files small.
 
 :func:`alt_text` and :func:`overview_alt_text` describe each figure in a sentence built
@@ -109,30 +109,46 @@ def curves(
     """Points of the function and of its derivative on ``[lo, hi]``.
 
     Returns ``(x, y, dx, dy)``: ``x`` are the multiples of ``1 / per_unit`` in the range
-    and ``y`` the function there. ``dx, dy`` is the derivative with a NaN break at each
-    point where it jumps, drawn up to the left-hand limit and on from the right-hand one.
+    and ``y`` the function there, with a NaN break where the function jumps (drawn up to
+    its left-hand limit and on from its right-hand one). ``dx, dy`` is the derivative
+    with a NaN break at each point where it jumps, drawn the same way.
     """
     k = torch.arange(round(lo * per_unit), round(hi * per_unit) + 1, dtype=torch.float64)
     x = k / per_unit
     y, dy = _derivative(record, x)
-    _, left = _derivative(record, x - _JUMP_PROBE)
-    _, right = _derivative(record, x + _JUMP_PROBE)
+    y_left, left = _derivative(record, x - _JUMP_PROBE)
+    y_right, right = _derivative(record, x + _JUMP_PROBE)
     jumps = (right - left).abs() > JUMP_TOLERANCE
-    xs, ys = x.tolist(), y.tolist()
-    dxs: list[float] = []
-    dys: list[float] = []
-    for xi, di, jump, li, ri in zip(xs, dy.tolist(), jumps.tolist(), left.tolist(), right.tolist()):
-        if jump:
-            dxs += [xi, xi, xi]
-            dys += [li, math.nan, ri]
-        else:
-            dxs.append(xi)
-            dys.append(di)
+    xs, ys = _broken(x.tolist(), y.tolist(), ((y_right - y_left).abs() > JUMP_TOLERANCE).tolist(),
+                     y_left.tolist(), y_right.tolist())
+    dxs, dys = _broken(x.tolist(), dy.tolist(), jumps.tolist(), left.tolist(), right.tolist())
     return xs, ys, dxs, dys
 
 
+def _broken(xs: list[float], ys: list[float], jumps: list[bool], left: list[float],
+            right: list[float]) -> tuple[list[float], list[float]]:
+    """The points of a curve with a NaN break at each jump: left limit, break, right limit."""
+    bx: list[float] = []
+    by: list[float] = []
+    for xi, yi, jump, li, ri in zip(xs, ys, jumps, left, right):
+        if jump:
+            bx += [xi, xi, xi]
+            by += [li, math.nan, ri]
+        else:
+            bx.append(xi)
+            by.append(yi)
+    return bx, by
+
+
+def function_jumps(record: Activation, per_unit: int = PER_UNIT) -> list[float]:
+    """The sample points of the plotted range where the function itself jumps."""
+    lo, hi = x_range(record)
+    xs = curves(record, lo, hi, per_unit)[0]
+    return sorted({x for x in xs if xs.count(x) > 1})
+
+
 def jump_points(record: Activation, per_unit: int = PER_UNIT) -> list[float]:
-    """The sample points of the plotted range where the derivative jumps (kinks)."""
+    """The sample points of the plotted range where the derivative jumps (kinks, and jumps of f)."""
     lo, hi = x_range(record)
     xs, _, dxs, _ = curves(record, lo, hi, per_unit)
     return sorted({x for x in dxs if dxs.count(x) > 1})
@@ -226,18 +242,36 @@ def _gradient_phrase(record: Activation) -> str:
     p = record.properties
     value = format_number(p.max_grad)
     where = p.max_grad_at
-    if isinstance(where, tuple):
+    if isinstance(where, tuple) and not isinstance(where[0], tuple):
         lo, hi = where
         if math.isinf(hi):
             span = f"for every x above {format_number(lo)}"
         else:
             span = f"for x between {format_number(lo)} and {format_number(hi)}"
         return f"the derivative takes its largest value, {value}, {span}"
+    if isinstance(where, tuple):  # several intervals
+        return f"the derivative takes its largest value, {value}, for {_intervals_phrase(where)}"
     if math.isinf(where):
-        return f"the derivative rises towards {value} as x grows"
+        return f"the derivative rises towards {value} as x {'grows' if where > 0 else 'falls'}"
     if where in jump_points(record):  # the peak sits at a kink: approached, not attained
         return f"the derivative rises towards {value} as x nears {format_number(where)}, where it jumps"
+    if _derivative(record, torch.tensor([float(where)], dtype=torch.float64))[1].item() < 0:
+        return (f"the derivative is negative everywhere and steepest at {format_point(where)}, "
+                f"where its size is {value}")
     return f"the derivative peaks at {value} at {format_point(where)}"
+
+
+def _intervals_phrase(intervals: tuple[tuple[float, float], ...]) -> str:
+    """"x below −0.5 and x above 0.5": each interval of x, in words free of brackets."""
+    parts = []
+    for lo, hi in intervals:
+        if math.isinf(lo):
+            parts.append(f"x below {format_number(hi)}")
+        elif math.isinf(hi):
+            parts.append(f"x above {format_number(lo)}")
+        else:
+            parts.append(f"x between {format_number(lo)} and {format_number(hi)}")
+    return " and ".join(parts)
 
 
 def alt_text(record: Activation) -> str:
@@ -258,6 +292,9 @@ def alt_text(record: Activation) -> str:
     )
     if not p.monotonic:
         text += " The curve is not monotonic: it dips below zero for negative x before rising."
+    jumps = function_jumps(record)
+    if jumps:
+        text += f" The function jumps at {' and '.join(f'x = {format_number(j)}' for j in jumps)}: its line is broken there."
     return text
 
 

@@ -20,7 +20,7 @@ import torch
 
 from actdocs import catalog
 from actdocs.catalog import Activation
-from actdocs.figures import jump_points
+from actdocs.figures import function_jumps, jump_points
 from actdocs.numbers import format_number
 from actdocs.style import format_max_grad
 
@@ -130,14 +130,24 @@ def _points(xs: tuple[float, ...]) -> str:
 
 
 def kink_line(record: Activation) -> str:
-    """"*At a kink:* ..." for the card: where the derivative is undefined and what PyTorch uses."""
+    """"*At a kink:* ..." for the card: where the derivative is undefined and what PyTorch uses.
+
+    A point where the function itself jumps (Threshold, Hardshrink) is named as a jump."""
     points = kinks(record)
     if not points:
         return ""
+    jumps = tuple(x for x in function_jumps(record) if x in points)
+    corners = tuple(x for x in points if x not in jumps)
+    where = []
+    if corners:
+        where.append(f"at {_points(corners)}, where two pieces meet at an angle")
+    if jumps:
+        where.append(f"at {_points(jumps)}, where the function jumps")
     values = " and ".join(f"{format_number(autograd_derivative(record, x))} at x = {format_number(x)}" for x in points)
+    label = "At a kink" if corners else "At a jump"
     return (
-        f"*At a kink:* the derivative is undefined at {_points(points)}, where two pieces meet at an angle. "
-        f"The cases above follow PyTorch: they give each kink the value its autograd returns there ({values})."
+        f"*{label}:* the derivative is undefined {'; and '.join(where)}. "
+        f"The cases above follow PyTorch: they give each such point the value its autograd returns there ({values})."
     )
 
 

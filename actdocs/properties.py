@@ -54,9 +54,11 @@ class Measured:
 
     ``output_min`` and ``output_max`` are taken over the grid and the far points;
     ``min_attained`` and ``max_attained`` say whether a finite x reaches them.
-    ``max_grad_at`` is the first grid point of the largest derivative and
-    ``max_grad_argmax_span`` the lowest and highest grid points within
-    ARGMAX_TOLERANCE of it. ``zero_centred_mean`` is E[f(Z)] for standard-normal Z.
+    ``max_grad`` is the largest |f'| on the grid, ``max_grad_at`` the first grid point
+    where it is reached and ``max_grad_argmax_span`` the lowest and highest grid points
+    within ARGMAX_TOLERANCE of it; ``max_grad_runs`` are the maximal runs of such
+    points, as (first, last) pairs. ``jumps`` are the points where f itself jumps
+    (see :func:`jump_points`). ``zero_centred_mean`` is E[f(Z)] for standard-normal Z.
     ``saturation`` is the set where |f'| < SATURATION_THRESHOLD, as
     :class:`~actdocs.catalog.Flat` intervals (see :func:`flat_set`).
     """
@@ -71,10 +73,17 @@ class Measured:
     max_grad: float
     max_grad_at: float
     max_grad_argmax_span: tuple[float, float]
+    max_grad_runs: tuple[tuple[float, float], ...]
     zero_centred_mean: float
     monotonic: bool
     smooth: bool
     saturation: tuple[catalog.Flat, ...]
+    jumps: tuple[float, ...]
+
+
+#: A change of f between neighbouring grid points larger than this is a jump of f
+#: (the steepest function of the catalog moves by less than 0.002 per coarse step).
+JUMP_MIN = 0.05
 
 
 def _uniform_grid(end: float, step: float) -> Tensor:
@@ -138,8 +147,24 @@ def _bounded(low: float, high: float) -> str:
 
 
 def _monotonic(y: Tensor) -> bool:
-    """No decrease between neighbouring grid points beyond float rounding."""
-    return bool((torch.diff(y) >= -1e-12 * (1 + y[1:].abs())).all())
+    """No decrease, or no increase, between neighbouring grid points beyond float rounding."""
+    step, slack = torch.diff(y), 1e-12 * (1 + y[1:].abs())
+    return bool((step >= -slack).all()) or bool((step <= slack).all())
+
+
+def jump_points(x: Tensor, y: Tensor) -> tuple[float, ...]:
+    """Midpoints of the neighbouring grid points between which f changes by more than JUMP_MIN."""
+    at = torch.nonzero(torch.diff(y).abs() > JUMP_MIN).flatten()
+    return tuple(((x[i] + x[i + 1]) / 2).item() for i in at.tolist())
+
+
+def _runs(x: Tensor, mask: Tensor) -> tuple[tuple[float, float], ...]:
+    """The maximal runs of True in ``mask`` over the sorted grid ``x``, as (first x, last x)."""
+    edges = torch.diff(mask.to(torch.int8), prepend=torch.zeros(1, dtype=torch.int8),
+                       append=torch.zeros(1, dtype=torch.int8))
+    starts = torch.nonzero(edges == 1).flatten().tolist()
+    stops = (torch.nonzero(edges == -1).flatten() - 1).tolist()
+    return tuple((x[i].item(), x[j].item()) for i, j in zip(starts, stops))
 
 
 def _smooth(dy: Tensor) -> bool:
@@ -175,11 +200,13 @@ def flat_set(x: Tensor, dy: Tensor, far_dy: Tensor) -> tuple[catalog.Flat, ...]:
     return tuple(found)
 
 
-def _max_grad(x: Tensor, dy: Tensor) -> tuple[float, float, tuple[float, float]]:
-    """Maximum of f' on the grid, its first grid argmax, and the span of near-maxima."""
-    best = dy.max().item()
-    near = x[dy >= best - ARGMAX_TOLERANCE]
-    return best, x[dy.argmax()].item(), (near.min().item(), near.max().item())
+def _max_grad(x: Tensor, dy: Tensor) -> tuple[float, float, tuple[float, float], tuple[tuple[float, float], ...]]:
+    """Maximum of |f'| on the grid, its first grid argmax, the span of near-maxima and their runs."""
+    size = dy.abs()
+    best = size.max().item()
+    is_near = size >= best - ARGMAX_TOLERANCE
+    near = x[is_near]
+    return best, x[size.argmax()].item(), (near.min().item(), near.max().item()), _runs(x, is_near)
 
 
 def _measure(activation: Activation, impl: Impl) -> Measured:
@@ -191,7 +218,7 @@ def _measure(activation: Activation, impl: Impl) -> Measured:
     )
     low = min(y.min().item(), far_y.min().item())
     high = max(y.max().item(), far_y.max().item())
-    max_grad, max_grad_at, span = _max_grad(x, dy)
+    max_grad, max_grad_at, span, runs = _max_grad(x, dy)
     return Measured(
         output_min=low,
         output_max=high,
@@ -203,10 +230,12 @@ def _measure(activation: Activation, impl: Impl) -> Measured:
         max_grad=max_grad,
         max_grad_at=max_grad_at,
         max_grad_argmax_span=span,
+        max_grad_runs=runs,
         zero_centred_mean=standard_normal_mean(x, y),
         monotonic=_monotonic(y),
         smooth=_smooth(dy),
         saturation=flat_set(x, dy, far_dy),
+        jumps=jump_points(x, y),
     )
 
 
@@ -282,18 +311,30 @@ def _near(a: float, b: float) -> bool:
     return abs(a - b) <= LOCATION_TOLERANCE
 
 
-def _argmax_mismatch(declared: float | tuple[float, float], m: Measured) -> list[str]:
-    """Where the derivative is largest: a point, an interval, or +inf.
+def _grid_end(value: float) -> float:
+    """An end of a declared interval on the grid: an infinite end is the grid's end."""
+    return max(-SCAN_END, min(value, SCAN_END))
+
+
+def _argmax_mismatch(declared: float | tuple, m: Measured) -> list[str]:
+    """Where |f'| is largest: a point, an interval, several intervals, or +-inf.
 
     A point or an interval must match the measured argmax span at both ends (an
-    infinite end of an interval stands for the grid's end); +inf asks that the
-    maximum is still reached at the grid's top end.
+    infinite end of an interval stands for the grid's end); several intervals must
+    match the measured runs one by one; +inf (-inf) asks that the maximum is still
+    reached at the grid's top (bottom) end.
     """
     lo, hi = m.max_grad_argmax_span
     if declared == math.inf:
         ok = _near(hi, SCAN_END)
-    elif isinstance(declared, tuple):
-        ok = _near(lo, max(declared[0], -SCAN_END)) and _near(hi, min(declared[1], SCAN_END))
+    elif declared == -math.inf:
+        ok = _near(lo, -SCAN_END)
+    elif isinstance(declared, tuple) and declared and isinstance(declared[0], tuple):
+        runs = m.max_grad_runs
+        ok = len(runs) == len(declared) and all(
+            _near(a, _grid_end(d_lo)) and _near(b, _grid_end(d_hi)) for (a, b), (d_lo, d_hi) in zip(runs, declared))
+    elif isinstance(declared, tuple):  # one interval: one run of maxima, no gap
+        ok = len(m.max_grad_runs) == 1 and _near(lo, max(declared[0], -SCAN_END)) and _near(hi, min(declared[1], SCAN_END))
     else:
         ok = _near(lo, declared) and _near(hi, declared)
     if ok:
@@ -336,6 +377,14 @@ def _gradient_mismatches(declared: catalog.Properties, m: Measured) -> list[str]
     return problems + _saturation_mismatch(declared.saturation, m.saturation)
 
 
+def _jump_mismatch(declared: catalog.Properties, m: Measured) -> list[str]:
+    """The declared points where f jumps against the measured ones."""
+    want, got = tuple(declared.jumps), m.jumps
+    if len(want) == len(got) and all(map(_near, want, got)):
+        return []
+    return [f"jumps: declared {list(want)}, measured {[round(j, 4) for j in got]}"]
+
+
 def check(activation: Activation, impl: Impl = "torch") -> list[str]:
     """Mismatches between the declared and the measured properties; empty when all agree.
 
@@ -346,4 +395,5 @@ def check(activation: Activation, impl: Impl = "torch") -> list[str]:
         _range_mismatches(declared, m)
         + _flag_mismatches(declared, m)
         + _gradient_mismatches(declared, m)
+        + _jump_mismatch(declared, m)
     )

@@ -16,13 +16,14 @@ The year is that of the version cited: the peer-reviewed venue where there is on
 (so BERT is 2019, NAACL, though its preprint appeared in 2018), else the preprint or
 report. Author lists longer than eight keep the first three and say "et al.".
 
-Keys: ba2016, bengio1994, bochkovskiy2020, bridle1990, cho2014, chowdhery2022,
-clevert2016, cox1958, cybenko1989, dauphin2017, devlin2019, dosovitskiy2021,
-dugas2001, elfwing2018, glorot2010, glorot2011, graves2013, he2015, he2016,
-hendrycks2016, hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015,
-klambauer2017, krizhevsky2012, lecun1998, maas2013, misra2020, nair2010,
-radford2016, radford2018, radford2019, ramachandran2017, rosenblatt1958,
-rumelhart1986, sandler2018, shazeer2020, simonyan2015, tan2019, touvron2023, vaswani2017.
+Keys: ba2016, barron2017, bengio1994, bergstra2009, bochkovskiy2020, bridle1990,
+cho2014, chowdhery2022, clevert2016, collobert2011, cox1958, cybenko1989,
+dauphin2017, devlin2019, donoho1994, dosovitskiy2021, dugas2001, elfwing2018,
+glorot2010, glorot2011, graves2013, gregor2010, he2015, he2016, hendrycks2016,
+hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015, klambauer2017,
+krizhevsky2012, lecun1998, maas2013, mikolov2013, misra2020, nair2010, radford2016,
+radford2018, radford2019, ramachandran2017, rosenblatt1958, rumelhart1986,
+sandler2018, shazeer2020, simonyan2015, tan2019, touvron2023, vaswani2017, xu2015.
 """
 
 from __future__ import annotations
@@ -117,6 +118,9 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("bengio1994", _authors("Bengio, Yoshua; Simard, Patrice; Frasconi, Paolo"),
               "Learning long-term dependencies with gradient descent is difficult",
               "IEEE Transactions on Neural Networks 5(2), 157–166", 1994),
+    Reference("donoho1994", _authors("Donoho, David L.; Johnstone, Iain M."),
+              "Ideal spatial adaptation by wavelet shrinkage", "Biometrika 81(3), 425–455", 1994,
+              doi="10.1093/biomet/81.3.425"),
     Reference("hochreiter1997", _authors("Hochreiter, Sepp; Schmidhuber, Jürgen"), "Long short-term memory",
               "Neural Computation 9(8), 1735–1780", 1997, doi="10.1162/neco.1997.9.8.1735"),
     Reference("lecun1998", _authors("LeCun, Yann; Bottou, Léon; Orr, Genevieve B.; Müller, Klaus-Robert"),
@@ -125,8 +129,14 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("dugas2001", _authors("Dugas, Charles; Bengio, Yoshua; Bélisle, François; Nadeau, Claude; Garcia, René"),
               "Incorporating second-order functional knowledge for better option pricing",
               f"{_NIPS} 13", 2001),
+    Reference("bergstra2009", _authors("Bergstra, James; Desjardins, Guillaume; Lamblin, Pascal; Bengio, Yoshua"),
+              "Quadratic polynomials learn better image features",
+              "Technical Report 1337, Département d'informatique et de recherche opérationnelle, Université de Montréal",
+              2009),
     Reference("nair2010", _authors("Nair, Vinod; Hinton, Geoffrey E."),
               "Rectified linear units improve restricted Boltzmann machines",
+              "Proceedings of the 27th International Conference on Machine Learning (ICML)", 2010),
+    Reference("gregor2010", _authors("Gregor, Karol; LeCun, Yann"), "Learning fast approximations of sparse coding",
               "Proceedings of the 27th International Conference on Machine Learning (ICML)", 2010),
     Reference("glorot2010", _authors("Glorot, Xavier; Bengio, Yoshua"),
               "Understanding the difficulty of training deep feedforward neural networks",
@@ -136,6 +146,10 @@ REFERENCES: tuple[Reference, ...] = (
               "Deep sparse rectifier neural networks",
               "Proceedings of the 14th International Conference on Artificial Intelligence and Statistics "
               "(AISTATS), PMLR 15, 315–323", 2011),
+    Reference("collobert2011", _authors("Collobert, Ronan; Weston, Jason; Bottou, Léon; Karlen, Michael; "
+                                        "Kavukcuoglu, Koray; Kuksa, Pavel"),
+              "Natural language processing (almost) from scratch", "Journal of Machine Learning Research 12, 2493–2537",
+              2011, arxiv="1103.0398"),
     Reference("krizhevsky2012", _authors("Krizhevsky, Alex; Sutskever, Ilya; Hinton, Geoffrey E."),
               "ImageNet classification with deep convolutional neural networks", f"{_NIPS} 25", 2012),
     Reference("maas2013", _authors("Maas, Andrew L.; Hannun, Awni Y.; Ng, Andrew Y."),
@@ -143,6 +157,9 @@ REFERENCES: tuple[Reference, ...] = (
               "ICML Workshop on Deep Learning for Audio, Speech and Language Processing", 2013),
     Reference("graves2013", _authors("Graves, Alex"), "Generating sequences with recurrent neural networks",
               _ARXIV, 2013, arxiv="1308.0850"),
+    Reference("mikolov2013", _authors("Mikolov, Tomas; Sutskever, Ilya; Chen, Kai; Corrado, Greg; Dean, Jeffrey"),
+              "Distributed representations of words and phrases and their compositionality", f"{_NIPS} 26", 2013,
+              arxiv="1310.4546"),
     Reference("cho2014", _authors("Cho, Kyunghyun; van Merriënboer, Bart; Gulcehre, Caglar; Bahdanau, Dzmitry; "
                                   "Bougares, Fethi; Schwenk, Holger; Bengio, Yoshua"),
               "Learning phrase representations using RNN encoder–decoder for statistical machine translation",
@@ -159,6 +176,9 @@ REFERENCES: tuple[Reference, ...] = (
               "IEEE International Conference on Computer Vision (ICCV)", 2015, arxiv="1502.01852"),
     Reference("kingma2015", _authors("Kingma, Diederik P.; Ba, Jimmy"), "Adam: a method for stochastic optimization",
               _ICLR, 2015, arxiv="1412.6980"),
+    Reference("xu2015", _authors("Xu, Bing; Wang, Naiyan; Chen, Tianqi; Li, Mu"),
+              "Empirical evaluation of rectified activations in convolutional network", _ARXIV, 2015,
+              arxiv="1505.00853"),
     Reference("clevert2016", _authors("Clevert, Djork-Arné; Unterthiner, Thomas; Hochreiter, Sepp"),
               "Fast and accurate deep network learning by exponential linear units (ELUs)", _ICLR, 2016,
               arxiv="1511.07289"),
@@ -183,6 +203,8 @@ REFERENCES: tuple[Reference, ...] = (
               "Attention is all you need", f"{_NIPS} 30", 2017, arxiv="1706.03762"),
     Reference("ramachandran2017", _authors("Ramachandran, Prajit; Zoph, Barret; Le, Quoc V."),
               "Searching for activation functions", _ARXIV, 2017, arxiv="1710.05941"),
+    Reference("barron2017", _authors("Barron, Jonathan T."), "Continuously differentiable exponential linear units",
+              _ARXIV, 2017, arxiv="1704.07483"),
     Reference("elfwing2018", _authors("Elfwing, Stefan; Uchibe, Eiji; Doya, Kenji"),
               "Sigmoid-weighted linear units for neural network function approximation in reinforcement learning",
               "Neural Networks 107", 2018, arxiv="1702.03118"),

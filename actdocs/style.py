@@ -259,9 +259,15 @@ def format_range_words(properties: "Properties") -> str:
 
 
 def format_max_grad(properties: "Properties") -> str:
-    """The largest derivative and where: "0.25 at x = 0", "1 for x > 0", "→ 1 as x → ∞"."""
+    """The largest derivative and where: "0.25 at x = 0", "1 for x > 0", "→ 1 as x → ∞",
+    "1 for |x| > 0.5"."""
     value = format_number(properties.max_grad)
     where = properties.max_grad_at
+    if isinstance(where, tuple) and where and isinstance(where[0], tuple):  # several intervals
+        (lo0, hi0), (lo1, hi1) = where[0], where[-1]
+        if len(where) == 2 and math.isinf(lo0) and math.isinf(hi1) and hi0 == -lo1:
+            return f"{value} for |x| > {format_number(lo1)}"
+        return f"{value} on " + " and ".join(f"({format_number(a)}, {format_number(b)})" for a, b in where)
     if isinstance(where, tuple):
         lo, hi = where
         if math.isinf(hi) and math.isinf(lo):

@@ -182,6 +182,11 @@ def _make_property_tables(out: Path, ctx: Context) -> None:
         write_text(out, f"tables/property-{record.key}.md", property_table(record))
 
 
+def _names_list(names: Sequence[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
 def properties_legend() -> str:
     """What the properties table's yes/no columns mean, with the catalog's thresholds."""
     return (
@@ -192,7 +197,9 @@ def properties_legend() -> str:
         "function's section below gives. *Saturates* gives the set of inputs on which the function is flat: "
         "where its derivative is exactly zero (f′ = 0) or, where it only approaches zero, where it stays "
         f"below {format_number(catalog.SATURATION_THRESHOLD)} in size (|f′| < "
-        f"{format_number(catalog.SATURATION_THRESHOLD)}). For the gated units and softmax, "
+        f"{format_number(catalog.SATURATION_THRESHOLD)}). *Max gradient* is the largest size of the "
+        "derivative, |f′|, whatever its sign. For "
+        f"{_names_list([r.name for r in ACTIVATIONS if not r.elementwise])}, "
         "which act on more than one number, the row describes the one-variable view explained in their "
         "sections.\n"
     )

@@ -49,7 +49,12 @@ def test_preallocated_calls_give_the_as_called_values_and_allocate_only_where_sa
     assert k.forward.text.startswith("aten.") and "out=y" in k.forward.text
 
 
-@pytest.mark.parametrize("record", [a for a in ACTIVATIONS if not a.kernels.get("substitute")], ids=lambda a: a.key)
+#: Records timed through their own kernels: neither a substitute nor a composite of several
+#: calls (a composite's steps are checked by value and allocation above).
+SINGLE_KERNEL = [a for a in ACTIVATIONS if not a.kernels.get("substitute") and not a.kernels.get("composite")]
+
+
+@pytest.mark.parametrize("record", SINGLE_KERNEL, ids=lambda a: a.key)
 def test_the_forward_kernel_is_the_one_the_as_called_function_runs(record) -> None:
     b = small(record)
     with profile(activities=[ProfilerActivity.CPU]) as prof:
@@ -58,7 +63,7 @@ def test_the_forward_kernel_is_the_one_the_as_called_function_runs(record) -> No
     assert f"aten::{forward_op}" in {e.key for e in prof.key_averages()}
 
 
-@pytest.mark.parametrize("record", [a for a in ACTIVATIONS if not a.kernels.get("substitute")], ids=lambda a: a.key)
+@pytest.mark.parametrize("record", SINGLE_KERNEL, ids=lambda a: a.key)
 def test_the_backward_kernel_is_the_one_autograd_runs(record) -> None:
     b = small(record)
     x = b.x.clone().requires_grad_(True)
@@ -75,6 +80,15 @@ def test_only_prelu_is_a_substitute_and_composite_out_overloads_do_not_count() -
     assert kernels.out_overload("clone", "cpu") is None
     op, keyword, name = kernels.out_overload("silu_backward", "cpu")
     assert (keyword, name) == ("grad_input", "aten.silu_backward.grad_input")
+
+
+def test_composites_are_several_steps_and_say_why() -> None:
+    composites = [a for a in ACTIVATIONS if a.kernels.get("composite")]
+    assert [a.key for a in composites] == ["softsign", "logsigmoid", "tanhshrink", "softmin"]
+    for record in composites:
+        k = kernels.interpret(record, small(record))
+        assert ";" in record.kernels["forward"] and k.forward.text.count("out=y") >= 2, record.key
+    assert "1.0" in kernels.interpret(composites[0], small(composites[0])).forward.text  # shown as written
 
 
 def test_a_broken_spec_is_an_error_naming_the_record() -> None:

@@ -15,7 +15,13 @@ from actdocs.catalog import ACTIVATIONS, Activation
 EXPECTED_KEYS = (
     "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "selu", "gelu", "gelu_tanh",
     "silu", "mish", "hardswish", "relu6", "softplus", "glu", "swiglu", "geglu", "softmax",
+    # the rest of torch.nn's activation modules (issue 12)
+    "hardtanh", "softsign", "rrelu", "celu", "hardsigmoid", "logsigmoid", "tanhshrink", "softshrink",
+    "hardshrink", "threshold", "softmin", "log_softmax",
 )
+
+# Records with no publication to cite for where they are used: they get no "Used in" line.
+WITHOUT_USAGE = {"tanhshrink", "threshold", "softmin", "log_softmax"}
 
 # Keys that are no torch.nn.functional name: a variant of one, or a unit PyTorch lacks.
 NOT_FUNCTIONAL_NAMES = {"gelu_tanh", "swiglu", "geglu"}
@@ -31,14 +37,16 @@ USED_IN = {
 }
 
 # The element-wise function each non-element-wise record's scalar view equals.
-SCALAR_VIEW_EQUALS = {"glu": torch.sigmoid, "swiglu": F.silu, "geglu": F.gelu, "softmax": torch.sigmoid}
+SCALAR_VIEW_EQUALS = {"glu": torch.sigmoid, "swiglu": F.silu, "geglu": F.gelu, "softmax": torch.sigmoid,
+                      "softmin": lambda x: torch.sigmoid(-x), "log_softmax": F.logsigmoid}
 
 # Points where the derivative jumps. There the gradient PyTorch returns is a convention
 # (ReLU'(0) = 0, ReLU6'(6) = 0, Hardswish'(3) = 1, ...) which a from-scratch version
 # built of where/clamp may choose differently; gradients are compared everywhere else.
 KINKS = {
     "relu": (0.0,), "leaky_relu": (0.0,), "prelu": (0.0,), "elu": (0.0,), "selu": (0.0,),
-    "relu6": (0.0, 6.0), "hardswish": (-3.0, 3.0),
+    "relu6": (0.0, 6.0), "hardswish": (-3.0, 3.0), "hardtanh": (-1.0, 1.0), "rrelu": (0.0,),
+    "hardsigmoid": (-3.0, 3.0), "softshrink": (-0.5, 0.5), "hardshrink": (-0.5, 0.5), "threshold": (1.0,),
 }
 
 # torch.testing.assert_close's own defaults for each dtype.
@@ -153,7 +161,7 @@ def test_unknown_key_names_every_known_key():
 def test_text_fields_are_filled(record):
     for field in ("name", "formula", "derivative", "summary", "torch_name", "best_for", "watch_out"):
         assert getattr(record, field).strip(), field
-    assert record.used_in
+    assert bool(record.used_in) == (record.key not in WITHOUT_USAGE), "usage entries, or none where none is cited"
     for usage in record.used_in:
         assert usage.name.strip()
         assert usage.ref in references.keys(), usage  # the year comes from the reference

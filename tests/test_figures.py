@@ -125,3 +125,19 @@ def test_overview_alt_text_names_every_record() -> None:
     for record in catalog.ACTIVATIONS:
         assert record.name in text
     assert str(len(catalog.ACTIVATIONS)) in text
+
+
+def test_a_jump_of_the_function_breaks_its_line() -> None:
+    threshold = catalog.get("threshold")
+    x, y, _, _ = figures.curves(threshold, -6.0, 6.0)
+    i = x.index(1.0)
+    assert y[i] == pytest.approx(0.0) and math.isnan(y[i + 1]) and y[i + 2] == pytest.approx(1.0)
+    assert figures.function_jumps(threshold) == [1.0]
+    assert figures.function_jumps(catalog.get("hardshrink")) == [-0.5, 0.5]
+    assert figures.function_jumps(catalog.get("relu6")) == []  # kinks, not jumps
+    assert "jumps at x = 1" in figures.alt_text(threshold)
+
+
+def test_alt_text_of_a_decreasing_view_and_a_split_maximum() -> None:
+    assert "negative everywhere" in figures.alt_text(catalog.get("softmin"))
+    assert "x below −0.5 and x above 0.5" in figures.alt_text(catalog.get("softshrink"))

@@ -64,6 +64,13 @@ WRONG = [
     ("sigmoid", {"saturation": (Flat(-math.inf, -math.log(99)), Flat(math.log(99), math.inf))}, "saturation:"),
     ("leaky_relu", {"saturation": (Flat(-math.inf, 0.0),)}, "saturation:"),
     ("gelu", {"saturation": (Flat(-math.inf, -3.0675), Flat(-0.77, -0.73))}, "saturation:"),  # a minimum is no plateau
+    ("hardshrink", {"jumps": ()}, "jumps"),
+    ("threshold", {"jumps": (0.0,)}, "jumps"),
+    ("relu", {"jumps": (0.0,)}, "jumps"),  # a kink is no jump
+    ("softshrink", {"max_grad_at": (-math.inf, math.inf)}, "max_grad_at"),  # the band |x| <= 0.5 is a gap
+    ("softshrink", {"max_grad_at": ((-math.inf, -0.5), (1.0, math.inf))}, "max_grad_at"),
+    ("logsigmoid", {"max_grad_at": math.inf}, "max_grad_at"),  # approached as x falls, not grows
+    ("softmin", {"monotonic": False}, "monotonic"),  # decreasing is monotonic too
 ]
 
 
@@ -133,6 +140,18 @@ def test_flat_set_keeps_unbounded_runs_and_drops_a_stationary_point():
     wide = torch.where((x - 2).abs() < 1, 0.005, 1.0)
     (flat,) = properties.flat_set(x, wide, far)
     assert (flat.lo, flat.hi, flat.exact) == (pytest.approx(-0.99 + 2), pytest.approx(0.99 + 2), False)
+
+
+def test_jumps_are_measured_where_the_function_is_discontinuous():
+    assert properties.measure(catalog.get("threshold")).jumps == pytest.approx((1.0,), abs=1e-3)
+    assert properties.measure(catalog.get("hardshrink")).jumps == pytest.approx((-0.5, 0.5), abs=1e-3)
+    assert properties.measure(catalog.get("hardtanh")).jumps == ()
+
+
+def test_softmin_view_decreases_and_its_largest_slope_is_negative():
+    record = catalog.get("softmin")
+    assert properties.grad_at(record, 0.0) == pytest.approx(-0.25)
+    assert properties.measure(record).max_grad == pytest.approx(0.25)
 
 
 def test_relu_is_zero_for_half_of_standard_normal_inputs():

@@ -337,3 +337,11 @@ def test_catalog_prose_that_names_a_publication_cites_it() -> None:
     for text in (tables.summary_table(), tables.usage_table(), tables.variants_table(), tables.activation_cards()):
         assert "[@" not in text
     assert "](references.md#radford2016)" in tables.summary_table()
+
+
+def test_a_jump_is_named_as_a_jump_and_a_split_maximum_as_one_condition() -> None:
+    hardshrink = tables.card(catalog.get("hardshrink"))
+    assert "where the function jumps" in hardshrink and "meet at an angle" not in hardshrink
+    assert "meet at an angle" in tables.card(catalog.get("softshrink"))
+    assert style.format_max_grad(catalog.get("softshrink").properties) == "1 for |x| > 0.5"
+    assert style.format_max_grad(catalog.get("logsigmoid").properties) == f"→ 1 as x → {MINUS}∞"

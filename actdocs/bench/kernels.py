@@ -7,9 +7,12 @@ buffers allocated once: each catalog record's ``kernels`` field names them, for 
 turns that into calls of the operator's ``out=`` overload (``grad_input=`` for a
 backward) writing into ``y`` and ``gx``. Names in a spec are the buffers (``x`` input,
 ``y`` output, ``g`` incoming gradient, for a gated unit ``gate`` and ``t``, the gate's
-incoming gradient), the record's ``defaults``, upper-case constants of
+incoming gradient; ``gx`` the backward's own output), the record's ``defaults``, upper-case constants of
 :mod:`actdocs.catalog` and ``dtype`` (the input's). A spec whose forward reads ``gate`` is
 a gated composition ``content * act(gate)``, built here from the gate's two kernels. A
+spec may be several calls separated by ``;`` (``"abs(x); add(y, 1.0); div(x, y)"``), each
+writing into the same output, for a function PyTorch composes of several kernels (its
+``composite`` entry says why). A
 backward without an allocation-free overload on the device (see :func:`out_overload`)
 is called as autograd calls it and marked as allocating. *Compiled* is ``torch.compile`` (inductor) of the as-called function, writing
 into the same buffers: ``y.copy_(f(x))`` and, for the backward, ``gx.copy_(vjp(g))``,
@@ -32,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from actdocs.catalog import Activation
 
 #: Buffer names a spec may use.
-TENSORS = ("x", "y", "g", "gate", "t")
+TENSORS = ("x", "y", "g", "gx", "gate", "t")
 
 
 @dataclass
@@ -142,6 +145,18 @@ def out_overload(name: str, device: str) -> tuple[Any, str, str] | None:
     return None
 
 
+def _tensor_operands(op: Any, values: list[Any], out: "torch.Tensor") -> list[Any]:
+    """Python numbers passed where the schema wants a Tensor (``add(y, 1.0)``), made 0-dim
+    tensors once here: wrapped at every call they would allocate inside the timed call."""
+    import torch
+
+    schema_args = op._schema.arguments
+    return [torch.tensor(v, dtype=out.dtype, device=out.device)
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and i < len(schema_args)
+            and isinstance(schema_args[i].type, torch.TensorType) else v
+            for i, v in enumerate(values)]
+
+
 def _bind(record: "Activation", expr: str, env: dict[str, Any], out: "torch.Tensor", out_name: str) -> Call:
     """The spec ``expr`` as a call writing into ``out`` (or allocating, where no overload can)."""
     import torch
@@ -156,8 +171,27 @@ def _bind(record: "Activation", expr: str, env: dict[str, Any], out: "torch.Tens
         op = getattr(torch.ops.aten, name).default
         return Call(lambda: op(*values, **kw_values), f"aten.{name}({', '.join(shown)})", allocates=True)
     op, keyword, op_name = found
+    values = _tensor_operands(op, values, out)
     kw_values[keyword] = out
     return Call(lambda: op(*values, **kw_values), f"{op_name}({', '.join([*shown, f'{keyword}={out_name}'])})")
+
+
+def _steps(expr: str) -> list[str]:
+    """The calls of a spec, in order: one, or several separated by ``;``."""
+    return [part.strip() for part in expr.split(";")]
+
+
+def _bind_steps(record: "Activation", expr: str, env: dict[str, Any], out: "torch.Tensor", out_name: str) -> Call:
+    """Every call of the spec ``expr`` bound by :func:`_bind` into ``out``, run in order."""
+    calls = [_bind(record, step, env, out, out_name) for step in _steps(expr)]
+    if len(calls) == 1:
+        return calls[0]
+
+    def run() -> None:
+        for call in calls:
+            call.fn()
+
+    return Call(run, "; ".join(c.text for c in calls), any(c.allocates for c in calls))
 
 
 def interpret(record: "Activation", b: Buffers) -> Kernels:
@@ -167,12 +201,12 @@ def interpret(record: "Activation", b: Buffers) -> Kernels:
     spec = record.kernels
     if not spec.get("forward") or not spec.get("backward"):
         raise ValueError(f"{record.key}: its catalog record has no kernels spec (forward and backward)")
-    ops = (_spec_call(spec["forward"])[0], _spec_call(spec["backward"])[0])
+    ops = (_spec_call(_steps(spec["forward"])[0])[0], _spec_call(_steps(spec["backward"])[0])[0])
     substitute = spec.get("substitute", "")
-    if "gate" not in _names(spec["forward"]):
-        env = {"x": b.x, "y": b.y, "g": b.g}
-        forward = _bind(record, spec["forward"], env, b.y, "y")
-        backward = _bind(record, spec["backward"], env, b.gx, "gx")
+    if not any("gate" in _names(step) for step in _steps(spec["forward"])):
+        env = {"x": b.x, "y": b.y, "g": b.g, "gx": b.gx}
+        forward = _bind_steps(record, spec["forward"], env, b.y, "y")
+        backward = _bind_steps(record, spec["backward"], env, b.gx, "gx")
         return Kernels(forward, forward, backward, substitute, ops)
     content, gate = b.x.chunk(2, dim=-1)
     g_content, g_gate = b.gx.chunk(2, dim=-1)
