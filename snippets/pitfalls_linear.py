@@ -1,4 +1,7 @@
-"""Pitfall 1: no activation between layers. The net is linear: no XOR."""
+"""Pitfall 1: no activation between layers. The net is linear: no XOR.
+
+The same 2-8-1 network, seed, optimiser and 300 steps as xor_needs_nonlinearity.py.
+"""
 
 import torch
 import torch.nn as nn
@@ -13,8 +16,8 @@ labels = torch.tensor([0.0, 1.0, 1.0, 0.0])  # XOR
 class Wrong(nn.Module):
     def __init__(self):
         super().__init__()
-        self.fc1 = nn.Linear(2, 16)
-        self.fc2 = nn.Linear(16, 1)
+        self.fc1 = nn.Linear(2, 8)
+        self.fc2 = nn.Linear(8, 1)
 
     def forward(self, x):
         x = self.fc1(x)
@@ -27,8 +30,8 @@ class Wrong(nn.Module):
 class Right(nn.Module):
     def __init__(self):
         super().__init__()
-        self.fc1 = nn.Linear(2, 16)
-        self.fc2 = nn.Linear(16, 1)
+        self.fc1 = nn.Linear(2, 8)
+        self.fc2 = nn.Linear(8, 1)
 
     def forward(self, x):
         x = self.fc1(x)
@@ -38,7 +41,7 @@ class Right(nn.Module):
 # --8<-- [end:right]
 
 
-def train(model, steps=200):
+def train(model, steps=300):
     """Fit the four XOR points; return the accuracy and the final loss."""
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
     for _ in range(steps):
