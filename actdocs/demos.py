@@ -101,10 +101,6 @@ DEMOS: dict[str, str] = {
     "distributions": "Distribution effects",
 }
 
-#: The page that shows all three demos (relative to docs/).
-DEMOS_PAGE = "demos.md"
-
-
 def data_path(name: str) -> str:
     """The demo's JSON, relative to the cache root."""
     return f"data/demos/{name}.json"

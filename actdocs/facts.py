@@ -8,7 +8,6 @@ Markdown: a table rendered by :func:`actdocs.tables.markdown_table` or a short
 sentence. :func:`artifacts` writes them into the cache under ``facts/``, where the
 pages include them with ``--8<-- "facts/<name>.md"``:
 
-* ``facts/figure-<key>.md``: a record's figure, light and dark, with its alt text;
 * ``facts/sigmoid-vs-tanh.md``: mean output on standard-normal input and the largest
   derivative of sigmoid and tanh, and the least factor a layer shrinks a gradient by;
 * ``facts/saturation.md``: sigmoid's and tanh's derivatives from x = 0 outwards, the
@@ -38,19 +37,13 @@ import torch
 from actdocs import catalog, properties, recorded
 from actdocs.build import REPO_ROOT, Artifact, Context
 from actdocs.catalog import SATURATION_THRESHOLD, Activation
-from actdocs.figures import alt_text, figure_path, jump_points
+from actdocs.figures import jump_points
 from actdocs.numbers import format_number, format_percent, format_ratio, format_sig, format_sig_tex
-from actdocs.markdown import image_pair, markdown_table, text_artifact, write_text
+from actdocs.markdown import markdown_table, text_artifact, write_text
 from actdocs.style import flat_end
 from actdocs.tables import inline_math
 
 MODULE = "actdocs.facts"
-
-#: Records whose figure the pages of this module show, each as ``facts/figure-<key>.md``.
-FIGURE_KEYS: tuple[str, ...] = (
-    "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu",
-    "gelu", "silu", "mish", "hardswish", "swiglu",
-)
 
 #: The |x| beyond which the textbook calls each classic function saturated.
 SOURCE_SATURATION: dict[str, float] = {"sigmoid": 4.0, "tanh": 3.0}
@@ -82,16 +75,6 @@ def _grad(key: str, x: float) -> float:
 
 def _x(value: float) -> str:
     return f"x = {format_number(value)}"
-
-
-# ------------------------------------------------------------------------ figures
-
-
-def figure_fragment(record: Activation | str) -> str:
-    """The record's figure as two Material images (light and dark) sharing one alt text."""
-    if isinstance(record, str):
-        record = catalog.get(record)
-    return image_pair(alt_text(record), figure_path(record.key, "{theme}"))
 
 
 # ------------------------------------------------------------------ classic page
@@ -366,11 +349,6 @@ def fact_path(name: str) -> str:
     return f"facts/{name}.md"
 
 
-def _make_figures(keys: tuple[str, ...], out: Path, ctx: Context) -> None:
-    for key in keys:
-        write_text(out, fact_path(f"figure-{key}"), figure_fragment(key))
-
-
 def _make_recorded(name: str, render: Callable[[list[recorded.Run] | None], str], out: Path, ctx: Context) -> None:
     write_text(out, fact_path(name), render(recorded.runs(ctx.root)))
 
@@ -395,20 +373,12 @@ TEXT_FACTS: dict[str, Callable[[], str]] = {
 
 
 def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
-    """The figure fragments, the measured facts, and the fragments read from recorded runs.
+    """The measured facts and the fragments read from recorded runs.
 
     The last are keyed by the files in ``data/bench/``; the build's quick benchmark
     feeds none of them.
     """
-    found = [
-        Artifact(
-            name="facts-figures",
-            outputs=tuple(fact_path(f"figure-{k}") for k in FIGURE_KEYS),
-            make=functools.partial(_make_figures, FIGURE_KEYS),
-            module=MODULE,
-            params={"keys": list(FIGURE_KEYS)},
-        )
-    ]
+    found: list[Artifact] = []
     params: dict[str, dict[str, Any]] = {
         "saturation": {"thresholds": SOURCE_SATURATION, "points": list(SATURATION_POINTS)},
         "positive-gradient": {"keys": list(POSITIVE_KEYS), "points": list(POSITIVE_POINTS)},

@@ -35,7 +35,7 @@ from mkdocs.structure.files import File, Files
 from actdocs.build import REPO_ROOT, default_cache
 from actdocs.markdown import SERVED_ROOT
 from actdocs.mathrender import MathError, Renderer, woff2_only
-from actdocs import images, notebook_html, notebooks, shortcodes
+from actdocs import figure_markdown, images, notebook_html, notebooks, shortcodes  # noqa: F401 (figure_markdown registers md:figure)
 
 #: Cache sub-folders served to the browser (the Markdown ones are only included).
 SERVED = ("figures", "data")

@@ -7,7 +7,9 @@ returns Markdown text, rendered by :func:`actdocs.markdown.markdown_table`. :fun
 * ``tables/properties.md``: one row of declared properties per activation;
 * ``tables/property-<key>.md``: a two-column property table per activation;
 * ``tables/variants.md``, ``tables/usage.md``, ``tables/summary.md``;
-* ``fragments/activations.md``: a card per activation for the "All activations" page.
+* ``fragments/activations.md``: a card per activation for the "All activations" page
+  (formula, derivative, figure, where used, the teaching page; its properties are the
+  row of the one comparison table above the cards).
 
 Numbers are written by :mod:`actdocs.numbers`, ranges and gradients by the helpers of
 :mod:`actdocs.style`, so a value reads the same in a table, an alt text and a figure.
@@ -22,8 +24,8 @@ from actdocs import catalog, shortcodes
 from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.notation import kink_line, max_grad_cell, symbols_line
-from actdocs.figures import alt_text, figure_path
-from actdocs.markdown import SERVED_ROOT, image_pair, markdown_table, text_artifact, write_text
+from actdocs.figure_markdown import figure_markdown
+from actdocs.markdown import SERVED_ROOT, markdown_table, text_artifact, write_text
 from actdocs.numbers import format_number
 from actdocs.style import format_cost, format_range, format_saturation, yes_no
 
@@ -34,6 +36,15 @@ ACTIVATIONS_PAGE = "activations.md"
 
 #: Where the site serves the build's output, relative to the pages that include cards.
 IMAGE_ROOT = SERVED_ROOT
+
+#: The teaching page of each family (relative to ``docs/``), where a card links for more.
+FAMILY_PAGES: dict[str, tuple[str, str]] = {
+    "classic": ("classic.md", "Classic activations"),
+    "relu": ("relu.md", "ReLU and its variants"),
+    "modern": ("modern.md", "Modern activations"),
+    "gated": ("modern.md", "Modern activations"),
+    "output": ("choosing.md", "Choosing an activation"),
+}
 
 #: The rows of the ReLU-variants table and of the modern-usage table.
 VARIANT_KEYS: tuple[str, ...] = ("leaky_relu", "prelu", "elu", "selu")
@@ -84,6 +95,13 @@ def link(record: Activation, page: str = ACTIVATIONS_PAGE) -> str:
     return f"[{record.name}]({page}#{record.key})"
 
 
+def _name_cell(record: Activation, page: str) -> str:
+    """The record's name, linked to its card on ``page``; "(scalar view)" when it is not
+    element-wise, so that no range or gradient reads as that of a vector function."""
+    name = link(record, page) if page else record.name
+    return name if record.elementwise else f"{name} (scalar view)"
+
+
 def properties_table(records: Sequence[Activation] = ACTIVATIONS, page: str = ACTIVATIONS_PAGE) -> str:
     """Activation | Output range | Max gradient | Zero-centred | Monotonic | Smooth | Saturates | Cost.
 
@@ -92,7 +110,7 @@ def properties_table(records: Sequence[Activation] = ACTIVATIONS, page: str = AC
     """
     headers = ["Activation", *(_column(c)[0] for c in PROPERTIES_COLUMNS)]
     rows = [
-        [link(r, page) if page else r.name, *(_column(c)[2](r) for c in PROPERTIES_COLUMNS)]
+        [_name_cell(r, page), *(_column(c)[2](r) for c in PROPERTIES_COLUMNS)]
         for r in records
     ]
     return markdown_table(headers, rows)
@@ -104,12 +122,6 @@ def property_table(record: Activation | str, rows: Sequence[str] = PROPERTY_ROWS
         record = catalog.get(record)
     body = [[_column(name)[1], _column(name)[2](record)] for name in rows]
     return markdown_table(["Property", f"{record.name} value"], body)
-
-
-def property_row_table(record: Activation) -> str:
-    """The record's row of :func:`properties_table`, without the name column."""
-    headers = [_column(c)[0] for c in PROPERTIES_COLUMNS]
-    return markdown_table(headers, [[_column(c)[2](record) for c in PROPERTIES_COLUMNS]])
 
 
 def inline_math(tex: str) -> str:
@@ -161,11 +173,11 @@ def card(record: Activation, image_root: str = IMAGE_ROOT) -> str:
     parts += [line for line in (symbols_line(record), kink_line(record)) if line]
     if record.scalar_view_note:
         parts.append(f"*How it is drawn:* {record.scalar_view_note}")
-    parts.append(image_pair(alt_text(record), figure_path(record.key, "{theme}"), root=image_root).rstrip("\n"))
-    parts.append(property_row_table(record).rstrip("\n"))
+    parts.append(figure_markdown(record.key, image_root).rstrip("\n"))
     if record.used_in:
         parts.append(f"**Used in:** {record.used_in_text}")
-    parts.append(f"**In PyTorch:** `{record.torch_name}`")
+    page, title = FAMILY_PAGES[record.family]
+    parts.append(f"**In PyTorch:** `{record.torch_name}`. **Taught in:** [{title}]({page}).")
     return "\n\n".join(parts) + "\n"
 
 

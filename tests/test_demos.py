@@ -368,10 +368,17 @@ def test_artifacts_write_what_they_declare(tmp_path, flow, distribution):
     assert reads["demo-distributions"] == (data_path("distributions"), fragment_path("distributions", "figure"))
 
 
-def test_demos_page_includes_every_demo_fragment():
-    page = (REPO_ROOT / "docs" / demos.DEMOS_PAGE).read_text(encoding="utf-8")
-    assert page.startswith("---\n") and "plotly: true" in page.split("---")[1]
-    for artifact in demos.artifacts():
-        for rel in artifact.outputs:
-            if rel.startswith("fragments/"):
-                assert f'--8<-- "{rel}"' in page, rel
+def test_each_demo_appears_once_where_it_is_taught_and_the_index_links_it():
+    """Each demo fragment is included by exactly one page, which loads plotly; the demos
+    index includes none of them and links to each page that does."""
+    docs = REPO_ROOT / "docs"
+    pages = {p.name: p.read_text(encoding="utf-8") for p in sorted(docs.glob("*.md"))}
+    index = pages["demos.md"]
+    assert "--8<--" not in index, "the demos index links to the demos, it does not repeat them"
+    for name in demos.DEMOS:
+        rel = demos.fragment_path(name)
+        hosts = [page for page, text in pages.items() if f'--8<-- "{rel}"' in text]
+        assert len(hosts) == 1, f"{rel} is included by {hosts}, not by exactly one page"
+        head = pages[hosts[0]].split("---")[1] if pages[hosts[0]].startswith("---\n") else ""
+        assert "plotly: true" in head, f"{hosts[0]} shows {name} but does not load plotly"
+        assert f"]({hosts[0]}#" in index, f"the demos index does not link to {name} on {hosts[0]}"

@@ -20,6 +20,7 @@ from playwright.sync_api import ElementHandle, Locator, Page
 from test_browser import Visit, visit  # noqa: F401 (the fixture is used by name)
 
 from actdocs import catalog, demos, style
+from actdocs.build import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -136,7 +137,7 @@ def toggle_palette(page: Page) -> None:
 
 
 def test_explorer_every_activation_and_the_derivative_toggle(demo_page: DemoPage, site_server: str):
-    open_page(demo_page, site_server + "demos/")
+    open_page(demo_page, site_server + demo_url("explorer"))
     demo = demo_page.demo("explorer")
     first = demo.trace("function")
     assert first["name"] == catalog.get(catalog.keys()[0]).name and len(first["x"]) > 10
@@ -166,7 +167,7 @@ def test_explorer_every_activation_and_the_derivative_toggle(demo_page: DemoPage
 
 
 def test_explorer_parameter_sliders(demo_page: DemoPage, site_server: str):
-    open_page(demo_page, site_server + "demos/")
+    open_page(demo_page, site_server + demo_url("explorer"))
     demo = demo_page.demo("explorer")
     sliders = {key: f"{key}-{p.keyword}" for key, p in demos.PARAMETERS.items()}
     for slider in sliders.values():
@@ -203,7 +204,7 @@ def test_explorer_parameter_sliders(demo_page: DemoPage, site_server: str):
 
 
 def test_vanishing_gradients_controls(demo_page: DemoPage, site_server: str):
-    open_page(demo_page, site_server + "demos/")
+    open_page(demo_page, site_server + demo_url("vanishing-gradients"))
     demo = demo_page.demo("vanishing-gradients")
     options = demo.control("activation").locator("option").evaluate_all("(os) => os.map((o) => [o.value, o.text])")
     assert [key for key, _ in options][:3] == ["sigmoid", "tanh", "relu"]
@@ -243,7 +244,7 @@ def test_vanishing_gradients_controls(demo_page: DemoPage, site_server: str):
 
 
 def test_distributions_controls(demo_page: DemoPage, site_server: str):
-    open_page(demo_page, site_server + "demos/")
+    open_page(demo_page, site_server + demo_url("distributions"))
     demo = demo_page.demo("distributions")
     table = demo.container.locator(".actdocs-demo__table")
     assert demo.slider_value("scale") == "1"
@@ -277,39 +278,49 @@ def test_distributions_controls(demo_page: DemoPage, site_server: str):
 # ------------------------------------------------------------------ every demo
 
 
-def test_every_demo_follows_the_palette(demo_page: DemoPage, site_server: str):
-    page = open_page(demo_page, site_server + "demos/")
-    found = {name: demo_page.demo(name) for name in demos.DEMOS}
-    main_role = {"explorer": "function", "vanishing-gradients": "gradient", "distributions": "histogram"}
+def demo_url(name: str) -> str:
+    """The site-relative URL of the one page that includes demo ``name``."""
+    hosts = [p for p in sorted((REPO_ROOT / "docs").glob("*.md")) if f'--8<-- "{demos.fragment_path(name)}"' in p.read_text(encoding="utf-8")]
+    assert len(hosts) == 1, (name, hosts)
+    return f"{hosts[0].stem}/"
+
+
+MAIN_ROLE = {"explorer": "function", "vanishing-gradients": "gradient", "distributions": "histogram"}
+
+
+@pytest.mark.parametrize("name", list(demos.DEMOS))
+def test_every_demo_follows_the_palette(demo_page: DemoPage, site_server: str, name: str):
+    page = open_page(demo_page, site_server + demo_url(name))
+    demo = demo_page.demo(name)
+    role = MAIN_ROLE[name]
     light, dark = demos.theme_json(style.LIGHT), demos.theme_json(style.DARK)
     if page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate":
         toggle_palette(page)
-        for demo in found.values():
-            page.wait_for_function("(el) => el.dataset.renders && true", arg=demo.handle)
-    for name, demo in found.items():
-        assert demo.trace(main_role[name])["colour"] == light["roles"][main_role[name]], name
+        page.wait_for_function("(el) => el.dataset.renders && true", arg=demo.handle)
+    assert demo.trace(role)["colour"] == light["roles"][role], name
 
-    counts = {name: demo.renders() for name, demo in found.items()}
+    count = demo.renders()
     toggle_palette(page)
-    for name, demo in found.items():
-        page.wait_for_function("([el, n]) => Number(el.dataset.renders) > n", arg=[demo.handle, counts[name]])
-        assert demo.trace(main_role[name])["colour"] == dark["roles"][main_role[name]], name
-        assert demo.layout()["font"]["color"] == dark["font"], name
-        assert demo.layout()["xaxis"]["gridcolor"] == dark["grid"], name
-    assert found["explorer"].trace("derivative")["colour"] == dark["roles"]["derivative"]
+    page.wait_for_function("([el, n]) => Number(el.dataset.renders) > n", arg=[demo.handle, count])
+    assert demo.trace(role)["colour"] == dark["roles"][role], name
+    assert demo.layout()["font"]["color"] == dark["font"], name
+    assert demo.layout()["xaxis"]["gridcolor"] == dark["grid"], name
     # Every kind of control still responds in dark mode, and keeps the dark colours.
-    explorer = found["explorer"]
-    explorer.choose("activation", "elu")
-    before = explorer.trace("function")["y"]
-    explorer.slide("elu-alpha", "ArrowLeft")
-    assert explorer.trace("function")["y"] != before
-    explorer.toggle("derivative")
-    assert explorer.trace("derivative")["visible"] is False
-    assert explorer.trace("function")["colour"] == dark["roles"]["function"]
-    found["vanishing-gradients"].slide("depth", "ArrowLeft")
-    assert len(found["vanishing-gradients"].trace("gradient")["y"]) == 19
-    found["distributions"].choose("activation", "relu")
-    assert found["distributions"].trace("zero")["colour"] == dark["roles"]["zero"]
+    if name == "explorer":
+        assert demo.trace("derivative")["colour"] == dark["roles"]["derivative"]
+        demo.choose("activation", "elu")
+        before = demo.trace("function")["y"]
+        demo.slide("elu-alpha", "ArrowLeft")
+        assert demo.trace("function")["y"] != before
+        demo.toggle("derivative")
+        assert demo.trace("derivative")["visible"] is False
+        assert demo.trace("function")["colour"] == dark["roles"]["function"]
+    elif name == "vanishing-gradients":
+        demo.slide("depth", "ArrowLeft")
+        assert len(demo.trace("gradient")["y"]) == 19
+    else:
+        demo.choose("activation", "relu")
+        assert demo.trace("zero")["colour"] == dark["roles"]["zero"]
     demo_page.check_clean()
 
 
@@ -331,8 +342,8 @@ def test_without_javascript_every_demo_shows_its_static_figure(browser, site_ser
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
-        page.goto(site_server + "demos/", wait_until="load")
         for name in demos.DEMOS:
+            page.goto(site_server + demo_url(name), wait_until="load")
             container = page.locator(f'.actdocs-demo[data-demo="{name}"]')
             image = container.locator(".actdocs-demo__static img").first
             image.scroll_into_view_if_needed()

@@ -25,7 +25,7 @@ import pytest
 import pytest_codeblocks.main
 import pytest_codeblocks.plugin
 from codeblocks_glue import is_python, only_snippet_includes
-from site_fixtures import nav_pages
+from site_fixtures import load_mkdocs_config, nav_pages
 
 from actdocs import catalog
 from actdocs.build import REPO_ROOT
@@ -400,3 +400,34 @@ def test_attributed_facts_carry_a_citation():
 def test_statement_units():
     text = "Intro names AlexNet [@k].\n\n- one\n- two BERT\n\n```python\nBERT = 1\n```\n\n<quiz>\nQ?\n- [x] BERT\n\nWhy [@a].\n</quiz>\n"
     assert statement_units(text) == ["Intro names AlexNet [@k].", "- one", "- two BERT", "Q? - [x] BERT Why [@a]."]
+
+
+# ---------------------------------------------------------------- reading order
+
+#: The teaching pages, in the order a learner reads them (issue 12, section 1).
+LEARNING_PATH = (
+    "", "why-nonlinearity/", "classic/", "relu/", "modern/", "pytorch/", "choosing/",
+    "pitfalls/", "summary/", "quiz/", "concepts/", "exercises/",
+)
+#: The generated reference, after the learning path.
+REFERENCE = ("activations/", "demos/", "experiments/", "benchmarks/", "claims/", "references/", "about/")
+
+
+def test_the_nav_teaches_first_then_gives_the_reference():
+    pages = [url for url in nav_pages() if not url.startswith("exercises/") or url == "exercises/"]
+    assert tuple(pages[: len(LEARNING_PATH)]) == LEARNING_PATH
+    assert tuple(pages[len(LEARNING_PATH):]) == REFERENCE
+    top = [next(iter(entry)) for entry in load_mkdocs_config()["nav"]]
+    assert top[-1] == "Reference", top
+
+
+def test_the_home_page_teaches_and_the_making_of_has_its_own_page():
+    home = (REPO_ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    about = (REPO_ROOT / "docs" / "about.md").read_text(encoding="utf-8")
+    assert "make serve" not in home and "```console" not in home, "build commands belong on about.md"
+    for page in LEARNING_PATH[1:]:
+        assert f"]({page.rstrip('/')}.md)" in home, f"the home page's learning path misses {page}"
+    assert "make serve" in about and "ACTDOCS_DEVICE=cuda" in about
+    assert re.search(r'"Activation Functions", section 33 in\s+Chapter 5 of an online deep-learning textbook', about)
+    for page in ("experiments", "benchmarks", "claims", "references"):
+        assert f"]({page}.md)" in about, f"about.md does not point to the {page} page"

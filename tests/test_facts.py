@@ -47,21 +47,6 @@ def num(cell: str) -> float:
     return read_back(cell.replace("**", "").strip())
 
 
-# ------------------------------------------------------------------------ figures
-
-
-@pytest.mark.parametrize("key", facts.FIGURE_KEYS)
-def test_figure_fragment_carries_alt_text_and_both_themes(key: str) -> None:
-    record = catalog.get(key)
-    text = facts.figure_fragment(key)
-    lines = text.strip().splitlines()
-    assert len(lines) == 2
-    alt = figures.alt_text(record)
-    for line, theme in zip(lines, ("light", "dark")):
-        assert line == f"![{alt}](generated/figures/{key}-{theme}.svg#only-{theme}){{ loading=lazy }}"
-    assert facts.figure_fragment(record) == text
-
-
 # ------------------------------------------------------------------ classic page
 
 

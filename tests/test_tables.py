@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from actdocs import catalog, figures, markdown, notation, numbers, style, tables
-from actdocs.build import Context
+from actdocs.build import REPO_ROOT, Context
 from actdocs.numbers import MINUS
 
 _PIPE = re.compile(r"(?<!\\)\|")
@@ -23,7 +23,8 @@ def rows_of(table: str) -> list[list[str]]:
 
 
 def row_for(table: str, record: catalog.Activation) -> list[str]:
-    hits = [r for r in rows_of(table)[2:] if r[0] in (record.name, tables.link(record))]
+    names = (record.name, tables.link(record))
+    hits = [r for r in rows_of(table)[2:] if r[0] in names or r[0] in (f"{n} (scalar view)" for n in names)]
     assert len(hits) == 1, f"{record.key}: {hits}"
     return hits[0]
 
@@ -114,7 +115,8 @@ def test_properties_table_has_one_row_per_record_from_the_catalog() -> None:
     for record in catalog.ACTIVATIONS:
         p = record.properties
         cells = row_for(table, record)
-        assert cells[0] == f"[{record.name}](activations.md#{record.key})"
+        link = f"[{record.name}](activations.md#{record.key})"
+        assert cells[0] == (link if record.elementwise else f"{link} (scalar view)")
         assert cells[1] == style.format_range(p)
         assert numbers.format_number(p.max_grad) in cells[2]
         assert cells[3:6] == [style.yes_no(p.zero_centred), style.yes_no(p.monotonic), style.yes_no(p.smooth)]
@@ -181,7 +183,11 @@ def test_cards_have_an_anchor_math_and_both_images_for_every_key() -> None:
         assert f"`{record.torch_name}`" in text
         if record.scalar_view_note:
             assert record.scalar_view_note in text
+        page, title = tables.FAMILY_PAGES[record.family]
+        assert (REPO_ROOT / "docs" / page).is_file(), page
+        assert f"[{title}]({page})" in tables.card(record)
     assert text.count("$$") % 2 == 0
+    assert not re.search(r"^\|", text, re.M), "no tables on the cards: the comparison table holds the properties"
 
 
 def test_generated_markdown_renders_as_intended() -> None:
