@@ -13,7 +13,7 @@ The demos:
 ``explorer``
     Any catalog activation, its derivative (a toggle), the region where the derivative
     is saturated (``|f'| <`` :data:`~actdocs.catalog.SATURATION_THRESHOLD`) shaded, and a
-    slider for the parameter of the records that have one (:data:`PARAMETERS`). Every
+    slider for the parameter of the records that have one (the record's ``slider``). Every
     curve is computed here with the catalog's PyTorch functionals in float64 and its
     derivative with autograd (:func:`actdocs.figures.curves`, the same samples as the
     static figures).
@@ -63,7 +63,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -71,7 +70,7 @@ import torch
 
 from actdocs import catalog, style
 from actdocs.build import Artifact, Context
-from actdocs.catalog import ACTIVATIONS, SATURATION_THRESHOLD, Activation
+from actdocs.catalog import ACTIVATIONS, SATURATION_THRESHOLD, Activation, Slider
 from actdocs.experiments import data_path as experiment_data_path
 from actdocs.experiments import fragment_path as experiment_fragment_path
 from actdocs.figures import curves, figure_path, overview_alt_text, x_range
@@ -300,23 +299,6 @@ def figure_spec(
 # ------------------------------------------------------------------------ explorer
 
 
-@dataclass(frozen=True)
-class Parameter:
-    """A parameter the explorer's slider sets: the keyword, its label and the slider's stops."""
-
-    keyword: str
-    label: str
-    values: tuple[float, ...]
-
-
-#: The records whose parameter gets a slider; each catalog default is one of the stops.
-PARAMETERS: dict[str, Parameter] = {
-    "leaky_relu": Parameter("negative_slope", "Negative slope", (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5)),
-    "prelu": Parameter("weight", "Slope a (learned; starts at 0.25)", (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0)),
-    "elu": Parameter("alpha", "\u03b1", (0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)),
-    "softplus": Parameter("beta", "\u03b2", (0.5, 1.0, 2.0, 3.0, 5.0, 10.0)),
-}
-
 FUNCTION_HOVER = "x = %{x:.3g}<br>f(x) = %{y:.4g}<extra>%{fullData.name}</extra>"
 DERIVATIVE_HOVER = "x = %{x:.3g}<br>f\u2032(x) = %{y:.4g}<extra>derivative</extra>"
 
@@ -448,7 +430,7 @@ def explorer_state(record: Activation, label: str, y_range: tuple[float, float] 
     }
 
 
-def _parameter_control(key: str, parameter: Parameter, default: float) -> dict[str, Any]:
+def _parameter_control(key: str, parameter: Slider, default: float) -> dict[str, Any]:
     return {
         "id": f"{key}-{parameter.keyword}",
         "type": "range",
@@ -473,7 +455,7 @@ def explorer_spec(records: Sequence[Activation] = ACTIVATIONS) -> dict[str, Any]
     ]
     states: dict[str, Any] = {}
     for record in records:
-        parameter = PARAMETERS.get(record.key)
+        parameter = record.slider
         if parameter is None:
             states[record.key] = explorer_state(record, record.name)
             continue
@@ -830,26 +812,18 @@ def artifacts() -> list[Artifact]:
     The last two read the experiments' JSON and figure fragments (``reads``), so new
     results remake them; list them after :func:`actdocs.experiments.artifacts`.
     """
-    common = {"digits": DIGITS, "schema": SCHEMA}
     return [
         Artifact(
             name="demo-explorer",
             outputs=(data_path("explorer"), fragment_path("explorer")),
             make=_make_explorer,
             module=MODULE,
-            params={
-                **common,
-                "per_unit": EXPLORER_PER_UNIT,
-                "parameters": {k: dataclasses.asdict(p) for k, p in PARAMETERS.items()},
-                "tolerance": SIMPLIFY_TOLERANCE,
-            },
         ),
         Artifact(
             name="demo-vanishing-gradients",
             outputs=(data_path("vanishing-gradients"), fragment_path("vanishing-gradients")),
             make=_make_vanishing,
             module=MODULE,
-            params={**common, "reference": REFERENCE_KEY},
             reads=_experiment_reads("vanishing-gradients"),
         ),
         Artifact(
@@ -857,7 +831,6 @@ def artifacts() -> list[Artifact]:
             outputs=(data_path("distributions"), fragment_path("distributions")),
             make=_make_distributions,
             module=MODULE,
-            params=common,
             reads=_experiment_reads("distributions"),
         ),
     ]

@@ -16,6 +16,9 @@ import pytest
 from actdocs import catalog, demos, numbers
 from actdocs.build import Context
 
+#: The records whose parameter gets a slider, and the slider.
+SLIDERS = {r.key: r.slider for r in catalog.ACTIVATIONS if r.slider is not None}
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ROLES_OF_THEME = set(demos.theme_json(demos.style.LIGHT)["roles"])
 
@@ -143,9 +146,9 @@ def test_explorer_has_a_derivative_toggle(explorer):
     assert any(t["meta"]["role"] == "derivative" for t in explorer["data"])
 
 
-@pytest.mark.parametrize("key", sorted(demos.PARAMETERS))
+@pytest.mark.parametrize("key", sorted(SLIDERS))
 def test_explorer_parameter_sliders(explorer, key):
-    parameter = demos.PARAMETERS[key]
+    parameter = SLIDERS[key]
     record = catalog.get(key)
     slider = control(explorer, f"{key}-{parameter.keyword}")
     assert slider["type"] == "range" and slider["when"] == {"control": "activation", "in": [key]}
@@ -160,13 +163,13 @@ def test_explorer_parameter_sliders(explorer, key):
 
 
 def test_the_three_parameters_of_the_source_have_sliders():
-    assert {"leaky_relu", "elu", "prelu"} <= set(demos.PARAMETERS)
+    assert {"leaky_relu", "elu", "prelu"} <= set(SLIDERS)
 
 
 def test_explorer_leaves_are_well_formed(explorer):
     found = list(leaves(explorer["actdocs"]["tree"]))
-    assert len(found) == len(catalog.keys()) - len(demos.PARAMETERS) + sum(
-        len(p.values) for p in demos.PARAMETERS.values()
+    assert len(found) == len(catalog.keys()) - len(SLIDERS) + sum(
+        len(p.values) for p in SLIDERS.values()
     )
     for path, leaf in found:
         roles = [t["meta"]["role"] for t in leaf["data"]]

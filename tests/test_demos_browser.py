@@ -168,7 +168,7 @@ def test_explorer_every_activation_and_the_derivative_toggle(demo_page: DemoPage
 def test_explorer_parameter_sliders(demo_page: DemoPage, site_server: str):
     open_page(demo_page, site_server + "demos/")
     demo = demo_page.demo("explorer")
-    sliders = {key: f"{key}-{p.keyword}" for key, p in demos.PARAMETERS.items()}
+    sliders = {key: f"{key}-{p.keyword}" for key, p in ((r.key, r.slider) for r in catalog.ACTIVATIONS if r.slider)}
     for slider in sliders.values():
         assert demo.control(slider).is_hidden(), f"{slider} shows for sigmoid"
 
@@ -177,7 +177,7 @@ def test_explorer_parameter_sliders(demo_page: DemoPage, site_server: str):
         assert demo.control(slider).is_visible(), slider
         assert all(demo.control(other).is_hidden() for other in sliders.values() if other != slider)
         default = demo.slider_value(slider)
-        assert default == demos.value_key(catalog.get(key).defaults[demos.PARAMETERS[key].keyword])
+        assert default == demos.value_key(catalog.get(key).defaults[catalog.get(key).slider.keyword])
         before, status = demo.trace("function")["y"], demo.status()
         demo.slide(slider, "ArrowRight")
         moved = demo.trace("function")["y"]
@@ -185,9 +185,9 @@ def test_explorer_parameter_sliders(demo_page: DemoPage, site_server: str):
         assert demo.slider_value(slider) != default and demo.status() != status
         demo.slide(slider, "Home")
         assert demo.trace("function")["y"] not in (moved,)
-        assert demo.slider_value(slider) == demos.value_key(demos.PARAMETERS[key].values[0])
+        assert demo.slider_value(slider) == demos.value_key(catalog.get(key).slider.values[0])
         demo.slide(slider, "End")
-        assert demo.slider_value(slider) == demos.value_key(demos.PARAMETERS[key].values[-1])
+        assert demo.slider_value(slider) == demos.value_key(catalog.get(key).slider.values[-1])
 
     # Leaky ReLU with slope 0 is ReLU: its negative side is shaded as saturated.
     demo.choose("activation", "leaky_relu")
