@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import ElementHandle, Locator, Page
 from test_browser import Visit, visit  # noqa: F401 (the fixture is used by name)
 
-from actdocs import catalog, demos, style
+from actdocs import catalog, demo_spec, demos, explorer, style
 
 pytestmark = pytest.mark.browser
 
@@ -177,7 +177,7 @@ def test_explorer_parameter_sliders(demo_page: DemoPage, site_server: str):
         assert demo.control(slider).is_visible(), slider
         assert all(demo.control(other).is_hidden() for other in sliders.values() if other != slider)
         default = demo.slider_value(slider)
-        assert default == demos.value_key(catalog.get(key).defaults[catalog.get(key).slider.keyword])
+        assert default == explorer.value_key(catalog.get(key).defaults[catalog.get(key).slider.keyword])
         before, status = demo.trace("function")["y"], demo.status()
         demo.slide(slider, "ArrowRight")
         moved = demo.trace("function")["y"]
@@ -185,9 +185,9 @@ def test_explorer_parameter_sliders(demo_page: DemoPage, site_server: str):
         assert demo.slider_value(slider) != default and demo.status() != status
         demo.slide(slider, "Home")
         assert demo.trace("function")["y"] not in (moved,)
-        assert demo.slider_value(slider) == demos.value_key(catalog.get(key).slider.values[0])
+        assert demo.slider_value(slider) == explorer.value_key(catalog.get(key).slider.values[0])
         demo.slide(slider, "End")
-        assert demo.slider_value(slider) == demos.value_key(catalog.get(key).slider.values[-1])
+        assert demo.slider_value(slider) == explorer.value_key(catalog.get(key).slider.values[-1])
 
     # Leaky ReLU with slope 0 is ReLU: its negative side is shaded as saturated.
     demo.choose("activation", "leaky_relu")
@@ -279,9 +279,9 @@ def test_distributions_controls(demo_page: DemoPage, site_server: str):
 
 def test_every_demo_follows_the_palette(demo_page: DemoPage, site_server: str):
     page = open_page(demo_page, site_server + "demos/")
-    found = {name: demo_page.demo(name) for name in demos.DEMOS}
+    found = {name: demo_page.demo(name) for name in demo_spec.DEMOS}
     main_role = {"explorer": "function", "vanishing-gradients": "gradient", "distributions": "histogram"}
-    light, dark = demos.theme_json(style.LIGHT), demos.theme_json(style.DARK)
+    light, dark = demo_spec.theme_json(style.LIGHT), demo_spec.theme_json(style.DARK)
     if page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate":
         toggle_palette(page)
         for demo in found.values():
@@ -332,7 +332,7 @@ def test_without_javascript_every_demo_shows_its_static_figure(browser, site_ser
     try:
         page = context.new_page()
         page.goto(site_server + "demos/", wait_until="load")
-        for name in demos.DEMOS:
+        for name in demo_spec.DEMOS:
             container = page.locator(f'.actdocs-demo[data-demo="{name}"]')
             image = container.locator(".actdocs-demo__static img").first
             image.scroll_into_view_if_needed()
