@@ -13,7 +13,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from actdocs import catalog, demo_spec, demos, explorer, numbers
+from actdocs import catalog, demo_spec, demos, numbers
+from actdocs import explorer as explorer_demo
 from actdocs.build import Context
 
 #: The records whose parameter gets a slider, and the slider.
@@ -61,7 +62,7 @@ def control(spec: dict, control_id: str) -> dict:
 @pytest.fixture(scope="module")
 def explorer() -> dict:
     """The explorer's JSON as the build writes it (parsed back, so rounding is what ships)."""
-    return json.loads(demo_spec.dumps(explorer.explorer_spec()))
+    return json.loads(demo_spec.dumps(explorer_demo.explorer_spec()))
 
 
 def _as_written(results: dict) -> dict:
@@ -152,7 +153,7 @@ def test_explorer_parameter_sliders(explorer, key):
     record = catalog.get(key)
     slider = control(explorer, f"{key}-{parameter.keyword}")
     assert slider["type"] == "range" and slider["when"] == {"control": "activation", "in": [key]}
-    assert slider["default"] == explorer.value_key(record.defaults[parameter.keyword])
+    assert slider["default"] == explorer_demo.value_key(record.defaults[parameter.keyword])
     branch = explorer["actdocs"]["tree"]["states"][key]
     assert branch["control"] == slider["id"]
     assert list(branch["states"]) == [o["value"] for o in slider["options"]]
@@ -220,7 +221,7 @@ def test_explorer_shades_the_saturated_region(explorer):
 
 
 def test_explorer_is_small_and_rounded(explorer):
-    size = len(demo_spec.dumps(explorer.explorer_spec()).encode())
+    size = len(demo_spec.dumps(explorer_demo.explorer_spec()).encode())
     assert size < 150_000, f"explorer JSON is {size} bytes"
     for value in floats(explorer):
         assert float(f"{value:.{demo_spec.DIGITS}g}") == value
@@ -337,7 +338,7 @@ def test_distributions_is_small(histograms):
 
 
 def test_fragment_has_container_static_figure_and_data_link():
-    text = explorer.explorer_fragment()
+    text = explorer_demo.explorer_fragment()
     assert re.search(r'<div class="actdocs-demo" data-demo="explorer" data-src="generated/data/demos/explorer.json" markdown>', text)
     for theme in ("light", "dark"):
         assert re.search(rf"!\[[^\]]{{40,}}\]\(generated/figures/overview-{theme}\.svg#only-{theme}\)", text)

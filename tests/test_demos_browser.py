@@ -19,7 +19,8 @@ import pytest
 from playwright.sync_api import ElementHandle, Locator, Page
 from test_browser import Visit, visit  # noqa: F401 (the fixture is used by name)
 
-from actdocs import catalog, demo_spec, demos, explorer, style
+from actdocs import catalog, demo_spec, demos, style
+from actdocs import explorer as explorer_demo
 
 pytestmark = pytest.mark.browser
 
@@ -177,7 +178,7 @@ def test_explorer_parameter_sliders(demo_page: DemoPage, site_server: str):
         assert demo.control(slider).is_visible(), slider
         assert all(demo.control(other).is_hidden() for other in sliders.values() if other != slider)
         default = demo.slider_value(slider)
-        assert default == explorer.value_key(catalog.get(key).defaults[catalog.get(key).slider.keyword])
+        assert default == explorer_demo.value_key(catalog.get(key).defaults[catalog.get(key).slider.keyword])
         before, status = demo.trace("function")["y"], demo.status()
         demo.slide(slider, "ArrowRight")
         moved = demo.trace("function")["y"]
@@ -185,9 +186,9 @@ def test_explorer_parameter_sliders(demo_page: DemoPage, site_server: str):
         assert demo.slider_value(slider) != default and demo.status() != status
         demo.slide(slider, "Home")
         assert demo.trace("function")["y"] not in (moved,)
-        assert demo.slider_value(slider) == explorer.value_key(catalog.get(key).slider.values[0])
+        assert demo.slider_value(slider) == explorer_demo.value_key(catalog.get(key).slider.values[0])
         demo.slide(slider, "End")
-        assert demo.slider_value(slider) == explorer.value_key(catalog.get(key).slider.values[-1])
+        assert demo.slider_value(slider) == explorer_demo.value_key(catalog.get(key).slider.values[-1])
 
     # Leaky ReLU with slope 0 is ReLU: its negative side is shaded as saturated.
     demo.choose("activation", "leaky_relu")
