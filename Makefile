@@ -35,7 +35,7 @@ site: setup
 test: setup
 	$(BIN)/pytest
 
-# Cold build, warm rebuild, page weight and `make test` time against DESIGN.md's budgets.
+# Cold build, warm rebuild, page weight and `make test` time against the budgets in actdocs/budgets.py.
 budgets: setup
 	$(BIN)/python -m actdocs.budgets --tests
 

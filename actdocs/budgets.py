@@ -1,4 +1,4 @@
-"""Measure the project's performance budgets (DESIGN.md) and print them as tables.
+"""Measure the project's performance budgets (:data:`BUDGETS`, :data:`PAGE_BUDGETS`) and print them as tables.
 
 ``python -m actdocs.budgets`` (or ``make budgets``) measures, on this machine:
 
@@ -42,7 +42,7 @@ from actdocs.build import REPO_ROOT
 from actdocs.markdown import markdown_table
 from actdocs.numbers import format_number
 
-#: Budgets on the 2-core reference machine, from DESIGN.md: (limit, aim).
+#: The project's budgets on the 2-core reference machine: (limit, aim).
 BUDGETS = {
     "cold build (s)": (120.0, 60.0),
     "warm rebuild (s)": (2.0, 2.0),
@@ -50,7 +50,7 @@ BUDGETS = {
     "heaviest page (KB)": (500.0, 500.0),
 }
 
-#: Per-page budgets from DESIGN.md (Lighthouse mobile, served gzip): name -> (bound, kind,
+#: Per-page budgets (Lighthouse mobile, served gzip): name -> (bound, kind,
 #: decimals shown), where "min" means the measured value must be at least the bound.
 PAGE_BUDGETS = {
     "performance": (90.0, "min", 0),

@@ -111,6 +111,22 @@ class Properties:
     jumps: tuple[float, ...] = ()
 
 
+#: Plotted x-range of a record that declares none (figures, explorer).
+DEFAULT_X_RANGE: tuple[float, float] = (-6.0, 6.0)
+
+
+@dataclass(frozen=True)
+class Slider:
+    """The explorer's slider for one parameter: its keyword, label and stops.
+
+    The record's default for ``keyword`` must be one of ``values``.
+    """
+
+    keyword: str
+    label: str
+    values: tuple[float, ...]
+
+
 #: Derivative below which a function counts as saturated.
 SATURATION_THRESHOLD = 0.01
 
@@ -149,6 +165,8 @@ class Activation:
     elementwise: bool = True
     scalar_view_note: str = ""
     kernels: dict[str, str] = field(default_factory=dict)  # the benchmark's out= calls: actdocs.bench.kernels
+    x_range: tuple[float, float] = DEFAULT_X_RANGE  # the figure's and the explorer's window
+    slider: Slider | None = None  # the explorer's slider for a parameter in ``defaults``
 
     def __call__(self, x: Tensor, **params: float) -> Tensor:
         """Apply PyTorch's implementation with the default parameters."""
@@ -451,6 +469,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         kernels={"forward": "leaky_relu(x, negative_slope)", "backward": "leaky_relu_backward(g, x, negative_slope, False)"},
         summary="ReLU with a small slope for negative inputs, so no unit is ever fully off.",
         defaults={"negative_slope": 0.01},
+        slider=Slider("negative_slope", "Negative slope", (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5)),
         used_in=(
             Usage("Speech recognition acoustic models", "maas2013"),
             Usage("DCGAN discriminator", "radford2016"),
@@ -476,6 +495,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         kernels={"forward": "leaky_relu(x, weight)", "backward": "leaky_relu_backward(g, x, weight, False)", "substitute": "PReLU has no out= kernel: this is Leaky ReLU's at PReLU's initial slope"},
         summary="Leaky ReLU whose negative slope is a parameter learned with the weights.",
         defaults={"weight": 0.25},
+        slider=Slider("weight", "Slope a (learned; starts at 0.25)", (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1.0)),
         used_in=(Usage("Introduced, with ImageNet classifiers", "he2015"),),
         best_for="Convolutional networks that can afford one extra parameter per channel",
         watch_out="Nothing keeps a learned slope between 0 and 1: it can grow past 1 or turn negative",
@@ -498,6 +518,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         kernels={"forward": "elu(x, alpha, 1, 1)", "backward": "elu_backward(g, alpha, 1, 1, False, x)"},
         summary="Smooth for negative inputs, which pull the mean output towards zero.",
         defaults={"alpha": 1.0},
+        slider=Slider("alpha", "\u03b1", (0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)),
         used_in=(Usage("Introduced", "clevert2016"),),
         best_for="Deep networks that benefit from mean outputs closer to zero",
         watch_out="Needs an exponential for every negative input",
@@ -648,6 +669,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
     ),
     Activation(
         key="relu6",
+        x_range=(-4.0, 8.0),  # shows the cap at 6
         name="ReLU6",
         family="relu",
         formula=r"\operatorname{ReLU6}(x) = \min\bigl(\max(0, x), 6\bigr)",
@@ -680,6 +702,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         kernels={"forward": "softplus(x, beta, threshold)", "backward": "softplus_backward(g, x, beta, threshold)"},
         summary="A smooth ReLU whose output is always positive.",
         defaults={"beta": 1.0, "threshold": 20.0},
+        slider=Slider("beta", "\u03b2", (0.5, 1.0, 2.0, 3.0, 5.0, 10.0)),
         used_in=(
             Usage("Introduced, for option pricing", "dugas2001"),
             Usage("Compared with the rectifier", "glorot2011"),
@@ -1213,7 +1236,3 @@ def get(key: str) -> Activation:
             f"unknown activation {key!r}; known: {', '.join(_BY_KEY)}"
         ) from None
 
-
-def by_family(family: Family) -> tuple[Activation, ...]:
-    """The records of one family, in teaching order."""
-    return tuple(a for a in ACTIVATIONS if a.family == family)

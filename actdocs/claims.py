@@ -28,26 +28,44 @@ from typing import Any, Callable, Literal
 
 from actdocs import recorded, references
 from actdocs.build import REPO_ROOT, Artifact, Context
+from actdocs.evidence import (
+    alexnet_sense,
+    cross_entropy,
+    each,
+    Evidence,
+    EXPERIMENT_JSON,
+    gelu_error,
+    gradient_depth,
+    hardswish,
+    hardswish_pieces,
+    identity,
+    kernel_ratio,
+    killed,
+    leaky_gradient,
+    leaky_recovery,
+    linear_collapse,
+    mish,
+    mish_formula,
+    peak,
+    Reading,
+    relu_sparsity,
+    saturates,
+    selu,
+    SIGMOID_BOUND,
+    sigmoid_network,
+    tanh,
+    tanh_from_sigmoid,
+)
 from actdocs.markdown import markdown_table, write_text
-from actdocs.numbers import format_number, format_percent, format_ratio, format_sig, round_floats
-from actdocs.style import format_saturation
+from actdocs.numbers import round_floats
 from actdocs.verdicts import AtLeast, AtMost, Measured, Rule, SpeedUp, Verdict, combine
 
 MODULE = "actdocs.claims"
-EXPERIMENT_JSON = {
-    "gradient_flow": "data/experiments/gradient-flow.json",
-    "dying_relu": "data/experiments/dying-relu.json",
-    "self_normalisation": "data/experiments/self-normalisation.json",
-    "gelu_approx": "data/experiments/gelu-approx.json",
-    "relu_vs_tanh": "data/experiments/relu-vs-tanh.json",
-}
 
 #: Agreement of a numerical identity in float64: far above rounding (1e-16), far below any real gap.
 IDENTITY_TOLERANCE = 1e-12
 #: How far a measured peak may sit from the claimed one: relative gap in value, distance in x.
 PEAK_TOLERANCE = 1e-3
-#: The bound of the ten-layer quick check: ten factors of sigmoid's peak slope.
-SIGMOID_BOUND = 0.25**10
 #: "Does not fade": the first layer keeps at least this share of the last layer's gradient.
 NO_FADE_SHARE = 0.1
 #: "Expensive": at least this many times ReLU's time.
@@ -60,27 +78,6 @@ KILLED_SHARE = 0.1
 REVIVED_SHARE = 0.5
 #: "Approximates": the largest error over [-10, 10] is at most this (three decimals).
 APPROXIMATION_ERROR = 1e-3
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Everything a claim is checked against: the experiments' JSON and the recorded runs
-    (empty when ``data/bench/`` holds none; None in tests that give no timing evidence)."""
-
-    experiments: dict[str, dict[str, Any] | None]
-    runs: list[recorded.Run] | None
-
-    @classmethod
-    def load(cls, cache: Path, root: Path = REPO_ROOT) -> "Evidence":
-        """Read the experiment JSON from the cache and the recorded runs from the repository."""
-        return cls({name: _read_json(cache / rel) for name, rel in EXPERIMENT_JSON.items()}, recorded.runs(root))
-
-
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 @dataclass(frozen=True)
@@ -107,15 +104,6 @@ class Origin:
             "documentation": f"Documentation: {self.source}",
         }[self.kind]
         return f"{who}. {self.measured}"
-
-
-@dataclass(frozen=True)
-class Reading:
-    """One regime's measurement: its label (empty for a single regime), value and words."""
-
-    regime: str
-    measured: Measured | None
-    text: str
 
 
 @dataclass(frozen=True)
@@ -156,272 +144,6 @@ def judge(sense: Sense, evidence: Evidence) -> Finding:
     return Finding(sense, readings, verdicts, combine(verdicts))
 
 
-# ------------------------------------------------------------------ readers: the functions
-
-
-def _not_measured(text: str) -> list[Reading]:
-    return [Reading("", None, text)]
-
-
-def _peak(key: str, value: float, at: float) -> Callable[[Evidence], list[Reading]]:
-    def read(_: Evidence) -> list[Reading]:
-        from actdocs import catalog, properties
-
-        m = properties.measure(catalog.get(key))
-        gap = max(abs(m.max_grad - value) / value, abs(m.max_grad_at - at))
-        return [Reading("", Measured.exact(gap),
-                        f"peak {format_sig(m.max_grad, 6)} at x = {format_sig(m.max_grad_at + 0.0, 2)}")]
-
-    return read
-
-
-def _saturates(key: str, beyond: float) -> Callable[[Evidence], list[Reading]]:
-    def read(_: Evidence) -> list[Reading]:
-        import torch
-
-        from actdocs import catalog, properties
-
-        record = catalog.get(key)
-        x = properties.measurement_grid()
-        outside = torch.cat([x[x.abs() >= beyond], torch.tensor([-properties.FAR, properties.FAR], dtype=x.dtype)])
-        largest = properties.derivative(record, outside).abs().max().item()
-        measured = properties.measure(record)
-        return [Reading("", Measured.exact(largest),
-                        f"largest |f′| for |x| ≥ {format_number(beyond)}: {format_sig(largest)} "
-                        f"({format_percent(largest / measured.max_grad, 2)} of its peak); measured saturation "
-                        f"set: {format_saturation(measured)}")]
-
-    return read
-
-
-def _identity(left: Callable, right: Callable) -> Callable[[Evidence], list[Reading]]:
-    def read(_: Evidence) -> list[Reading]:
-        import torch
-
-        x = torch.linspace(-20, 20, 400001, dtype=torch.float64)
-        gap = (left(x) - right(x)).abs().max().item()
-        return [Reading("", Measured.exact(gap), f"largest |difference| on [−20, 20]: {format_sig(gap)}")]
-
-    return read
-
-
-def _tanh_from_sigmoid(x):
-    import torch
-
-    return 2 * torch.sigmoid(2 * x) - 1
-
-
-def _tanh(x):
-    import torch
-
-    return torch.tanh(x)
-
-
-def _mish_formula(x):
-    import torch
-    import torch.nn.functional as F
-
-    return x * torch.tanh(F.softplus(x))
-
-
-def _mish(x):
-    import torch.nn.functional as F
-
-    return F.mish(x)
-
-
-def _hardswish_pieces(x):
-    import torch
-
-    return torch.where(x <= -3, torch.zeros_like(x), torch.where(x >= 3, x, x * (x + 3) / 6))
-
-
-def _hardswish(x):
-    import torch.nn.functional as F
-
-    return F.hardswish(x)
-
-
-def _linear_collapse(_: Evidence) -> list[Reading]:
-    import torch
-
-    generator = torch.Generator().manual_seed(0)
-    layers = [(torch.randn(16, 16, generator=generator, dtype=torch.float64) / 4,
-               torch.randn(16, generator=generator, dtype=torch.float64)) for _ in range(10)]
-    x = torch.randn(64, 16, generator=generator, dtype=torch.float64)
-    h, weight, bias = x, torch.eye(16, dtype=torch.float64), torch.zeros(16, dtype=torch.float64)
-    for w, b in layers:
-        h = h @ w.T + b
-        weight, bias = w @ weight, w @ bias + b
-    gap = (h - (x @ weight.T + bias)).abs().max().item()
-    return [Reading("", Measured.exact(gap), f"ten stacked layers against their one-layer W′, b′: largest gap {format_sig(gap)}")]
-
-
-def _cross_entropy(_: Evidence) -> list[Reading]:
-    import torch
-    import torch.nn as nn
-
-    generator = torch.Generator().manual_seed(0)
-    logits = torch.randn(256, 10, generator=generator, dtype=torch.float64)
-    targets = torch.randint(0, 10, (256,), generator=generator)
-    gap = abs(nn.CrossEntropyLoss()(logits, targets) - nn.NLLLoss()(nn.LogSoftmax(dim=1)(logits), targets)).item()
-    return [Reading("", Measured.exact(gap), f"|CE − NLL(LogSoftmax)| on 256 random examples: {format_sig(gap)}")]
-
-
-def _relu_sparsity(_: Evidence) -> list[Reading]:
-    from actdocs import catalog, properties
-
-    x = properties.measurement_grid()
-    zeros = properties.standard_normal_mean(x, (catalog.get("relu")(x) == 0).double())
-    return [Reading("", Measured.exact(zeros), f"share of exact zeros for standard-normal input: {format_percent(zeros, 4)}")]
-
-
-# ------------------------------------------------------------------ readers: experiments
-
-
-def _from(name: str) -> Callable[[Callable[[dict[str, Any]], list[Reading]]], Callable[[Evidence], list[Reading]]]:
-    """A reader of the experiment ``name``'s JSON; "not measured" when the build lacks it."""
-    def wrap(read: Callable[[dict[str, Any]], list[Reading]]) -> Callable[[Evidence], list[Reading]]:
-        def reader(e: Evidence) -> list[Reading]:
-            data = e.experiments.get(name)
-            if not data:
-                return _not_measured(f"not measured (no {name.replace('_', '-')} experiment in this build)")
-            return read(data)
-
-        return reader
-
-    return wrap
-
-
-@_from("gradient_flow")
-def _sigmoid_network(data: dict[str, Any]) -> list[Reading]:
-    ratio = data["bound"]["activations"]["sigmoid"]["input_gradient_ratio"]
-    return [Reading("", Measured.exact(ratio),
-                    f"a real {data['bound']['depth']}-layer sigmoid MLP passes {format_sig(ratio)} of the output's "
-                    f"gradient to layer 1; 0.25¹⁰ = {format_sig(SIGMOID_BOUND)} (the weights shrink it further)")]
-
-
-def _gradient_depth(init: str) -> Callable[[Evidence], list[Reading]]:
-    @_from("gradient_flow")
-    def read(data: dict[str, Any]) -> list[Reading]:
-        ratio = data["at_depth"]["relu"]["ratio_first_last"][init]
-        return [Reading("", Measured.exact(ratio),
-                        f"through {data['depth']} ReLU layers the first gets {format_sig(ratio)} of the last "
-                        f"layer's gradient")]
-
-    return read
-
-
-def _selu(init: str) -> Callable[[Evidence], list[Reading]]:
-    @_from("self_normalisation")
-    def read(data: dict[str, Any]) -> list[Reading]:
-        depth, layers = data["depth"], data["layers"]
-        kept, tanh = layers[f"selu-{init}"]["kept"], layers[f"tanh-{init}"]["kept"]
-        return [Reading("", Measured.exact(kept / depth),
-                        f"SELU keeps mean within ±{format_number(data['mean_tolerance'])} and variance within "
-                        f"±{format_number(data['var_tolerance'])} of (0, 1) for {kept} of {depth} layers; "
-                        f"tanh with the same weights for {tanh}")]
-
-    return read
-
-
-@_from("gelu_approx")
-def _gelu_error(data: dict[str, Any]) -> list[Reading]:
-    f64 = data["dtypes"]["float64"]
-    low, high = data["range"]
-    return [Reading("", Measured.exact(f64["max_abs_error"]),
-                    f"largest error {format_sig(f64['max_abs_error'])} at |x| = {format_sig(abs(f64['max_at']))} "
-                    f"on [{format_number(low)}, {format_number(high)}], float64")]
-
-
-@_from("relu_vs_tanh")
-def _alexnet_sense(data: dict[str, Any]) -> list[Reading]:
-    key = format(data["verdict_threshold"], "g")
-    s = data["speedup"][key]
-    if not s:
-        return _not_measured("not measured (an activation missed the training error on some seed)")
-    return [Reading("", Measured(s["mean"], s["min"], s["max"]),
-                    f"steps to {format_percent(data['verdict_threshold'], 2)} training error, tanh over ReLU: "
-                    f"{format_ratio(s['mean'])} (from {format_ratio(s['min'])} to {format_ratio(s['max'])} over "
-                    f"{data['params']['n_seeds']} seeds)")]
-
-
-@_from("dying_relu")
-def _killed(data: dict[str, Any]) -> list[Reading]:
-    total = sum(data["hidden"])
-    high, sane = data["runs"]["relu-high-lr"], data["runs"]["relu-sane-lr"]
-    gaps = [(sum(a["dead"]["trained"]) - sum(b["dead"]["trained"])) / total for a, b in zip(high, sane)]
-    share = data["dead_share"]
-    return [Reading("", Measured.spread(gaps),
-                    f"dead after training: {format_percent(share['relu-high-lr']['trained'])} at the high rate, "
-                    f"{format_percent(share['relu-sane-lr']['trained'])} at Adam's default; difference "
-                    f"{format_percent(min(gaps))} to {format_percent(max(gaps))} over seeds")]
-
-
-def _per_seed_share(data: dict[str, Any], config: str, part: str) -> list[float]:
-    """``part`` over the units stuck after training, for each seed that had any."""
-    return [sum(r[part]) / sum(r["dead"]["trained"]) for r in data["runs"][config] if sum(r["dead"]["trained"])]
-
-
-@_from("dying_relu")
-def _leaky_gradient(data: dict[str, Any]) -> list[Reading]:
-    leaky, relu = (_per_seed_share(data, c, "zero_gradient") for c in ("leaky-high-lr", "relu-high-lr"))
-    if not leaky:
-        return _not_measured("not measured (no Leaky ReLU unit was stuck)")
-    return [Reading("", Measured.spread(leaky),
-                    f"stuck units with an exactly zero gradient: Leaky ReLU {format_percent(max(leaky))} at most "
-                    f"over seeds; ReLU {format_percent(min(relu)) if relu else '–'} at least")]
-
-
-@_from("dying_relu")
-def _leaky_recovery(data: dict[str, Any]) -> list[Reading]:
-    leaky, relu = (_per_seed_share(data, c, "revived") for c in ("leaky-high-lr", "relu-high-lr"))
-    if not leaky:
-        return _not_measured("not measured (no Leaky ReLU unit was stuck)")
-    p = data["params"]
-    return [Reading("", Measured.spread(leaky),
-                    f"of the units stuck after training, active again after {p['recovery_epochs']} epochs at "
-                    f"{format_number(p['sane_lr'], 4)}: Leaky ReLU {format_percent(min(leaky))} to "
-                    f"{format_percent(max(leaky))} over seeds; ReLU "
-                    f"{format_percent(min(relu)) if relu else '–'} to {format_percent(max(relu)) if relu else '–'}")]
-
-
-# ------------------------------------------------------------------ readers: recorded runs
-
-
-def _kernel_ratio(numerator: str, denominator: str, sizes: tuple[str, ...] = tuple(recorded.SIZES)
-                  ) -> Callable[[Evidence], list[Reading]]:
-    """``numerator``'s time over ``denominator``'s, forward, in every recorded run and size."""
-
-    def read(e: Evidence) -> list[Reading]:
-        if not e.runs:
-            return _not_measured(recorded.NO_RUN)
-        readings = []
-        for run in e.runs:
-            for size in sizes:
-                m = recorded.ratio(run, numerator, denominator, size=size)
-                regime = f"{run.label}, {recorded.SIZES[size]}"
-                text = (f"{format_ratio(m.value)} ({format_ratio(m.low)}–{format_ratio(m.high)})" if m
-                        else "no interval that passes in this run")
-                readings.append(Reading(regime, m, text))
-        return readings
-
-    return read
-
-
-def _each(keys: tuple[str, ...], against: str) -> Callable[[Evidence], list[Reading]]:
-    """Every key's time over ``against``'s, each regime labelled with the key."""
-
-    def read(e: Evidence) -> list[Reading]:
-        found: list[Reading] = []
-        for key in keys:
-            for r in _kernel_ratio(key, against)(e):
-                found.append(Reading(f"{key}, {r.regime}" if r.regime else "", r.measured, r.text))
-        return found if e.runs else _not_measured(recorded.NO_RUN)
-
-    return read
-
-
 # ------------------------------------------------------------------ the claims
 
 _GRID = "Autograd on the float64 grid over [−40, 40] (step 10⁻⁴ on [−10, 10]) and at ±10⁸."
@@ -438,36 +160,36 @@ def _exactly(method: str, read: Callable[[Evidence], list[Reading]], rule: Rule 
 CLAIMS: tuple[Claim, ...] = (
     Claim("sigmoid-max-grad", "The maximum gradient of sigmoid is 0.25, at x = 0.",
           Origin("mathematics", "σ′ = σ(1 − σ) is largest where σ = 1/2, at x = 0, where it is 1/4."),
-          _exactly(_GRID, _peak("sigmoid", 0.25, 0.0), _PEAK), "classic.md"),
+          _exactly(_GRID, peak("sigmoid", 0.25, 0.0), _PEAK), "classic.md"),
     Claim("tanh-max-grad", "Tanh's maximum gradient is 1.0, at x = 0.",
           Origin("mathematics", "tanh′ = 1 − tanh² is largest where tanh = 0, at x = 0, where it is 1."),
-          _exactly(_GRID, _peak("tanh", 1.0, 0.0), _PEAK), "classic.md"),
+          _exactly(_GRID, peak("tanh", 1.0, 0.0), _PEAK), "classic.md"),
     Claim("sigmoid-saturates", "σ′(x) ≈ 0 when |x| > 4.",
           Origin("folklore", "It reads a threshold off the curve; nothing was measured.",
                  source="a rule of thumb of courses and textbooks, with no publication behind the threshold"),
           (Sense("“≈ 0” as this site's saturation threshold, |f′| < 0.01", _GRID,
-                 AtMost(0.01, "the largest |f′| beyond the stated |x|"), _saturates("sigmoid", 4.0)),),
+                 AtMost(0.01, "the largest |f′| beyond the stated |x|"), saturates("sigmoid", 4.0)),),
           "classic.md"),
     Claim("tanh-saturates", "tanh′(x) ≈ 0 when |x| > 3.",
           Origin("folklore", "It reads a threshold off the curve; nothing was measured.",
                  source="a rule of thumb of courses and textbooks, with no publication behind the threshold"),
           (Sense("“≈ 0” as this site's saturation threshold, |f′| < 0.01", _GRID,
-                 AtMost(0.01, "the largest |f′| beyond the stated |x|"), _saturates("tanh", 3.0)),),
+                 AtMost(0.01, "the largest |f′| beyond the stated |x|"), saturates("tanh", 3.0)),),
           "classic.md"),
     Claim("sigmoid-ten-layers", "Through 10 sigmoid layers the gradient at layer 1 is at most 0.25¹⁰ of the output's.",
           Origin("mathematics", "A product of ten slopes, each at most sigmoid's peak of 1/4; it counts the "
                  "activations only, not the weight matrices between them."),
           (Sense("in a real 10-layer sigmoid network (PyTorch's default initialisation)",
                  "Autograd through the gradient-flow experiment's network; ratio of the gradient reaching layer 1 "
-                 "to the output's.", AtMost(SIGMOID_BOUND, "the measured ratio"), _sigmoid_network),),
+                 "to the output's.", AtMost(SIGMOID_BOUND, "the measured ratio"), sigmoid_network),),
           "experiments.md"),
     Claim("tanh-rescaled-sigmoid", "tanh(x) = 2σ(2x) − 1.",
           Origin("mathematics", "Multiply numerator and denominator of (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ) by e⁻ˣ."),
-          _exactly("Both sides in float64 on 400 001 points of [−20, 20].", _identity(_tanh, _tanh_from_sigmoid)),
+          _exactly("Both sides in float64 on 400 001 points of [−20, 20].", identity(tanh, tanh_from_sigmoid)),
           "classic.md"),
     Claim("linear-collapse", "Stacked linear layers are one linear layer: W′ = W₂W₁, b′ = W₂b₁ + b₂.",
           Origin("mathematics", "Substitute one layer's output into the next."),
-          _exactly("Ten random 16 × 16 layers against their product, float64.", _linear_collapse,
+          _exactly("Ten random 16 × 16 layers against their product, float64.", linear_collapse,
                    AtMost(1e-9, "the largest |difference| in float64")), "why-nonlinearity.md"),
     Claim("relu-vs-sigmoid-speed", "ReLU is 6× faster than sigmoid in practice.",
           Origin("publication", "It measured training, and against tanh, not sigmoid: a four-layer convolutional "
@@ -477,9 +199,9 @@ CLAIMS: tuple[Claim, ...] = (
           (Sense("training speed, AlexNet's sense: ReLU against tanh, steps to a training error",
                  "The relu-vs-tanh experiment: the same MLP on the digits data, SGD with momentum, each activation "
                  "at its fastest learning rate, five seeds.", SpeedUp(6.0, "tanh's steps over ReLU's"),
-                 _alexnet_sense),
+                 alexnet_sense),
            Sense("kernel speed, the words' sense: sigmoid against ReLU", _KERNELS,
-                 SpeedUp(6.0, "sigmoid's time over ReLU's"), _kernel_ratio("sigmoid", "relu"))),
+                 SpeedUp(6.0, "sigmoid's time over ReLU's"), kernel_ratio("sigmoid", "relu"))),
           "relu.md"),
     Claim("hardswish-vs-swish-speed",
           "Hardswish is about 40 % faster than Swish: 0.5 ms against 0.3 ms on a 1000 × 256 tensor.",
@@ -490,50 +212,50 @@ CLAIMS: tuple[Claim, ...] = (
                  source="the textbook's own timing comments, on a machine it does not name"),
           (Sense("kernel speed in PyTorch; “40 % faster” read as the textbook's own numbers, 40 % less time "
                  "(a ratio of 5/3)", _KERNELS, SpeedUp(5 / 3, "SiLU's time over Hardswish's"),
-                 _kernel_ratio("silu", "hardswish")),),
+                 kernel_ratio("silu", "hardswish")),),
           "modern.md"),
     Claim("exponentials-expensive", "Exponentials make sigmoid, tanh, GELU and ELU expensive.",
           Origin("folklore", "Nothing was timed.",
                  source="the textbook's cost rows (“High (exponential)”), common wisdom"),
           (Sense("kernel time against ReLU's", _KERNELS,
                  AtLeast(EXPENSIVE_RATIO, "the function's time over ReLU's"),
-                 _each(("sigmoid", "tanh", "gelu", "elu"), "relu")),),
+                 each(("sigmoid", "tanh", "gelu", "elu"), "relu")),),
           "classic.md"),
     Claim("hardswish-piecewise", "Hardswish(x) = 0 for x ≤ −3, x(x + 3)/6 between, x for x ≥ 3.",
           Origin("publication", "Defines h-swish as x · ReLU6(x + 3)/6.", ref="howard2019"),
-          _exactly("The piecewise form against F.hardswish in float64.", _identity(_hardswish, _hardswish_pieces)),
+          _exactly("The piecewise form against F.hardswish in float64.", identity(hardswish, hardswish_pieces)),
           "modern.md"),
     Claim("gelu-tanh-approx", "0.5x(1 + tanh(√(2/π)(x + 0.044715x³))) approximates GELU.",
           Origin("publication", "Proposed this tanh form, and x·σ(1.702x), as cheaper stand-ins for the exact GELU.",
                  ref="hendrycks2016"),
           (Sense("accuracy", "Largest |error| against exact GELU on [−10, 10], step 10⁻⁴, float64.",
-                 AtMost(APPROXIMATION_ERROR, "the largest |error|"), _gelu_error),),
+                 AtMost(APPROXIMATION_ERROR, "the largest |error|"), gelu_error),),
           "experiments.md"),
     Claim("gelu-tanh-fast", "The tanh form is the fast approximation of GELU.",
           Origin("publication", "Offered the approximations for speed; it timed no kernel.", ref="hendrycks2016"),
           (Sense("kernel speed in PyTorch", _KERNELS, SpeedUp(1.0, "exact GELU's time over the tanh form's"),
-                 _kernel_ratio("gelu", "gelu_tanh")),),
+                 kernel_ratio("gelu", "gelu_tanh")),),
           "modern.md"),
     Claim("mish-form", "Mish(x) = x · tanh(softplus(x)).",
           Origin("publication", "Defines Mish this way.", ref="misra2020"),
-          _exactly("The formula against F.mish in float64.", _identity(_mish, _mish_formula)), "modern.md"),
+          _exactly("The formula against F.mish in float64.", identity(mish, mish_formula)), "modern.md"),
     Claim("selu-self-normalising", "SELU is self-normalising.",
           Origin("publication", "Proved that, for weights of mean 0 and variance 1/n (LeCun-normal), mean 0 and "
                  "variance 1 is an attracting fixed point of the activations' statistics through SELU layers, and "
                  "trained deep fully connected networks without normalisation layers.", ref="klambauer2017"),
           (Sense("with LeCun-normal weights, the origin's condition",
                  "Mean and variance through the self-normalisation experiment's deep MLP; share of layers kept "
-                 "within tolerance.", AtLeast(1.0, "the share of layers kept"), _selu("lecun")),
+                 "within tolerance.", AtLeast(1.0, "the share of layers kept"), selu("lecun")),
            Sense("with PyTorch's default initialisation",
                  "The same network with nn.Linear's own initialisation.", AtLeast(1.0, "the share of layers kept"),
-                 _selu("default"))),
+                 selu("default"))),
           "experiments.md"),
     Claim("relu-sparsity", "ReLU outputs exactly zero for negative inputs, giving sparse activations.",
           Origin("publication", "Measured the share of exactly zero hidden units in trained rectifier networks "
                  "and argued that such sparsity helps.", ref="glorot2011"),
           (Sense("share of exact zeros for inputs centred on zero",
                  "Standard-normal input, by quadrature on the float64 grid.",
-                 AtLeast(SPARSE_SHARE, "the share of exact zeros"), _relu_sparsity),),
+                 AtLeast(SPARSE_SHARE, "the share of exact zeros"), relu_sparsity),),
           "relu.md"),
     Claim("relu-gradient-depth", "ReLU's gradients do not fade through many layers.",
           Origin("publication", "Derived the initialisation, weights of variance 2/fan_in, under which a ReLU "
@@ -542,10 +264,10 @@ CLAIMS: tuple[Claim, ...] = (
           (Sense("with He initialisation, the origin's condition",
                  "The gradient-flow experiment at depth 20: the first layer's weight-gradient norm over the last's.",
                  AtLeast(NO_FADE_SHARE, "the first layer's share of the last layer's gradient"),
-                 _gradient_depth("kaiming")),
+                 gradient_depth("kaiming")),
            Sense("with PyTorch's default initialisation", "The same network with nn.Linear's own initialisation.",
                  AtLeast(NO_FADE_SHARE, "the first layer's share of the last layer's gradient"),
-                 _gradient_depth("default"))),
+                 gradient_depth("default"))),
           "relu.md"),
     Claim("relu-dies-high-lr", "A too-high learning rate kills ReLU units.",
           Origin("folklore", "A remark without a controlled measurement behind it.",
@@ -554,7 +276,7 @@ CLAIMS: tuple[Claim, ...] = (
           (Sense("units dead on the whole training set",
                  "The dying-ReLU experiment: Adam at 50 times its default rate against the default, same weights "
                  "and batches; per seed.", AtLeast(KILLED_SHARE, "the extra share of units dead at the high rate"),
-                 _killed),),
+                 killed),),
           "experiments.md"),
     Claim("leaky-avoids-dying", "Leaky ReLU avoids dying units.",
           Origin("publication", "Introduced the leak so that a unit that is not active still receives a small "
@@ -563,15 +285,15 @@ CLAIMS: tuple[Claim, ...] = (
           (Sense("gradient sense: a stuck unit still gets a gradient",
                  "Gradient of the loss over the whole training set reaching each stuck unit's weights and bias, "
                  "after the high-rate phase; per seed.",
-                 AtMost(0.0, "the share of stuck units whose gradient is exactly zero"), _leaky_gradient),
+                 AtMost(0.0, "the share of stuck units whose gradient is exactly zero"), leaky_gradient),
            Sense("recovery sense: stuck units come back",
                  "Share of the units stuck after the high-rate phase that are active again after the recovery "
                  "phase at Adam's default rate; per seed.",
-                 AtLeast(REVIVED_SHARE, "the share of stuck units that revive"), _leaky_recovery)),
+                 AtLeast(REVIVED_SHARE, "the share of stuck units that revive"), leaky_recovery)),
           "experiments.md"),
     Claim("cross-entropy", "nn.CrossEntropyLoss combines LogSoftmax and NLLLoss.",
           Origin("documentation", "States it.", source="PyTorch's reference for nn.CrossEntropyLoss"),
-          _exactly("Both losses on the same random logits, float64.", _cross_entropy), "choosing.md"),
+          _exactly("Both losses on the same random logits, float64.", cross_entropy), "choosing.md"),
 )
 
 

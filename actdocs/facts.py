@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import math
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 import torch
 
@@ -281,20 +281,18 @@ def swish_hardswish_fragment(runs: list[recorded.Run] | None) -> str:
 
 # ----------------------------------------------------------------- kinks and GELU's speed
 
-#: Records with kinks, where the derivative is evaluated by PyTorch's convention.
-KINK_KEYS: tuple[str, ...] = ("relu", "leaky_relu", "prelu", "elu", "selu", "relu6", "hardswish")
 #: How far from a kink its one-sided limits are read.
 KINK_OFFSET = 1e-9
 
 
-def kinks_fragment(keys: Sequence[str] = KINK_KEYS) -> str:
-    """At each kink: the derivative's limit from the left and from the right, and what
-    PyTorch's autograd returns exactly there (the value every table and figure uses)."""
+def kinks_fragment() -> str:
+    """At each kink of every record (where its figure's derivative jumps): the derivative's
+    limit from the left and from the right, and what PyTorch's autograd returns exactly
+    there (the value every table and figure uses)."""
     rows = []
-    for key in keys:
-        record = catalog.get(key)
+    for record in catalog.ACTIVATIONS:
         for x in jump_points(record):
-            left, right, at = (_grad(key, x + d) for d in (-KINK_OFFSET, KINK_OFFSET, 0.0))
+            left, right, at = (_grad(record.key, x + d) for d in (-KINK_OFFSET, KINK_OFFSET, 0.0))
             rows.append([record.name, _x(x), format_sig(left, 4), format_sig(right, 4), format_sig(at, 4)])
     table = markdown_table(["Activation", "Kink", "f′ just left of it", "f′ just right of it", "PyTorch's f′ there"],
                            rows, ["left", "right", "right", "right", "right"])
@@ -379,13 +377,7 @@ def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
     feeds none of them.
     """
     found: list[Artifact] = []
-    params: dict[str, dict[str, Any]] = {
-        "saturation": {"thresholds": SOURCE_SATURATION, "points": list(SATURATION_POINTS)},
-        "positive-gradient": {"keys": list(POSITIVE_KEYS), "points": list(POSITIVE_POINTS)},
-        "sigmoid-ten-layers": {"layers": QUICK_CHECK_LAYERS},
-        "kinks": {"keys": list(KINK_KEYS)},
-    }
-    found += [text_artifact(f"facts-{name}", fact_path(name), render, MODULE, params=params.get(name, {}))
+    found += [text_artifact(f"facts-{name}", fact_path(name), render, MODULE)
               for name, render in TEXT_FACTS.items()]
     found += [Artifact(name=f"facts-{name}", outputs=(fact_path(name),),
                        make=functools.partial(_make_recorded, name, render), module=MODULE,

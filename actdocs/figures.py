@@ -30,18 +30,14 @@ import torch
 from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from actdocs import catalog
+from actdocs.autograd import values_and_derivative
 from actdocs.build import Artifact, Context
-from actdocs.catalog import ACTIVATIONS, Activation
+from actdocs.catalog import ACTIVATIONS, DEFAULT_X_RANGE, Activation
 from actdocs.numbers import format_number, format_point
 from actdocs.style import THEMES, Theme, format_range_words, new_figure, saturation_words, save_svg, use_theme
 
 MODULE = "actdocs.figures"
 
-#: Plotted x-range of every record, unless :data:`X_RANGES` says otherwise.
-DEFAULT_X_RANGE: tuple[float, float] = (-6.0, 6.0)
-
-#: Records that need another window to show their shape (ReLU6's cap at 6).
-X_RANGES: dict[str, tuple[float, float]] = {"relu6": (-4.0, 8.0)}
 
 #: Samples per unit of x for a single figure and for a panel of the overview.
 PER_UNIT = 40
@@ -77,8 +73,8 @@ def figure_path(key: str, theme: str) -> str:
 
 
 def x_range(record: Activation) -> tuple[float, float]:
-    """The plotted x-range of ``record``."""
-    return X_RANGES.get(record.key, DEFAULT_X_RANGE)
+    """The plotted x-range of ``record`` (its catalog record's ``x_range``)."""
+    return record.x_range
 
 
 def subtitle(record: Activation) -> str:
@@ -89,18 +85,6 @@ def subtitle(record: Activation) -> str:
 
 
 # ------------------------------------------------------------------------ the curves
-
-
-def _derivative(record: Activation, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Values and derivative of the record's scalar view at ``x``, in float64 by autograd.
-
-    Private on purpose: :mod:`actdocs.properties` offers the same, but figures must not
-    be re-drawn each time the property checks change.
-    """
-    x = x.detach().to(torch.float64).requires_grad_(True)
-    y = record.scalar_view(x)
-    (dy,) = torch.autograd.grad(y.sum(), x)
-    return y.detach(), dy.detach()
 
 
 def curves(
@@ -115,9 +99,9 @@ def curves(
     """
     k = torch.arange(round(lo * per_unit), round(hi * per_unit) + 1, dtype=torch.float64)
     x = k / per_unit
-    y, dy = _derivative(record, x)
-    y_left, left = _derivative(record, x - _JUMP_PROBE)
-    y_right, right = _derivative(record, x + _JUMP_PROBE)
+    y, dy = values_and_derivative(record, x)
+    y_left, left = values_and_derivative(record, x - _JUMP_PROBE)
+    y_right, right = values_and_derivative(record, x + _JUMP_PROBE)
     jumps = (right - left).abs() > JUMP_TOLERANCE
     xs, ys = _broken(x.tolist(), y.tolist(), ((y_right - y_left).abs() > JUMP_TOLERANCE).tolist(),
                      y_left.tolist(), y_right.tolist())
@@ -255,7 +239,7 @@ def _gradient_phrase(record: Activation) -> str:
         return f"the derivative rises towards {value} as x {'grows' if where > 0 else 'falls'}"
     if where in jump_points(record):  # the peak sits at a kink: approached, not attained
         return f"the derivative rises towards {value} as x nears {format_number(where)}, where it jumps"
-    if _derivative(record, torch.tensor([float(where)], dtype=torch.float64))[1].item() < 0:
+    if values_and_derivative(record, torch.tensor([float(where)], dtype=torch.float64))[1].item() < 0:
         return (f"the derivative is negative everywhere and steepest at {format_point(where)}, "
                 f"where its size is {value}")
     return f"the derivative peaks at {value} at {format_point(where)}"
@@ -304,7 +288,7 @@ def overview_alt_text() -> str:
     listed = ", ".join(names[:-1]) + f" and {names[-1]}"
     lo, hi = DEFAULT_X_RANGE
     others = "; ".join(
-        f"{catalog.get(key).name} {_range_phrase(*rng)}" for key, rng in X_RANGES.items() if key in catalog.keys()
+        f"{r.name} {_range_phrase(*r.x_range)}" for r in ACTIVATIONS if r.x_range != DEFAULT_X_RANGE
     )
     scalar = [r.name for r in ACTIVATIONS if not r.elementwise]
     text = (
@@ -340,7 +324,6 @@ def artifacts() -> list[Artifact]:
             outputs=tuple(figure_path(record.key, theme) for theme in THEMES),
             make=functools.partial(_make_record, record.key),
             module=MODULE,
-            params={"x_range": list(x_range(record)), "per_unit": PER_UNIT, "figsize": list(FIGSIZE)},
         )
         for record in ACTIVATIONS
     ]
@@ -355,11 +338,7 @@ def artifacts() -> list[Artifact]:
                 outputs=tuple(figure_path(name, theme) for theme in THEMES),
                 make=functools.partial(_make_overview, name, layout),
                 module=MODULE,
-                params={
-                    "x_ranges": {r.key: list(x_range(r)) for r in ACTIVATIONS},
-                    "per_unit": OVERVIEW_PER_UNIT,
-                    **{key: list(value) if isinstance(value, tuple) else value for key, value in layout.items()},
-                },
+                params={key: list(value) if isinstance(value, tuple) else value for key, value in layout.items()},
             )
         )
     return found

@@ -16,9 +16,8 @@ from __future__ import annotations
 import math
 import re
 
-import torch
-
 from actdocs import catalog
+from actdocs.autograd import grad_at
 from actdocs.catalog import Activation
 from actdocs.figures import function_jumps, jump_points
 from actdocs.numbers import format_number
@@ -117,13 +116,6 @@ def kinks(record: Activation) -> tuple[float, ...]:
     return tuple(jump_points(record))
 
 
-def autograd_derivative(record: Activation, x: float) -> float:
-    """The derivative PyTorch's autograd returns for the record's scalar view at ``x``."""
-    point = torch.tensor([x], dtype=torch.float64, requires_grad=True)
-    (grad,) = torch.autograd.grad(record.scalar_view(point).sum(), point)
-    return grad.item()
-
-
 def _points(xs: tuple[float, ...]) -> str:
     """"x = 0" or "x = −3 and x = 3"."""
     return " and ".join(f"x = {format_number(x)}" for x in xs)
@@ -143,7 +135,7 @@ def kink_line(record: Activation) -> str:
         where.append(f"at {_points(corners)}, where two pieces meet at an angle")
     if jumps:
         where.append(f"at {_points(jumps)}, where the function jumps")
-    values = " and ".join(f"{format_number(autograd_derivative(record, x))} at x = {format_number(x)}" for x in points)
+    values = " and ".join(f"{format_number(grad_at(record, x))} at x = {format_number(x)}" for x in points)
     label = "At a kink" if corners else "At a jump"
     return (
         f"*{label}:* the derivative is undefined {'; and '.join(where)}. "
@@ -159,10 +151,10 @@ def max_grad_cell(record: Activation) -> str:
     at = p.max_grad_at
     if isinstance(at, tuple) or math.isinf(at) or at not in kinks(record):
         return text
-    value = autograd_derivative(record, at)
+    value = grad_at(record, at)
     if math.isclose(value, p.max_grad, rel_tol=1e-9):
         return f"{text} (PyTorch's value at the kink)"
-    side = "below" if math.isclose(autograd_derivative(record, at - 1e-9), p.max_grad, rel_tol=1e-6) else "above"
+    side = "below" if math.isclose(grad_at(record, at - 1e-9), p.max_grad, rel_tol=1e-6) else "above"
     return (
         f"\u2192 {format_number(p.max_grad)} as x \u2192 {format_number(at)} from {side} "
         f"({format_number(value)} at x = {format_number(at)} in PyTorch)"

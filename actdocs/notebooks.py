@@ -392,7 +392,7 @@ def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
             outputs=(output_name(source),),
             make=_make(source, following=tuple(sources[index + 1 :])),
             module="actdocs.notebooks",
-            params={"timeout": CELL_TIMEOUT, "env": KERNEL_ENV, "drop": KERNEL_ENV_DROP, "packages": packages},
+            params={"packages": packages},
             inputs=(f"{SOURCES}/{source.name}",),
             concurrent=True,  # kernels are processes: they run beside the rest of the build
             cancel=_KERNELS.kill,  # a build that stops kills the running kernel

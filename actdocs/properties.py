@@ -17,15 +17,14 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import Literal
 
 import torch
 
 from actdocs import catalog
+from actdocs.autograd import Impl, derivative, grad_at, values_and_derivative
 from actdocs.catalog import Activation
 
 Tensor = torch.Tensor
-Impl = Literal["torch", "scratch"]
 
 #: Half-width and step of the measurement grid, and of its finer centre.
 SCAN_END = 40.0
@@ -97,26 +96,6 @@ def measurement_grid() -> Tensor:
     coarse = _uniform_grid(SCAN_END, SCAN_STEP)
     fine = _uniform_grid(FINE_END, FINE_STEP)
     return torch.cat([coarse[coarse < -FINE_END], fine, coarse[coarse > FINE_END]])
-
-
-def values_and_derivative(
-    activation: Activation, x: Tensor, impl: Impl = "torch"
-) -> tuple[Tensor, Tensor]:
-    """f(x) and f'(x) of the scalar view, element by element, in float64 via autograd."""
-    x = x.detach().to(torch.float64).requires_grad_(True)
-    y = activation.scalar_view(x, impl)
-    (dy,) = torch.autograd.grad(y.sum(), x)
-    return y.detach(), dy
-
-
-def derivative(activation: Activation, x: Tensor, impl: Impl = "torch") -> Tensor:
-    """f'(x) of the activation's scalar view at each point of x, in float64 via autograd."""
-    return values_and_derivative(activation, x, impl)[1]
-
-
-def grad_at(activation: Activation, x: float, impl: Impl = "torch") -> float:
-    """f'(x) of the scalar view at one point."""
-    return derivative(activation, torch.tensor([x], dtype=torch.float64), impl).item()
 
 
 def standard_normal_mean(x: Tensor, y: Tensor) -> float:

@@ -220,17 +220,16 @@ def properties_legend() -> str:
 def artifacts() -> list[Artifact]:
     """The tables and the cards fragment."""
     return [
-        text_artifact("table-properties", "tables/properties.md", properties_table, MODULE, params=dict(page=ACTIVATIONS_PAGE)),
+        text_artifact("table-properties", "tables/properties.md", properties_table, MODULE),
         Artifact(
             name="table-property",
             outputs=tuple(f"tables/property-{r.key}.md" for r in ACTIVATIONS),
             make=_make_property_tables,
             module=MODULE,
-            params={"rows": list(PROPERTY_ROWS)},
         ),
-        text_artifact("table-variants", "tables/variants.md", variants_table, MODULE, params=dict(keys=list(VARIANT_KEYS))),
-        text_artifact("table-usage", "tables/usage.md", usage_table, MODULE, params=dict(keys=list(USAGE_KEYS))),
-        text_artifact("table-summary", "tables/summary.md", summary_table, MODULE, params=dict(first=list(SUMMARY_FIRST))),
-        text_artifact("fragment-activations", "fragments/activations.md", activation_cards, MODULE, params=dict(image_root=IMAGE_ROOT)),
+        text_artifact("table-variants", "tables/variants.md", variants_table, MODULE),
+        text_artifact("table-usage", "tables/usage.md", usage_table, MODULE),
+        text_artifact("table-summary", "tables/summary.md", summary_table, MODULE),
+        text_artifact("fragment-activations", "fragments/activations.md", activation_cards, MODULE),
         text_artifact("fragment-properties-legend", "fragments/properties-legend.md", properties_legend, MODULE),
     ]

@@ -13,11 +13,15 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from actdocs import catalog, demos, numbers
-from actdocs.build import Context
+from actdocs import catalog, demo_spec, demos, numbers
+from actdocs import explorer as explorer_demo
+from actdocs.build import REPO_ROOT, Context
+
+#: The records whose parameter gets a slider, and the slider.
+SLIDERS = {r.key: r.slider for r in catalog.ACTIVATIONS if r.slider is not None}
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-ROLES_OF_THEME = set(demos.theme_json(demos.style.LIGHT)["roles"])
+ROLES_OF_THEME = set(demo_spec.theme_json(demos.style.LIGHT)["roles"])
 
 
 # ------------------------------------------------------------------ helpers
@@ -35,8 +39,8 @@ def leaves(node: dict, path: tuple[str, ...] = ()):
 def full_figure(spec: dict, leaf: dict) -> go.Figure:
     """The figure demos.js draws for ``leaf``: styles merged under each trace, validated by plotly."""
     extra = spec["actdocs"]
-    data = [demos._merge(extra["styles"].get(t["meta"]["role"], {}), t) for t in leaf["data"]]
-    layout = demos._merge(extra["layout"], leaf.get("layout", {}))
+    data = [demo_spec._merge(extra["styles"].get(t["meta"]["role"], {}), t) for t in leaf["data"]]
+    layout = demo_spec._merge(extra["layout"], leaf.get("layout", {}))
     return go.Figure(data=data, layout=layout)  # raises on any attribute plotly does not know
 
 
@@ -58,7 +62,7 @@ def control(spec: dict, control_id: str) -> dict:
 @pytest.fixture(scope="module")
 def explorer() -> dict:
     """The explorer's JSON as the build writes it (parsed back, so rounding is what ships)."""
-    return json.loads(demos.dumps(demos.explorer_spec()))
+    return json.loads(demo_spec.dumps(explorer_demo.explorer_spec()))
 
 
 def _as_written(results: dict) -> dict:
@@ -86,33 +90,33 @@ def distribution() -> dict:
 
 @pytest.fixture(scope="module")
 def vanishing(flow) -> dict:
-    return json.loads(demos.dumps(demos.vanishing_spec(flow)))
+    return json.loads(demo_spec.dumps(demos.vanishing_spec(flow)))
 
 
 @pytest.fixture(scope="module")
 def histograms(distribution) -> dict:
-    return json.loads(demos.dumps(demos.distributions_spec(distribution)))
+    return json.loads(demo_spec.dumps(demos.distributions_spec(distribution)))
 
 
 # ------------------------------------------------------------------ numbers
 
 
 def test_dumps_rounds_every_float_and_refuses_nan():
-    text = demos.dumps({"a": [1 / 3, 2e-9 / 3, None], "b": {"c": 12345.678}})
+    text = demo_spec.dumps({"a": [1 / 3, 2e-9 / 3, None], "b": {"c": 12345.678}})
     assert json.loads(text) == {"a": [0.3333, 6.667e-10, None], "b": {"c": 12350}}
-    assert "NaN" not in demos.dumps({"x": math.nan})
+    assert "NaN" not in demo_spec.dumps({"x": math.nan})
 
 
 def test_simplify_keeps_ends_gaps_and_shape():
     xs = [i / 10 for i in range(-30, 31)]
     ys = [abs(x) for x in xs]  # a kink at 0: three points reproduce it exactly
-    kept_x, kept_y = demos.simplify(xs, ys, 1e-9)
+    kept_x, kept_y = demo_spec.simplify(xs, ys, 1e-9)
     assert kept_x == [-3.0, 0.0, 3.0] and kept_y == [3.0, 0.0, 3.0]
     gapped = [y if x != 1.0 else None for x, y in zip(xs, ys)]
-    gx, gy = demos.simplify(xs, gapped, 1e-9)
+    gx, gy = demo_spec.simplify(xs, gapped, 1e-9)
     assert None in gy and gx[gy.index(None)] == 1.0
     curve = [math.sin(x) for x in xs]
-    cx, cy = demos.simplify(xs, curve, 1e-3)
+    cx, cy = demo_spec.simplify(xs, curve, 1e-3)
     assert len(cx) < len(xs)
     for x, y in zip(xs, curve):  # the thinned line stays within the tolerance everywhere
         i = next(k for k in range(1, len(cx)) if cx[k] >= x)
@@ -124,7 +128,7 @@ def test_simplify_keeps_ends_gaps_and_shape():
 
 
 def test_explorer_is_a_plotly_figure(explorer):
-    assert explorer["schema"] == demos.SCHEMA and explorer["demo"] == "explorer"
+    assert explorer["schema"] == demo_spec.SCHEMA and explorer["demo"] == "explorer"
     go.Figure(data=explorer["data"], layout=explorer["layout"])
     assert explorer["config"]["displaylogo"] is False
 
@@ -143,13 +147,13 @@ def test_explorer_has_a_derivative_toggle(explorer):
     assert any(t["meta"]["role"] == "derivative" for t in explorer["data"])
 
 
-@pytest.mark.parametrize("key", sorted(demos.PARAMETERS))
+@pytest.mark.parametrize("key", sorted(SLIDERS))
 def test_explorer_parameter_sliders(explorer, key):
-    parameter = demos.PARAMETERS[key]
+    parameter = SLIDERS[key]
     record = catalog.get(key)
     slider = control(explorer, f"{key}-{parameter.keyword}")
     assert slider["type"] == "range" and slider["when"] == {"control": "activation", "in": [key]}
-    assert slider["default"] == demos.value_key(record.defaults[parameter.keyword])
+    assert slider["default"] == explorer_demo.value_key(record.defaults[parameter.keyword])
     branch = explorer["actdocs"]["tree"]["states"][key]
     assert branch["control"] == slider["id"]
     assert list(branch["states"]) == [o["value"] for o in slider["options"]]
@@ -160,13 +164,13 @@ def test_explorer_parameter_sliders(explorer, key):
 
 
 def test_the_three_parameters_of_the_source_have_sliders():
-    assert {"leaky_relu", "elu", "prelu"} <= set(demos.PARAMETERS)
+    assert {"leaky_relu", "elu", "prelu"} <= set(SLIDERS)
 
 
 def test_explorer_leaves_are_well_formed(explorer):
     found = list(leaves(explorer["actdocs"]["tree"]))
-    assert len(found) == len(catalog.keys()) - len(demos.PARAMETERS) + sum(
-        len(p.values) for p in demos.PARAMETERS.values()
+    assert len(found) == len(catalog.keys()) - len(SLIDERS) + sum(
+        len(p.values) for p in SLIDERS.values()
     )
     for path, leaf in found:
         roles = [t["meta"]["role"] for t in leaf["data"]]
@@ -217,10 +221,10 @@ def test_explorer_shades_the_saturated_region(explorer):
 
 
 def test_explorer_is_small_and_rounded(explorer):
-    size = len(demos.dumps(demos.explorer_spec()).encode())
+    size = len(demo_spec.dumps(explorer_demo.explorer_spec()).encode())
     assert size < 150_000, f"explorer JSON is {size} bytes"
     for value in floats(explorer):
-        assert float(f"{value:.{demos.DIGITS}g}") == value
+        assert float(f"{value:.{demo_spec.DIGITS}g}") == value
 
 
 def test_themes_follow_the_house_palette(explorer):
@@ -256,12 +260,12 @@ def test_vanishing_leaves_are_the_networks_numbers(vanishing, flow):
         norms = flow["gradient_norms"][key][depth]
         gradient, *rest = leaf["data"]
         assert gradient["meta"]["role"] == "gradient" and (gradient["x0"], gradient["dx"]) == (1, 1)
-        assert gradient["y"] == [numbers.round_sig(v, demos.DIGITS) for v in norms] and len(norms) == int(depth)
+        assert gradient["y"] == [numbers.round_sig(v, demo_spec.DIGITS) for v in norms] and len(norms) == int(depth)
         assert all(low <= math.log10(v) <= high for v in norms), (key, depth)
         roles = [t["meta"]["role"] for t in rest]
         assert roles == (["bound"] if key == demos.REFERENCE_KEY else ["reference", "bound"])
         if key != demos.REFERENCE_KEY:
-            assert rest[0]["y"] == [numbers.round_sig(v, demos.DIGITS) for v in flow["gradient_norms"][demos.REFERENCE_KEY][depth]]
+            assert rest[0]["y"] == [numbers.round_sig(v, demo_spec.DIGITS) for v in flow["gradient_norms"][demos.REFERENCE_KEY][depth]]
         bound = rest[-1]
         slope = catalog.get(key).properties.max_grad
         assert bound["x"] == [1, int(depth)]
@@ -288,7 +292,7 @@ def test_vanishing_caption_claim_is_checked(flow):
 
 
 def test_vanishing_is_small(vanishing):
-    size = len(demos.dumps(vanishing).encode())
+    size = len(demo_spec.dumps(vanishing).encode())
     assert size < 300_000, f"vanishing-gradients JSON is {size} bytes"
 
 
@@ -326,7 +330,7 @@ def test_distribution_leaves(histograms, distribution):
 
 
 def test_distributions_is_small(histograms):
-    size = len(demos.dumps(histograms).encode())
+    size = len(demo_spec.dumps(histograms).encode())
     assert size < 300_000, f"distributions JSON is {size} bytes"
 
 
@@ -334,7 +338,7 @@ def test_distributions_is_small(histograms):
 
 
 def test_fragment_has_container_static_figure_and_data_link():
-    text = demos.explorer_fragment()
+    text = explorer_demo.explorer_fragment()
     assert re.search(r'<div class="actdocs-demo" data-demo="explorer" data-src="generated/data/demos/explorer.json" markdown>', text)
     for theme in ("light", "dark"):
         assert re.search(rf"!\[[^\]]{{40,}}\]\(generated/figures/overview-{theme}\.svg#only-{theme}\)", text)
@@ -358,10 +362,10 @@ def test_artifacts_write_what_they_declare(tmp_path, flow, distribution):
         for rel in artifact.outputs:
             assert (out / rel).is_file(), rel
         made[artifact.name] = out
-    assert [a.name for a in demos.artifacts()] == [f"demo-{name}" for name in demos.DEMOS]
-    for name in demos.DEMOS:
-        assert json.loads((made[f"demo-{name}"] / demos.data_path(name)).read_text())["demo"] == name
-    text = (made["demo-vanishing-gradients"] / demos.fragment_path("vanishing-gradients")).read_text()
+    assert [a.name for a in demos.artifacts()] == [f"demo-{name}" for name in demo_spec.DEMOS]
+    for name in demo_spec.DEMOS:
+        assert json.loads((made[f"demo-{name}"] / demo_spec.data_path(name)).read_text())["demo"] == name
+    text = (made["demo-vanishing-gradients"] / demo_spec.fragment_path("vanishing-gradients")).read_text()
     assert "(generated/figures/exp-gradient-flow-light.svg#only-light)" in text, "the experiment's figure is the static form"
     reads = {a.name: a.reads for a in demos.artifacts()}
     assert reads["demo-vanishing-gradients"] == (data_path("gradient-flow"), fragment_path("gradient-flow", "figure"))
@@ -375,8 +379,8 @@ def test_each_demo_appears_once_where_it_is_taught_and_the_index_links_it():
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted(docs.glob("*.md"))}
     index = pages["demos.md"]
     assert "--8<--" not in index, "the demos index links to the demos, it does not repeat them"
-    for name in demos.DEMOS:
-        rel = demos.fragment_path(name)
+    for name in demo_spec.DEMOS:
+        rel = demo_spec.fragment_path(name)
         hosts = [page for page, text in pages.items() if f'--8<-- "{rel}"' in text]
         assert len(hosts) == 1, f"{rel} is included by {hosts}, not by exactly one page"
         head = pages[hosts[0]].split("---")[1] if pages[hosts[0]].startswith("---\n") else ""

@@ -19,7 +19,8 @@ import pytest
 from playwright.sync_api import ElementHandle, Locator, Page
 from test_browser import Visit, visit  # noqa: F401 (the fixture is used by name)
 
-from actdocs import catalog, demos, style
+from actdocs import catalog, demo_spec, demos, style
+from actdocs import explorer as explorer_demo
 from actdocs.build import REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -169,7 +170,7 @@ def test_explorer_every_activation_and_the_derivative_toggle(demo_page: DemoPage
 def test_explorer_parameter_sliders(demo_page: DemoPage, site_server: str):
     open_page(demo_page, site_server + demo_url("explorer"))
     demo = demo_page.demo("explorer")
-    sliders = {key: f"{key}-{p.keyword}" for key, p in demos.PARAMETERS.items()}
+    sliders = {key: f"{key}-{p.keyword}" for key, p in ((r.key, r.slider) for r in catalog.ACTIVATIONS if r.slider)}
     for slider in sliders.values():
         assert demo.control(slider).is_hidden(), f"{slider} shows for sigmoid"
 
@@ -178,7 +179,7 @@ def test_explorer_parameter_sliders(demo_page: DemoPage, site_server: str):
         assert demo.control(slider).is_visible(), slider
         assert all(demo.control(other).is_hidden() for other in sliders.values() if other != slider)
         default = demo.slider_value(slider)
-        assert default == demos.value_key(catalog.get(key).defaults[demos.PARAMETERS[key].keyword])
+        assert default == explorer_demo.value_key(catalog.get(key).defaults[catalog.get(key).slider.keyword])
         before, status = demo.trace("function")["y"], demo.status()
         demo.slide(slider, "ArrowRight")
         moved = demo.trace("function")["y"]
@@ -186,9 +187,9 @@ def test_explorer_parameter_sliders(demo_page: DemoPage, site_server: str):
         assert demo.slider_value(slider) != default and demo.status() != status
         demo.slide(slider, "Home")
         assert demo.trace("function")["y"] not in (moved,)
-        assert demo.slider_value(slider) == demos.value_key(demos.PARAMETERS[key].values[0])
+        assert demo.slider_value(slider) == explorer_demo.value_key(catalog.get(key).slider.values[0])
         demo.slide(slider, "End")
-        assert demo.slider_value(slider) == demos.value_key(demos.PARAMETERS[key].values[-1])
+        assert demo.slider_value(slider) == explorer_demo.value_key(catalog.get(key).slider.values[-1])
 
     # Leaky ReLU with slope 0 is ReLU: its negative side is shaded as saturated.
     demo.choose("activation", "leaky_relu")
@@ -280,7 +281,7 @@ def test_distributions_controls(demo_page: DemoPage, site_server: str):
 
 def demo_url(name: str) -> str:
     """The site-relative URL of the one page that includes demo ``name``."""
-    hosts = [p for p in sorted((REPO_ROOT / "docs").glob("*.md")) if f'--8<-- "{demos.fragment_path(name)}"' in p.read_text(encoding="utf-8")]
+    hosts = [p for p in sorted((REPO_ROOT / "docs").glob("*.md")) if f'--8<-- "{demo_spec.fragment_path(name)}"' in p.read_text(encoding="utf-8")]
     assert len(hosts) == 1, (name, hosts)
     return f"{hosts[0].stem}/"
 
@@ -288,12 +289,12 @@ def demo_url(name: str) -> str:
 MAIN_ROLE = {"explorer": "function", "vanishing-gradients": "gradient", "distributions": "histogram"}
 
 
-@pytest.mark.parametrize("name", list(demos.DEMOS))
+@pytest.mark.parametrize("name", list(demo_spec.DEMOS))
 def test_every_demo_follows_the_palette(demo_page: DemoPage, site_server: str, name: str):
     page = open_page(demo_page, site_server + demo_url(name))
     demo = demo_page.demo(name)
     role = MAIN_ROLE[name]
-    light, dark = demos.theme_json(style.LIGHT), demos.theme_json(style.DARK)
+    light, dark = demo_spec.theme_json(style.LIGHT), demo_spec.theme_json(style.DARK)
     if page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate":
         toggle_palette(page)
         page.wait_for_function("(el) => el.dataset.renders && true", arg=demo.handle)
@@ -342,7 +343,7 @@ def test_without_javascript_every_demo_shows_its_static_figure(browser, site_ser
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
-        for name in demos.DEMOS:
+        for name in demo_spec.DEMOS:
             page.goto(site_server + demo_url(name), wait_until="load")
             container = page.locator(f'.actdocs-demo[data-demo="{name}"]')
             image = container.locator(".actdocs-demo__static img").first

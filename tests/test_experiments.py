@@ -26,6 +26,7 @@ from actdocs.experiments import (
     dying_relu,
     gelu_approx,
     gradient_flow,
+    mnist,
     relu_vs_tanh,
     self_normalisation,
     training,
@@ -298,7 +299,7 @@ def _write_tiny_mnist(folder: Path, gz: bool = False) -> tuple[np.ndarray, np.nd
 @pytest.mark.parametrize("gz", [False, True])
 def test_mnist_loader_reads_idx_files(tmp_path, gz):
     images, labels = _write_tiny_mnist(tmp_path / "mnist", gz=gz)
-    x_train, y_train, x_test, y_test = training.load_mnist(tmp_path / "mnist")
+    x_train, y_train, x_test, y_test = mnist.load_mnist(tmp_path / "mnist")
     assert x_train.shape == (8, 9) and x_test.shape == (4, 9)
     assert x_train.dtype == np.float32 and y_train.dtype == np.int64
     np.testing.assert_allclose(x_train, images[:8].reshape(8, 9) / 255.0, rtol=1e-6)
@@ -308,22 +309,22 @@ def test_mnist_loader_reads_idx_files(tmp_path, gz):
 def test_mnist_loader_reads_npz(tmp_path):
     images, labels = _write_tiny_mnist(tmp_path / "idx")
     np.savez(tmp_path / "mnist.npz", x_train=images[:8], y_train=labels[:8], x_test=images[8:], y_test=labels[8:])
-    x_train, y_train, x_test, y_test = training.load_mnist(tmp_path / "mnist.npz")
+    x_train, y_train, x_test, y_test = mnist.load_mnist(tmp_path / "mnist.npz")
     assert x_train.shape == (8, 9) and y_test.tolist() == labels[8:].tolist()
 
 
 def test_read_idx_handles_other_types_and_rejects_bad_files(tmp_path):
     floats = np.arange(6, dtype=np.float32).reshape(2, 3)
     (tmp_path / "f.idx").write_bytes(_idx(floats, code=0x0D))
-    np.testing.assert_array_equal(training.read_idx(tmp_path / "f.idx"), floats)
+    np.testing.assert_array_equal(mnist.read_idx(tmp_path / "f.idx"), floats)
     (tmp_path / "bad").write_bytes(b"\x01\x02\x08\x01\x00\x00\x00\x02ab")
-    with pytest.raises(training.IdxError, match="magic"):
-        training.read_idx(tmp_path / "bad")
+    with pytest.raises(mnist.IdxError, match="magic"):
+        mnist.read_idx(tmp_path / "bad")
     (tmp_path / "short").write_bytes(_idx(np.zeros(4, dtype=np.uint8))[:-1])
-    with pytest.raises(training.IdxError, match="data bytes"):
-        training.read_idx(tmp_path / "short")
+    with pytest.raises(mnist.IdxError, match="data bytes"):
+        mnist.read_idx(tmp_path / "short")
     with pytest.raises(FileNotFoundError):
-        training.load_mnist(tmp_path / "missing")
+        mnist.load_mnist(tmp_path / "missing")
 
 
 def test_training_runs_on_a_local_mnist_copy(tmp_path):

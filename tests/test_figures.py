@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from actdocs import catalog, figures, numbers, style
+from actdocs import autograd, catalog, figures, numbers, style
 from actdocs.build import Context
 
 SAMPLE_KEYS = ("sigmoid", "relu", "glu", "softmax")
@@ -41,7 +41,15 @@ def test_one_artifact_per_record_plus_overview() -> None:
         assert artifact.module == "actdocs.figures"
         stem = artifact.name.removeprefix("figure-")
         assert artifact.outputs == (f"figures/{stem}-light.svg", f"figures/{stem}-dark.svg")
-        assert artifact.params  # the x-range and resolution key the cache
+
+
+def test_the_catalog_and_the_derivative_key_the_figures() -> None:
+    # A record's x-range lives in the catalog, the curve in actdocs.autograd: editing
+    # either must remake the figures, though neither is a parameter of theirs.
+    from actdocs import keys
+
+    imported = keys.actdocs_imports(keys._module_path("actdocs.figures"))
+    assert {"actdocs.catalog", "actdocs.autograd"} <= imported
 
 
 @pytest.mark.parametrize("name", [f"figure-{k}" for k in SAMPLE_KEYS] + OVERVIEWS)
@@ -99,13 +107,13 @@ def test_kinks_are_sample_points_and_derivative_breaks_there() -> None:
     assert figures.x_range(catalog.get("relu6"))[1] > 6
 
 
-def test_private_derivative_matches_closed_form() -> None:
+def test_autograd_derivative_matches_closed_form() -> None:
     x = torch.linspace(-5, 5, 101, dtype=torch.float64)
-    y, dy = figures._derivative(catalog.get("sigmoid"), x)
+    y, dy = autograd.values_and_derivative(catalog.get("sigmoid"), x)
     s = torch.sigmoid(x)
     torch.testing.assert_close(y, s)
     torch.testing.assert_close(dy, s * (1 - s))
-    _, dsoft = figures._derivative(catalog.get("softmax"), x)
+    _, dsoft = autograd.values_and_derivative(catalog.get("softmax"), x)
     torch.testing.assert_close(dsoft, s * (1 - s))
 
 

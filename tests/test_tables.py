@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from actdocs import catalog, figures, markdown, notation, numbers, style, tables
+from actdocs import autograd, catalog, figures, markdown, notation, numbers, style, tables
 from actdocs.build import REPO_ROOT, Context
 from actdocs.numbers import MINUS
 
@@ -286,7 +286,7 @@ def test_kinks_are_kinks_and_pytorch_picks_a_side(key: str) -> None:
     for x in notation.kinks(record):
         left, right = _one_sided(record, x)
         assert abs(left - right) > 1e-3, (key, x, left, right)
-        at = notation.autograd_derivative(record, x)
+        at = autograd.grad_at(record, x)
         assert min(abs(at - left), abs(at - right)) < 1e-4, (key, x, at, left, right)
 
 
@@ -302,7 +302,7 @@ def test_cards_state_pytorchs_value_at_each_kink(key: str) -> None:
     card = tables.card(record)
     assert "PyTorch" in card and "undefined" in card
     for x in notation.kinks(record):
-        value = numbers.format_number(notation.autograd_derivative(record, x))
+        value = numbers.format_number(autograd.grad_at(record, x))
         assert f"{value} at x = {numbers.format_number(x)}" in card
 
 
@@ -317,7 +317,7 @@ def test_max_gradient_at_a_kink_names_pytorchs_convention(record: catalog.Activa
         assert "PyTorch" not in cell
         return
     assert "PyTorch" in cell
-    pytorch_value = notation.autograd_derivative(record, at)
+    pytorch_value = autograd.grad_at(record, at)
     if not math.isclose(pytorch_value, record.properties.max_grad, rel_tol=1e-9):
         assert f"{numbers.format_number(record.properties.max_grad)} at x =" not in cell
 

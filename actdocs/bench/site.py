@@ -115,7 +115,6 @@ def artifacts() -> list["Artifact"]:
             figures += [chart_path(device, size, mode).format(theme=t) for t in ("light", "dark")]
     return [
         Artifact(name="bench-quick", outputs=(QUICK_JSON, QUICK_TABLE), make=_make_quick, module=MODULE,
-                 params={"quick": QUICK, "sizes": schema.SIZES, "skip": sorted(map(list, QUICK_SKIP))},
                  device_dependent=True, exclusive=True),
         Artifact(name="bench-recorded", outputs=(RECORDED, METHOD, *figures),
                  make=functools.partial(_make_recorded, rels), module=MODULE, inputs=rels, params={"files": rels}),

@@ -291,6 +291,24 @@ def digits(device: str = "cpu") -> tuple[torch.Tensor, torch.Tensor, torch.Tenso
     return as_x(X_train), as_y(y_train), as_x(X_test), as_y(y_test)
 
 
+def minibatches(n: int, batch_size: int, generator: torch.Generator, device: torch.device) -> Iterator[torch.Tensor]:
+    """One epoch's mini-batches: the indices ``0..n-1`` shuffled by ``generator`` (on the
+    CPU), moved to ``device``, in slices of ``batch_size``."""
+    order = torch.randperm(n, generator=generator).to(device)
+    for i in range(0, n, batch_size):
+        yield order[i : i + batch_size]
+
+
+def step(net: nn.Module, optimiser: torch.optim.Optimizer, X: torch.Tensor, y: torch.Tensor,
+         batch: torch.Tensor) -> torch.Tensor:
+    """One optimiser step of cross-entropy on the rows ``batch`` of ``X, y``; returns the loss."""
+    loss = F.cross_entropy(net(X[batch]), y[batch])
+    optimiser.zero_grad(set_to_none=True)
+    loss.backward()
+    optimiser.step()
+    return loss
+
+
 def train(
     net: nn.Module,
     X: torch.Tensor,
@@ -314,13 +332,8 @@ def train(
     start, cpu_start = time.perf_counter(), time.process_time()
     loss = torch.tensor(float("nan"))
     for _ in range(epochs):
-        order = torch.randperm(len(X), generator=generator).to(X.device)
-        for i in range(0, len(X), batch_size):
-            batch = order[i : i + batch_size]
-            loss = F.cross_entropy(net(X[batch]), y[batch])
-            optimiser.zero_grad(set_to_none=True)
-            loss.backward()
-            optimiser.step()
+        for batch in minibatches(len(X), batch_size, generator, X.device):
+            loss = step(net, optimiser, X, y, batch)
     if X.device.type == "cuda":
         torch.cuda.synchronize(X.device)
     return {
@@ -398,11 +411,10 @@ def experiment_artifact(
     fragments: Sequence[str] = ("figure", "summary"),
     figures: Sequence[str] = ("",),
     tables: Sequence[str] = ("",),
-    style: dict[str, Any] | None = None,
 ) -> Artifact:
     """The one artifact of an experiment: its JSON, light and dark figures, tables and
-    fragments, made by ``make(out, ctx, **params)``; ``style`` (figure sizes, layout)
-    keys the cache without being passed to ``make``."""
+    fragments, made by ``make(out, ctx, **params)`` (module constants such as figure sizes
+    are keyed by the module's source)."""
     import functools
 
     return Artifact(
@@ -415,7 +427,7 @@ def experiment_artifact(
         ),
         make=functools.partial(make, **params),
         module=module,
-        params={**params, **(style or {})},
+        params=params,
         device_dependent=True,
     )
 

@@ -321,6 +321,4 @@ def artifacts() -> list[Artifact]:
         NAME, MODULE, make, PARAMS,
         figures=("", "saturation"), tables=("", "saturation"),
         fragments=("figure", "saturation-figure", "summary"),
-        style={"span": SPAN, "edge_grid": EDGE_GRID, "figure_scale": FIGURE_SCALE, "columns": COLUMNS,
-               "panel": list(PANEL), "saturation_figsize": list(SATURATION_FIGSIZE)},
     )]

@@ -361,4 +361,4 @@ PARAMS: dict[str, Any] = {
 
 def artifacts() -> list[Artifact]:
     """``experiment-dying-relu``."""
-    return [experiment_artifact(NAME, MODULE, make, PARAMS, style={"figsize": list(FIGSIZE)})]
+    return [experiment_artifact(NAME, MODULE, make, PARAMS)]

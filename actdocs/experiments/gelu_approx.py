@@ -202,4 +202,4 @@ PARAMS: dict[str, Any] = {"lo": LO, "hi": HI, "per_unit": PER_UNIT, "dtypes": li
 
 def artifacts() -> list[Artifact]:
     """``experiment-gelu-approx``."""
-    return [experiment_artifact(NAME, MODULE, make, PARAMS, style={"figsize": list(FIGSIZE)})]
+    return [experiment_artifact(NAME, MODULE, make, PARAMS)]

@@ -372,5 +372,4 @@ PARAMS: dict[str, Any] = {
 
 def artifacts() -> list[Artifact]:
     """``experiment-gradient-flow``."""
-    return [experiment_artifact(NAME, MODULE, make, PARAMS, fragments=("figure", "bound", "summary"),
-                                style={"figsize": list(FIGSIZE)})]
+    return [experiment_artifact(NAME, MODULE, make, PARAMS, fragments=("figure", "bound", "summary"))]

@@ -38,11 +38,11 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import torch
-import torch.nn.functional as F
 
 from actdocs import catalog, references
 from actdocs.build import Artifact, Context
-from actdocs.experiments import deterministic, digits, experiment_artifact, mlp, write_results
+from actdocs.experiments import deterministic, digits, experiment_artifact, minibatches, mlp, write_results
+from actdocs.experiments import step as train_step
 from actdocs.experiments import header
 from actdocs.markdown import markdown_table
 from actdocs.numbers import format_number, format_percent, format_ratio
@@ -90,13 +90,8 @@ def steps_to_thresholds(
         net = mlp(activation, sizes, device=device)
         optimiser = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
         for epoch in range(max_epochs):
-            order = torch.randperm(len(X), generator=gen).to(X.device)
-            for i in range(0, len(X), batch_size):
-                batch = order[i : i + batch_size]
-                loss = F.cross_entropy(net(X[batch]), y[batch])
-                optimiser.zero_grad(set_to_none=True)
-                loss.backward()
-                optimiser.step()
+            for batch in minibatches(len(X), batch_size, gen, X.device):
+                loss = train_step(net, optimiser, X, y, batch)
                 step += 1
                 error = _error(net, X, y)
                 for t in thresholds:
@@ -288,4 +283,4 @@ PARAMS: dict[str, Any] = {
 
 def artifacts() -> list[Artifact]:
     """``experiment-relu-vs-tanh``."""
-    return [experiment_artifact(NAME, MODULE, make, PARAMS, style={"figsize": list(FIGSIZE)})]
+    return [experiment_artifact(NAME, MODULE, make, PARAMS)]

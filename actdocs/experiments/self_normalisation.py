@@ -233,5 +233,4 @@ PARAMS: dict[str, Any] = {
 
 def artifacts() -> list[Artifact]:
     """``experiment-self-normalisation``."""
-    return [experiment_artifact(NAME, MODULE, make, PARAMS,
-                                style={"table_layers": list(TABLE_LAYERS), "figsize": list(FIGSIZE)})]
+    return [experiment_artifact(NAME, MODULE, make, PARAMS)]
