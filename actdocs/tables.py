@@ -44,6 +44,7 @@ FAMILY_PAGES: dict[str, tuple[str, str]] = {
     "modern": ("modern.md", "Modern activations"),
     "gated": ("modern.md", "Modern activations"),
     "output": ("choosing.md", "Choosing an activation"),
+    "shrinkage": ("pytorch.md", "In PyTorch"),
 }
 
 #: The rows of the ReLU-variants table and of the modern-usage table.

@@ -191,10 +191,26 @@ def test_gelu_tanh_approximation_is_accurate_and_timed(executed):
 def test_custom_activation_meets_the_requirements_and_learns_digits(executed):
     text = stdout(executed["challenge_custom_activation"])
     assert "digits: 1437 training and 360 test images" in text, "the built page never uses MNIST_PATH"
-    assert re.search(r"^SmoothLeaky\s+yes\s+yes\s+yes$", text, re.M), text
+    assert re.search(r"^LeakyTanh\s+yes\s+yes\s+yes$", text, re.M), text
     assert re.search(r"^ReLU\s+no\s+yes\s+no$", text, re.M), text
-    accuracy = float(re.search(r"^SmoothLeaky\s+([0-9.]+) ±", text, re.M)[1])
+    accuracy = float(re.search(r"^LeakyTanh\s+([0-9.]+) ±", text, re.M)[1])
     assert accuracy > 0.85, "far above chance (0.10)"
+
+
+def test_the_challenge_has_one_answer_notebook_and_experiment_alike():
+    """The challenge notebook's solution is the training experiment's custom activation:
+    the notebook's own class (it imports nothing from actdocs) computes the same function."""
+    import torch
+
+    from actdocs.experiments import training
+
+    source = next(s for s in SOURCES if s.stem == "challenge_custom_activation").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    cls = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "LeakyTanh")
+    scope: dict = {"torch": torch, "nn": torch.nn}
+    exec(compile(ast.Module(body=[cls], type_ignores=[]), "challenge_custom_activation.py", "exec"), scope)
+    x = torch.linspace(-30, 30, 6001, dtype=torch.float64)
+    assert torch.equal(scope["LeakyTanh"]()(x), training.LeakyTanh()(x))
 
 
 # ------------------------------------------------------------------ errors, cache, environment
