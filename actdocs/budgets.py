@@ -1,4 +1,4 @@
-"""Measure the project's performance budgets (:data:`BUDGETS`, :data:`PAGE_BUDGETS`) and print them as tables.
+"""Measure the project's performance budgets (README, "Performance budgets") and print them as tables.
 
 ``python -m actdocs.budgets`` (or ``make budgets``) measures, on this machine:
 
@@ -42,7 +42,7 @@ from actdocs.build import REPO_ROOT
 from actdocs.markdown import markdown_table
 from actdocs.numbers import format_number
 
-#: The project's budgets on the 2-core reference machine: (limit, aim).
+#: Budgets on the 2-core reference machine: (limit, aim).
 BUDGETS = {
     "cold build (s)": (120.0, 60.0),
     "warm rebuild (s)": (2.0, 2.0),

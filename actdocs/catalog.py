@@ -28,7 +28,6 @@ import torch.nn.functional as F
 from actdocs import references
 
 Tensor = torch.Tensor
-Fn = Callable[[Tensor], Tensor]
 
 # SELU's constants, from Klambauer et al. (2017); torch uses the same values.
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -1235,4 +1234,3 @@ def get(key: str) -> Activation:
         raise UnknownActivationError(
             f"unknown activation {key!r}; known: {', '.join(_BY_KEY)}"
         ) from None
-

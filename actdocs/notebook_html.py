@@ -6,8 +6,8 @@ the notebooks):
 
 * :func:`strip_foreign_scripts` removes what nbconvert's template adds for other
   front ends: the MathJax 2 loader (an empty ``<script src="">``) and its
-  configuration (the site renders math with its own KaTeX, see
-  ``docs/javascripts/katex.js``), the mermaid loader (a module that would import
+  configuration (the site renders math with its own KaTeX at build time, see
+  :mod:`actdocs.mathrender`), the mermaid loader (a module that would import
   mermaid from a CDN if a notebook held a diagram), and a ``<style>`` whose body is a
   Python list's ``repr`` (an mkdocs-jupyter slip: not CSS).
 * :func:`mark_math` turns the ``$...$`` and ``$$...$$`` that notebook Markdown keeps

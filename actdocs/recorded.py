@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from actdocs.bench.schema import recorded_runs
 from actdocs.bench.stats import ratio_interval

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-import json
 import re
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 
 from actdocs import catalog, facts, figures, numbers, properties, recorded
 from actdocs.build import Context
-from actdocs.numbers import MINUS, NARROW_SPACE
+from actdocs.numbers import MINUS
 from test_numbers import read_back
 
 _PIPE = re.compile(r"(?<!\\)\|")

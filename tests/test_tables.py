@@ -104,6 +104,16 @@ def test_yes_no() -> None:
 # ------------------------------------------------------------------- the tables
 
 
+def read_interval(text: str) -> tuple[tuple[float, float], tuple[bool, bool]]:
+    """An interval such as "(−1.7581, ∞)" read back: its ends and whether each is closed."""
+    m = re.fullmatch(r"([\[(])(.+), (.+)([\])])", text)
+    assert m, text
+    def end(s: str) -> float:
+        s = s.replace("\u2212", "-")
+        return math.inf if s == "∞" else -math.inf if s == "-∞" else float(s)
+    return (end(m[2]), end(m[3])), (m[1] == "[", m[4] == "]")
+
+
 def test_properties_table_has_one_row_per_record_from_the_catalog() -> None:
     table = tables.properties_table()
     rows = rows_of(table)
@@ -117,7 +127,9 @@ def test_properties_table_has_one_row_per_record_from_the_catalog() -> None:
         cells = row_for(table, record)
         link = f"[{record.name}](activations.md#{record.key})"
         assert cells[0] == (link if record.elementwise else f"{link} (scalar view)")
-        assert cells[1] == style.format_range(p)
+        ends, closed = read_interval(cells[1])
+        assert ends == pytest.approx(p.output_range, rel=1e-3), record.key
+        assert closed == tuple(c and math.isfinite(e) for c, e in zip(p.range_closed, p.output_range)), record.key
         assert numbers.format_number(p.max_grad) in cells[2]
         assert cells[3:6] == [style.yes_no(p.zero_centred), style.yes_no(p.monotonic), style.yes_no(p.smooth)]
         assert cells[7].lower() == p.cost

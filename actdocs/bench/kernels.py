@@ -34,9 +34,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from actdocs.catalog import Activation
 
-#: Buffer names a spec may use.
-TENSORS = ("x", "y", "g", "gx", "gate", "t")
-
 
 @dataclass
 class Buffers:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from actdocs.bench import schema, stats
+from actdocs.bench import schema
 from actdocs.markdown import markdown_table
 from actdocs.numbers import format_percent, format_ratio, format_seconds, format_sig
 
@@ -235,12 +235,3 @@ def markdown_tables(doc: dict[str, Any]) -> str:
     if failures:
         parts.insert(2, failures)
     return "\n".join(parts).rstrip("\n") + "\n"
-
-
-def ceiling_gbps(doc: dict[str, Any], size: str, dtype: str) -> tuple[str, str]:
-    """The best read-one-write-one kernel of a group and its GB/s, as text."""
-    entry = doc["ceiling"][size][dtype]
-    name = entry["best"].get("1r1w")
-    kernel = next((k for k in entry["kernels"] if k["name"] == name), None)
-    return (f"`{kernel['method']}`", format_sig(kernel["gb_per_s"])) if kernel else ("–", "–")
-
