@@ -28,8 +28,6 @@ from actdocs.numbers import format_number, format_percent, format_sig
 
 Verdict = Literal["holds", "smaller than claimed", "does not hold here", "undecided",
                   "holds only in some regime", "not measured"]
-VERDICTS: tuple[Verdict, ...] = ("holds", "smaller than claimed", "does not hold here", "undecided",
-                                 "holds only in some regime", "not measured")
 
 #: Share of a claimed speed-up's excess over 1 that a measurement must reach: "6× faster"
 #: holds from 4.75×. :meth:`SpeedUp.describe` says "75 % of the way" from 1.

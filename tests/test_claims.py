@@ -6,12 +6,13 @@ import copy
 import json
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from actdocs import claims, recorded, references
 from actdocs.build import Context
-from actdocs.verdicts import VERDICTS
+from actdocs.verdicts import Verdict
 
 # The claims of the textbook that issue 5 listed, and those issue 10 added or split.
 REQUIRED = {
@@ -264,6 +265,6 @@ def test_artifact_writes_table_and_json(tmp_path: Path):
     for record in document:
         assert f"{{ #{record['key']} }}" in table
         for sense in record["senses"]:
-            assert sense["verdict"] in VERDICTS
+            assert sense["verdict"] in get_args(Verdict)
             assert sense["rule"].replace("|", "\\|") in table
     assert "seconds" not in table

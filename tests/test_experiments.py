@@ -394,7 +394,7 @@ SCHEMA_KEYS = {
 def test_json_has_the_documented_keys(name):
     data = json.loads(experiments.dumps(SMALL_RUNS[name]()))
     assert set(data) == COMMON_KEYS | SCHEMA_KEYS[name]
-    assert data["experiment"] == experiments.name_of(name)
+    assert data["experiment"] == name.replace("_", "-")
     assert data["torch"] == torch.__version__.split("+")[0]
     assert data["device"] == "cpu" and data["seed"] == 0
     for key in SCHEMA_KEYS[name]:
@@ -424,9 +424,9 @@ def test_json_rounds_floats_and_writes_null_for_non_finite():
 
 def test_one_device_dependent_artifact_per_experiment():
     found = experiments.artifacts()
-    assert [a.name for a in found] == [f"experiment-{experiments.name_of(m)}" for m in experiments.EXPERIMENTS]
+    assert [a.name for a in found] == [f"experiment-{m.replace('_', '-')}" for m in experiments.EXPERIMENTS]
     for artifact, module in zip(found, experiments.EXPERIMENTS):
-        name = experiments.name_of(module)
+        name = module.replace("_", "-")
         assert artifact.module == f"actdocs.experiments.{module}"
         assert artifact.device_dependent
         assert experiments.data_path(name) in artifact.outputs

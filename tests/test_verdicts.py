@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
-from actdocs.verdicts import SPEEDUP_SHARE, VERDICTS, AtLeast, AtMost, Measured, SpeedUp, combine
+from actdocs.verdicts import SPEEDUP_SHARE, AtLeast, AtMost, Measured, SpeedUp, Verdict, combine
 
 
 def around(value: float, half: float = 0.0) -> Measured:
@@ -82,4 +84,4 @@ def test_every_rule_states_its_threshold():
 ])
 def test_combine(verdicts, combined):
     assert combine(verdicts) == combined
-    assert combined in VERDICTS
+    assert combined in get_args(Verdict)

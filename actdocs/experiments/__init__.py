@@ -82,11 +82,6 @@ DIGITS_TEST_SIZE = 0.25
 DIGITS_SPLIT_SEED = 0
 
 
-def name_of(module: str) -> str:
-    """The experiment's public name: the module name with hyphens ("gradient-flow")."""
-    return module.rsplit(".", 1)[-1].replace("_", "-")
-
-
 # ------------------------------------------------------------------ output paths
 
 
