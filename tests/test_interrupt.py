@@ -263,6 +263,6 @@ def test_the_mkdocs_hook_lets_an_interrupted_build_record_what_it_made(tmp_path)
     wait_for(ready.exists, "the build to start")
     os.killpg(parent.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
     _, err = parent.communicate(timeout=PATIENCE)
-    assert parent.returncode == 130
+    assert parent.returncode == 130, f"the hook exited {parent.returncode}; its stderr: {err!r}"
     assert done.read_text() == "recorded"
     assert "child: interrupted; 1 artifact kept" in err
