@@ -232,12 +232,22 @@ def test_a_build_removes_stale_scratch_and_says_so_once(module, tmp_path):
     assert steps("\n".join(lines)) == [("a", "cached", None)] and len(lines) == 1
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C as a shell gives it: SIGINT at its default and unblocked.
+
+    A test runner's worker may ignore or block SIGINT, and a child inherits both across
+    exec; then neither the hook nor its build would ever see the interrupt.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def test_the_mkdocs_hook_lets_an_interrupted_build_record_what_it_made(tmp_path):
     """``subprocess.run`` would kill the build 0.25 s after Ctrl-C; this one needs 0.5 s."""
     done, ready = tmp_path / "recorded", tmp_path / "ready"
     child = tmp_path / "child.py"
     child.write_text(textwrap.dedent(f'''\
-        import signal, sys, time
+        import os, signal, sys, time
         from pathlib import Path
 
         def stop(*_):
@@ -247,7 +257,7 @@ def test_the_mkdocs_hook_lets_an_interrupted_build_record_what_it_made(tmp_path)
             sys.exit(130)
 
         signal.signal(signal.SIGINT, stop)
-        Path({str(ready)!r}).write_text("")
+        Path({str(ready)!r}).write_text(str(os.getpid()))
         time.sleep(60)
         '''), encoding="utf-8")
     parent = subprocess.Popen(
@@ -259,9 +269,11 @@ def test_the_mkdocs_hook_lets_an_interrupted_build_record_what_it_made(tmp_path)
             except KeyboardInterrupt:
                 sys.exit(130)
             ''')],
-        stderr=subprocess.PIPE, text=True, start_new_session=True)
-    wait_for(ready.exists, "the build to start")
-    os.killpg(parent.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+        stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_as_from_a_terminal)
+    wait_for(lambda: ready.exists() and ready.read_text(), "the build to start")
+    # as a terminal's Ctrl-C: the hook and its build both get SIGINT
+    for pid in (parent.pid, int(ready.read_text())):
+        os.kill(pid, signal.SIGINT)
     _, err = parent.communicate(timeout=PATIENCE)
     assert parent.returncode == 130, f"the hook exited {parent.returncode}; its stderr: {err!r}"
     assert done.read_text() == "recorded"
