@@ -67,8 +67,8 @@ from typing import Any, Iterable
 from actdocs import catalog, style
 from actdocs.build import Artifact, Context
 from actdocs.demo_spec import DEMOS, _axis, data_path, dumps, figure_spec, fragment, fragment_path
-from actdocs.experiments import data_path as experiment_data_path
-from actdocs.experiments import fragment_path as experiment_fragment_path
+from actdocs.experiments.output import data_path as experiment_data_path
+from actdocs.experiments.output import fragment_path as experiment_fragment_path
 from actdocs.explorer import explorer_fragment, explorer_spec
 from actdocs.markdown import write_text
 from actdocs.numbers import format_number, format_percent, format_sig, superscript

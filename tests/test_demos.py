@@ -67,7 +67,7 @@ def explorer() -> dict:
 
 def _as_written(results: dict) -> dict:
     """An experiment's results as its JSON file holds them."""
-    from actdocs.experiments import dumps
+    from actdocs.experiments.output import dumps
 
     return json.loads(dumps(results))
 
@@ -348,7 +348,7 @@ def test_fragment_has_container_static_figure_and_data_link():
 
 
 def test_artifacts_write_what_they_declare(tmp_path, flow, distribution):
-    from actdocs.experiments import data_path, dumps, fragment_path
+    from actdocs.experiments.output import data_path, dumps, fragment_path
 
     for name, results in (("gradient-flow", flow), ("distributions", distribution)):  # what the experiments wrote
         (tmp_path / data_path(name)).parent.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,9 @@ import torch
 
 from actdocs import catalog, properties
 from actdocs.build import Context
+from actdocs.numbers import format_sig
 from actdocs import experiments
+from actdocs.experiments import networks, output
 from actdocs.experiments import (
     distributions,
     dying_relu,
@@ -40,7 +42,7 @@ COMMON_KEYS = {"experiment", "schema_version", "torch", "device", "seed", "param
 
 @pytest.fixture(scope="module")
 def flow() -> dict:
-    return gradient_flow.run(keys=("sigmoid", "relu"), depth=20, depths=(2, 5, 20), width=64, batch=64)
+    return gradient_flow.run(keys=("sigmoid", "relu", "selu"), depth=20, depths=(2, 5, 20), width=64, batch=64)
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +107,32 @@ def test_kaiming_init_keeps_relu_gradients_far_flatter_than_default(flow):
     assert ratios["kaiming"] > 1e3 * ratios["default"]
 
 
+def test_selu_is_also_run_with_lecun_init_and_only_selu(flow):
+    assert flow["params"]["extra_inits"] == {"selu": ["lecun"]}
+    assert "lecun" in flow["at_depth"]["selu"] and "lecun" not in flow["at_depth"]["relu"]
+    lecun = flow["at_depth"]["selu"]
+    assert lecun["ratio_first_last"]["lecun"] == pytest.approx(lecun["lecun"][0] / lecun["lecun"][-1])
+    assert lecun["lecun"] != lecun["default"]
+
+
+def test_init_figure_and_summary_quote_each_pair_under_both_inits(flow, tmp_path):
+    pairs = gradient_flow._init_pairs(flow)
+    assert pairs == [("relu", "kaiming"), ("selu", "lecun")]
+    summary = gradient_flow.init_summary_fragment(flow)
+    alt = gradient_flow.init_alt_text(flow)
+    for key, own in pairs:
+        ratio = flow["at_depth"][key]["ratio_first_last"]
+        for text in (summary, alt):
+            assert format_sig(ratio["default"], 2) in text and format_sig(ratio[own], 2) in text
+            assert gradient_flow.INIT_NAMES[own] in text
+    # "level" is said only of a ratio within a factor of ten
+    level = [0.1 <= flow["at_depth"][k]["ratio_first_last"][own] <= 10 for k, own in pairs]
+    assert summary.count("within a factor of ten") == sum(level)
+    paths = [gradient_flow.draw_init(flow, theme, tmp_path / f"{theme}.svg") for theme in ("light", "dark")]
+    assert all(p.read_text().startswith("<?xml") for p in paths)
+    assert paths[0].read_bytes() != paths[1].read_bytes()
+
+
 def test_high_learning_rate_kills_relu_units_more_than_leaky_ones(dying):
     share = dying["dead_share"]
     assert share["relu-high-lr"]["trained"] > 0.2  # a large share really dies
@@ -126,14 +154,14 @@ def test_stuck_relu_units_are_dead_and_stuck_leaky_units_are_not(dying):
 
 def test_zero_gradient_units_are_counted_from_the_loss():
     torch.manual_seed(0)
-    net = experiments.mlp("relu", [2, 3, 2])
+    net = networks.mlp("relu", [2, 3, 2])
     with torch.no_grad():
         net[0].bias.copy_(torch.tensor([-100.0, 0.5, 100.0]))  # unit 0 stuck, the others active
     X, y = torch.randn(16, 2), torch.randint(0, 2, (16,))
     masks = dying_relu.dead_masks(net, X)
     assert masks[0].tolist() == [True, False, False]
     assert dying_relu.zero_gradient_units(net, X, y, masks) == [1]
-    leaky = experiments.mlp("leaky_relu", [2, 3, 2])
+    leaky = networks.mlp("leaky_relu", [2, 3, 2])
     with torch.no_grad():
         leaky[0].bias.copy_(torch.tensor([-100.0, 0.5, 100.0]))
     assert dying_relu.zero_gradient_units(leaky, X, y, dying_relu.dead_masks(leaky, X)) == [0]
@@ -159,8 +187,8 @@ def test_alexnet_sense_speedup_is_tanh_steps_over_relu_steps_per_seed(alexnet):
 def test_alexnet_sense_is_deterministic_for_a_seed_and_moves_with_it():
     small = dict(lrs=(0.1,), n_seeds=1, max_epochs=2, thresholds=(0.25,), verdict_threshold=0.25)
     first, second = relu_vs_tanh.run(**small), relu_vs_tanh.run(**small)
-    assert experiments.without_timings(first) == experiments.without_timings(second)
-    assert experiments.without_timings(relu_vs_tanh.run(**small, seed=1))["runs"] != experiments.without_timings(first)["runs"]
+    assert output.without_timings(first) == output.without_timings(second)
+    assert output.without_timings(relu_vs_tanh.run(**small, seed=1))["runs"] != output.without_timings(first)["runs"]
 
 
 def test_best_learning_rate_needs_every_seed_and_the_fewest_steps():
@@ -174,7 +202,7 @@ def test_best_learning_rate_needs_every_seed_and_the_fewest_steps():
 
 def test_dead_units_are_counted_on_the_pre_activation():
     torch.manual_seed(0)
-    net = experiments.mlp("relu", [2, 3, 2])
+    net = networks.mlp("relu", [2, 3, 2])
     with torch.no_grad():
         net[0].weight.zero_()
         net[0].bias.copy_(torch.tensor([-1.0, 0.0, 1.0]))
@@ -353,8 +381,8 @@ SMALL_RUNS = {
 @pytest.mark.parametrize("name", list(SMALL_RUNS))
 def test_two_runs_give_identical_numbers(name):
     first, second = SMALL_RUNS[name](), SMALL_RUNS[name]()
-    assert experiments.without_timings(first) == experiments.without_timings(second)
-    assert experiments.dumps(experiments.without_timings(first)) == experiments.dumps(experiments.without_timings(second))
+    assert output.without_timings(first) == output.without_timings(second)
+    assert output.dumps(output.without_timings(first)) == output.dumps(output.without_timings(second))
 
 
 def test_runs_leave_the_callers_random_state_and_threads_alone():
@@ -392,7 +420,7 @@ SCHEMA_KEYS = {
 
 @pytest.mark.parametrize("name", list(SMALL_RUNS))
 def test_json_has_the_documented_keys(name):
-    data = json.loads(experiments.dumps(SMALL_RUNS[name]()))
+    data = json.loads(output.dumps(SMALL_RUNS[name]()))
     assert set(data) == COMMON_KEYS | SCHEMA_KEYS[name]
     assert data["experiment"] == name.replace("_", "-")
     assert data["torch"] == torch.__version__.split("+")[0]
@@ -414,7 +442,7 @@ def test_nested_schema_of_the_demo_inputs(flow, dists):
 
 
 def test_json_rounds_floats_and_writes_null_for_non_finite():
-    text = experiments.dumps({"a": 1 / 3, "b": [float("nan"), float("inf")], "c": (1, True, None), "d": 1.23456789e-20})
+    text = output.dumps({"a": 1 / 3, "b": [float("nan"), float("inf")], "c": (1, True, None), "d": 1.23456789e-20})
     assert json.loads(text) == {"a": 0.333333, "b": [None, None], "c": [1, True, None], "d": 1.23457e-20}
     assert text.endswith("\n")
 
@@ -429,10 +457,10 @@ def test_one_device_dependent_artifact_per_experiment():
         name = module.replace("_", "-")
         assert artifact.module == f"actdocs.experiments.{module}"
         assert artifact.device_dependent
-        assert experiments.data_path(name) in artifact.outputs
-        assert {experiments.figure_path(name, t) for t in ("light", "dark")} <= set(artifact.outputs)
-        assert experiments.table_path(name) in artifact.outputs
-        assert experiments.fragment_path(name, "figure") in artifact.outputs
+        assert output.data_path(name) in artifact.outputs
+        assert {output.figure_path(name, t) for t in ("light", "dark")} <= set(artifact.outputs)
+        assert output.table_path(name) in artifact.outputs
+        assert output.fragment_path(name, "figure") in artifact.outputs
 
 
 def test_every_experiment_is_registered_with_the_build():
@@ -455,7 +483,7 @@ def test_gelu_artifact_end_to_end_is_byte_stable(tmp_path):
         if rel.endswith(".svg"):
             assert len(data) < 60_000
             assert "Date" not in text
-    data = json.loads(outs[0][experiments.data_path("gelu-approx")])
+    data = json.loads(outs[0][output.data_path("gelu-approx")])
     assert data["dtypes"]["float64"]["max_at"] == pytest.approx(2.7, abs=0.1)
 
 

@@ -40,15 +40,10 @@ from typing import Any, Sequence
 import torch
 
 from actdocs import catalog
-from actdocs.build import Artifact, Context
-from actdocs.experiments import (
-    experiment_artifact,
-    write_results,
-    deterministic,
-    header,
-    randn,
-    series_styles,
-)
+from actdocs.build import Artifact
+from actdocs.experiments.output import Parts, experiment_artifact, header
+from actdocs.experiments.plotting import series_styles
+from actdocs.experiments.seeding import deterministic, randn
 from actdocs.numbers import format_number, format_percent
 from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
@@ -305,11 +300,12 @@ def summary_fragment(results: dict[str, Any]) -> str:
     return " ".join(sentences) + "\n"
 
 
-def make(out: Path, ctx: Context, **params: Any) -> None:
-    """Run the experiment on ``ctx.device`` and write its JSON, figures, tables and fragments."""
-    write_results(out, NAME, run(**params, device=ctx.device),
-                  draws={"": (draw_histograms, alt_histograms), "saturation": (draw_saturation, alt_saturation)},
-                  tables={"": stats_table, "saturation": saturation_table}, texts={"summary": summary_fragment})
+#: The figures, tables and fragments of the page, declared once.
+PARTS = Parts(
+    draws={"": (draw_histograms, alt_histograms), "saturation": (draw_saturation, alt_saturation)},
+    tables={"": stats_table, "saturation": saturation_table},
+    texts={"summary": summary_fragment},
+)
 
 
 PARAMS: dict[str, Any] = {"keys": list(KEYS), "scales": list(SCALES), "samples": SAMPLES, "bins": BINS, "seed": 0}
@@ -317,8 +313,4 @@ PARAMS: dict[str, Any] = {"keys": list(KEYS), "scales": list(SCALES), "samples":
 
 def artifacts() -> list[Artifact]:
     """``experiment-distributions``."""
-    return [experiment_artifact(
-        NAME, MODULE, make, PARAMS,
-        figures=("", "saturation"), tables=("", "saturation"),
-        fragments=("figure", "saturation-figure", "summary"),
-    )]
+    return [experiment_artifact(NAME, MODULE, run, PARAMS, PARTS)]

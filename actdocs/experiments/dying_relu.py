@@ -1,7 +1,7 @@
 """Dying ReLU: count the hidden units a too-high learning rate kills, and which come back.
 
 An MLP ``64 -> 128 -> 128 -> 128 -> 10`` (PyTorch default init) is trained on the
-standardised digits data set (:func:`actdocs.experiments.digits`) with Adam and
+standardised digits data set (:func:`actdocs.experiments.data.digits`) with Adam and
 cross-entropy, mini-batches of 64. Three configurations:
 
 * ``relu-high-lr``: ReLU, learning rate ``high_lr`` (0.05, fifty times Adam's default);
@@ -57,20 +57,11 @@ import torch
 import torch.nn as nn
 
 from actdocs import catalog
-from actdocs.build import Artifact, Context
-from actdocs.experiments import (
-    experiment_artifact,
-    write_results,
-    DIGITS_CLASSES,
-    DIGITS_FEATURES,
-    accuracy,
-    deterministic,
-    digits,
-    header,
-    linears,
-    mlp,
-    train,
-)
+from actdocs.build import Artifact
+from actdocs.experiments.data import DIGITS_CLASSES, DIGITS_FEATURES, digits
+from actdocs.experiments.networks import accuracy, linears, mlp, train
+from actdocs.experiments.output import Parts, experiment_artifact, header
+from actdocs.experiments.seeding import deterministic
 from actdocs.numbers import format_number, format_percent
 from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
@@ -347,10 +338,12 @@ def summary_fragment(results: dict[str, Any]) -> str:
     )
 
 
-def make(out: Path, ctx: Context, **params: Any) -> None:
-    """Run the experiment on ``ctx.device`` and write its JSON, figures, table and fragments."""
-    write_results(out, NAME, run(**params, device=ctx.device),
-                  draws={"": (draw, alt_text)}, tables={"": table}, texts={"summary": summary_fragment})
+#: The figures, tables and fragments of the page, declared once.
+PARTS = Parts(
+    draws={"": (draw, alt_text)},
+    tables={"": table},
+    texts={"summary": summary_fragment},
+)
 
 
 PARAMS: dict[str, Any] = {
@@ -361,4 +354,4 @@ PARAMS: dict[str, Any] = {
 
 def artifacts() -> list[Artifact]:
     """``experiment-dying-relu``."""
-    return [experiment_artifact(NAME, MODULE, make, PARAMS)]
+    return [experiment_artifact(NAME, MODULE, run, PARAMS, PARTS)]

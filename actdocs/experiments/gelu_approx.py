@@ -32,13 +32,9 @@ from typing import Any, Sequence
 import torch
 import torch.nn.functional as F
 
-from actdocs.build import Artifact, Context
-from actdocs.experiments import (
-    experiment_artifact,
-    write_results,
-    deterministic,
-    header,
-)
+from actdocs.build import Artifact
+from actdocs.experiments.output import Parts, experiment_artifact, header
+from actdocs.experiments.seeding import deterministic
 from actdocs.numbers import format_number, format_sig
 from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
@@ -190,10 +186,12 @@ def summary_fragment(results: dict[str, Any]) -> str:
     return text + "\n"
 
 
-def make(out: Path, ctx: Context, **params: Any) -> None:
-    """Run the experiment on ``ctx.device`` and write its JSON, figure, table and fragments."""
-    write_results(out, NAME, run(**params, device=ctx.device),
-                  draws={"": (draw, alt_text)}, tables={"": table}, texts={"summary": summary_fragment})
+#: The figures, tables and fragments of the page, declared once.
+PARTS = Parts(
+    draws={"": (draw, alt_text)},
+    tables={"": table},
+    texts={"summary": summary_fragment},
+)
 
 
 PARAMS: dict[str, Any] = {"lo": LO, "hi": HI, "per_unit": PER_UNIT, "dtypes": list(DTYPES),
@@ -202,4 +200,4 @@ PARAMS: dict[str, Any] = {"lo": LO, "hi": HI, "per_unit": PER_UNIT, "dtypes": li
 
 def artifacts() -> list[Artifact]:
     """``experiment-gelu-approx``."""
-    return [experiment_artifact(NAME, MODULE, make, PARAMS)]
+    return [experiment_artifact(NAME, MODULE, run, PARAMS, PARTS)]

@@ -16,7 +16,11 @@ norms are summed in float64, since squaring the deepest sigmoid gradients (aroun
 1e-27 per weight) underflows float32 to a norm of exactly zero.
 
 A second run at ``depth`` re-initialises the same stack with Kaiming (He) normal
-weights, std sqrt(2 / fan_in), and zero biases, the initialisation designed for ReLU.
+weights, std sqrt(2 / fan_in), and zero biases, the initialisation designed for ReLU;
+an activation of ``extra_inits`` is run once more with each of its own initialisations
+(SELU with LeCun normal, std sqrt(1 / fan_in), the one its self-normalisation assumes).
+The ``init`` figure puts each activation of :data:`INIT_PAIRS` under the default and
+under its own initialisation side by side.
 
 ``bound`` compares the textbook's bound, 0.25 ** 10 for a 10-layer sigmoid network, with
 the network: the gradient reaching the first layer's pre-activations relative to the
@@ -33,8 +37,8 @@ JSON (``data/experiments/gradient-flow.json``), besides the common header
         # default init; for each depth d (string key) the weight-gradient norm of
         # layers 1..d, input layer first
     depth: 20
-    at_depth: {key: {"default": [g1..g20], "kaiming": [g1..g20],
-                     "ratio_first_last": {"default": g1/g20, "kaiming": g1/g20}}}
+    at_depth: {key: {"default": [g1..g20], "kaiming": [g1..g20], ("lecun": [...] for selu)
+                     "ratio_first_last": {"default": g1/g20, "kaiming": g1/g20, ...}}}
     bound: {"depth": 10, "max_slope": 0.25, "bound": 0.25**10,
             "activations": {key: {
                 "input_gradient_ratio": |dL/dz_1| / |dL/dh_10|,
@@ -54,17 +58,11 @@ from typing import Any, Sequence
 import torch
 
 from actdocs import catalog
-from actdocs.build import Artifact, Context
-from actdocs.experiments import (
-    experiment_artifact,
-    write_results,
-    deterministic,
-    header,
-    linears,
-    mlp,
-    randn,
-    series_styles,
-)
+from actdocs.build import Artifact
+from actdocs.experiments.networks import linears, mlp
+from actdocs.experiments.output import Parts, experiment_artifact, header
+from actdocs.experiments.plotting import series_styles
+from actdocs.experiments.seeding import deterministic, randn
 from actdocs.numbers import format_number, format_sig
 from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
@@ -79,10 +77,17 @@ WIDTH = 128
 BATCH = 256
 DTYPE = "float32"
 COMPARE_INIT = "kaiming"
+#: Further initialisations per activation: each activation's own, where it is not Kaiming's.
+EXTRA_INITS: dict[str, tuple[str, ...]] = {"selu": ("lecun",)}
+#: The init figure: (activation, the initialisation designed for it), each also under the default.
+INIT_PAIRS: tuple[tuple[str, str], ...] = (("relu", "kaiming"), ("selu", "lecun"))
+#: What each initialisation is called on the page.
+INIT_NAMES = {"default": "PyTorch default", "kaiming": "He (Kaiming) normal", "lecun": "LeCun normal"}
 BOUND_DEPTH = 10
 BOUND_KEY = "sigmoid"
 
 FIGSIZE = (9.0, 4.2)
+INIT_FIGSIZE = (7.0, 3.8)
 
 
 def _norm(t: torch.Tensor) -> float:
@@ -99,12 +104,12 @@ def _slopes(act: torch.nn.Module, z: torch.Tensor) -> torch.Tensor:
 
 def _one(
     key: str, *, depths: Sequence[int], depth: int, width: int, batch: int,
-    dtype: torch.dtype, compare_init: str, bound_depth: int, seed: int, device: str,
+    dtype: torch.dtype, compare_init: str, extra_inits: Sequence[str], bound_depth: int, seed: int, device: str,
 ) -> dict[str, Any]:
     """Everything measured for one activation."""
     deepest = max(*depths, depth, bound_depth)
     result: dict[str, Any] = {}
-    for init in ("default", compare_init):
+    for init in ("default", compare_init, *extra_inits):
         with deterministic(seed, device) as gen:
             net = mlp(key, [width] * (deepest + 1), last_activation=True, init=init, dtype=dtype, device=device)
             x = randn((batch, width), gen, dtype=dtype, device=device)
@@ -155,21 +160,25 @@ def run(
     batch: int = BATCH,
     dtype: str = DTYPE,
     compare_init: str = COMPARE_INIT,
+    extra_inits: dict[str, Sequence[str]] | None = None,
     bound_depth: int = BOUND_DEPTH,
     seed: int = 0,
     device: str = "cpu",
 ) -> dict[str, Any]:
     """Weight-gradient norms per layer, per activation and depth (see the module docstring)."""
+    extra = {k: list(v) for k, v in (EXTRA_INITS if extra_inits is None else extra_inits).items() if k in keys}
     params = {
         "keys": list(keys), "depth": depth, "depths": list(depths), "width": width, "batch": batch,
-        "dtype": dtype, "init": "default", "compare_init": compare_init, "bound_depth": bound_depth,
+        "dtype": dtype, "init": "default", "compare_init": compare_init, "extra_inits": extra,
+        "bound_depth": bound_depth,
         "loss": "sum of the last block's outputs / batch",
     }
     torch_dtype = getattr(torch, dtype)
     per_key = {
         key: _one(
             key, depths=depths, depth=depth, width=width, batch=batch, dtype=torch_dtype,
-            compare_init=compare_init, bound_depth=bound_depth, seed=seed, device=device,
+            compare_init=compare_init, extra_inits=extra.get(key, ()), bound_depth=bound_depth, seed=seed,
+            device=device,
         )
         for key in keys
     }
@@ -182,11 +191,9 @@ def run(
         "depth": depth,
         "at_depth": {
             k: {
-                "default": r["default"],
-                compare_init: r[compare_init],
+                **{init: r[init] for init in ("default", compare_init, *extra.get(k, ()))},
                 "ratio_first_last": {
-                    "default": r["default"][0] / r["default"][-1],
-                    compare_init: r[compare_init][0] / r[compare_init][-1],
+                    init: r[init][0] / r[init][-1] for init in ("default", compare_init, *extra.get(k, ()))
                 },
             }
             for k, r in per_key.items()
@@ -256,6 +263,63 @@ def alt_text(results: dict[str, Any]) -> str:
             f"{format_sig(ratios['relu'][compare], 2)}."
         )
     return " ".join(parts)
+
+
+def _init_pairs(results: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (activation, own initialisation) pairs of :data:`INIT_PAIRS` that the results hold."""
+    return [(k, init) for k, init in INIT_PAIRS if init in results["at_depth"].get(k, {})]
+
+
+def draw_init(results: dict[str, Any], theme: str, path: Path) -> Path:
+    """Gradient norm per layer, log scale: each activation of :data:`INIT_PAIRS` under PyTorch's
+    default initialisation (dashed) and under its own (solid)."""
+    depth = results["depth"]
+    names = dict(_names(results))
+    with use_theme(theme) as t:
+        fig = new_figure(*INIT_FIGSIZE)
+        ax = fig.add_subplot()
+        for i, (key, own) in enumerate(_init_pairs(results)):
+            for init, style in ((own, "-"), ("default", "--")):
+                ax.plot(range(1, depth + 1), results["at_depth"][key][init], color=t.cycle[i], linestyle=style,
+                        linewidth=1.8, label=f"{names[key]}, {INIT_NAMES[init]}")
+        ax.set_yscale("log")
+        ax.set_xlabel("layer (1 = input side)")
+        ax.set_ylabel("weight-gradient norm")
+        ax.set_xlim(1, depth)
+        ax.set_xticks([1, *range(5, depth + 1, 5)])
+        ax.set_title(f"{depth} layers, each activation under the default and under its own initialisation",
+                     fontsize=10)
+        fig.legend(loc="outside lower center", ncols=2, frameon=False, handlelength=2.4)
+        return save_svg(fig, path)
+
+
+def init_alt_text(results: dict[str, Any]) -> str:
+    """The init figure's alt text, with each line's first-to-last ratio."""
+    depth = results["depth"]
+    names = dict(_names(results))
+    parts = []
+    for key, own in _init_pairs(results):
+        ratio = results["at_depth"][key]["ratio_first_last"]
+        parts.append(f"{names[key]}'s first layer gets {format_sig(ratio['default'], 2)} of the last layer's "
+                     f"gradient under the default and {format_sig(ratio[own], 2)} under {INIT_NAMES[own]}")
+    return (f"Line chart on a log scale of the weight-gradient norm of each of the {depth} layers of an MLP, "
+            f"one solid line per activation under its own initialisation and one dashed line under "
+            f"PyTorch's default. " + "; ".join(parts) + ".")
+
+
+def init_summary_fragment(results: dict[str, Any]) -> str:
+    """What the init figure shows, in numbers: each pair's first-to-last ratio under both initialisations."""
+    names = dict(_names(results))
+    parts = []
+    for key, own in _init_pairs(results):
+        ratio = results["at_depth"][key]["ratio_first_last"]
+        level = 0.1 <= ratio[own] <= 10
+        parts.append(
+            f"with {names[key]}, the first layer receives {format_sig(ratio['default'], 2)} of the last "
+            f"layer's gradient under PyTorch's default and {format_sig(ratio[own], 2)} under "
+            f"{INIT_NAMES[own]}" + (", within a factor of ten of level" if level else "")
+        )
+    return f"At depth {results['depth']}, " + "; ".join(parts) + ".\n"
 
 
 def table(results: dict[str, Any]) -> str:
@@ -357,19 +421,21 @@ def summary_fragment(results: dict[str, Any]) -> str:
     return text + "\n"
 
 
-def make(out: Path, ctx: Context, **params: Any) -> None:
-    """Run the experiment on ``ctx.device`` and write its JSON, figures, table and fragments."""
-    write_results(out, NAME, run(**params, device=ctx.device),
-                  draws={"": (draw, alt_text)}, tables={"": table},
-                  texts={"bound": bound_fragment, "summary": summary_fragment})
+#: The figures, tables and fragments of the page, declared once.
+PARTS = Parts(
+    draws={"": (draw, alt_text), "init": (draw_init, init_alt_text)},
+    tables={"": table},
+    texts={"bound": bound_fragment, "summary": summary_fragment, "init-summary": init_summary_fragment},
+)
 
 
 PARAMS: dict[str, Any] = {
     "keys": list(KEYS), "depth": DEPTH, "depths": list(DEPTHS), "width": WIDTH, "batch": BATCH,
-    "dtype": DTYPE, "compare_init": COMPARE_INIT, "bound_depth": BOUND_DEPTH, "seed": 0,
+    "dtype": DTYPE, "compare_init": COMPARE_INIT, "extra_inits": {k: list(v) for k, v in EXTRA_INITS.items()},
+    "bound_depth": BOUND_DEPTH, "seed": 0,
 }
 
 
 def artifacts() -> list[Artifact]:
     """``experiment-gradient-flow``."""
-    return [experiment_artifact(NAME, MODULE, make, PARAMS, fragments=("figure", "bound", "summary"))]
+    return [experiment_artifact(NAME, MODULE, run, PARAMS, PARTS)]

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from actdocs.experiments import standardise
+from actdocs.experiments.data import standardise
 
 #: IDX type codes (the third byte of the magic number) and their big-endian dtypes.
 IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}

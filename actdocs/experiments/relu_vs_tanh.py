@@ -6,7 +6,7 @@ trained it fastest, without regularisation, and counted the epochs until the tra
 error reached 25 %: ReLU got there six times sooner. This experiment asks the same
 question of a small network the build can afford: an MLP ``64 -> 64 -> 64 -> 64 -> 10``
 (PyTorch's default initialisation, identical weights for both activations for a given
-seed) on the standardised digits data set (:func:`actdocs.experiments.digits`), trained
+seed) on the standardised digits data set (:func:`actdocs.experiments.data.digits`), trained
 by SGD with momentum ``momentum`` on mini-batches of ``batch_size``, no regularisation.
 
 For each activation, learning rate of ``lrs`` and seed, the training error on the
@@ -40,10 +40,11 @@ from typing import Any, Sequence
 import torch
 
 from actdocs import catalog, references
-from actdocs.build import Artifact, Context
-from actdocs.experiments import deterministic, digits, experiment_artifact, minibatches, mlp, write_results
-from actdocs.experiments import step as train_step
-from actdocs.experiments import header
+from actdocs.build import Artifact
+from actdocs.experiments.data import digits, minibatches
+from actdocs.experiments.networks import mlp, step as train_step
+from actdocs.experiments.output import Parts, experiment_artifact, header
+from actdocs.experiments.seeding import deterministic
 from actdocs.markdown import markdown_table
 from actdocs.numbers import format_number, format_percent, format_ratio
 from actdocs.style import new_figure, save_svg, use_theme
@@ -267,10 +268,12 @@ def summary_fragment(results: dict[str, Any]) -> str:
             f"{references.cite(['krizhevsky2012'])}, was 6× for a convolutional network on CIFAR-10.\n")
 
 
-def make(out: Path, ctx: Context, **params: Any) -> None:
-    """Run the experiment on ``ctx.device`` and write its JSON, figures, table and fragments."""
-    write_results(out, NAME, run(**params, device=ctx.device),
-                  draws={"": (draw, alt_text)}, tables={"": table}, texts={"summary": summary_fragment})
+#: The figures, tables and fragments of the page, declared once.
+PARTS = Parts(
+    draws={"": (draw, alt_text)},
+    tables={"": table},
+    texts={"summary": summary_fragment},
+)
 
 
 PARAMS: dict[str, Any] = {
@@ -283,4 +286,4 @@ PARAMS: dict[str, Any] = {
 
 def artifacts() -> list[Artifact]:
     """``experiment-relu-vs-tanh``."""
-    return [experiment_artifact(NAME, MODULE, make, PARAMS)]
+    return [experiment_artifact(NAME, MODULE, run, PARAMS, PARTS)]

@@ -32,15 +32,10 @@ from typing import Any, Sequence
 import torch
 
 from actdocs import catalog
-from actdocs.build import Artifact, Context
-from actdocs.experiments import (
-    experiment_artifact,
-    write_results,
-    deterministic,
-    header,
-    mlp,
-    randn,
-)
+from actdocs.build import Artifact
+from actdocs.experiments.networks import mlp
+from actdocs.experiments.output import Parts, experiment_artifact, header
+from actdocs.experiments.seeding import deterministic, randn
 from actdocs.numbers import format_number, format_sig
 from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
@@ -219,10 +214,12 @@ def summary_fragment(results: dict[str, Any]) -> str:
     return " ".join(sentences) + "\n"
 
 
-def make(out: Path, ctx: Context, **params: Any) -> None:
-    """Run the experiment on ``ctx.device`` and write its JSON, figures, table and fragments."""
-    write_results(out, NAME, run(**params, device=ctx.device),
-                  draws={"": (draw, alt_text)}, tables={"": table}, texts={"summary": summary_fragment})
+#: The figures, tables and fragments of the page, declared once.
+PARTS = Parts(
+    draws={"": (draw, alt_text)},
+    tables={"": table},
+    texts={"summary": summary_fragment},
+)
 
 
 PARAMS: dict[str, Any] = {
@@ -233,4 +230,4 @@ PARAMS: dict[str, Any] = {
 
 def artifacts() -> list[Artifact]:
     """``experiment-self-normalisation``."""
-    return [experiment_artifact(NAME, MODULE, make, PARAMS)]
+    return [experiment_artifact(NAME, MODULE, run, PARAMS, PARTS)]

@@ -2,7 +2,7 @@
 
 The textbook's challenge asks for a custom activation tested on MNIST. The site trains on
 scikit-learn's bundled **digits** data set instead (1797 8 x 8 images, split 1347 /
-450, standardised; see :func:`actdocs.experiments.digits`): it ships inside
+450, standardised; see :func:`actdocs.experiments.data.digits`): it ships inside
 scikit-learn, so the build needs no download and no network, and the whole comparison
 (11 activations x 5 seeds) takes seconds on a CPU. :func:`actdocs.experiments.mnist.load_mnist` reads a local
 MNIST copy (the four IDX files, gzipped or not, or a Keras-style ``mnist.npz``) for
@@ -57,19 +57,12 @@ import torch
 import torch.nn as nn
 
 from actdocs import catalog, properties
-from actdocs.build import Artifact, Context
+from actdocs.build import Artifact
 from actdocs.catalog import Activation, Properties
-from actdocs.experiments import (
-    SIGNIFICANT,
-    experiment_artifact,
-    write_results,
-    accuracy,
-    deterministic,
-    digits,
-    header,
-    mlp,
-    train,
-)
+from actdocs.experiments.data import digits
+from actdocs.experiments.networks import accuracy, mlp, train
+from actdocs.experiments.output import SIGNIFICANT, Parts, experiment_artifact, header
+from actdocs.experiments.seeding import deterministic
 from actdocs.numbers import NARROW_SPACE, format_number, format_percent, round_floats
 from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
@@ -376,11 +369,12 @@ def summary_fragment(results: dict[str, Any]) -> str:
     return text + "\n"
 
 
-def make(out: Path, ctx: Context, **params: Any) -> None:
-    """Run the experiment on ``ctx.device`` and write its JSON, figure, tables and fragments."""
-    write_results(out, NAME, run(**params, device=ctx.device),
-                  draws={"": (draw, alt_text)}, tables={"": table, "custom": requirements_table},
-                  texts={"summary": summary_fragment, "setup": setup_fragment})
+#: The figures, tables and fragments of the page, declared once.
+PARTS = Parts(
+    draws={"": (draw, alt_text)},
+    tables={"": table, "custom": requirements_table},
+    texts={"summary": summary_fragment, "setup": setup_fragment},
+)
 
 
 PARAMS: dict[str, Any] = {
@@ -391,8 +385,7 @@ PARAMS: dict[str, Any] = {
 
 def artifacts() -> list[Artifact]:
     """``experiment-training``."""
-    return [experiment_artifact(NAME, MODULE, make, PARAMS, tables=("", "custom"),
-                                fragments=("figure", "summary", "setup"))]
+    return [experiment_artifact(NAME, MODULE, run, PARAMS, PARTS)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
