@@ -34,6 +34,9 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 Family = Literal["classic", "relu", "modern", "gated", "output", "shrinkage"]
+#: The curated tables a record can be listed in: the ReLU variants (relu.md) and where the
+#: modern activations are used (modern.md).
+Table = Literal["variants", "usage"]
 Bounded = Literal["both", "below", "above", "none"]
 
 
@@ -166,6 +169,8 @@ class Activation:
     kernels: dict[str, str] = field(default_factory=dict)  # the benchmark's out= calls: actdocs.bench.kernels
     x_range: tuple[float, float] = DEFAULT_X_RANGE  # the figure's and the explorer's window
     slider: Slider | None = None  # the explorer's slider for a parameter in ``defaults``
+    tables: tuple[Table, ...] = ()  # the curated tables that list it, in catalog order
+    summary_rank: int | None = None  # its place among the most used, first in the summary table
 
     def __call__(self, x: Tensor, **params: float) -> Tensor:
         """Apply PyTorch's implementation with the default parameters."""
@@ -386,6 +391,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="sigmoid",
         name="Sigmoid",
         family="classic",
+        summary_rank=4,
         formula=r"\sigma(x) = \frac{1}{1 + e^{-x}}",
         derivative=r"\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)",
         functional=torch.sigmoid,
@@ -411,6 +417,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="tanh",
         name="Tanh",
         family="classic",
+        summary_rank=5,
         formula=r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1",
         derivative=r"\tanh'(x) = 1 - \tanh^2(x)",
         functional=torch.tanh,
@@ -432,6 +439,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="relu",
         name="ReLU",
         family="relu",
+        summary_rank=1,
         formula=r"\operatorname{ReLU}(x) = \max(0, x) = \begin{cases} x & x > 0 \\ 0 & x \le 0 \end{cases}",
         derivative=r"\operatorname{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
         functional=F.relu,
@@ -459,6 +467,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="leaky_relu",
         name="Leaky ReLU",
         family="relu",
+        tables=("variants",), summary_rank=2,
         formula=r"\operatorname{LeakyReLU}(x) = \max(0.01x, x)",
         derivative=r"\operatorname{LeakyReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0.01 & x \le 0 \end{cases}",
         functional=F.leaky_relu,
@@ -485,6 +494,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="prelu",
         name="PReLU",
         family="relu",
+        tables=("variants",),
         formula=r"\operatorname{PReLU}(x) = \max(0, x) + \alpha \min(0, x),\ \alpha \text{ learned (initially } 0.25)",
         derivative=r"\operatorname{PReLU}'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
         functional=_prelu,
@@ -508,6 +518,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="elu",
         name="ELU",
         family="relu",
+        tables=("variants",),
         formula=r"\operatorname{ELU}(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases},\ \alpha = 1",
         derivative=r"\operatorname{ELU}'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}",
         functional=F.elu,
@@ -531,6 +542,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="selu",
         name="SELU",
         family="relu",
+        tables=("variants",),
         formula=r"\operatorname{SELU}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases},\ \lambda \approx 1.0507,\ \alpha \approx 1.6733",
         derivative=r"\operatorname{SELU}'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}",
         functional=F.selu,
@@ -552,6 +564,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="gelu",
         name="GELU",
         family="modern",
+        tables=("usage",), summary_rank=3,
         formula=r"\operatorname{GELU}(x) = x\,\Phi(x) = \frac{x}{2}\left[1 + \operatorname{erf}\!\left(\frac{x}{\sqrt{2}}\right)\right]",
         derivative=r"\operatorname{GELU}'(x) = \Phi(x) + x\,\varphi(x)",
         functional=F.gelu,
@@ -600,6 +613,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="silu",
         name="SiLU (Swish)",
         family="modern",
+        tables=("usage",), summary_rank=6,
         formula=r"\operatorname{SiLU}(x) = x\,\sigma(x) = \frac{x}{1 + e^{-x}}",
         derivative=r"\operatorname{SiLU}'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)",
         functional=F.silu,
@@ -625,6 +639,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="mish",
         name="Mish",
         family="modern",
+        tables=("usage",),
         formula=r"\operatorname{Mish}(x) = x \tanh\bigl(\operatorname{softplus}(x)\bigr) = x \tanh\bigl(\ln(1 + e^{x})\bigr)",
         derivative=r"\operatorname{Mish}'(x) = \tanh\bigl(\operatorname{softplus}(x)\bigr) + x\,\sigma(x)\,\bigl(1 - \tanh^{2}(\operatorname{softplus}(x))\bigr)",
         functional=F.mish,
@@ -649,6 +664,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="hardswish",
         name="Hardswish",
         family="modern",
+        tables=("usage",), summary_rank=7,
         formula=r"\operatorname{Hardswish}(x) = x\,\frac{\operatorname{ReLU6}(x + 3)}{6} = \begin{cases} 0 & x \le -3 \\ x\,(x + 3)/6 & -3 < x < 3 \\ x & x \ge 3 \end{cases}",
         derivative=r"\operatorname{Hardswish}'(x) = \begin{cases} 0 & x \le -3 \\ (2x + 3)/6 & -3 < x < 3 \\ 1 & x \ge 3 \end{cases}",
         functional=F.hardswish,
@@ -741,6 +757,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="swiglu",
         name="SwiGLU",
         family="gated",
+        tables=("usage",),
         formula=r"\operatorname{SwiGLU}(a, b) = a \odot \operatorname{SiLU}(b)",
         derivative=r"\frac{\partial}{\partial a} = \operatorname{SiLU}(b),\quad \frac{\partial}{\partial b} = a\,\operatorname{SiLU}'(b)",
         functional=torch_swiglu,
@@ -768,6 +785,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="geglu",
         name="GeGLU",
         family="gated",
+        tables=("usage",),
         formula=r"\operatorname{GeGLU}(a, b) = a \odot \operatorname{GELU}(b)",
         derivative=r"\frac{\partial}{\partial a} = \operatorname{GELU}(b),\quad \frac{\partial}{\partial b} = a\,\operatorname{GELU}'(b)",
         functional=torch_geglu,

@@ -18,7 +18,7 @@ Numbers are written by :mod:`actdocs.numbers`, ranges and gradients by the helpe
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 from actdocs import catalog, shortcodes
 from actdocs.build import Artifact, Context
@@ -47,13 +47,6 @@ FAMILY_PAGES: dict[str, tuple[str, str]] = {
     "shrinkage": ("pytorch.md", "In PyTorch"),
 }
 
-#: The rows of the ReLU-variants table and of the modern-usage table.
-VARIANT_KEYS: tuple[str, ...] = ("leaky_relu", "prelu", "elu", "selu")
-USAGE_KEYS: tuple[str, ...] = ("gelu", "silu", "mish", "hardswish", "swiglu", "geglu")
-
-#: The summary table's first rows, the most used activations; other records follow.
-SUMMARY_FIRST: tuple[str, ...] = ("relu", "leaky_relu", "gelu", "sigmoid", "tanh", "silu", "hardswish")
-
 #: The rows of a per-activation property table, by default.
 PROPERTY_ROWS: tuple[str, ...] = ("output range", "max gradient", "zero-centred", "cost")
 
@@ -81,8 +74,9 @@ def _column(name: str) -> tuple[str, str, Callable[[Activation], str]]:
         raise ValueError(f"unknown property {name!r}; known: {', '.join(COLUMNS)}") from None
 
 
-def _records(keys: Iterable[str]) -> list[Activation]:
-    return [catalog.get(k) for k in keys]
+def listed_in(table: str) -> list[Activation]:
+    """The records whose catalog entry lists them in the curated ``table``, in catalog order."""
+    return [r for r in ACTIVATIONS if table in r.tables]
 
 
 def prose(text: str) -> str:
@@ -130,17 +124,18 @@ def inline_math(tex: str) -> str:
     return f"${tex.strip()}$"
 
 
-def variants_table(keys: Sequence[str] = VARIANT_KEYS) -> str:
-    """Variant | Formula | Key difference, for the ReLU variants (or any ``keys``)."""
-    rows = [[r.name, inline_math(r.formula), prose(r.summary)] for r in _records(keys)]
+def variants_table() -> str:
+    """Variant | Formula | Key difference, for the records listed in ``"variants"``."""
+    rows = [[r.name, inline_math(r.formula), prose(r.summary)] for r in listed_in("variants")]
     return markdown_table(["Variant", "Formula", "Key difference"], rows)
 
 
 def summary_order() -> list[Activation]:
-    """Records with ``best_for`` set: :data:`SUMMARY_FIRST` first, then the rest in catalog order."""
-    first = [catalog.get(k) for k in SUMMARY_FIRST]
-    rest = [r for r in ACTIVATIONS if r.key not in SUMMARY_FIRST]
-    return [r for r in (*first, *rest) if r.best_for]
+    """Records with ``best_for`` set: the most used first (by ``summary_rank``), then the rest
+    in catalog order."""
+    ranked = sorted((r for r in ACTIVATIONS if r.summary_rank is not None), key=lambda r: r.summary_rank)
+    rest = [r for r in ACTIVATIONS if r.summary_rank is None]
+    return [r for r in (*ranked, *rest) if r.best_for]
 
 
 def summary_table() -> str:
@@ -149,9 +144,9 @@ def summary_table() -> str:
     return markdown_table(["Activation", "Best for", "Watch out for"], rows)
 
 
-def usage_table(keys: Sequence[str] = USAGE_KEYS) -> str:
-    """Function | Where used | Key property, for the modern activations (or any ``keys``)."""
-    rows = [[r.name, r.used_in_text, prose(r.summary)] for r in _records(keys)]
+def usage_table() -> str:
+    """Function | Where used | Key property, for the records listed in ``"usage"``."""
+    rows = [[r.name, r.used_in_text, prose(r.summary)] for r in listed_in("usage")]
     return markdown_table(["Function", "Where used", "Key property"], rows)
 
 

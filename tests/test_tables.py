@@ -158,13 +158,12 @@ def test_property_table_is_two_columns_like_the_source() -> None:
 def test_variants_usage_and_summary_tables() -> None:
     variants = rows_of(tables.variants_table())
     assert [r[0] for r in variants[2:]] == [catalog.get(k).name for k in ("leaky_relu", "prelu", "elu", "selu")]
-    for row, key in zip(variants[2:], tables.VARIANT_KEYS):
-        record = catalog.get(key)
+    for row, record in zip(variants[2:], tables.listed_in("variants")):
         assert row[1].startswith("$") and row[1].endswith("$")
         assert row[2] == record.summary
 
     usage = rows_of(tables.usage_table())
-    assert [r[0] for r in usage[2:]] == [catalog.get(k).name for k in tables.USAGE_KEYS]
+    assert [r[0] for r in usage[2:]] == [catalog.get(k).name for k in ("gelu", "silu", "mish", "hardswish", "swiglu", "geglu")]
     assert usage[2][1] == catalog.get("gelu").used_in_text
 
     summary = rows_of(tables.summary_table())
@@ -215,8 +214,8 @@ def test_generated_markdown_renders_as_intended() -> None:
     assert "<td>x &lt; 0 and x &gt; 6 (f′ = 0)</td>" in html  # ReLU6: flat on both sides of its ramp
 
     html = md.reset().convert(tables.variants_table())
-    assert html.count("<td>") == 3 * len(tables.VARIANT_KEYS)
-    assert html.count('<span class="arithmatex">') == len(tables.VARIANT_KEYS)
+    assert html.count("<td>") == 3 * len(tables.listed_in("variants"))
+    assert html.count('<span class="arithmatex">') == len(tables.listed_in("variants"))
 
     html = md.reset().convert(tables.activation_cards())
     for record in catalog.ACTIVATIONS:
@@ -332,6 +331,20 @@ def test_max_gradient_at_a_kink_names_pytorchs_convention(record: catalog.Activa
     pytorch_value = autograd.grad_at(record, at)
     if not math.isclose(pytorch_value, record.properties.max_grad, rel_tol=1e-9):
         assert f"{numbers.format_number(record.properties.max_grad)} at x =" not in cell
+
+
+def test_curated_tables_and_summary_ranks_come_from_the_records() -> None:
+    ranks = sorted(r.summary_rank for r in catalog.ACTIVATIONS if r.summary_rank is not None)
+    assert ranks == list(range(1, len(ranks) + 1)), "ranks are 1, 2, ... without gaps or ties"
+    for record in catalog.ACTIVATIONS:
+        assert set(record.tables) <= {"variants", "usage"}, record.key
+        if "variants" in record.tables:
+            assert record.family == "relu", f"{record.key}: the variants table is ReLU's"
+        if "usage" in record.tables:
+            assert record.used_in, f"{record.key}: the usage table says where it is used"
+    order = tables.summary_order()
+    assert [r.summary_rank for r in order[: len(ranks)]] == ranks
+    assert all(r.summary_rank is None for r in order[len(ranks):])
 
 
 def test_summary_table_keeps_gates_for_the_sigmoid() -> None:
