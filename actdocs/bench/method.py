@@ -11,6 +11,9 @@ or contradicts them, never leaves them stale):
 * :func:`anomaly_finding`: the element-wise activation whose preallocated forward+backward
   at the memory size is slowest against ReLU, which backward call it ran, whether that
   allocates, its page faults per call, and what the fused kernel does instead;
+* :func:`allocating_finding`: every element-wise activation whose backward has no
+  allocation-free kernel on the device, with its eager and fused time against ReLU's
+  (Hardswish's slow backward is one of them);
 
 and :func:`compile_table`, torch.compile's seconds per activation.
 """
@@ -142,6 +145,42 @@ def anomaly_finding(doc: dict[str, Any], dtype: str = "float32") -> str:
     return text + "\n"
 
 
+def allocating(doc: dict[str, Any], dtype: str = "float32") -> list[dict[str, Any]]:
+    """The element-wise cells, memory-bound forward+backward, preallocated and eager, whose
+    backward allocates its output, slowest against ReLU first."""
+    from actdocs.catalog import ACTIVATIONS
+
+    elementwise = {a.key for a in ACTIVATIONS if a.elementwise}
+    cells = [c for c in schema.cells(doc, size="memory", mode="forward+backward", convention="preallocated",
+                                     column="eager", dtype=dtype)
+             if c["key"] in elementwise and not c["allocation_free"] and c["ratio_to_relu"]]
+    return sorted(cells, key=lambda c: -c["ratio_to_relu"])
+
+
+def allocating_finding(doc: dict[str, Any], dtype: str = "float32") -> str:
+    """Each backward that allocates: its eager and its fused time against ReLU's."""
+    cells = allocating(doc, dtype)
+    if not cells:
+        return ""
+    device = doc["environment"]["device"]
+    lines = [f"These element-wise activations have no allocation-free backward kernel on {device}: each "
+             f"forward+backward call allocates a fresh gradient and page-faults on it. Against ReLU's time, "
+             f"memory-bound, eager and fused (torch.compile writes into the preallocated gradient):", ""]
+    for cell in cells:
+        fused = schema.cells(doc, key=cell["key"], size="memory", mode="forward+backward", convention="preallocated",
+                             column="compiled", dtype=dtype)
+        text = (f"- {render.display_name(cell['key'])}: `{cell['method'].split('; ')[-1]}`, "
+                f"{format_sig(cell['faults_per_call'])} page faults per call; eager "
+                f"{render.ratio_text(cell['ratio_to_relu'], cell['ratio_to_relu_ci'])} ReLU's time")
+        if fused and fused[0]["ratio_to_relu"]:
+            f = fused[0]
+            text += f", fused {render.ratio_text(f['ratio_to_relu'], f['ratio_to_relu_ci'])}"
+        lines.append(text + ".")
+    lines += ["", "Where the fused time comes near ReLU's, the eager gap is the allocation and its page faults, "
+              "not the arithmetic."]
+    return "\n".join(lines) + "\n"
+
+
 def compile_table(doc: dict[str, Any]) -> str:
     """torch.compile's seconds per activation: the forward graph, then the backward graph."""
     compiled = (doc.get("compile") or {}).get("graphs") or {}
@@ -198,6 +237,9 @@ def findings(doc: dict[str, Any]) -> str:
     odd = anomaly_finding(doc, dtype)
     if odd:
         parts += ["**The slowest backward.**", "", odd]
+    allocates = allocating_finding(doc, dtype)
+    if allocates:
+        parts += ["**Backward calls that allocate.**", "", allocates]
     table = compile_table(doc)
     if table:
         parts += ["**Compile times** (the first call of each compiled function, in seconds):", "", table]
