@@ -11,8 +11,8 @@ from actdocs.build import Artifact
 
 def all_artifacts() -> list[Artifact]:
     """Every artifact of the site, from every producer module."""
-    from actdocs import (bench, claims, demos, experiments, facts, figures, guide, listings, notebooks,
-                         reference_page, tables, torch_nn)
+    from actdocs import (bench, claims, demos, experiments, facts, figures, gate_figure, guide, listing_figures,
+                         listings, notebooks, reference_page, tables, torch_nn)
 
     return [
         *notebooks.artifacts(),     # the exercise notebooks, executed in kernels
@@ -20,7 +20,9 @@ def all_artifacts() -> list[Artifact]:
         *torch_nn.artifacts(),      # every torch.nn activation module and the card that covers it
         *guide.artifacts(),         # the choosing guide
         *figures.artifacts(),       # every activation's curve, light and dark
-        *listings.artifacts(),      # each snippet's captured output
+        *gate_figure.artifacts(),   # the gated units as a family of curves
+        *listings.artifacts(without=listing_figures.FIGURES),  # each snippet's captured output
+        *listing_figures.artifacts(),  # a listing's output and a figure of its results, from one run
         *experiments.artifacts(),   # real networks, seeded
         *bench.artifacts(),         # the quick benchmark
         *demos.artifacts(),         # plotly data for the interactive demos

@@ -16,6 +16,7 @@ import os
 import runpy
 import traceback
 from pathlib import Path
+from typing import Collection
 
 from actdocs.build import Artifact, Context, REPO_ROOT
 from actdocs.errors import ListingError
@@ -30,10 +31,16 @@ def snippet_paths(root: Path = REPO_ROOT) -> list[Path]:
 
 
 def run_listing(path: Path) -> str:
-    """Run one listing as ``__main__`` and return what it printed.
+    """Run one listing as ``__main__`` and return what it printed (see :func:`execute`)."""
+    return execute(path)[0]
+
+
+def execute(path: Path) -> tuple[str, dict]:
+    """Run one listing as ``__main__``; return what it printed and the names it defined.
 
     Global torch state a listing may change (default dtype, RNG, threads) is put back
-    afterwards, so listings cannot influence each other through the build process.
+    afterwards, so listings cannot influence each other through the build process. A
+    figure drawn from a listing (:mod:`actdocs.listing_figures`) reads the names.
     """
     import torch
 
@@ -41,10 +48,11 @@ def run_listing(path: Path) -> str:
     dtype, rng, threads = torch.get_default_dtype(), torch.get_rng_state(), torch.get_num_threads()
     buffer = io.StringIO()
     cwd = os.getcwd()
+    names: dict = {}
     try:
         os.chdir(path.parent.parent)
         with contextlib.redirect_stdout(buffer):
-            runpy.run_path(str(path), run_name="__main__")
+            names = runpy.run_path(str(path), run_name="__main__")
     except SystemExit as stop:
         if stop.code not in (None, 0):
             raise ListingError(f"{path.name} exited with status {stop.code}") from None
@@ -57,7 +65,7 @@ def run_listing(path: Path) -> str:
         torch.set_default_dtype(dtype)
         torch.set_rng_state(rng)
         torch.set_num_threads(threads)
-    return buffer.getvalue()
+    return buffer.getvalue(), names
 
 
 def _listing_line(err: Exception, path: Path) -> int | None:
@@ -78,12 +86,14 @@ def _make(path: Path, out: Path, ctx: Context) -> None:
     write_text(out, output_path(path), run_listing(path))
 
 
-def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
+def artifacts(root: Path = REPO_ROOT, without: Collection[str] = ()) -> list[Artifact]:
     """One artifact per listing: its captured output, keyed by the listing's bytes.
 
     Listings import nothing from ``actdocs`` (a reader copies them as they are;
     ``tests/test_snippets.py`` enforces it), so their bytes and this module's code are
-    all that their output depends on.
+    all that their output depends on. The listings named in ``without`` (stems) are left
+    to another producer, which runs them once for their output and a figure
+    (:mod:`actdocs.listing_figures`).
     """
     return [
         Artifact(
@@ -94,4 +104,5 @@ def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
             inputs=(f"{SNIPPETS}/{path.name}",),
         )
         for path in snippet_paths(root)
+        if path.stem not in without
     ]

@@ -21,7 +21,7 @@ cho2014, chowdhery2022, clevert2016, collobert2011, cox1958, cybenko1989,
 dauphin2017, devlin2019, donoho1994, dosovitskiy2021, dugas2001, elfwing2018,
 glorot2010, glorot2011, graves2013, gregor2010, he2015, he2016, hendrycks2016,
 hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015, klambauer2017,
-krizhevsky2012, lecun1998, maas2013, mikolov2013, misra2020, nair2010, radford2016,
+krizhevsky2012, lecun1998, maas2013, mikolov2013, misra2020, montufar2014, nair2010, radford2016,
 radford2018, radford2019, ramachandran2017, rosenblatt1958, rumelhart1986,
 sandler2018, shazeer2020, simonyan2015, tan2019, touvron2023, vaswani2017, xu2015.
 """
@@ -165,6 +165,9 @@ REFERENCES: tuple[Reference, ...] = (
               "Learning phrase representations using RNN encoder–decoder for statistical machine translation",
               "Proceedings of the 2014 Conference on Empirical Methods in Natural Language Processing (EMNLP)",
               2014, arxiv="1406.1078"),
+    Reference("montufar2014", _authors("Montúfar, Guido; Pascanu, Razvan; Cho, Kyunghyun; Bengio, Yoshua"),
+              "On the number of linear regions of deep neural networks", f"{_NIPS} 27", 2014,
+              arxiv="1402.1869"),
     Reference("simonyan2015", _authors("Simonyan, Karen; Zisserman, Andrew"),
               "Very deep convolutional networks for large-scale image recognition", _ICLR, 2015, arxiv="1409.1556"),
     Reference("ioffe2015", _authors("Ioffe, Sergey; Szegedy, Christian"),

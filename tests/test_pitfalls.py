@@ -3,7 +3,8 @@
 Each ``snippets/pitfalls_*.py`` runs both versions and asserts that the wrong one is
 wrong (``test_snippets.py`` runs it). Here: each has a ``wrong`` and a ``right``
 section, the page includes them under a "Wrong" and a "Right" tab in that order, and
-the captured output follows.
+the captured output follows (under the tabs, or in a collapsible block under the
+figure drawn from it).
 """
 
 from __future__ import annotations
@@ -38,6 +39,6 @@ def test_page_shows_both_tabs_then_the_output(path):
     pattern = (
         r'=== "Wrong"\s+```python\s+--8<-- "snippets/' + name + r'\.py:wrong"\s+```\s+'
         r'=== "Right"\s+```python\s+--8<-- "snippets/' + name + r'\.py:right"\s+```\s+'
-        r'(?:[^\n]*\n)*?```text title="Output"\s+--8<-- "output/' + name + r'\.txt"'
+        r'(?:[^\n]*\n)*?[ ]*```text(?: title="Output")?\s+--8<-- "output/' + name + r'\.txt"'
     )
     assert re.search(pattern, page), f"{name}: Wrong and Right tabs, then the output, not found in pitfalls.md"
