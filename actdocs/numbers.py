@@ -8,7 +8,8 @@ Text (tables, prose fragments, alt text, figure labels, demo captions) uses:
 * :func:`format_percent`: a fraction as a percentage, significant digits, a narrow
   no-break space before the sign ("7.1 %", "45.3 %");
 * :func:`format_seconds`, :func:`format_rate`, :func:`format_ratio`: timings, rates and
-  ratios ("48.2 µs", "5.2 G/s", "3.8×").
+  ratios ("48.2 µs", "5.2 G/s", "3.8×");
+* :func:`format_mean_spread`: a mean and its spread ("97.2 ± 0.3 %").
 
 Every one writes a real minus sign (U+2212) and "∞" for infinities. Inside TeX,
 :func:`format_sig_tex` writes the same number as math (``9.54 \\times 10^{-7}``).
@@ -132,6 +133,14 @@ def format_percent(fraction: float | None, digits: int = 3) -> str:
     if fraction is None or math.isnan(fraction):
         return "n/a"
     return f"{format_sig(100 * fraction, digits)}{NARROW_SPACE}%"
+
+
+def format_mean_spread(mean: float, spread: float, decimals: int = 1, *, percent: bool = False) -> str:
+    """A mean and its spread (a standard deviation, say), both to ``decimals`` decimals:
+    "1.5 ± 0.2"; with ``percent``, fractions as percentages: 0.972, 0.003 -> "97.2 ± 0.3 %"."""
+    scale = 100.0 if percent else 1.0
+    text = f"{format_number(scale * mean, decimals)} ± {format_number(scale * spread, decimals)}"
+    return text + (f"{NARROW_SPACE}%" if percent else "")
 
 
 def format_seconds(seconds: float) -> str:

@@ -113,3 +113,9 @@ def test_round_floats_walks_containers_and_refuses_objects():
     assert json.loads(json.dumps(numbers.round_floats(data, 3))) == {"a": [0.333, [2, None]], "b": {"1": True}, "c": None}
     with pytest.raises(TypeError):
         numbers.round_floats({"x": object()}, 3)
+
+
+def test_format_mean_spread_writes_both_with_the_same_decimals() -> None:
+    assert numbers.format_mean_spread(1.4999, 0.2) == "1.5 ± 0.2"
+    assert numbers.format_mean_spread(0.972, 0.003, percent=True) == f"97.2 ± 0.3{numbers.NARROW_SPACE}%"
+    assert numbers.format_mean_spread(-0.5, 0.25, 2) == f"{numbers.MINUS}0.5 ± 0.25"

@@ -63,7 +63,7 @@ from actdocs.experiments.data import digits
 from actdocs.experiments.networks import accuracy, mlp, train
 from actdocs.experiments.output import SIGNIFICANT, Parts, experiment_artifact, header
 from actdocs.experiments.seeding import deterministic
-from actdocs.numbers import NARROW_SPACE, format_number, format_percent, round_floats
+from actdocs.numbers import format_mean_spread, format_number, format_percent, round_floats
 from actdocs.style import new_figure, save_svg, use_theme
 from actdocs.markdown import markdown_table
 from actdocs.experiments.mnist import mnist_tensors
@@ -251,7 +251,7 @@ def run(
 
 def _accuracy(s: dict[str, Any]) -> str:
     """Mean ± sample standard deviation over seeds, in percent: "97.2 ± 0.3 %"."""
-    return f"{format_number(100 * s['mean'], 1)} ± {format_number(100 * s['std'], 1)}{NARROW_SPACE}%"
+    return format_mean_spread(s["mean"], s["std"], 1, percent=True)
 
 
 def draw(results: dict[str, Any], theme: str, path: Path) -> Path:
