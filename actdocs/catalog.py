@@ -67,6 +67,19 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class Approached:
+    """A largest |f'| that is never attained, only approached as x tends to each of ``ends``
+    (``-math.inf`` and/or ``math.inf``): Tanhshrink's tanh(x)² tends to 1 on both sides.
+    A single side may also be declared as the bare ``math.inf`` or ``-math.inf``."""
+
+    ends: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if not self.ends or any(not math.isinf(e) for e in self.ends) or len(set(self.ends)) != len(self.ends):
+            raise ValueError(f"Approached takes -inf and/or inf, each once; got {self.ends}")
+
+
+@dataclass(frozen=True)
 class Flat:
     """An interval of x on which the derivative is (near) zero: |f'| < SATURATION_THRESHOLD.
 
@@ -89,7 +102,8 @@ class Properties:
     with ``range_closed`` saying whether each end is attained. ``max_grad`` is the
     largest size |f'| of the derivative (a decreasing function such as softmin's view
     has a negative one). ``max_grad_at`` is a point, ``math.inf`` (``-math.inf``) when
-    that supremum is only approached as x grows (falls), an interval ``(lo, hi)`` on
+    that supremum is only approached as x grows (falls), :class:`Approached` when it is
+    approached on both sides, an interval ``(lo, hi)`` on
     which |f'| equals its maximum, or a tuple of such intervals when the set has a
     gap (Softshrink: |x| > 0.5).
     ``saturation`` is the set on which the derivative is (near) zero, as the
@@ -107,7 +121,7 @@ class Properties:
     smooth: bool
     bounded: Bounded
     max_grad: float
-    max_grad_at: float | tuple[float, float] | tuple[tuple[float, float], ...]
+    max_grad_at: float | Approached | tuple[float, float] | tuple[tuple[float, float], ...]
     saturation: tuple[Flat, ...]
     cost: Literal["cheap", "moderate", "expensive"] = "moderate"
     jumps: tuple[float, ...] = ()
@@ -1094,7 +1108,7 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         properties=Properties(
             output_range=(-math.inf, math.inf), range_closed=(False, False), zero_centred=True,
             monotonic=True, smooth=True, bounded="none", max_grad=1.0,
-            max_grad_at=math.inf, saturation=(), cost="expensive",
+            max_grad_at=Approached((-math.inf, math.inf)), saturation=(), cost="expensive",
         ),
     ),
     Activation(

@@ -226,6 +226,9 @@ def _gradient_phrase(record: Activation) -> str:
     p = record.properties
     value = format_number(p.max_grad)
     where = p.max_grad_at
+    if isinstance(where, catalog.Approached):
+        sides = {math.inf: "grows", -math.inf: "falls"}
+        return f"the derivative rises towards {value} as x {' and as it '.join(sides[e] for e in sorted(where.ends, reverse=True))}"
     if isinstance(where, tuple) and not isinstance(where[0], tuple):
         lo, hi = where
         if math.isinf(hi):

@@ -149,7 +149,7 @@ def max_grad_cell(record: Activation) -> str:
     p = record.properties
     text = format_max_grad(p)
     at = p.max_grad_at
-    if isinstance(at, tuple) or math.isinf(at) or at not in kinks(record):
+    if not isinstance(at, (int, float)) or math.isinf(at) or at not in kinks(record):
         return text
     value = grad_at(record, at)
     if math.isclose(value, p.max_grad, rel_tol=1e-9):

@@ -301,13 +301,16 @@ def _argmax_mismatch(declared: float | tuple, m: Measured) -> list[str]:
     A point or an interval must match the measured argmax span at both ends (an
     infinite end of an interval stands for the grid's end); several intervals must
     match the measured runs one by one; +inf (-inf) asks that the maximum is still
-    reached at the grid's top (bottom) end.
+    reached at the grid's top (bottom) end and not at the other, and :class:`~actdocs.catalog.Approached`
+    that it is at each end it names.
     """
     lo, hi = m.max_grad_argmax_span
-    if declared == math.inf:
-        ok = _near(hi, SCAN_END)
+    if isinstance(declared, catalog.Approached):  # still reached at each grid end it names
+        ok = all(_near(hi, SCAN_END) if end > 0 else _near(lo, -SCAN_END) for end in declared.ends)
+    elif declared == math.inf:  # as x grows, and only then
+        ok = _near(hi, SCAN_END) and not _near(lo, -SCAN_END)
     elif declared == -math.inf:
-        ok = _near(lo, -SCAN_END)
+        ok = _near(lo, -SCAN_END) and not _near(hi, SCAN_END)
     elif isinstance(declared, tuple) and declared and isinstance(declared[0], tuple):
         runs = m.max_grad_runs
         ok = len(runs) == len(declared) and all(

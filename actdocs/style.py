@@ -260,9 +260,14 @@ def format_range_words(properties: "Properties") -> str:
 
 def format_max_grad(properties: "Properties") -> str:
     """The largest derivative and where: "0.25 at x = 0", "1 for x > 0", "→ 1 as x → ∞",
-    "1 for |x| > 0.5"."""
+    "→ 1 as x → ±∞", "1 for |x| > 0.5"."""
     value = format_number(properties.max_grad)
     where = properties.max_grad_at
+    ends = getattr(where, "ends", None)  # an actdocs.catalog.Approached
+    if ends is not None:
+        where = ends[0] if len(ends) == 1 else None
+        if where is None:
+            return f"\u2192 {value} as x \u2192 \u00b1{INFINITY}"
     if isinstance(where, tuple) and where and isinstance(where[0], tuple):  # several intervals
         (lo0, hi0), (lo1, hi1) = where[0], where[-1]
         if len(where) == 2 and math.isinf(lo0) and math.isinf(hi1) and hi0 == -lo1:
@@ -345,7 +350,9 @@ def format_saturation(properties: "Properties") -> str:
 def saturation_words(properties: "Properties") -> str:
     """The same set in a sentence, for alt text: "it is exactly 0 for x < 0 and x > 6"."""
     if not properties.saturation:
-        return "it never falls to zero"
+        from actdocs.catalog import MIN_FLAT_WIDTH
+
+        return f"it never saturates: no stretch of x wider than {format_number(MIN_FLAT_WIDTH)} keeps it near zero"
     return f"{_flat_condition(properties, words=True)} for {' and '.join(_flat_parts(properties))}"
 
 

@@ -70,6 +70,8 @@ WRONG = [
     ("softshrink", {"max_grad_at": (-math.inf, math.inf)}, "max_grad_at"),  # the band |x| <= 0.5 is a gap
     ("softshrink", {"max_grad_at": ((-math.inf, -0.5), (1.0, math.inf))}, "max_grad_at"),
     ("logsigmoid", {"max_grad_at": math.inf}, "max_grad_at"),  # approached as x falls, not grows
+    ("softplus", {"max_grad_at": catalog.Approached((-math.inf, math.inf))}, "max_grad_at"),  # one side only
+    ("tanhshrink", {"max_grad_at": math.inf}, "max_grad_at"),  # approached on both sides, not one
     ("softmin", {"monotonic": False}, "monotonic"),  # decreasing is monotonic too
 ]
 
@@ -180,3 +182,10 @@ def test_derivative_matches_the_declared_formula():
     torch.testing.assert_close(properties.derivative(catalog.get("sigmoid"), x), s * (1 - s))
     torch.testing.assert_close(properties.derivative(catalog.get("softplus"), x), s)
     torch.testing.assert_close(properties.derivative(catalog.get("tanh"), x), 1 - torch.tanh(x) ** 2)
+
+
+def test_approached_takes_only_infinite_ends_each_once():
+    assert catalog.Approached((math.inf, -math.inf)).ends == (math.inf, -math.inf)
+    for bad in ((), (0.0,), (math.inf, math.inf)):
+        with pytest.raises(ValueError):
+            catalog.Approached(bad)
