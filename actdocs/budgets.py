@@ -160,12 +160,25 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A threading HTTP server that prints no traceback when the browser drops a connection
+    it no longer needs (a page closed while a lazy image was still arriving); any other
+    error in a request is reported as usual."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """Ignore a client that went away; report anything else."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def gzip_server(site: Path) -> Iterator[str]:
     """Serve ``site`` on 127.0.0.1 (a free port), text gzip-compressed as a host would;
     yields the base URL, ending in ``/``."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site)))
-    server.daemon_threads = True
+    server = QuietServer(("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, name="budgets gzip server", daemon=True)
     thread.start()
     try:

@@ -148,3 +148,17 @@ def test_main_refuses_a_folder_that_is_no_built_site(tmp_path: Path, capsys):
     assert budgets.main(["--site", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not a built site" in err
+
+
+def test_the_server_is_quiet_only_about_clients_that_went_away(capsys):
+    server = budgets.QuietServer(("127.0.0.1", 0), budgets.http.server.SimpleHTTPRequestHandler)
+    try:
+        for error, printed in ((BrokenPipeError(32, "Broken pipe"), False), (ConnectionResetError(), False),
+                               (ValueError("a real fault"), True)):
+            try:
+                raise error
+            except Exception:
+                server.handle_error(None, ("127.0.0.1", 1))
+            assert bool(capsys.readouterr().err) == printed, error
+    finally:
+        server.server_close()
