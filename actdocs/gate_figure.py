@@ -20,7 +20,7 @@ from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.markdown import image_pair, write_text
 from actdocs.numbers import format_number
-from actdocs.style import THEMES, new_figure, save_svg, use_theme
+from actdocs.style import THEMES, new_figure, save_svg, series_styles, use_theme
 
 MODULE = "actdocs.gate_figure"
 
@@ -29,7 +29,6 @@ CONTENTS: tuple[float, ...] = (-1.0, 0.5, 1.0, 2.0)
 GATE_RANGE: tuple[float, float] = (-4.0, 4.0)
 PER_UNIT = 40
 FIGSIZE = (8.0, 3.2)
-LINESTYLES = ("-", "--", "-.", ":")
 
 FIGURE = "figures/gates-{theme}.svg"
 FRAGMENT = "fragments/gates-figure.md"
@@ -62,9 +61,9 @@ def draw(theme: str, path: Path) -> Path:
         for ax, record in zip(axes, records):
             ax.axhline(0.0, color=t.axis, linewidth=0.9, zorder=1)
             ax.axvline(0.0, color=t.axis, linewidth=0.9, zorder=1)
-            for i, a in enumerate(CONTENTS):
-                ax.plot(b.numpy(), output(record, a, b).numpy(), color=t.cycle[i], linewidth=1.8,
-                        linestyle=LINESTYLES[i % len(LINESTYLES)], label=f"a = {format_number(a)}", zorder=2)
+            for a, style in zip(CONTENTS, series_styles(t, len(CONTENTS), own_lines=True)):
+                ax.plot(b.numpy(), output(record, a, b).numpy(), linewidth=1.8, label=f"a = {format_number(a)}",
+                        zorder=2, **style)
             ax.set_title(record.name, fontsize=11)
             ax.set_xlim(*GATE_RANGE)
             ax.set_xlabel("gate input b")

@@ -229,6 +229,31 @@ def _round(match: re.Match[str]) -> str:
     return f"{float(match.group(1)):.1f}".rstrip("0").rstrip(".")
 
 
+# ------------------------------------------------------------------- many series
+
+#: Line styles of a figure's series, cycled after (or with) the colours.
+LINESTYLES = ("-", "--", ":", "-.")
+#: Colours used from each theme's cycle (the dark cycle has six).
+PALETTE_SIZE = 6
+
+
+def series_styles(theme: Theme, count: int, *, own_lines: bool = False) -> list[dict[str, Any]]:
+    """``count`` distinct (colour, line style) keyword sets for ``ax.plot`` in ``theme``.
+
+    Colours come from the theme's colour-blind-safe cycle (its first
+    :data:`PALETTE_SIZE`, so that a series keeps its line style in both themes); when
+    they run out the line style changes, so no two series share both. With
+    ``own_lines`` every series also gets its own line style from the start, for a
+    figure whose few series must not be told apart by colour alone.
+    """
+    colours = theme.cycle[:PALETTE_SIZE]
+    step = 1 if own_lines else PALETTE_SIZE
+    return [
+        {"color": colours[i % PALETTE_SIZE], "linestyle": LINESTYLES[(i // step) % len(LINESTYLES)]}
+        for i in range(count)
+    ]
+
+
 # ------------------------------------------------------------------- how properties read
 
 

@@ -149,3 +149,14 @@ def test_a_jump_of_the_function_breaks_its_line() -> None:
 def test_alt_text_of_a_decreasing_view_and_a_split_maximum() -> None:
     assert "negative everywhere" in figures.alt_text(catalog.get("softmin"))
     assert "x below −0.5 and x above 0.5" in figures.alt_text(catalog.get("softshrink"))
+
+
+@pytest.mark.parametrize("theme", [style.LIGHT, style.DARK], ids=lambda t: t.name)
+def test_series_styles_never_repeat_a_pair_and_own_lines_vary_the_line_too(theme) -> None:
+    many = style.series_styles(theme, 2 * style.PALETTE_SIZE + 1)
+    pairs = [(s["color"], s["linestyle"]) for s in many]
+    assert len(set(pairs)) == len(pairs), "no two series share colour and line style"
+    assert len({s["linestyle"] for s in many[: style.PALETTE_SIZE]}) == 1, "by default colour changes first"
+    few = style.series_styles(theme, len(style.LINESTYLES), own_lines=True)
+    assert len({s["linestyle"] for s in few}) == len(few), "with own_lines no two series share a line style"
+    assert len({s["color"] for s in few}) == len(few)

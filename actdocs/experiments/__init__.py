@@ -20,8 +20,9 @@ only on the helpers it uses:
 * :mod:`~actdocs.experiments.networks`: MLPs of catalog activations, initialisations,
   the training loop;
 * :mod:`~actdocs.experiments.data`: the digits data set and mini-batches
-  (:mod:`~actdocs.experiments.mnist` for a local MNIST copy);
-* :mod:`~actdocs.experiments.plotting`: line styles for many series.
+  (:mod:`~actdocs.experiments.mnist` for a local MNIST copy).
+
+Their figures take the house style, many series included, from :mod:`actdocs.style`.
 
 :func:`artifacts` imports the experiment modules by name, so that this module's source
 does not key their cache entries.

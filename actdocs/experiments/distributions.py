@@ -42,10 +42,9 @@ import torch
 from actdocs import catalog
 from actdocs.build import Artifact
 from actdocs.experiments.output import Parts, experiment_artifact, header
-from actdocs.experiments.plotting import series_styles
 from actdocs.experiments.seeding import deterministic, randn
 from actdocs.numbers import format_number, format_percent
-from actdocs.style import new_figure, save_svg, use_theme
+from actdocs.style import new_figure, save_svg, series_styles, use_theme
 from actdocs.markdown import markdown_table
 
 MODULE = "actdocs.experiments.distributions"

@@ -61,10 +61,9 @@ from actdocs import catalog
 from actdocs.build import Artifact
 from actdocs.experiments.networks import linears, mlp
 from actdocs.experiments.output import Parts, experiment_artifact, header
-from actdocs.experiments.plotting import series_styles
 from actdocs.experiments.seeding import deterministic, randn
 from actdocs.numbers import format_number, format_sig
-from actdocs.style import new_figure, save_svg, use_theme
+from actdocs.style import new_figure, save_svg, series_styles, use_theme
 from actdocs.markdown import markdown_table
 
 MODULE = "actdocs.experiments.gradient_flow"
@@ -83,6 +82,8 @@ EXTRA_INITS: dict[str, tuple[str, ...]] = {"selu": ("lecun",)}
 INIT_PAIRS: tuple[tuple[str, str], ...] = (("relu", "kaiming"), ("selu", "lecun"))
 #: What each initialisation is called on the page.
 INIT_NAMES = {"default": "PyTorch default", "kaiming": "He (Kaiming) normal", "lecun": "LeCun normal"}
+#: A first-to-last gradient ratio within this factor of 1 counts as level: no vanishing.
+LEVEL_FACTOR = 10.0
 BOUND_DEPTH = 10
 BOUND_KEY = "sigmoid"
 
@@ -258,7 +259,7 @@ def alt_text(results: dict[str, Any]) -> str:
         parts.append(
             f"With {compare.capitalize()} initialisation the ReLU line is almost flat "
             f"(ratio {format_sig(ratios['relu'][compare], 2)})."
-            if 0.1 <= ratios["relu"][compare] <= 10
+            if is_level(ratios["relu"][compare])
             else f"With {compare.capitalize()} initialisation the ReLU ratio is "
             f"{format_sig(ratios['relu'][compare], 2)}."
         )
@@ -293,33 +294,35 @@ def draw_init(results: dict[str, Any], theme: str, path: Path) -> Path:
         return save_svg(fig, path)
 
 
-def init_alt_text(results: dict[str, Any]) -> str:
-    """The init figure's alt text, with each line's first-to-last ratio."""
-    depth = results["depth"]
+def is_level(ratio: float) -> bool:
+    """Whether a first-to-last gradient ratio is within :data:`LEVEL_FACTOR` of 1 either way."""
+    return 1 / LEVEL_FACTOR <= ratio <= LEVEL_FACTOR
+
+
+def _init_phrases(results: dict[str, Any], *, note_level: bool) -> list[str]:
+    """Per pair of :data:`INIT_PAIRS`: its first-to-last ratio under the default and under its own init."""
     names = dict(_names(results))
-    parts = []
+    phrases = []
     for key, own in _init_pairs(results):
         ratio = results["at_depth"][key]["ratio_first_last"]
-        parts.append(f"{names[key]}'s first layer gets {format_sig(ratio['default'], 2)} of the last layer's "
-                     f"gradient under the default and {format_sig(ratio[own], 2)} under {INIT_NAMES[own]}")
-    return (f"Line chart on a log scale of the weight-gradient norm of each of the {depth} layers of an MLP, "
-            f"one solid line per activation under its own initialisation and one dashed line under "
-            f"PyTorch's default. " + "; ".join(parts) + ".")
+        text = (f"{names[key]}'s first layer gets {format_sig(ratio['default'], 2)} of the last layer's gradient "
+                f"under PyTorch's default and {format_sig(ratio[own], 2)} under {INIT_NAMES[own]}")
+        if note_level and is_level(ratio[own]):
+            text += f", within a factor of {format_number(LEVEL_FACTOR)} of level"
+        phrases.append(text)
+    return phrases
+
+
+def init_alt_text(results: dict[str, Any]) -> str:
+    """The init figure's alt text, with each line's first-to-last ratio."""
+    return (f"Line chart on a log scale of the weight-gradient norm of each of the {results['depth']} layers of "
+            f"an MLP, one solid line per activation under its own initialisation and one dashed line under "
+            f"PyTorch's default. " + "; ".join(_init_phrases(results, note_level=False)) + ".")
 
 
 def init_summary_fragment(results: dict[str, Any]) -> str:
     """What the init figure shows, in numbers: each pair's first-to-last ratio under both initialisations."""
-    names = dict(_names(results))
-    parts = []
-    for key, own in _init_pairs(results):
-        ratio = results["at_depth"][key]["ratio_first_last"]
-        level = 0.1 <= ratio[own] <= 10
-        parts.append(
-            f"with {names[key]}, the first layer receives {format_sig(ratio['default'], 2)} of the last "
-            f"layer's gradient under PyTorch's default and {format_sig(ratio[own], 2)} under "
-            f"{INIT_NAMES[own]}" + (", within a factor of ten of level" if level else "")
-        )
-    return f"At depth {results['depth']}, " + "; ".join(parts) + ".\n"
+    return f"At depth {results['depth']}, " + "; ".join(_init_phrases(results, note_level=True)) + ".\n"
 
 
 def table(results: dict[str, Any]) -> str:
