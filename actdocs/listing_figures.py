@@ -124,6 +124,12 @@ def _span(model: Any) -> tuple[float, float]:
     return float(p.min()), float(p.max())
 
 
+def _points(names: dict, target: int) -> str:
+    """The listing's inputs of ``target``, as "(0, 1) and (1, 0)"."""
+    chosen = names["inputs"][names["targets"].flatten() == target].tolist()
+    return " and ".join(f"({format_number(x)}, {format_number(y)})" for x, y in chosen)
+
+
 def xor_alt(names: dict) -> str:
     """The XOR figure's alt text: both networks' accuracies, and the linear one's flat prediction."""
     linear, relu = (names["score"](names[k])[1] for k in ("linear_model", "relu_model"))
@@ -131,8 +137,8 @@ def xor_alt(names: dict) -> str:
     p_lo, p_hi = _span(names["linear_model"])
     text = (
         f"Two panels of the square from {lo} to {hi} in both inputs, shaded by each network's "
-        f"predicted probability of target 1, with the four XOR points: (0, 0) and (1, 1) of "
-        f"target 0 as circles, (0, 1) and (1, 0) of target 1 as triangles. "
+        f"predicted probability of target 1, with the listing's {len(names['inputs'])} points: "
+        f"{_points(names, 0)} of target 0 as circles, {_points(names, 1)} of target 1 as triangles. "
     )
     if p_hi - p_lo <= XOR_FLAT:
         off = max(abs(p_lo - 0.5), abs(p_hi - 0.5))
@@ -205,7 +211,7 @@ def draw_gradients(names: dict, theme: str, path: Path) -> Path:
         ax.set_xticks(layers, labels)
         ax.set_xlabel("Linear layer (1 = input side, out = output layer)")
         ax.set_ylabel("weight-gradient norm")
-        ax.set_title(f"{names['depth']} hidden layers, Kaiming-normal weights, one backward pass", fontsize=11)
+        ax.set_title(f"{names['depth']} hidden layers, sigmoid against ReLU, one backward pass", fontsize=11)
         ax.legend(loc="lower right", frameon=False)
         return save_svg(fig, path)
 

@@ -127,7 +127,9 @@ def test_init_figure_and_summary_quote_each_pair_under_both_inits(flow, tmp_path
             assert gradient_flow.INIT_NAMES[own] in text
     # "level" is said only of a ratio within a factor of ten
     level = [0.1 <= flow["at_depth"][k]["ratio_first_last"][own] <= 10 for k, own in pairs]
-    assert summary.count("within a factor of ten") == sum(level)
+    assert gradient_flow.LEVEL_FACTOR == 10 and [gradient_flow.is_level(r) for r in (0.09, 0.1, 10, 11)] == [
+        False, True, True, False]
+    assert summary.count("within a factor of 10 of level") == sum(level)
     paths = [gradient_flow.draw_init(flow, theme, tmp_path / f"{theme}.svg") for theme in ("light", "dark")]
     assert all(p.read_text().startswith("<?xml") for p in paths)
     assert paths[0].read_bytes() != paths[1].read_bytes()

@@ -24,6 +24,10 @@ def test_gate_figure_shows_every_gated_record_and_only_those() -> None:
     keys = [r.key for r in gate_figure.gated()]
     assert keys == [r.key for r in catalog.ACTIVATIONS if not r.elementwise and r.family == "gated"]
     assert len(keys) >= 3
+    b = gate_figure.gate_inputs()
+    for record in gate_figure.gated():  # each takes (content, gate) pairs and gives one output per pair
+        assert gate_figure.output(record, 2.0, b).shape == b.shape
+        assert torch.all(gate_figure.output(record, 0.0, b) == 0), f"{record.key}: no content, no output"
 
 
 @pytest.mark.parametrize("key", [r.key for r in gate_figure.gated()])
@@ -59,9 +63,14 @@ def test_gate_figure_draws_both_themes(tmp_path) -> None:
 
 
 @pytest.fixture(scope="module")
-def names() -> dict[str, dict]:
-    """Each figured listing, run once the way the build runs it."""
-    return {stem: execute(REPO_ROOT / SNIPPETS / f"{stem}.py")[1] for stem in listing_figures.FIGURES}
+def runs() -> dict[str, tuple[str, dict]]:
+    """Each figured listing, run once the way the build runs it: what it printed, its names."""
+    return {stem: execute(REPO_ROOT / SNIPPETS / f"{stem}.py") for stem in listing_figures.FIGURES}
+
+
+@pytest.fixture(scope="module")
+def names(runs) -> dict[str, dict]:
+    return {stem: run[1] for stem, run in runs.items()}
 
 
 def test_every_figured_listing_exists_and_its_figure_is_built_and_shown() -> None:
@@ -94,6 +103,8 @@ def test_xor_alt_text_quotes_the_accuracies_the_listing_prints(names) -> None:
     ns = names["xor_needs_nonlinearity"]
     alt = listing_figures.xor_alt(ns)
     assert format_percent(ns["linear_acc"]) in alt and format_percent(ns["relu_acc"]) in alt
+    for x, y in ns["inputs"].tolist():  # every point of the listing, named once
+        assert alt.count(f"({format_number(x)}, {format_number(y)})") == 1
     assert ns["linear_acc"] < ns["relu_acc"] == 1.0
 
 
@@ -108,7 +119,7 @@ def test_xor_regions_put_the_relu_networks_four_points_on_their_own_side(names) 
         assert bool(logits[nearest] > 0) == bool(target)
 
 
-def test_pieces_are_where_the_on_off_pattern_changes_and_are_straight(names) -> None:
+def test_pieces_are_where_the_on_off_pattern_changes_and_are_straight(names, runs) -> None:
     ns = names["relu_piecewise_linear"]
     pattern, pieces = ns["pattern"], ns["pieces"]
     assert pieces[0][0] == 0 and pieces[-1][1] == len(ns["grid"])
@@ -120,8 +131,8 @@ def test_pieces_are_where_the_on_off_pattern_changes_and_are_straight(names) -> 
     assert 2 <= len(pieces) < 2 ** pattern.shape[1]
     alt = listing_figures.pieces_alt(ns)
     assert f"{len(pieces)} pieces meeting at {len(pieces) - 1} kinks" in alt
-    out = execute(REPO_ROOT / SNIPPETS / "relu_piecewise_linear.py")[0]
-    assert f"linear pieces on [-3, 3]: {len(pieces)} " in out
+    out = runs["relu_piecewise_linear"][0]
+    assert f"linear pieces on [-3, 3]: {len(pieces)} ({pattern.shape[1]} ReLU units)" in out
 
 
 def test_gradient_figure_alt_text_quotes_both_networks_ratios(names) -> None:

@@ -164,8 +164,8 @@ def allocating_finding(doc: dict[str, Any], dtype: str = "float32") -> str:
         return ""
     device = doc["environment"]["device"]
     lines = [f"These element-wise activations have no allocation-free backward kernel on {device}: each "
-             f"forward+backward call allocates a fresh gradient and page-faults on it. Against ReLU's time, "
-             f"memory-bound, eager and fused (torch.compile writes into the preallocated gradient):", ""]
+             f"forward+backward call allocates a fresh gradient. Its page faults per call, and its time against "
+             f"ReLU's, memory-bound, eager and fused (torch.compile writes into the preallocated gradient):", ""]
     for cell in cells:
         fused = schema.cells(doc, key=cell["key"], size="memory", mode="forward+backward", convention="preallocated",
                              column="compiled", dtype=dtype)
@@ -176,8 +176,8 @@ def allocating_finding(doc: dict[str, Any], dtype: str = "float32") -> str:
             f = fused[0]
             text += f", fused {render.ratio_text(f['ratio_to_relu'], f['ratio_to_relu_ci'])}"
         lines.append(text + ".")
-    lines += ["", "Where the fused time comes near ReLU's, the eager gap is the allocation and its page faults, "
-              "not the arithmetic."]
+    lines += ["", "Where the fused time comes near ReLU's, the eager gap is mostly the allocation and its page "
+              "faults, not the arithmetic."]
     return "\n".join(lines) + "\n"
 
 
