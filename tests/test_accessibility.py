@@ -11,9 +11,10 @@
 * ``test_quiz_answers_keep_their_math``: Chromium's own accessibility tree names every
   quiz answer, math included (Chromium drops MathML from a label's name:
   :mod:`actdocs.mathrender` adds the formula's text).
-* ``test_phone_layout``: each page on a 390 px phone screen, loaded and scrolled to its
-  end three quarters of a screen at a time, as a reader would, pausing until any demo
-  that started has drawn: its cumulative layout shift (Chromium's ``layout-shift`` entries, largest session
+* ``test_phone_layout``: each page on a 390 px phone screen whose reader prefers dark,
+  loaded and scrolled to its end three quarters of a screen at a time, as a reader
+  would, pausing until any demo that started has drawn: every image scrolled past has
+  loaded in place; its cumulative layout shift (Chromium's ``layout-shift`` entries, largest session
   window, as Lighthouse and the Core Web Vitals define it) stays at most
   :data:`MAX_CLS`, and is printed in the terminal summary; every wide table keeps its
   first column in view, unclipped and at most half the screen wide however far it is
@@ -183,16 +184,6 @@ def palette_problem(page: Page, preference: str) -> list[str]:
     return [] if scheme == PALETTES[preference] else [f"Material chose {scheme!r} for a reader who prefers {preference}"]
 
 
-def dark_preference_problem(browser: Browser, url: str) -> list[str]:
-    """:func:`palette_problem` for a reader who prefers dark, in a fresh context (no stored choice)."""
-    context, page, _ = _new_page(browser, color_scheme="dark")
-    try:
-        page.goto(url, wait_until="load")
-        return palette_problem(page, "dark")
-    finally:
-        context.close()
-
-
 def test_exemptions_cover_only_their_rule_and_target():
     violations = [
         {"id": "color-contrast", "impact": "serious", "help": "Contrast", "nodes": [
@@ -239,6 +230,15 @@ def test_quiz_answers_keep_their_math(open_context, site_server: str):
 
 
 # ------------------------------------------------------------------ on a phone
+
+#: Images shown on the page (not in a closed block, not the other palette's) that have
+#: not loaded: after scrolling through, every lazy one must have.
+UNLOADED_IMAGES_JS = """
+() => [...document.querySelectorAll("img")]
+  .filter((img) => img.getClientRects().length && getComputedStyle(img).visibility !== "hidden")
+  .filter((img) => !(img.complete && img.naturalWidth > 0))
+  .map((img) => img.getAttribute("src"))
+"""
 
 DEMOS_SETTLED_JS = "() => ![...document.querySelectorAll('.actdocs-demo')].some((d) => d.dataset.state === 'loading')"
 
@@ -318,9 +318,12 @@ FORMULAS_JS = """
 
 @pytest.mark.parametrize("url", nav_pages(), ids=lambda url: f"/{url}")
 def test_phone_layout(url: str, open_context, site_server: str, layout_shifts: dict):
-    page, external = open_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page, external = open_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, color_scheme="dark"
+    )
     page.add_init_script(CLS_INIT_JS)
     page.goto(site_server + url, wait_until="load")
+    problems = palette_problem(page, "dark")  # a first visit: no stored choice
     _settle(page)
     height = page.evaluate("document.documentElement.scrollHeight")
     for y in range(0, height, PHONE["height"] * 3 // 4):
@@ -332,7 +335,7 @@ def test_phone_layout(url: str, open_context, site_server: str, layout_shifts: d
     cls = cumulative_layout_shift(page.evaluate("window.__layoutShifts"))
     layout_shifts[url] = cls
 
-    problems = []
+    problems += [f"image scrolled past never loaded in place: {src}" for src in page.evaluate(UNLOADED_IMAGES_JS)]
     if cls > MAX_CLS:
         problems.append(f"cumulative layout shift {cls:.3f} > {MAX_CLS}")
     page.evaluate("document.querySelectorAll('.md-content details').forEach((d) => { d.open = true; })")
@@ -391,3 +394,14 @@ def test_overview_is_legible_at_360px(browser: Browser, built_site: Path, site_s
         context.close()
     assert not external, external
     assert not problems, "\n".join(problems)
+
+
+def test_unloaded_images_are_named_and_loaded_ones_are_not(open_context):
+    """The phone test's image check itself, on a page with one missing image and one good one."""
+    from site_fixtures import serve_directory
+
+    with serve_directory(Path(__file__).parent / "fixtures" / "faulty_page") as base:
+        page, _ = open_context(viewport=PHONE, is_mobile=True)
+        page.goto(base, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate(UNLOADED_IMAGES_JS) == ["missing.png"]

@@ -5,9 +5,8 @@ for the session) and checks, reporting every problem it finds:
 
 * no console error and no uncaught exception;
 * no request to any host but 127.0.0.1 (each one is aborted and recorded);
-* every image loads: the ones visible in the current palette after scrolling them into
-  view, the other palette's ``#only-dark``/``#only-light`` variants after toggling it,
-  and any image still hidden (a closed tab) by decoding its URL;
+* every image decodes from its URL: both palettes' variants and those in closed tabs
+  (that each loads in place as a reader scrolls to it is checked on the phone);
 * KaTeX rendered every formula: no ``.katex-error``, no raw TeX delimiters left in the
   text of ``.md-content`` (code blocks left out) nor in the code-annotation tooltips;
 * the page weight: every file the page load fetched (as seen by the request router,
@@ -16,9 +15,9 @@ for the session) and checks, reporting every problem it finds:
 
 The same page load runs test_accessibility's axe-core checks (a page is loaded once, not
 once per check): Material chose the light palette for a reader who prefers it; axe in
-light once the page is weighed; the palette toggled, axe in dark. A fresh context then
-checks that a reader who prefers dark gets the dark palette. Each problem line names its
-check, the failure names the page.
+light once the page is weighed; the palette toggled, axe in dark. (That a reader who
+prefers dark gets the dark palette is checked on the phone's page load.) Each problem
+line names its check, the failure names the page.
 
 Then the site-wide interactions: the search box finds "sigmoid", and the palette toggle
 swaps the figures to their dark variants.
@@ -32,11 +31,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route
+from playwright.sync_api import BrowserContext, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from actdocs.budgets import transfer_size
 from site_fixtures import nav_pages, require_chromium, serve_directory
-from test_accessibility import axe_problems, dark_preference_problem, palette_problem
+from test_accessibility import axe_problems, palette_problem
 
 pytestmark = pytest.mark.browser
 
@@ -119,37 +118,20 @@ def _toggle_palette(page: Page) -> None:
     page.wait_for_function("(s) => document.body.getAttribute('data-md-color-scheme') !== s", arg=before)
 
 
-def _check_visible_images(page: Page, checked: set[int]) -> list[str]:
-    """Scroll every visible, not yet checked image into view and check that it loaded."""
-    problems = []
-    handles = page.query_selector_all("img")
-    for info in page.evaluate(IMAGES_JS):
-        if not info["visible"] or info["index"] in checked:
-            continue
-        checked.add(info["index"])
-        handle = handles[info["index"]]
-        handle.scroll_into_view_if_needed()
-        try:
-            page.wait_for_function("(img) => img.complete", arg=handle)
-        except PlaywrightTimeout:
-            problems.append(f"image never finished loading: {info['src']}")
-            continue
-        if not handle.evaluate("(img) => img.naturalWidth > 0"):
-            problems.append(f"image failed to load: {info['src']}")
-    return problems
-
-
-def _check_hidden_images(page: Page, checked: set[int]) -> list[str]:
-    """Decode the images no palette showed (closed tabs, collapsed blocks) from their URLs."""
-    hidden = [info for info in page.evaluate(IMAGES_JS) if info["index"] not in checked]
+def _check_images(page: Page) -> list[str]:
+    """Decode every image of the page from its URL, both palettes' variants and those in
+    closed tabs alike, without scrolling to each (scrolling repainted the page once per
+    image: seven times the CPU). That each image loads in place, lazily, as a reader
+    scrolls to it, is test_accessibility.test_phone_layout's check."""
+    images = page.evaluate(IMAGES_JS)
     results = page.evaluate(
         """(urls) => Promise.all(urls.map((url) => {
              const img = new Image(); img.src = url;
              return img.decode().then(() => img.naturalWidth > 0, () => false);
            }))""",
-        [info["url"] for info in hidden],
+        [info["url"] for info in images],
     )
-    return [f"hidden image failed to decode: {info['src']}" for info, ok in zip(hidden, results) if not ok]
+    return [f"image failed to decode: {info['src']}" for info, ok in zip(images, results) if not ok]
 
 
 def _check_math(page: Page) -> list[str]:
@@ -221,8 +203,7 @@ def inspect_page(visit: Visit, base: str, url: str, site_dir: Path, accessibilit
         problems += palette_problem(page, "light")
 
     page.evaluate("document.querySelectorAll('.md-content details').forEach((d) => { d.open = true; })")
-    checked: set[int] = set()
-    problems += _check_visible_images(page, checked)
+    problems += _check_images(page)
     problems += _check_math(page)
 
     # Weighed before axe starts the demos and before the palette toggle: what a reader
@@ -233,15 +214,9 @@ def inspect_page(visit: Visit, base: str, url: str, site_dir: Path, accessibilit
 
     if accessibility:
         problems += [f"axe (light): {line}" for line in axe_problems(page)]
-    hidden = any(not info["visible"] for info in page.evaluate(IMAGES_JS))
-    if (hidden or accessibility) and _palette_toggle(page).count():
+    if accessibility and _palette_toggle(page).count():
         _toggle_palette(page)
-        problems += _check_visible_images(page, checked)
-        if accessibility:
-            problems += [f"axe (dark, palette toggled): {line}" for line in axe_problems(page)]
-    if hidden:
-        problems += _check_hidden_images(page, checked)
-        page.wait_for_load_state("networkidle")
+        problems += [f"axe (dark, palette toggled): {line}" for line in axe_problems(page)]
 
     problems += visit.errors
     problems += [f"request to another host (aborted): {request}" for request in visit.external]
@@ -249,11 +224,9 @@ def inspect_page(visit: Visit, base: str, url: str, site_dir: Path, accessibilit
 
 
 @pytest.mark.parametrize("url", nav_pages(), ids=lambda url: f"/{url}")
-def test_page(url: str, visit: Visit, browser: Browser, site_server: str, built_site: Path, page_weights: dict):
-    """Every per-page check of this module and of test_accessibility's axe, in one page
-    load; then the dark preference's palette, in a fresh context."""
+def test_page(url: str, visit: Visit, site_server: str, built_site: Path, page_weights: dict):
+    """Every per-page check of this module and of test_accessibility's axe, in one page load."""
     problems, page_weights[url] = inspect_page(visit, site_server, url, built_site, accessibility=True)
-    problems += dark_preference_problem(browser, site_server + url)
     assert not problems, f"/{url}:\n" + "\n".join(problems)
 
 
@@ -268,7 +241,7 @@ def test_inspect_page_catches_every_fault(visit: Visit):
         "request to another host (aborted): https://cdn.example.invalid/library.js",
         "console: deliberate console error",
         "pageerror: ",
-        "image failed to load: missing.png",
+        "image failed to decode: missing.png",
         "raw TeX '\\\\(' in .md-content",
         "raw TeX '$$' in .md-content",
         "KaTeX error: ParseError",
