@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from typing import TextIO
 from pathlib import Path
 
 import pytest
@@ -173,19 +174,58 @@ def _build_site_once(root: Path) -> Path:
     folder = root / "built"
     folder.mkdir(exist_ok=True)
     with shared_lock(folder / ".lock"):
-        status = folder / "status.txt"
-        if not status.is_file():
-            with open(folder / "build.log", "w+", encoding="utf-8") as log:
-                process = subprocess.Popen(
-                    mkdocs_build_command(MKDOCS_YML, folder / "site"),
-                    cwd=REPO_ROOT, env=MKDOCS_ENV, stdout=log, stderr=subprocess.STDOUT, text=True,
-                )
-                _RUNNING.append(process)
-                returncode = process.wait()
-                _RUNNING.remove(process)
-                log.seek(0)
-                status.write_text(f"{returncode}\n{log.read()}", encoding="utf-8")
+        if not (folder / "status.txt").is_file():
+            _record(folder, *_spawn_build(folder))
     return folder
+
+
+def _spawn_build(folder: Path) -> tuple[subprocess.Popen, TextIO]:
+    """Start ``mkdocs build --strict`` into ``folder/site``; its output goes to the open
+    ``build.log`` returned with it."""
+    log = open(folder / "build.log", "w+", encoding="utf-8")
+    process = subprocess.Popen(
+        mkdocs_build_command(MKDOCS_YML, folder / "site"),
+        cwd=REPO_ROOT, env=MKDOCS_ENV, stdout=log, stderr=subprocess.STDOUT, text=True,
+    )
+    _RUNNING.append(process)
+    return process, log
+
+
+def _record(folder: Path, process: subprocess.Popen, log: TextIO) -> None:
+    """Wait for the build and write ``status.txt``: its return code, then its output."""
+    returncode = process.wait()
+    _RUNNING.remove(process)
+    with log:
+        log.seek(0)
+        (folder / "status.txt").write_text(f"{returncode}\n{log.read()}", encoding="utf-8")
+
+
+def _start_build_in_background(root: Path) -> None:
+    """Start the site build from this (the main) thread if no other process of the run has,
+    and record it from a background thread that holds the run's lock until it is done.
+
+    The build is spawned before :func:`pytest_collection_modifyitems` lowers this
+    thread's priority, so it keeps the normal one: the build is the run's critical path
+    (every browser test waits for it), and the tests that need no site use what CPU it
+    leaves instead of slowing it down."""
+    folder = root / "built"
+    folder.mkdir(exist_ok=True)
+    handle = open(folder / ".lock", "a+b")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:  # another process of this run is building it
+        handle.close()
+        return
+    if (folder / "status.txt").is_file():
+        handle.close()
+        return
+    process, log = _spawn_build(folder)
+
+    def record() -> None:
+        with handle:  # closing it releases the lock
+            _record(folder, process, log)
+
+    threading.Thread(target=record, name="site-build", daemon=True).start()
 
 
 #: The background site build, while it runs (stopped if the test run ends first).
@@ -204,6 +244,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             process.kill()
 
 
+#: How much a test process lowers its priority once the site build is started (0-19).
+TEST_NICENESS = 10
+
+
 def needs_site(item: pytest.Item) -> bool:
     """Whether a test waits for the whole site: it uses ``built_site`` (or a fixture on
     it), drives a browser, or builds with the site's hooks (``slow``)."""
@@ -214,11 +258,14 @@ def needs_site(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run the tests that need the built site last (the order is otherwise kept), and
-    start the build in a background thread, so that the other tests run meanwhile."""
+    start the build in the background, so that the other tests run meanwhile, at a
+    lower priority than the build."""
     items.sort(key=needs_site)
     if any(needs_site(item) for item in items):
-        root = shared_tmp(config._tmp_path_factory)  # pytest's own, as the fixture's
-        threading.Thread(target=_build_site_once, args=(root,), name="site-build", daemon=True).start()
+        _start_build_in_background(shared_tmp(config._tmp_path_factory))  # pytest's own, as the fixture's
+        # On Linux a priority is a thread's: this one (the tests, and what they start)
+        # yields to the build spawned above, at normal priority, and to its children.
+        os.nice(TEST_NICENESS)
 
 
 @pytest.fixture(scope="session")
