@@ -3,7 +3,8 @@
 Loaded from ``conftest.py`` (``pytest_plugins``). Fixtures:
 
 * ``built_site``: ``mkdocs build --strict`` into a temporary folder, once per test run
-  (one build shared by every pytest-xdist worker).
+  (one build shared by every pytest-xdist worker), started at collection at normal
+  priority while the test processes lower theirs.
 * ``site_server``: the base URL of an HTTP server on 127.0.0.1 serving that folder.
 * ``page_weights`` and ``layout_shifts``: what the browser tests measured per page,
   printed in the terminal summary.
@@ -28,8 +29,8 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from typing import TextIO
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 import yaml
@@ -38,6 +39,8 @@ from actdocs.budgets import gzip_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
+#: A page with one fault of each kind the browser checks look for (the checkers' own tests).
+FAULTY_PAGE = Path(__file__).parent / "fixtures" / "faulty_page"
 #: Debian's Chromium; ``ACTDOCS_CHROMIUM`` names another build (CI on Ubuntu, where apt has only a snap).
 CHROMIUM = Path(os.environ.get("ACTDOCS_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
-from site_fixtures import REPO_ROOT, built_pages, nav_pages
+from site_fixtures import FAULTY_PAGE, REPO_ROOT, built_pages, nav_pages, serve_directory
 
 from actdocs import figures
 
@@ -398,9 +398,7 @@ def test_overview_is_legible_at_360px(browser: Browser, built_site: Path, site_s
 
 def test_unloaded_images_are_named_and_loaded_ones_are_not(open_context):
     """The phone test's image check itself, on a page with one missing image and one good one."""
-    from site_fixtures import serve_directory
-
-    with serve_directory(Path(__file__).parent / "fixtures" / "faulty_page") as base:
+    with serve_directory(FAULTY_PAGE) as base:
         page, _ = open_context(viewport=PHONE, is_mobile=True)
         page.goto(base, wait_until="load")
         page.wait_for_load_state("networkidle")

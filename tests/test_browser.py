@@ -34,7 +34,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from actdocs.budgets import transfer_size
-from site_fixtures import nav_pages, require_chromium, serve_directory
+from site_fixtures import FAULTY_PAGE, nav_pages, require_chromium, serve_directory
 from test_accessibility import axe_problems, palette_problem
 
 pytestmark = pytest.mark.browser
@@ -121,7 +121,7 @@ def _toggle_palette(page: Page) -> None:
 def _check_images(page: Page) -> list[str]:
     """Decode every image of the page from its URL, both palettes' variants and those in
     closed tabs alike, without scrolling to each (scrolling repainted the page once per
-    image: seven times the CPU). That each image loads in place, lazily, as a reader
+    image, the costliest step on a long page). That each image loads in place, lazily, as a reader
     scrolls to it, is test_accessibility.test_phone_layout's check."""
     images = page.evaluate(IMAGES_JS)
     results = page.evaluate(
@@ -232,9 +232,8 @@ def test_page(url: str, visit: Visit, site_server: str, built_site: Path, page_w
 
 def test_inspect_page_catches_every_fault(visit: Visit):
     """The checker itself: a page with one fault of each kind gets every one reported."""
-    folder = Path(__file__).parent / "fixtures" / "faulty_page"
-    with serve_directory(folder) as base:
-        problems, weight = inspect_page(visit, base, "", folder, accessibility=True)
+    with serve_directory(FAULTY_PAGE) as base:
+        problems, weight = inspect_page(visit, base, "", FAULTY_PAGE, accessibility=True)
     report = "\n".join(problems)
     expected = [
         "axe (light): critical button-name",
