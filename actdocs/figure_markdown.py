@@ -9,14 +9,18 @@ by writing ``<!-- md:figure KEY -->``; the MkDocs hook expands it with
 
 from __future__ import annotations
 
-from actdocs import catalog, shortcodes
-from actdocs.figures import alt_text, figure_path
+from actdocs import shortcodes
 from actdocs.markdown import SERVED_ROOT, image_pair
 
 
 def figure_markdown(key: str, root: str = SERVED_ROOT) -> str:
     """Record ``key``'s figure as two Material images (light, dark) served under ``root``;
     an unknown key raises :class:`catalog.UnknownActivationError`."""
+    # Imported here, not above: they import torch and matplotlib (seconds), and the
+    # MkDocs hook imports this module for every build, pages with no figure included.
+    from actdocs import catalog
+    from actdocs.figures import alt_text, figure_path
+
     record = catalog.get(key)
     return image_pair(alt_text(record), figure_path(record.key, "{theme}"), root=root)
 
@@ -26,6 +30,8 @@ def _figure(args: str, page: str) -> str:
     keys = args.split()
     if len(keys) != 1:
         raise shortcodes.ShortcodeError(f"{page}: md:figure takes one activation key, got {args!r}")
+    from actdocs import catalog  # imported on first use, as in figure_markdown
+
     root = "../" * page.count("/") + SERVED_ROOT
     try:
         text = figure_markdown(keys[0], root)
