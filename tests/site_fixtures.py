@@ -17,6 +17,9 @@ Helpers: :func:`nav_pages` lists the pages of ``mkdocs.yml``'s ``nav`` (known be
 build, so tests are parametrized over them at collection time); :func:`built_pages`
 lists the HTML pages a build produced, and ``test_site`` checks that the two agree, so a
 new page is covered by every per-page test without anyone editing a list.
+:func:`tiny_project` writes a docs folder of a few pages whose ``mkdocs.yml`` inherits
+the real one, for the builds that test one behaviour (a broken link, the sitemap, CI's
+repository links).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import contextlib
 import fcntl
 import functools
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -153,6 +157,34 @@ def run_mkdocs_build(
         text=True,
         timeout=timeout,
     )
+
+
+def tiny_project(folder: Path, pages: dict[str, str], favicon: bool = False) -> Path:
+    """A docs folder under ``folder`` with ``pages`` (name -> Markdown; the nav in that
+    order) and a ``mkdocs.yml`` inheriting the real one, hook included; returns the config.
+    With ``favicon``, the real favicon is copied in (the theme links it on every page)."""
+    docs = folder / "docs"
+    docs.mkdir(parents=True)
+    for name, text in pages.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    real = load_mkdocs_config()
+    if favicon:
+        (docs / real["theme"]["favicon"]).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO_ROOT / "docs" / real["theme"]["favicon"], docs / real["theme"]["favicon"])
+    config = {
+        "INHERIT": str(MKDOCS_YML),
+        "docs_dir": str(docs),
+        "nav": list(pages),
+        # Relative paths in the real file resolve against this file's folder: make them absolute.
+        "hooks": [str(REPO_ROOT / hook) for hook in real.get("hooks", [])],
+        "theme": {"custom_dir": str(REPO_ROOT / real["theme"]["custom_dir"])},
+        "watch": [],
+        "extra_css": [],
+        "extra_javascript": [],
+    }
+    path = folder / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
 
 
 def shared_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -10,8 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from site_fixtures import built_pages, run_mkdocs_build
-from test_site import _tiny_project
+from site_fixtures import built_pages, run_mkdocs_build, tiny_project
 
 pytestmark = pytest.mark.slow
 
@@ -92,7 +91,7 @@ def test_pages_with_demos_and_only_they_load_the_demo_script(built_site: Path):
 
 
 def test_sitemap_lists_every_page_once_the_site_url_is_known(tmp_path: Path):
-    config = _tiny_project(tmp_path, {"index.md": "# Home\n\n[Other](other.md)\n", "other.md": "# Other\n"})
+    config = tiny_project(tmp_path, {"index.md": "# Home\n\n[Other](other.md)\n", "other.md": "# Other\n"})
     site_url = "https://docs.example.invalid/actdocs/"
     result = run_mkdocs_build(config, tmp_path / "site", timeout=600, env={"ACTDOCS_SITE_URL": site_url})
     assert result.returncode == 0, result.stdout

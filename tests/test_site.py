@@ -18,14 +18,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from site_fixtures import (
-    MKDOCS_YML,
     REPO_ROOT,
     built_pages,
-    load_mkdocs_config,
     nav_pages,
     run_mkdocs_build,
+    tiny_project,
     url_to_html,
 )
 
@@ -124,32 +122,6 @@ def test_every_local_reference_resolves(built_site: Path):
     assert not broken, "missing local files:\n" + "\n".join(broken)
 
 
-# ------------------------------------------------------------------ negative builds
-
-
-def _tiny_project(tmp_path: Path, pages: dict[str, str]) -> Path:
-    """A docs folder with ``pages`` and a config inheriting the real one; returns the config."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for name, text in pages.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    real = load_mkdocs_config()
-    config = {
-        "INHERIT": str(MKDOCS_YML),
-        "docs_dir": str(docs),
-        "nav": list(pages),
-        # Relative paths in the real file resolve against this file's folder: make them absolute.
-        "hooks": [str(REPO_ROOT / hook) for hook in real.get("hooks", [])],
-        "theme": {"custom_dir": str(REPO_ROOT / real["theme"]["custom_dir"])},
-        "watch": [],
-        "extra_css": [],
-        "extra_javascript": [],
-    }
-    path = tmp_path / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return path
-
-
 def test_every_image_has_alt_text(built_site: Path):
     """Every <img> on every page describes itself (figures, demos' fallbacks, notebook plots)."""
     missing = []
@@ -162,15 +134,18 @@ def test_every_image_has_alt_text(built_site: Path):
     assert not missing, "\n".join(missing)
 
 
+# ------------------------------------------------------------------ negative builds
+
+
 def test_tiny_project_builds(tmp_path: Path):
     """The negative builds below fail for the reason they test, not because the set-up is broken."""
-    config = _tiny_project(tmp_path, {"index.md": "# Fine\n\n[other](other.md)\n", "other.md": "# Other\n"})
+    config = tiny_project(tmp_path, {"index.md": "# Fine\n\n[other](other.md)\n", "other.md": "# Other\n"})
     result = run_mkdocs_build(config, tmp_path / "site", timeout=600)
     assert result.returncode == 0, result.stdout
 
 
 def test_broken_link_fails_the_strict_build(tmp_path: Path):
-    config = _tiny_project(tmp_path, {"index.md": "# Broken\n\nSee [x](missing.md).\n"})
+    config = tiny_project(tmp_path, {"index.md": "# Broken\n\nSee [x](missing.md).\n"})
     result = run_mkdocs_build(config, tmp_path / "site", timeout=600)
     assert result.returncode != 0, f"a broken link passed --strict:\n{result.stdout}"
     assert "'missing.md'" in result.stdout and "not found" in result.stdout, result.stdout
@@ -178,7 +153,7 @@ def test_broken_link_fails_the_strict_build(tmp_path: Path):
 
 def test_missing_snippet_fails_the_build(tmp_path: Path):
     page = '# Listing\n\n```python\n--8<-- "snippets/nope.py"\n```\n'
-    config = _tiny_project(tmp_path, {"index.md": page})
+    config = tiny_project(tmp_path, {"index.md": page})
     result = run_mkdocs_build(config, tmp_path / "site", timeout=600)
     assert result.returncode != 0, f"a missing snippet passed --strict:\n{result.stdout}"
     assert "snippets/nope.py" in result.stdout and "could not be found" in result.stdout, result.stdout

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from site_fixtures import MKDOCS_YML, load_mkdocs_config
+from site_fixtures import MKDOCS_YML, load_mkdocs_config, tiny_project
 
 from actdocs import bench
 from actdocs.build import REPO_ROOT
@@ -366,25 +366,7 @@ def test_favicon_is_a_small_local_svg():
 @pytest.mark.slow
 def test_ci_metadata_renders_plain_links(tmp_path: Path):
     """Built as CI builds it: the repository link, edit links, favicon and an absolute 404 page."""
-    docs = tmp_path / "docs"
-    (docs / "assets").mkdir(parents=True)
-    shutil.copy(REPO_ROOT / "docs" / "assets" / "favicon.svg", docs / "assets" / "favicon.svg")
-    (docs / "index.md").write_text("# Home\n\n[Other](other.md)\n", encoding="utf-8")
-    (docs / "other.md").write_text("# Other\n", encoding="utf-8")
-    real = load_mkdocs_config()
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(yaml.safe_dump({
-        "INHERIT": str(MKDOCS_YML),
-        "docs_dir": str(docs),
-        "nav": ["index.md", "other.md"],
-        "hooks": [str(REPO_ROOT / hook) for hook in real.get("hooks", [])],
-        "theme": {"custom_dir": str(REPO_ROOT / real["theme"]["custom_dir"])},
-        "watch": [],
-        "extra_css": [],
-        "extra_javascript": [],
-        # Pages the hook adds to every docs folder (the exercises) are not in this nav.
-        "validation": {"omitted_files": "info"},
-    }), encoding="utf-8")
+    config = tiny_project(tmp_path, {"index.md": "# Home\n\n[Other](other.md)\n", "other.md": "# Other\n"}, favicon=True)
     env = {
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
