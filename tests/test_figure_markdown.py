@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -55,9 +57,6 @@ def test_pages_show_figures_through_the_shortcode_only() -> None:
 def test_the_mkdocs_hook_imports_neither_torch_nor_matplotlib() -> None:
     """Every mkdocs run imports the hook; torch and matplotlib (seconds to import) load only
     once a page asks for a figure or a table."""
-    import subprocess
-    import sys
-
     code = "import sys, actdocs.mkdocs_hook; print(sorted({'torch', 'matplotlib'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
     assert result.returncode == 0, result.stderr

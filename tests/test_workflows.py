@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from site_fixtures import MKDOCS_YML, load_mkdocs_config, tiny_project
+from site_fixtures import MKDOCS_YML, load_mkdocs_config, mkdocs_build_command, tiny_project
 
 from actdocs import bench
 from actdocs.build import REPO_ROOT
@@ -377,7 +377,7 @@ def test_ci_metadata_renders_plain_links(tmp_path: Path):
     }
     site = tmp_path / "site"
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
+        mkdocs_build_command(config, site),
         cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900,
     )
     assert result.returncode == 0, result.stdout
@@ -392,7 +392,7 @@ def test_ci_metadata_renders_plain_links(tmp_path: Path):
     # And without the variables (a local build): no repository or edit link at all.
     local = {k: v for k, v in env.items() if not k.startswith("ACTDOCS_")}
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(tmp_path / "local")],
+        mkdocs_build_command(config, tmp_path / "local"),
         cwd=REPO_ROOT, env=local, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900,
     )
     assert result.returncode == 0, result.stdout
