@@ -50,6 +50,13 @@ REPO_ROOT = PACKAGE_ROOT.parent
 LOCK = ".build.lock"
 #: Prefix of the scratch folders artifacts are made in, inside the cache.
 SCRATCH = ".making-"
+#: The file that marks a folder as an actdocs cache, in the Cache Directory Tagging
+#: format (backup tools skip such folders), and its text.
+TAG = "CACHEDIR.TAG"
+TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This folder is an actdocs artifact cache: `python -m actdocs build` makes it again.\n")
+#: Prefix of the file that proves a folder writable (removed at once).
+PROBE = ".probe-"
 #: Seconds an interrupted build gives the background artifact to stop and tidy up.
 GRACE = 1.5
 
@@ -234,6 +241,7 @@ class _Run:
                 else:
                     self._finish(index, self._make(artifact, key, reason))
             self._settle(None)
+            self._seal()
         except BaseException as err:
             self._abandon()
             if isinstance(err, KeyboardInterrupt) and not isinstance(err, Interrupted):
@@ -241,11 +249,14 @@ class _Run:
             raise
         finally:
             background.close()
-            self._save()  # whatever was done is recorded, even when the build stopped
         return [self.records[i] for i in sorted(self.records)]
 
     def _finish(self, index: int, record: Record) -> None:
         self.records[index] = record
+        if record.status == "made":  # recorded at once: a build killed later keeps it
+            with self.write_lock:
+                self.entries[record.name] = record.entry()
+            self._write(seal=None)
         if self.log:
             total = len(self.plan)
             why = f" ({record.reason})" if record.reason else ""
@@ -318,41 +329,37 @@ class _Run:
 
     def _unseal(self) -> None:
         """Before the first output is replaced, drop the fast path's seal from the
-        manifest on disk: should the build then fail to write its own, the fast path
-        must not vouch for outputs that have changed under the old entries."""
-        with self.write_lock:
-            if self.sealed is not None:
-                self._write({**self.document, "fingerprint": None})
-                self.sealed = None
+        manifest on disk: should the build then stop before it seals again, the fast
+        path must not vouch for outputs that have changed under the old entries."""
+        if self.sealed is not None:
+            self._write(seal=None)
 
-    def _save(self) -> None:
-        """Write the manifest when something was made, or a complete build (one given a
-    fingerprint) moves the seal; any write without a seal drops it."""
-        records = self.records.values()
-        made = any(r.status == "made" for r in records)
-        for record in records:
-            if record.status == "made":
-                self.entries[record.name] = record.entry()
-        sealing, seal = self.fingerprint is not None and len(self.records) == len(self.plan), None
-        if sealing:
-            names = {a.name for a in self.plan}  # a complete build: forget removed artifacts
-            self.entries = {name: e for name, e in self.entries.items() if name in names}
-            seal = manifest.seal(self.fingerprint, self.entries)
-        if made or (sealing and seal != self.sealed):
-            self._write({
+    def _seal(self) -> None:
+        """After a complete build (one given a fingerprint), forget the entries of removed
+        artifacts and seal the manifest, unless it already holds that seal."""
+        if self.fingerprint is None:
+            return
+        names = {a.name for a in self.plan}
+        self.entries = {name: e for name, e in self.entries.items() if name in names}
+        seal = manifest.seal(self.fingerprint, self.entries)
+        if seal != self.sealed:
+            self._write(seal=seal)
+
+    def _write(self, seal: dict[str, Any] | None) -> None:
+        """Write the manifest: the entries as they stand now, and ``seal`` (None: unsealed)."""
+        path = self.cache / MANIFEST
+        with self.write_lock:  # the background thread unseals; the main thread records
+            document = {
                 "environment": environment(),
                 "device": self.ctx.device,
                 "fingerprint": seal,
                 "artifacts": {name: self.entries[name].to_json() for name in sorted(self.entries)},
-            })
+            }
+            try:
+                atomic_write(path, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
+            except OSError as err:
+                raise CacheError(f"cannot write {path}: {_cause(err)}") from None
             self.sealed = seal
-
-    def _write(self, document: dict[str, Any]) -> None:
-        path = self.cache / MANIFEST
-        try:
-            atomic_write(path, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
-        except OSError as err:
-            raise CacheError(f"cannot write {path}: {_cause(err)}") from None
 
 
 @contextmanager
@@ -418,6 +425,7 @@ def build(
     cache = Path(cache).absolute()  # a listing changes the working folder while it runs
     ensure_writable(cache)
     manifest.check_file(cache)
+    claim(cache)
     forced = {a.name for a in plan} if force is True else set(force or ())
     ctx = dataclasses.replace(ctx, cache=cache)
     try:
@@ -430,11 +438,54 @@ def build(
         raise Interrupted(0) from None
 
 
+def tidy(cache: Path, log: Callable[[str], None] | None = None) -> None:
+    """Remove what a killed build left in ``cache`` when no build holds it now: the fast
+    path calls it, which otherwise takes no lock and would leave the scratch forever."""
+    if not any(cache.glob(f"{SCRATCH}*")) and not any(cache.glob(f".{MANIFEST}.*.tmp")):
+        return
+    try:
+        handle = open(cache / LOCK, "a+b")
+    except OSError:  # a cache we cannot write: the scratch is not ours to remove
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # a live build owns the scratch
+            return
+        remove_stale_scratch(cache, log)
+
+
+def claim(cache: Path) -> None:
+    """Make sure ``cache`` is an actdocs cache before anything is written into it.
+
+    An empty folder becomes one (it gets a :data:`TAG`); a folder with our tag, or with
+    a manifest left by a build from before the tag, is one. Any other folder holds
+    files that actdocs did not make, which a build could overwrite: a :class:`UsageError`.
+    """
+    tag = cache / TAG
+    try:
+        if tag.is_file() and TAG_TEXT in tag.read_text(encoding="utf-8", errors="replace"):
+            return
+        found = sorted(p.name for p in cache.iterdir() if not _own_litter(p.name))
+        if found and not (cache / MANIFEST).is_file():
+            raise UsageError(f"{cache} is not empty and not an actdocs cache (it holds {found[0]!r} and no "
+                             f"{TAG} from actdocs): build into a new or empty folder")
+        atomic_write(tag, TAG_TEXT.encode())
+    except OSError as err:
+        raise CacheError(f"cannot write {tag}: {_cause(err)}") from None
+
+
+def _own_litter(name: str) -> bool:
+    """A name only a build writes outside the manifest: the lock, a scratch folder, a
+    manifest or tag temporary, a writability probe."""
+    return name == LOCK or name.startswith((SCRATCH, f".{MANIFEST}.", f".{TAG}.", PROBE))
+
+
 def ensure_writable(folder: Path, what: str = "the cache folder") -> None:
     """Create ``folder`` if needed and prove a file can be written in it, or raise UsageError."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=PROBE):
             pass
     except OSError as err:
         raise UsageError(f"cannot write to {what} {folder}: {err.strerror or err}") from None

@@ -5,8 +5,9 @@ malformed option) and faults of the cache (a full disk, an output that cannot be
 replaced, a manifest that is not a file) are reported as one line on stderr with exit
 status 2; a listing that fails while the site is built is one line with exit status 1.
 Ctrl-C stops a build within two seconds, keeping what was done, with one line
-(``actdocs: interrupted; N artifacts kept``) and exit status 130; further Ctrl-C are
-then ignored while it tidies up. None of them prints a traceback.
+(``actdocs: interrupted; N artifacts kept``) and exit status 130; SIGTERM (a CI job
+cancelled, ``timeout``) does the same with ``terminated`` and exit status 143; further
+signals are then ignored while it tidies up. None of them prints a traceback.
 
 Each command imports only what it needs: parsing ``build``'s arguments does not import
 the benchmark module, and the fast path imports neither torch nor any producer.
@@ -89,7 +90,7 @@ def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace, progress: _Progress) -> int:
-    from actdocs.build import Context, REPO_ROOT, ensure_writable
+    from actdocs.build import Context, REPO_ROOT, ensure_writable, tidy
     from actdocs.keys import tree_fingerprint
     from actdocs.manifest import complete
 
@@ -103,6 +104,7 @@ def _build(args: argparse.Namespace, progress: _Progress) -> int:
     if not (args.force or args.only or args.list):
         count = complete(args.dir, fingerprint)
         if count is not None:
+            tidy(args.dir, _log)
             _log(f"actdocs: all {count} artifacts cached, nothing to do ({time.perf_counter() - started:.2f}s)")
             return 0
 
@@ -131,26 +133,44 @@ def _build(args: argparse.Namespace, progress: _Progress) -> int:
     return 0
 
 
-def _interrupt_once(signum, frame) -> None:
-    """SIGINT: raise KeyboardInterrupt once; a second Ctrl-C cannot break the tidy-up."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    raise KeyboardInterrupt
+#: The signals that stop a build, keeping what it finished, and the word its last line uses.
+STOPPING = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
 
 
-def _interrupted(err: KeyboardInterrupt) -> str:
-    kept = getattr(err, "kept", None)
-    if kept is None:
-        return f"{PROG}: interrupted"
-    return f"{PROG}: interrupted; {kept} artifact{'' if kept == 1 else 's'} kept"
+class _Stop:
+    """The handler of :data:`STOPPING`: the first signal raises KeyboardInterrupt in the
+    main thread and remembers which signal it was; every later one is ignored, so that it
+    cannot break the tidy-up."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+
+    def __call__(self, signum, frame) -> None:
+        for each in STOPPING:
+            signal.signal(each, signal.SIG_IGN)
+        self.signum = signum
+        raise KeyboardInterrupt
+
+    def line(self, err: KeyboardInterrupt) -> str:
+        """The last line: how the build was stopped and how many artifacts it kept."""
+        word = STOPPING.get(self.signum or signal.SIGINT, "interrupted")
+        kept = getattr(err, "kept", None)
+        if kept is None:
+            return f"{PROG}: {word}"
+        return f"{PROG}: {word}; {kept} artifact{'' if kept == 1 else 's'} kept"
+
+    def status(self) -> int:
+        """128 plus the signal's number, as a shell reports a process the signal ended."""
+        return 128 + (self.signum or signal.SIGINT)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    stop = _Stop()
     in_main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, _interrupt_once) if in_main_thread else None
+    previous = {signum: signal.signal(signum, stop) for signum in STOPPING} if in_main_thread else {}
     progress = _Progress()
-    interrupted = False
     try:
         args = _parser(argv).parse_args(argv)
         if args.command == "bench":
@@ -165,9 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress.log(f"{PROG}: error: {err}")
         return 1
     except KeyboardInterrupt as err:
-        interrupted = True  # SIGINT stays ignored: the process is on its way out
-        progress.log(_interrupted(err))
-        return 130
+        progress.log(stop.line(err))
+        return stop.status()
     finally:
-        if previous is not None and not interrupted:
-            signal.signal(signal.SIGINT, previous)
+        if stop.signum is None:  # after a stop the signals stay ignored: the process is on its way out
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)

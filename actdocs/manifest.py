@@ -4,14 +4,17 @@ The document is JSON::
 
     {"artifacts": {NAME: {"key": ..., "made_at": ..., "seconds": ...,
                           "outputs": {PATH: {"sha256": ..., "bytes": ...}}}},
-     "fingerprint": null | {"tree": ..., "count": ..., "names": ...},
+     "fingerprint": null | {"tree": ..., "count": ..., "entries": ...},
      "environment": {...}, "device": ...}
 
 An entry says which key an artifact was made under and the SHA-256 and size of each
-output. ``fingerprint`` is written only by a complete build: the tree fingerprint it ran
-on, and the count and a hash of the artifact names it made. :func:`complete` trusts the
-cache without listing the artifacts only when the fingerprint matches, the manifest
-lists exactly those names, and every output is on disk with its recorded size.
+output. The build rewrites the manifest (atomically) each time an artifact is made, so
+a build that is killed keeps the record of everything it finished. ``fingerprint`` is
+written only by a complete build: the tree fingerprint it ran on, and the count and a
+hash of the entries it recorded, every output record included. :func:`complete` trusts
+the cache without listing the artifacts only when the fingerprint matches, the entries
+are exactly those the complete build recorded, and every output is on disk with its
+recorded size.
 
 Anything malformed (not JSON, not an object, an entry of the wrong shape) counts as
 absent: the artifacts it describes are made again, never served.
@@ -117,7 +120,7 @@ def read_document(cache: Path) -> dict[str, Any]:
     """
     try:
         data = json.loads((cache / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
         return {"artifacts": {}}
     if not isinstance(data, dict) or not isinstance(data.get("artifacts"), dict):
         return {"artifacts": {}}
@@ -146,15 +149,16 @@ def why_remake(entry: Entry | None, key: str, cache: Path, outputs: Iterable[str
     return None
 
 
-def names_digest(names: Iterable[str]) -> str:
-    """A hash of a set of artifact names (order does not matter)."""
-    return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()
+def entries_digest(found: Mapping[str, Entry]) -> str:
+    """A hash of entries as stored: names, keys and every output record (order does not matter)."""
+    stored = {name: entry.to_json() for name, entry in found.items()}
+    return hashlib.sha256(json.dumps(stored, sort_keys=True).encode()).hexdigest()
 
 
-def seal(tree: str, names: Iterable[str]) -> dict[str, Any]:
-    """The ``fingerprint`` a complete build of ``names`` on tree fingerprint ``tree`` stores."""
-    names = list(names)
-    return {"tree": tree, "count": len(names), "names": names_digest(names)}
+def seal(tree: str, found: Mapping[str, Entry]) -> dict[str, Any]:
+    """The ``fingerprint`` a complete build that recorded ``found`` on tree fingerprint
+    ``tree`` stores."""
+    return {"tree": tree, "count": len(found), "entries": entries_digest(found)}
 
 
 def complete(cache: Path, tree: str) -> int | None:
@@ -162,17 +166,18 @@ def complete(cache: Path, tree: str) -> int | None:
     ``tree``, else None.
 
     Known complete: a complete build sealed the manifest with ``tree``, the manifest
-    still lists exactly the artifacts that build made (their count and names' hash), each
+    still holds exactly the entries that build recorded (their count and a hash of each
+    one, output records included: an output record removed by hand breaks the seal), each
     entry is well-formed, and every output is a file of its recorded size. Sizes, not
     hashes: hashing every output would cost the warm rebuild its budget, and the
     per-artifact path (which hashes) runs as soon as the tree changes.
     """
     document = read_document(cache)
     sealed, raw = document.get("fingerprint"), document["artifacts"]
-    if not isinstance(sealed, dict) or sealed != seal(tree, raw):
+    if not isinstance(sealed, dict):
         return None
     found = entries(document)
-    if len(found) != len(raw):
+    if len(found) != len(raw) or sealed != seal(tree, found):
         return None
     for entry in found.values():
         for rel, recorded in entry.outputs.items():

@@ -21,9 +21,13 @@ found in the source, bound to no name, so a notebook that forgets an import stil
 fails), and while the build executes one notebook, a spare kernel is already starting
 on the other core (:class:`_Kernels`), importing what any notebook after it imports, so
 that it serves whichever one is out of date next. A spare that no notebook takes is
-shut down when the process exits. The kernels' connection files (which hold their keys)
-and sockets live in one private temporary folder, removed with them; a build that is
-interrupted kills the kernel running a notebook at once (``Artifact.cancel``).
+shut down when the process exits. The kernels talk over Linux abstract-namespace IPC
+sockets, which leave no file behind and vanish with their process; their connection
+files (which hold their keys) live in one private scratch folder in the cache, removed
+with them at exit, and by the next build should the build be killed (a scratch folder,
+:data:`actdocs.build.SCRATCH`). A build that is stopped kills the kernel running a
+notebook at once (``Artifact.cancel``); a kernel whose build died ends by itself
+(ipykernel watches its parent).
 
 The notebooks import only torch, matplotlib, numpy and scikit-learn, never ``actdocs``:
 a reader downloads one and runs it as is.
@@ -35,6 +39,8 @@ import ast
 import atexit
 import os
 import re
+import secrets
+import shutil
 import signal
 import tempfile
 import threading
@@ -44,7 +50,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
-from actdocs.build import REPO_ROOT, Artifact, Context
+from actdocs.build import REPO_ROOT, SCRATCH, Artifact, Context
 from actdocs.errors import ListingError
 
 SOURCES = "snippets/notebooks"
@@ -141,7 +147,8 @@ def kernel_env(overrides: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 class _Kernels:
-    """Starts the kernels, with their IPC sockets and connection files in a private folder.
+    """Starts the kernels, on abstract IPC sockets, with their connection files in a
+    private folder.
 
     ``take`` returns a started kernel: the spare when one was started ahead for the same
     root and environment and its warm-up covers the notebook's, else a new one.
@@ -154,12 +161,15 @@ class _Kernels:
     starts no kernel after it (see ``epoch``), and nbclient's clean-up at exit skips the
     clients it killed, since it would touch those sockets from the main thread. ``close``
     (at exit) kills what is left and removes the folder: the connection files hold the
-    kernels' keys.
+    kernels' keys. The folder is made, at the first start, in the folder the first
+    execution names (the build's cache, whose next build removes it should this process
+    be killed), else in the system's temporary folder.
     """
 
     def __init__(self) -> None:
         self._spare = None  # ((root, environment), warmed-up modules, kernel manager)
-        self._sockets: tempfile.TemporaryDirectory | None = None
+        self._folder: Path | None = None  # the connection files
+        self._token = secrets.token_hex(4)  # the sockets' names: this process's own
         self._started = 0
         self._live: list = []  # every manager started and not yet seen stopped
         self._clients: list = []  # notebook clients executing now
@@ -175,40 +185,42 @@ class _Kernels:
         if epoch != self._kills:
             raise RuntimeError("the build stopped")
 
-    def _start(self, root: Path, env: dict[str, str], modules: tuple[str, ...], epoch: int):
+    def _start(self, root: Path, env: dict[str, str], modules: tuple[str, ...], epoch: int, scratch: Path | None):
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
         from traitlets.config import Config
 
         with self._lock:
             self._check(epoch)
-            if self._sockets is None:
-                self._sockets = tempfile.TemporaryDirectory(prefix="actdocs-kernels-")
+            if self._folder is None:
+                self._folder = Path(tempfile.mkdtemp(dir=scratch, prefix=f"{SCRATCH}kernels-" if scratch else "actdocs-kernels-"))
             self._started += 1
-            # IPC sockets in a private folder: no TCP port, and no "unencrypted TCP" warning.
-            # Each kernel has its own prefix: two starting at once could pick the same name.
-            # Its connection file (with the key) goes there too, not loose in the temp folder.
-            prefix = os.path.join(self._sockets.name, f"k{self._started}")
-            config = Config({"KernelManager": {"transport": "ipc", "ip": prefix, "connection_file": f"{prefix}.json"}})
+            # IPC sockets in Linux's abstract namespace ("@" name): no TCP port, no
+            # "unencrypted TCP" warning, and no socket file to leave behind. Each kernel
+            # has its own name: two starting at once could pick the same one.
+            sockets = f"@actdocs-{os.getpid()}-{self._token}-k{self._started}"
+            connection = self._folder / f"k{self._started}.json"
+            config = Config({"KernelManager": {"transport": "ipc", "ip": sockets, "connection_file": str(connection)}})
             manager = AsyncKernelManager(kernel_name=KERNEL, config=config)
             arguments = ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={_warm_up_code(modules)}"]
             run_sync(manager.start_kernel)(extra_arguments=arguments, env=env, cwd=str(root))
             self._live = [m for m in self._live if m.has_kernel] + [manager]
         return manager
 
-    def take(self, root: Path, env: dict[str, str], modules: tuple[str, ...], epoch: int):
+    def take(self, root: Path, env: dict[str, str], modules: tuple[str, ...], epoch: int, scratch: Path | None):
         spare, self._spare = self._spare, None
         if spare is not None:
             key, warmed, manager = spare
             if key == (str(root), tuple(sorted(env.items()))) and set(modules) <= set(warmed) and self._alive(manager):
                 return manager
             self._stop(manager)
-        return self._start(root, env, modules, epoch)
+        return self._start(root, env, modules, epoch, scratch)
 
-    def start_spare(self, root: Path, env: dict[str, str], modules: tuple[str, ...], epoch: int) -> None:
+    def start_spare(self, root: Path, env: dict[str, str], modules: tuple[str, ...], epoch: int,
+                    scratch: Path | None) -> None:
         if self._spare is None:
             key = (str(root), tuple(sorted(env.items())))
-            self._spare = (key, modules, self._start(root, env, modules, epoch))
+            self._spare = (key, modules, self._start(root, env, modules, epoch, scratch))
 
     @contextmanager
     def running(self, client, epoch: int) -> Iterator[None]:
@@ -258,9 +270,9 @@ class _Kernels:
         """Kill every kernel still running and remove the private folder (at exit)."""
         self.kill()
         with self._lock:
-            if self._sockets is not None:
-                self._sockets.cleanup()
-                self._sockets = None
+            if self._folder is not None:
+                shutil.rmtree(self._folder, ignore_errors=True)
+                self._folder = None
 
 
 _KERNELS = _Kernels()
@@ -283,13 +295,15 @@ def _client_class():
 
 
 def execute(source: Path, *, root: Path = REPO_ROOT, timeout: int = CELL_TIMEOUT,
-            env: Mapping[str, str] | None = None, start_next: Sequence[Path] = ()):
+            env: Mapping[str, str] | None = None, start_next: Sequence[Path] = (),
+            scratch: Path | None = None):
     """Run the notebook of ``source`` top to bottom in a fresh kernel; return it, executed.
 
     Raises :class:`NotebookError` (one line) when a cell raises, times out or the kernel
     dies. ``env`` adds variables to the kernel's environment (tests use it).
     ``start_next`` (sources) starts a spare kernel for the first of those notebooks that
-    will run next, before running this one.
+    will run next, before running this one. ``scratch`` is the folder in which the
+    kernels' connection files get their private folder (the build's cache).
     """
     from nbclient.exceptions import CellExecutionError
 
@@ -298,10 +312,10 @@ def execute(source: Path, *, root: Path = REPO_ROOT, timeout: int = CELL_TIMEOUT
     kernel_environment = kernel_env(env)
     epoch = _KERNELS.epoch()
     try:
-        manager = _KERNELS.take(root, kernel_environment, warm_up(source), epoch)
+        manager = _KERNELS.take(root, kernel_environment, warm_up(source), epoch, scratch)
         if start_next:
             following = dict.fromkeys(module for path in start_next for module in warm_up(path))
-            _KERNELS.start_spare(root, kernel_environment, tuple(following), epoch)
+            _KERNELS.start_spare(root, kernel_environment, tuple(following), epoch, scratch)
         client = _client_class()(
             nb,
             km=manager,
@@ -371,7 +385,7 @@ def write(nb, target: Path) -> None:
 
 def _make(source: Path, following: tuple[Path, ...]):
     def make(out: Path, ctx: Context) -> None:
-        write(execute(source, root=ctx.root, start_next=following), out / output_name(source))
+        write(execute(source, root=ctx.root, start_next=following, scratch=ctx.cache), out / output_name(source))
 
     return make
 

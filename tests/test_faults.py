@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from actdocs import cli
-from actdocs.build import LOCK, Artifact, Context, REPO_ROOT, build
+from actdocs.build import LOCK, TAG, TAG_TEXT, Artifact, Context, REPO_ROOT, build
 from actdocs.manifest import MANIFEST, complete
 from engine_helpers import CTX, error_line, module, steps, writer  # noqa: F401 (module: a fixture)
 
@@ -101,6 +101,25 @@ def test_disk_full_while_a_producer_writes(site):
     assert site.build()[0] == 0 and site.sealed()
 
 
+def test_disk_full_during_a_cold_build_names_the_artifact_and_keeps_what_was_finished(site):
+    """Observed: a full disk stopped an artifact, the manifest write at the end failed
+    too, and the one line named the manifest: the failing artifact was hidden and none of
+    the finished ones recorded. Each is now recorded as it finishes."""
+    def fills(out: Path, ctx: Context) -> None:
+        raise OSError(errno.ENOSPC, FULL, str(out / "tables" / "full.md"))
+
+    site.extra = [Artifact("full", ("tables/full.md",), fills, site.module)]
+    with pytest.MonkeyPatch.context() as patch:
+        full_disk(patch, after=4)  # the disk fills up after the tag and the records of a, b and c
+        status, err = site.build()
+    assert status == 2
+    assert error_line(err) == f"actdocs: error: artifact full: {site.cache}/tables/full.md: {FULL}"
+    assert set(site.manifest()["artifacts"]) == {"a", "b", "c"}
+    site.extra = []
+    status, err = site.build()
+    assert status == 0 and {status for _, status, _ in steps(err)} == {"cached"}
+
+
 def test_disk_full_before_an_output_is_replaced_changes_nothing(site):
     """The first write of a build that makes something drops the fast path's seal; when
     that fails, no output has been touched yet."""
@@ -137,6 +156,7 @@ def test_disk_full_when_the_manifest_is_written_last(site):
 
 
 def test_an_output_that_cannot_be_replaced(site):
+    assert site.build("--only", "a")[0] == 0
     (site.cache / "b.txt").mkdir(parents=True)
     status, err = site.build()
     assert status == 2
@@ -210,6 +230,75 @@ def test_the_fast_path_does_not_vouch_for_an_entry_removed_by_hand(site):
     assert status == 0 and "nothing to do" not in err
     assert steps(err) == [("a", "cached", None), ("b", "made", "not in manifest"), ("c", "cached", None)]
     assert site.sealed()
+
+
+def test_the_fast_path_does_not_vouch_for_an_entry_whose_output_record_was_removed(site):
+    """Observed: one output record removed from an entry and its file deleted, the seal
+    kept: "all artifacts cached", exit 0, a figure missing."""
+    def pair(out: Path, ctx: Context) -> None:
+        for theme in ("light", "dark"):
+            (out / f"pair-{theme}.svg").write_text(theme, encoding="utf-8")
+
+    site.extra = [Artifact("pair", ("pair-light.svg", "pair-dark.svg"), pair, site.module)]
+    assert site.build()[0] == 0 and site.sealed()
+    document = site.manifest()
+    del document["artifacts"]["pair"]["outputs"]["pair-dark.svg"]
+    site.write_manifest(document)
+    (site.cache / "pair-dark.svg").unlink()
+    assert not site.sealed()
+    status, err = site.build()
+    assert status == 0 and ("pair", "made", "not in manifest") in steps(err)
+    assert (site.cache / "pair-dark.svg").read_text(encoding="utf-8") == "dark" and site.sealed()
+
+
+def test_the_fast_path_removes_what_a_killed_build_left(site):
+    assert site.build()[0] == 0
+    (site.cache / ".making-abc").mkdir()
+    (site.cache / ".making-abc" / "k1.json").write_text("{}", encoding="utf-8")
+    status, err = site.build()
+    assert status == 0 and "nothing to do" in err
+    assert f"removed 1 stale scratch file(s) left in {site.cache}" in err and site.litter() == []
+
+
+def test_a_manifest_nested_too_deep_counts_as_damaged(site):
+    assert site.build()[0] == 0
+    (site.cache / MANIFEST).write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert not site.sealed()
+    status, err = site.build()
+    assert status == 0 and "Traceback" not in err
+    assert {reason for _, _, reason in steps(err)} == {"not in manifest"} and site.sealed()
+
+
+# ---------------------------------------------------------------- a folder that is not a cache
+
+
+def test_a_folder_with_a_users_files_is_refused_and_left_as_it_was(site):
+    """Observed: ``actdocs build .`` in a folder holding a user's tables/summary.md
+    replaced the file silently."""
+    mine = site.cache / "tables" / "summary.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("my notes", encoding="utf-8")
+    status, err = site.build()
+    assert status == 2
+    assert error_line(err) == (f"actdocs: error: {site.cache} is not empty and not an actdocs cache (it holds "
+                               f"'tables' and no CACHEDIR.TAG from actdocs): build into a new or empty folder")
+    assert sorted(str(p.relative_to(site.cache)) for p in site.cache.rglob("*")) == ["tables", "tables/summary.md"]
+    assert mine.read_text(encoding="utf-8") == "my notes"
+
+
+def test_another_tools_cache_is_refused(site):
+    site.cache.mkdir()
+    (site.cache / TAG).write_text("Signature: 8a477f597d28d172789f06886806bc55\n# another tool\n", encoding="utf-8")
+    status, err = site.build()
+    assert status == 2 and "not an actdocs cache (it holds 'CACHEDIR.TAG'" in error_line(err)
+
+
+def test_an_empty_folder_and_a_cache_from_before_the_tag_are_taken(site):
+    site.cache.mkdir()
+    assert site.build()[0] == 0 and TAG_TEXT == (site.cache / TAG).read_text(encoding="utf-8")
+    (site.cache / TAG).unlink()  # a cache made before the tag existed: it has a manifest
+    site.text = "two"
+    assert site.build()[0] == 0 and (site.cache / TAG).is_file()
 
 
 def test_the_fast_path_checks_every_name_and_every_size(site):

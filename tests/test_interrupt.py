@@ -17,7 +17,9 @@ import textwrap
 import time
 from pathlib import Path
 
-from actdocs.build import SCRATCH, build
+import pytest
+
+from actdocs.build import SCRATCH, TAG, build
 from actdocs.manifest import MANIFEST
 from engine_helpers import CTX, module, steps, writer  # noqa: F401 (module: a fixture)
 
@@ -141,8 +143,10 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def test_ctrl_c_kills_the_notebook_kernel_and_removes_its_connection_file(tmp_path):
-    """One real kernel: the notebook sleeps; Ctrl-C must not wait for it."""
+def _sleepy_notebook_build(tmp_path: Path) -> tuple[Build, Path, Path, Path]:
+    """A build of one real notebook that sleeps, beside one quick artifact, once the
+    kernel runs the notebook and the quick one is made; with its cache, temporary folder
+    and the file holding the kernel's pid."""
     marker, temp = tmp_path / "kernel-pid", tmp_path / "tmp"
     temp.mkdir()
     notebook = tmp_path / "root" / "snippets" / "notebooks" / "sleepy.py"
@@ -172,16 +176,43 @@ def test_ctrl_c_kills_the_notebook_kernel_and_removes_its_connection_file(tmp_pa
     run = Build(source, cache, TMPDIR=str(temp))
     wait_for(lambda: marker.exists() and marker.read_text() and ("quick", "made", "not in manifest") in steps(run.text()),
              "the kernel to run the notebook")
-    assert sorted(p.suffix for p in temp.rglob("*.json")) == [".json"], "the kernel's connection file, in the temp folder"
-    run.interrupt()
-    assert run.wait() == 130
+    assert [p.parent.name.startswith(SCRATCH) for p in cache.rglob("k*.json")] == [True], \
+        "the kernel's connection file, in a scratch folder of the cache"
+    assert list(temp.rglob("*")) == [], "nothing in the temporary folder: the sockets are abstract"
+    return run, cache, temp, marker
+
+
+@pytest.mark.parametrize("signum, status, word", [(signal.SIGINT, 130, "interrupted"),
+                                                  (signal.SIGTERM, 143, "terminated")])
+def test_a_stopping_signal_kills_the_notebook_kernel_and_removes_its_connection_file(tmp_path, signum, status, word):
+    """One real kernel: the notebook sleeps; Ctrl-C or SIGTERM must not wait for it."""
+    run, cache, temp, marker = _sleepy_notebook_build(tmp_path)
+    run.process.send_signal(signum)
+    assert run.wait() == status
     err = run.text()
     assert "Traceback" not in err and "ERROR" not in err, err
-    assert err.splitlines()[-1] == "actdocs: interrupted; 1 artifact kept"
+    assert err.splitlines()[-1] == f"actdocs: {word}; 1 artifact kept"
     assert recorded(cache) == {"quick"} and scratch(cache) == []
-    assert list(temp.rglob("*")) == [], "connection file and sockets removed"
+    assert list(temp.rglob("*")) == [], "nothing left in the temporary folder"
     pid = int(marker.read_text())
     wait_for(lambda: not _alive(pid), "the kernel to be gone")
+
+
+def test_a_killed_build_keeps_what_it_finished_and_the_next_build_removes_the_connection_file(tmp_path):
+    """SIGKILL leaves no chance to tidy up: what was finished is already recorded, the
+    kernel ends by itself when its build is gone, and the next build removes the rest."""
+    run, cache, temp, marker = _sleepy_notebook_build(tmp_path)
+    run.process.kill()
+    assert run.wait() == -signal.SIGKILL
+    assert recorded(cache) == {"quick"}, "the finished artifact is recorded as it finishes"
+    pid = int(marker.read_text())
+    wait_for(lambda: not _alive(pid), "the orphaned kernel to end")
+    assert [p for p in scratch(cache) if list(p.glob("k*.json"))], "the killed build's connection file is still there"
+    assert list(temp.rglob("*")) == []
+    again = Build(tmp_path / "plan_under_test.py", cache, "--only", "quick", name="again")
+    assert again.wait() == 0
+    assert scratch(cache) == [] and not list(cache.rglob("k*.json"))
+    assert steps(again.text()) == [("quick", "cached", None)], "the killed build's work is not done again"
 
 
 def test_two_builds_at_once_take_turns_and_lose_no_manifest_update(tmp_path):
@@ -226,7 +257,7 @@ def test_a_build_removes_stale_scratch_and_says_so_once(module, tmp_path):
     lines: list[str] = []
     build(cache, [writer("a", module)], CTX, log=lines.append)
     assert lines[0] == f"removed 2 stale scratch file(s) left in {cache} by a build that was stopped"
-    assert sorted(p.name for p in cache.iterdir()) == [".build.lock", "a.txt", MANIFEST]
+    assert sorted(p.name for p in cache.iterdir()) == [".build.lock", TAG, "a.txt", MANIFEST]
     lines.clear()
     build(cache, [writer("a", module)], CTX, log=lines.append)
     assert steps("\n".join(lines)) == [("a", "cached", None)] and len(lines) == 1
