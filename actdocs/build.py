@@ -10,15 +10,17 @@ When the manifest (:mod:`actdocs.manifest`) records that key and every output on
 still has the recorded SHA-256, the artifact is a hit and nothing is written. Otherwise
 it is made in a scratch folder (``.making-*``) inside the cache and each output is moved
 into place with an atomic rename, so a reader never sees half a file; the log says why
-(new key, missing output, damaged output, forced, not in manifest).
+(new key, missing output, damaged output, forced, not in manifest). The manifest is
+rewritten as each artifact is made, so a build that is killed keeps what it finished.
 
-One build at a time holds a cache: :func:`build` takes an exclusive ``fcntl.flock`` on
+A build writes only into a new or empty folder or an actdocs cache (:func:`claim`: a
+:data:`TAG` marks one), never over a user's files. One build at a time holds a cache: :func:`build` takes an exclusive ``fcntl.flock`` on
 ``CACHE/.build.lock`` for its whole run (a second build waits, saying so once) and
 then removes the scratch folders a killed build left. A fault of the cache (a full disk,
 an output that cannot be replaced) is a :class:`CacheError` naming the path. A Ctrl-C
-stops the build at once: the background artifact is cancelled (``Artifact.cancel``)
-and given :data:`GRACE` seconds, every artifact that was done is recorded, and
-:class:`Interrupted` is raised.
+(or SIGTERM, which the command line turns into one) stops the build at once: the
+background artifact is cancelled (``Artifact.cancel``) and given :data:`GRACE` seconds,
+what it finished is recorded, and :class:`Interrupted` is raised.
 """
 
 from __future__ import annotations
@@ -415,11 +417,12 @@ def build(
     every artifact (True) or those named. ``fingerprint`` (:func:`actdocs.keys.tree_fingerprint`)
     seals the manifest after a complete build, so that the next one can skip even
     listing the artifacts (:func:`actdocs.manifest.complete`). The manifest is rewritten
-    only when something was made or the seal moved, so a build with every artifact
-    cached writes no file at all (the lock file aside).
+    each time an artifact is made and when the seal moves, so a build with every
+    artifact cached writes no file at all (the lock file aside).
 
-    Raises :class:`CacheError` when the cache cannot be written, and
-    :class:`Interrupted` (a ``KeyboardInterrupt``) on Ctrl-C, after recording what was done.
+    Raises :class:`UsageError` when ``cache`` holds files actdocs did not make,
+    :class:`CacheError` when the cache cannot be written, and :class:`Interrupted` (a
+    ``KeyboardInterrupt``) on Ctrl-C, with what was done recorded.
     """
     plan = order.topological(artifacts)
     cache = Path(cache).absolute()  # a listing changes the working folder while it runs
