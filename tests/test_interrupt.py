@@ -309,3 +309,37 @@ def test_the_mkdocs_hook_lets_an_interrupted_build_record_what_it_made(tmp_path)
     assert parent.returncode == 130, f"the hook exited {parent.returncode}; its stderr: {err!r}"
     assert done.read_text() == "recorded"
     assert "child: interrupted; 1 artifact kept" in err
+
+
+STEADY_PLAN = '''
+from actdocs.build import Artifact
+from engine_helpers import writer
+
+
+def all_artifacts():
+    slow = [writer(f"step{i}", __name__, seconds=0.3) for i in range(6)]
+    return [*slow, writer("background", __name__, seconds=0.5, concurrent=True)]
+'''
+
+
+@pytest.mark.parametrize("signum, finished", [(signal.SIGINT, 1), (signal.SIGTERM, 4),
+                                              (signal.SIGKILL, 1), (signal.SIGKILL, 4)])
+def test_a_signal_at_any_moment_keeps_every_finished_artifact_and_the_next_build_completes(tmp_path, signum, finished):
+    """Stopped once ``finished`` artifacts are logged: each of them is recorded, and the
+    next build makes only the rest, ending with every output present."""
+    source, cache = plan(tmp_path, STEADY_PLAN), tmp_path / "cache"
+    run = Build(source, cache)
+    wait_for(lambda: len(steps(run.text())) >= finished, f"{finished} artifacts to finish")
+    run.process.send_signal(signum)
+    status = run.wait()
+    done = {name for name, _, _ in steps(run.text())}
+    assert status == {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGKILL: -signal.SIGKILL}[signum], run.text()
+    assert done <= recorded(cache), "every artifact the log called made is in the manifest"
+    if signum != signal.SIGKILL:
+        assert "Traceback" not in run.text() and scratch(cache) == []
+    again = Build(source, cache, name="again")
+    assert again.wait() == 0, again.text()
+    remade = {name for name, status, _ in steps(again.text()) if status == "made"}
+    assert remade.isdisjoint(done), "nothing finished is made again"
+    assert recorded(cache) == {f"step{i}" for i in range(6)} | {"background"}
+    assert all((cache / f"{name}.txt").is_file() for name in recorded(cache)) and scratch(cache) == []
