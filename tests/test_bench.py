@@ -116,18 +116,24 @@ def test_spread_figures_of_two_synthetic_runs() -> None:
     assert compare.percentile([1, 2, 3, 4, 5], 0.9) == pytest.approx(4.6)
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "not a readable benchmark JSON file"),
-    ('{"schema": 2, "cells": [', "not a readable benchmark JSON file"),
-    ('{"schema": 1}', "schema: expected 2"),
-])
-def test_compare_of_a_bad_file_is_one_line_and_exit_2(tmp_path: Path, capsys, content: str | None,
-                                                       message: str) -> None:
+#: Ways a file named like a benchmark result is broken: how to make it, what the error says.
+BROKEN_FILES = {
+    "missing": (lambda path: None, "not a readable benchmark JSON file: No such file"),
+    "folder": (Path.mkdir, "not a readable benchmark JSON file: Is a directory"),
+    "not-utf-8": (lambda path: path.write_bytes(b'{"schema": "\xff"}'), "can't decode byte 0xff"),
+    "not-json": (lambda path: path.write_text('{"schema": 2, "cells": ['), "not a readable benchmark JSON file"),
+    "nested-100000-deep": (lambda path: path.write_text("[" * 100_000), "nested too deeply"),
+    "old-schema": (lambda path: path.write_text('{"schema": 1}'), "schema: expected 2"),
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN_FILES)
+def test_compare_of_a_bad_file_is_one_line_and_exit_2(tmp_path: Path, capsys, broken: str) -> None:
+    make_bad, message = BROKEN_FILES[broken]
     good = tmp_path / "good.json"
     good.write_text(schema.dumps(simple()))
     bad = tmp_path / "bad.json"
-    if content is not None:
-        bad.write_text(content)
+    make_bad(bad)
     status, out, err = in_process(capsys, "bench", "--compare", str(good), str(bad))
     assert status == 2 and out == ""
     lines = err.strip().splitlines()
@@ -174,6 +180,26 @@ def test_recorded_runs_are_the_valid_files_newest_first(tmp_path: Path) -> None:
     with pytest.raises(bench.BenchDataError, match="c.json"):
         bench.load(folder / "c.json")
     assert schema.recorded_runs(tmp_path / "nowhere") == []
+
+
+def test_a_folder_named_like_a_kept_run_stops_the_build_naming_it(tmp_path: Path) -> None:
+    folder = tmp_path / schema.RECORDED_DIR
+    (folder / "x.json").mkdir(parents=True)
+    with pytest.raises(bench.BenchDataError, match=r"x\.json: expected a benchmark JSON file, found a folder"):
+        site.artifacts(tmp_path)
+    with pytest.raises(bench.BenchDataError, match=r"x\.json"):
+        schema.recorded_runs(tmp_path)
+
+
+@pytest.mark.parametrize("broken", ["not-utf-8", "not-json", "nested-100000-deep"])
+def test_a_broken_kept_run_stops_the_build_naming_it(tmp_path: Path, broken: str) -> None:
+    make_bad, message = BROKEN_FILES[broken]
+    (tmp_path / schema.RECORDED_DIR).mkdir(parents=True)
+    make_bad(tmp_path / schema.RECORDED_DIR / "x.json")
+    recorded = next(a for a in site.artifacts(tmp_path) if a.name == "bench-recorded")
+    assert recorded.inputs == ("data/bench/x.json",)
+    with pytest.raises(bench.BenchDataError, match=rf"x\.json: .*{re.escape(message)}"):
+        recorded.make(tmp_path / "out", Context(root=tmp_path))
 
 
 def test_saved_name_names_device_threads_and_time() -> None:
