@@ -9,7 +9,9 @@
 * ``on_files`` serves the generated figures and data under ``generated/`` and the
   pinned front-end packages from ``node_modules`` under ``assets/vendor/``.
 * ``on_page_markdown`` expands shortcodes (``[@key]`` citations) with
-  :mod:`actdocs.shortcodes`; an unknown key fails the build naming page and key.
+  :mod:`actdocs.shortcodes`; an unknown key fails the build naming page and key. It also
+  names the page for :mod:`actdocs.snippet_errors`, so a missing include fails the build
+  with one line naming page and include.
 * ``on_files`` also hands the executed exercise notebooks (``exercises/*.ipynb`` in the
   cache) to mkdocs-jupyter, which renders them without executing them; it runs first
   for that. ``on_page_content`` tidies those pages (:mod:`actdocs.notebook_html`).
@@ -35,7 +37,7 @@ from mkdocs.structure.files import File, Files
 from actdocs.build import REPO_ROOT, default_cache
 from actdocs.markdown import SERVED_ROOT
 from actdocs.mathrender import MathError, Renderer, woff2_only
-from actdocs import figure_markdown, images, notebook_html, notebooks, shortcodes  # noqa: F401 (figure_markdown registers md:figure)
+from actdocs import figure_markdown, images, notebook_html, notebooks, shortcodes, snippet_errors  # noqa: F401 (figure_markdown registers md:figure)
 
 #: Cache sub-folders served to the browser (the Markdown ones are only included).
 SERVED = ("figures", "data")
@@ -132,8 +134,10 @@ def on_files(files: Files, config, **_):
 
 
 @event_priority(100)  # before any plugin reads the page's Markdown
-def on_page_markdown(markdown: str, page, **_):
-    """Expand the page's shortcodes; an unknown one fails the build with one line."""
+def on_page_markdown(markdown: str, page, config, **_):
+    """Expand the page's shortcodes; an unknown one fails the build with one line. Name the
+    page in what :mod:`actdocs.snippet_errors` reports when it is rendered."""
+    config.mdx_configs.setdefault(snippet_errors.NAME, {})["page"] = page.file.src_uri
     try:
         return shortcodes.expand(markdown, page.file.src_uri)
     except shortcodes.ShortcodeError as err:

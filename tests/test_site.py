@@ -151,12 +151,20 @@ def test_broken_link_fails_the_strict_build(tmp_path: Path):
     assert "'missing.md'" in result.stdout and "not found" in result.stdout, result.stdout
 
 
-def test_missing_snippet_fails_the_build(tmp_path: Path):
-    page = '# Listing\n\n```python\n--8<-- "snippets/nope.py"\n```\n'
-    config = tiny_project(tmp_path, {"index.md": page})
+@pytest.mark.parametrize("include, error", [
+    ("snippets/nope.py", "index.md: Snippet at path 'snippets/nope.py' could not be found"),
+    ("snippets/listing.py:nopart", "index.md: Snippet section 'nopart' could not be located"),
+], ids=["missing-file", "missing-section"])
+def test_a_missing_snippet_fails_the_build_with_one_line(tmp_path: Path, include: str, error: str):
+    """One error naming the page and the include (actdocs.snippet_errors), no traceback."""
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "listing.py").write_text("# --8<-- [start:part]\nx = 1\n# --8<-- [end:part]\n")
+    config = tiny_project(tmp_path, {"index.md": f'# Listing\n\n```python\n--8<-- "{include}"\n```\n'})
     result = run_mkdocs_build(config, tmp_path / "site", timeout=600)
     assert result.returncode != 0, f"a missing snippet passed --strict:\n{result.stdout}"
-    assert "snippets/nope.py" in result.stdout and "could not be found" in result.stdout, result.stdout
+    assert "Traceback" not in result.stdout, result.stdout
+    errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR")]
+    assert errors[-1].endswith(f"-  {error}") and "Aborted with a BuildError!" in result.stdout, result.stdout
 
 
 def test_serve_builds_once_and_does_not_loop(built_site: Path, tmp_path: Path):
