@@ -70,7 +70,10 @@ _renderer: Renderer | None = None
 def on_pre_build(config, **_):
     """Make every artifact (cached ones cost a hash check) in a fresh Python process."""
     global _renderer
-    _renderer = Renderer(_node_modules() / "katex", _cache() / "math" / "katex.json")
+    try:
+        _renderer = Renderer(_node_modules() / "katex", _cache() / "math" / "katex.json")
+    except MathError as err:
+        raise PluginError(str(err)) from None
     command = [sys.executable, "-m", "actdocs", "build", str(_cache())]
     returncode, stderr = run_build(command)
     sys.stderr.write(stderr)
