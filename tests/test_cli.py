@@ -82,6 +82,14 @@ def test_unknown_device_environment(tmp_path):
     assert not (tmp_path / "c").exists()
 
 
+@pytest.mark.parametrize("value", ["abc", "0", "1.5"])
+def test_malformed_experiment_threads_is_refused_at_start_up(tmp_path, value):
+    """Checked before anything is made or found cached, not when an experiment runs."""
+    result = actdocs("build", str(tmp_path / "c"), "--only", TABLES, cwd=tmp_path, ACTDOCS_EXPERIMENT_THREADS=value)
+    assert_one_line_error(result, f"ACTDOCS_EXPERIMENT_THREADS={value!r}: expected a whole number of threads")
+    assert not (tmp_path / "c").exists()
+
+
 def test_empty_dir_is_refused_not_the_current_folder(tmp_path):
     assert_one_line_error(actdocs("build", "", cwd=tmp_path), "DIR", "must not be empty")
     assert list(tmp_path.iterdir()) == [], "nothing written where the command ran"
