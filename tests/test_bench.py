@@ -305,16 +305,35 @@ def test_every_recorded_run_is_valid_and_listed() -> None:
     (["--threads", "0"], "--threads must be at least 1"),
     (["--threads", str(available_cores() + 1)], f"more than the {available_cores()} CPU cores"),
     (["--memory-elements", "1000"], "multiple of 512"),
-    (["--retries", "-1"], "expected a number >= 0"),
+    (["--retries", "-1"], "expected a whole number >= 0"),
+    (["--retries", "1.5"], "expected a whole number, got '1.5'"),
+    (["--deadline", "nan"], "expected a number >= 0, got 'nan'"),
     (["--json-dir", ""], "an empty path"),
     (["--compare", "only-one.json"], "expected 2 arguments"),
     (["--frobnicate"], "unrecognized arguments"),
 ])
-def test_bad_input_is_one_line_and_exit_2(capsys, args: list[str], message: str) -> None:
+def test_bad_input_is_one_line_and_exit_2(capsys, monkeypatch, args: list[str], message: str) -> None:
+    from actdocs.bench import runner
+
+    monkeypatch.setattr(runner, "run", lambda *args: pytest.fail("bad input was measured"))
     status, out, err = in_process(capsys, "bench", "--device", "cpu", *args)
     assert status == 2 and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("actdocs: error:") and message in lines[0], err
+
+
+def test_buffers_too_large_for_the_memory_are_one_line_naming_the_size(monkeypatch) -> None:
+    from actdocs.bench import kernels
+    from actdocs.errors import UsageError
+
+    def out_of_memory(*args, **kwargs):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 4.00 TiB.\nMore advice on a second line")
+
+    monkeypatch.setattr(torch, "zeros_like", out_of_memory)
+    with pytest.raises(UsageError) as raised:
+        kernels.allocate((4, 256), "cpu", torch.float32, 0)
+    assert str(raised.value) == ("cannot allocate the 4 x 256 torch.float32 buffers on cpu (a smaller "
+                                 "--memory-elements?): CUDA out of memory. Tried to allocate 4.00 TiB.")
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU: the CUDA run below covers it")

@@ -23,13 +23,16 @@ def _path(text: str) -> Path:
 
 
 def _positive(kind: type) -> Any:
+    """A parser of numbers of ``kind`` (int or float) >= 0; NaN is refused too."""
+    what = "a whole number" if kind is int else "a number"
+
     def parse(text: str) -> Any:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if value < 0:
-            raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not value >= 0:
+            raise argparse.ArgumentTypeError(f"expected {what} >= 0, got {text!r}")
         return value
 
     return parse
