@@ -322,6 +322,20 @@ def test_bad_input_is_one_line_and_exit_2(capsys, monkeypatch, args: list[str], 
     assert len(lines) == 1 and lines[0].startswith("actdocs: error:") and message in lines[0], err
 
 
+@pytest.mark.parametrize("option", ["--json", "--json-dir"])
+def test_a_json_destination_in_a_missing_folder_is_refused_before_measuring(tmp_path: Path, capsys, monkeypatch,
+                                                                            option: str) -> None:
+    from actdocs.bench import runner
+
+    monkeypatch.setattr(runner, "run", lambda *args: pytest.fail("it measured first"))
+    missing = tmp_path / "no" / "such"
+    target, expected = {"--json": (missing / "x.json", f"--json {missing / 'x.json'}: its folder {missing} does not exist"),
+                        "--json-dir": (missing, f"--json-dir {missing} does not exist")}[option]
+    status, out, err = in_process(capsys, "bench", "--device", "cpu", "--only", "relu", option, str(target))
+    assert (status, out, err.strip().splitlines()) == (2, "", [f"actdocs: error: {expected}"])
+    assert not (tmp_path / "no").exists(), "no folder is created"
+
+
 def test_buffers_too_large_for_the_memory_are_one_line_naming_the_size(monkeypatch) -> None:
     from actdocs.bench import kernels
     from actdocs.errors import UsageError
