@@ -1,7 +1,9 @@
 """MkDocs glue, kept thin on purpose: everything real lives in the ``actdocs`` package.
 
 * ``on_config`` lets ``pymdownx.snippets`` include files from the artifact cache, so a
-  page writes ``--8<-- "tables/properties.md"``.
+  page writes ``--8<-- "tables/properties.md"``, and moves mkdocs-jupyter's cache of
+  rendered notebooks into it (:data:`JUPYTER_CACHE`): a build with ``ACTDOCS_CACHE`` and
+  the site elsewhere writes nothing into the checkout, which may be read-only.
 * ``on_pre_build`` runs ``python -m actdocs build CACHE`` in a subprocess, so that under
   ``mkdocs serve`` an edit to the package is seen by the next rebuild (a hook module is
   imported once per process); on Ctrl-C it lets that build finish recording what it made. The cache lies outside ``docs/``: a cache hit writes
@@ -49,6 +51,9 @@ VENDOR = {
 KATEX_FONTS = "katex/dist/fonts"
 #: KaTeX's stylesheet (math is rendered at build time): site path, path under node_modules.
 KATEX_CSS = ("assets/vendor/katex/katex.min.css", "katex/dist/katex.min.css")
+#: mkdocs-jupyter's cache folder, inside the artifact cache (its own default,
+#: ``.cache/mkdocs-jupyter``, lies in the folder mkdocs runs in).
+JUPYTER_CACHE = ".mkdocs-jupyter"
 
 
 def _cache() -> Path:
@@ -56,11 +61,14 @@ def _cache() -> Path:
 
 
 def on_config(config, **_):
-    """Add the artifact cache to the snippet search path."""
+    """Add the artifact cache to the snippet search path; keep mkdocs-jupyter's cache in it."""
     snippets = config.mdx_configs.setdefault("pymdownx.snippets", {})
     base = snippets.get("base_path", ["."])
     base = [base] if isinstance(base, str) else list(base)
     snippets["base_path"] = [*base, str(_cache())]
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is not None:
+        jupyter.config["cache_dir"] = str(_cache() / JUPYTER_CACHE)
     return config
 
 

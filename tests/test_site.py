@@ -19,8 +19,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from site_fixtures import (
+    MKDOCS_ENV,
     REPO_ROOT,
     built_pages,
+    mkdocs_build_command,
     nav_pages,
     run_mkdocs_build,
     tiny_project,
@@ -165,6 +167,20 @@ def test_a_missing_snippet_fails_the_build_with_one_line(tmp_path: Path, include
     assert "Traceback" not in result.stdout, result.stdout
     errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR")]
     assert errors[-1].endswith(f"-  {error}") and "Aborted with a BuildError!" in result.stdout, result.stdout
+
+
+def test_a_build_with_the_cache_elsewhere_writes_nothing_where_it_runs(tmp_path: Path):
+    """A read-only checkout builds: with the artifact cache (here the test run's) and the
+    site outside the folder mkdocs runs in, nothing is written there, not even
+    mkdocs-jupyter's cache of the notebooks (which defaults to ``.cache/`` in it)."""
+    project = tmp_path / "checkout"
+    config = tiny_project(project, {"index.md": "# Home\n"})
+    before = sorted(project.rglob("*"))
+    result = subprocess.run(mkdocs_build_command(config, tmp_path / "site"), cwd=project, env=MKDOCS_ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout
+    assert (tmp_path / "site" / "exercises" / "ex1_from_scratch" / "index.html").is_file(), "notebooks rendered"
+    assert sorted(project.rglob("*")) == before
 
 
 def test_serve_builds_once_and_does_not_loop(built_site: Path, tmp_path: Path):
