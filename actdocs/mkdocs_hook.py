@@ -84,10 +84,12 @@ def on_pre_build(config, **_):
         raise PluginError(str(err)) from None
     command = [sys.executable, "-m", "actdocs", "build", str(_cache())]
     returncode, stderr = run_build(command)
-    sys.stderr.write(stderr)
-    if returncode:
-        last = stderr.strip().splitlines()[-1:] or ["no output"]
-        raise PluginError(f"actdocs build failed: {last[0]}")
+    if not returncode:
+        sys.stderr.write(stderr)
+        return
+    log = stderr.strip().splitlines() or ["no output"]
+    sys.stderr.writelines(line + "\n" for line in log[:-1])  # its last line, the error, MkDocs prints once
+    raise PluginError(f"actdocs build failed: {log[-1]}")
 
 
 def run_build(command: list[str]) -> tuple[int, str]:

@@ -204,3 +204,17 @@ def test_cli_reports_a_failing_listing_in_one_line(tmp_path, monkeypatch, capsys
     assert err[-1] == "actdocs: error: raises.py failed at line 2: ValueError: bad value"
     assert not any("Traceback" in line for line in err)
     assert not (tmp_path / "cache" / "output").exists()
+
+
+def test_the_mkdocs_hook_prints_a_failing_build_s_error_once(monkeypatch, capsys):
+    """The build's log goes through; its last line, the error, only in MkDocs' one line."""
+    from mkdocs.exceptions import PluginError
+
+    from actdocs import mkdocs_hook
+
+    log = "[1/2] cached   0.00s  table-properties\nactdocs: error: unknown device 'tpu'\n"
+    monkeypatch.setattr(mkdocs_hook, "run_build", lambda command: (2, log))
+    with pytest.raises(PluginError) as raised:
+        mkdocs_hook.on_pre_build(config=None)
+    assert str(raised.value) == "actdocs build failed: actdocs: error: unknown device 'tpu'"
+    assert capsys.readouterr().err == "[1/2] cached   0.00s  table-properties\n"
