@@ -10,11 +10,12 @@ from actdocs.build import Artifact
 
 
 def all_artifacts() -> list[Artifact]:
-    """Every artifact of the site, from every producer module."""
+    """Every artifact of the site, from every producer module; the References page is given
+    the others' outputs, so that a page including a file that none makes is named."""
     from actdocs import (bench, claims, demos, experiments, facts, figures, gate_figure, guide, listing_figures,
                          listings, notebooks, reference_page, tables, torch_nn)
 
-    return [
+    others = [
         *notebooks.artifacts(),     # the exercise notebooks, executed in kernels
         *tables.artifacts(),        # property, variant, usage and summary tables; the cards
         *torch_nn.artifacts(),      # every torch.nn activation module and the card that covers it
@@ -28,5 +29,6 @@ def all_artifacts() -> list[Artifact]:
         *demos.artifacts(),         # plotly data for the interactive demos
         *facts.artifacts(),         # measured numbers quoted by the section pages
         *claims.artifacts(),        # every claim of the textbook with its verdict
-        *reference_page.artifacts(),  # the References page, with the pages that cite each entry
     ]
+    outputs = {rel for artifact in others for rel in artifact.outputs}
+    return [*others, *reference_page.artifacts(outputs)]  # the References page, with the pages citing each entry

@@ -15,7 +15,10 @@
 ``--site DIR`` measures an already built site instead of building one (no build
 times); ``--no-lighthouse`` leaves the per-page audit out. It is a benchmark, not a
 test: it reports and never fails on a slow figure unless ``--enforce`` is given.
-Timings vary with machine load; run it on a quiet machine.
+Timings vary with machine load; run it on a quiet machine. A malformed option, a
+folder that is no built site, or no Chromium (``ACTDOCS_CHROMIUM``) stops it at once
+with one line and exit status 2; a tool that fails while it measures, with one line
+and exit status 1.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NoReturn
 from urllib.parse import urlparse, urlsplit
 
 from actdocs.build import REPO_ROOT
@@ -117,7 +120,10 @@ def transfer_size(path: Path) -> tuple[int, int]:
 
 def _timed(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    try:
+        result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    except OSError as err:
+        raise SystemExit(f"budgets: cannot run {command[0]}: {err.strerror or err}") from None
     elapsed = time.perf_counter() - start
     if result.returncode:
         tail = (result.stderr or result.stdout).strip().splitlines()[-1:]
@@ -263,6 +269,8 @@ def run_lighthouse(url: str) -> dict:
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=LIGHTHOUSE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         raise SystemExit(f"budgets: Lighthouse took over {LIGHTHOUSE_TIMEOUT_S} s on {url}") from None
+    except OSError as err:
+        raise SystemExit(f"budgets: Lighthouse needs node (Node.js) on PATH: {err.strerror or err}") from None
     try:
         return json.loads(result.stdout)
     except ValueError:
@@ -334,16 +342,34 @@ def page_report(scores: list[PageScore]) -> str:
     return markdown_table(headers, rows, align=["left", *["right"] * len(PAGE_BUDGETS), "left"])
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage block) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def usage_problem(site: Path | None) -> str | None:
+    """What stops a run before it measures anything: a ``site`` that is no built site, or
+    no Chromium at :data:`CHROMIUM` (every page is loaded in it); None when all is well."""
+    if site is not None and not (site / "index.html").is_file():
+        return f"{site} is not a built site (no index.html)"
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        return f"no Chromium at {CHROMIUM}: install it (apt-get install chromium) or set ACTDOCS_CHROMIUM to one"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure, print the tables, and with ``--enforce`` exit 1 when a budget is exceeded."""
-    parser = argparse.ArgumentParser(prog="python -m actdocs.budgets", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="python -m actdocs.budgets", description=__doc__.splitlines()[0])
     parser.add_argument("--tests", action="store_true", help="also time `make test` (minutes)")
     parser.add_argument("--site", type=Path, help="measure this built site; no build times")
     parser.add_argument("--no-lighthouse", action="store_true", help="page weight only, no Lighthouse audit")
     parser.add_argument("--enforce", action="store_true", help="exit 1 when a measurement is over budget")
     args = parser.parse_args(argv)
-    if args.site is not None and not (args.site / "index.html").is_file():
-        print(f"budgets: {args.site} is not a built site (no index.html)", file=sys.stderr)
+    problem = usage_problem(args.site)
+    if problem:
+        print(f"budgets: {problem}", file=sys.stderr)
         return 2
     results, site, tmp = measure(args.tests, args.site)
     try:

@@ -19,6 +19,8 @@ font that is not there.
 
 Rendered fragments are kept in a JSON cache keyed by (TeX, display mode), for one
 KaTeX version and :data:`OPTIONS`, so a warm rebuild starts no Node process at all.
+A formula missing from it needs ``node`` on ``PATH``: without it, or without KaTeX in
+``node_modules``, the build stops with one line (:data:`NODE_NEEDED`, :class:`MathError`).
 """
 
 from __future__ import annotations
@@ -61,8 +63,14 @@ process.stdin.on("end", () => {
 """
 
 
+#: Why math cannot be rendered on a machine without Node.js, and how to get it.
+NODE_NEEDED = ("rendering the math with KaTeX needs node (Node.js) on PATH: install Node.js "
+               "(https://nodejs.org, or your system's nodejs package)")
+
+
 class MathError(RuntimeError):
-    """KaTeX could not render a formula; the message quotes it and KaTeX's reason."""
+    """KaTeX could not render a formula (the message quotes it and KaTeX's reason), or
+    cannot run at all (no node, no KaTeX package)."""
 
 
 # ------------------------------------------------------------------ math as text
@@ -203,13 +211,22 @@ def woff2_only(css: str) -> str:
 # ------------------------------------------------------------------ rendering
 
 
+def katex_version(katex_dir: Path) -> str:
+    """The version of the KaTeX package in ``katex_dir``; :class:`MathError` when it is not there."""
+    package = katex_dir / "package.json"
+    try:
+        return json.loads(package.read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise MathError(f"KaTeX is missing or damaged (no version in {package}): run `npm ci` (or `make site`)") from None
+
+
 class Renderer:
     """Renders arithmatex math in HTML pages, with a persistent on-disk cache."""
 
     def __init__(self, katex_dir: Path, cache_file: Path) -> None:
         self.katex_dir = katex_dir
         self.cache_file = cache_file
-        self.version = json.loads((katex_dir / "package.json").read_text(encoding="utf-8"))["version"]
+        self.version = katex_version(katex_dir)
         self._cache = self._load()
         self._dirty = False
 
@@ -230,12 +247,16 @@ class Renderer:
     def _render_missing(self, items: list[tuple[str, bool]]) -> None:
         if not items:
             return
-        result = subprocess.run(
-            ["node", "-e", _NODE_RENDER, str(self.katex_dir), json.dumps(OPTIONS)],
-            input=json.dumps(items), capture_output=True, text=True, check=False,
-        )
+        try:
+            result = subprocess.run(
+                ["node", "-e", _NODE_RENDER, str(self.katex_dir), json.dumps(OPTIONS)],
+                input=json.dumps(items), capture_output=True, text=True, check=False,
+            )
+        except OSError as err:
+            raise MathError(f"{NODE_NEEDED} (node: {err.strerror or err})") from None
         if result.returncode:
-            raise MathError(f"KaTeX (node) failed: {result.stderr.strip().splitlines()[-1:]}")
+            last = result.stderr.strip().splitlines()[-1:] or [f"exit status {result.returncode}"]
+            raise MathError(f"KaTeX (node) failed: {last[0]}")
         for (tex, display), out in zip(items, json.loads(result.stdout)):
             if "error" in out:
                 raise MathError(f"cannot render {tex.strip()!r}: {out['error']}")

@@ -1,7 +1,9 @@
 """MkDocs glue, kept thin on purpose: everything real lives in the ``actdocs`` package.
 
 * ``on_config`` lets ``pymdownx.snippets`` include files from the artifact cache, so a
-  page writes ``--8<-- "tables/properties.md"``.
+  page writes ``--8<-- "tables/properties.md"``, and moves mkdocs-jupyter's cache of
+  rendered notebooks into it (:data:`JUPYTER_CACHE`): a build with ``ACTDOCS_CACHE`` and
+  the site elsewhere writes nothing into the checkout, which may be read-only.
 * ``on_pre_build`` runs ``python -m actdocs build CACHE`` in a subprocess, so that under
   ``mkdocs serve`` an edit to the package is seen by the next rebuild (a hook module is
   imported once per process); on Ctrl-C it lets that build finish recording what it made. The cache lies outside ``docs/``: a cache hit writes
@@ -9,7 +11,9 @@
 * ``on_files`` serves the generated figures and data under ``generated/`` and the
   pinned front-end packages from ``node_modules`` under ``assets/vendor/``.
 * ``on_page_markdown`` expands shortcodes (``[@key]`` citations) with
-  :mod:`actdocs.shortcodes`; an unknown key fails the build naming page and key.
+  :mod:`actdocs.shortcodes`; an unknown key fails the build naming page and key. It also
+  names the page for :mod:`actdocs.snippet_errors`, so a missing include fails the build
+  with one line naming page and include.
 * ``on_files`` also hands the executed exercise notebooks (``exercises/*.ipynb`` in the
   cache) to mkdocs-jupyter, which renders them without executing them; it runs first
   for that. ``on_page_content`` tidies those pages (:mod:`actdocs.notebook_html`).
@@ -35,7 +39,7 @@ from mkdocs.structure.files import File, Files
 from actdocs.build import REPO_ROOT, default_cache
 from actdocs.markdown import SERVED_ROOT
 from actdocs.mathrender import MathError, Renderer, woff2_only
-from actdocs import figure_markdown, images, notebook_html, notebooks, shortcodes  # noqa: F401 (figure_markdown registers md:figure)
+from actdocs import figure_markdown, images, notebook_html, notebooks, shortcodes, snippet_errors  # noqa: F401 (figure_markdown registers md:figure)
 
 #: Cache sub-folders served to the browser (the Markdown ones are only included).
 SERVED = ("figures", "data")
@@ -47,6 +51,9 @@ VENDOR = {
 KATEX_FONTS = "katex/dist/fonts"
 #: KaTeX's stylesheet (math is rendered at build time): site path, path under node_modules.
 KATEX_CSS = ("assets/vendor/katex/katex.min.css", "katex/dist/katex.min.css")
+#: mkdocs-jupyter's cache folder, inside the artifact cache (its own default,
+#: ``.cache/mkdocs-jupyter``, lies in the folder mkdocs runs in).
+JUPYTER_CACHE = ".mkdocs-jupyter"
 
 
 def _cache() -> Path:
@@ -54,11 +61,14 @@ def _cache() -> Path:
 
 
 def on_config(config, **_):
-    """Add the artifact cache to the snippet search path."""
+    """Add the artifact cache to the snippet search path; keep mkdocs-jupyter's cache in it."""
     snippets = config.mdx_configs.setdefault("pymdownx.snippets", {})
     base = snippets.get("base_path", ["."])
     base = [base] if isinstance(base, str) else list(base)
     snippets["base_path"] = [*base, str(_cache())]
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is not None:
+        jupyter.config["cache_dir"] = str(_cache() / JUPYTER_CACHE)
     return config
 
 
@@ -68,13 +78,18 @@ _renderer: Renderer | None = None
 def on_pre_build(config, **_):
     """Make every artifact (cached ones cost a hash check) in a fresh Python process."""
     global _renderer
-    _renderer = Renderer(_node_modules() / "katex", _cache() / "math" / "katex.json")
+    try:
+        _renderer = Renderer(_node_modules() / "katex", _cache() / "math" / "katex.json")
+    except MathError as err:
+        raise PluginError(str(err)) from None
     command = [sys.executable, "-m", "actdocs", "build", str(_cache())]
     returncode, stderr = run_build(command)
-    sys.stderr.write(stderr)
-    if returncode:
-        last = stderr.strip().splitlines()[-1:] or ["no output"]
-        raise PluginError(f"actdocs build failed: {last[0]}")
+    if not returncode:
+        sys.stderr.write(stderr)
+        return
+    log = stderr.strip().splitlines() or ["no output"]
+    sys.stderr.writelines(line + "\n" for line in log[:-1])  # its last line, the error, MkDocs prints once
+    raise PluginError(f"actdocs build failed: {log[-1]}")
 
 
 def run_build(command: list[str]) -> tuple[int, str]:
@@ -132,8 +147,10 @@ def on_files(files: Files, config, **_):
 
 
 @event_priority(100)  # before any plugin reads the page's Markdown
-def on_page_markdown(markdown: str, page, **_):
-    """Expand the page's shortcodes; an unknown one fails the build with one line."""
+def on_page_markdown(markdown: str, page, config, **_):
+    """Expand the page's shortcodes; an unknown one fails the build with one line. Name the
+    page in what :mod:`actdocs.snippet_errors` reports when it is rendered."""
+    config.mdx_configs.setdefault(snippet_errors.NAME, {})["page"] = page.file.src_uri
     try:
         return shortcodes.expand(markdown, page.file.src_uri)
     except shortcodes.ShortcodeError as err:

@@ -7,7 +7,8 @@ wrote. The artifact ``references-page`` writes ``tables/references.md``, one ent
 record in the table's order, each listing the pages that cite it, for
 ``docs/references.md`` to include. Its cache key covers every page under ``docs/``
 (``inputs``) and every generated file they include (``reads``), so a new citation
-remakes it.
+remakes it. A page that includes a file neither in the repository nor made by an
+artifact, or that is not UTF-8 text, stops the build with a :class:`UsageError` naming it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
+from typing import Collection
 
 from actdocs import references, shortcodes
 from actdocs.build import REPO_ROOT, Artifact, Context
+from actdocs.errors import UsageError
 from actdocs.markdown import write_text
 
 MODULE = "actdocs.reference_page"
@@ -31,8 +34,16 @@ LINKED = re.compile(r"\]\((?:\.\./)*" + re.escape(references.PAGE) + r"#([\w-]+)
 
 
 def pages(root: Path = REPO_ROOT) -> list[Path]:
-    """The Markdown pages under ``docs/``, sorted."""
-    return sorted((root / DOCS).rglob("*.md"))
+    """The Markdown pages under ``docs/``, sorted (files only: a folder may end in ``.md``)."""
+    return sorted(path for path in (root / DOCS).rglob("*.md") if path.is_file())
+
+
+def page_text(page: Path, root: Path) -> str:
+    """The Markdown of ``page``; a page that is not UTF-8 is a :class:`UsageError` naming it."""
+    try:
+        return page.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{page.relative_to(root)}: not UTF-8 text ({err.reason} at byte {err.start})") from None
 
 
 def includes(text: str) -> list[str]:
@@ -40,10 +51,19 @@ def includes(text: str) -> list[str]:
     return INCLUDE.findall(text)
 
 
-def generated_includes(root: Path = REPO_ROOT) -> list[str]:
-    """Every file the pages include that is not in the repository (the build makes it)."""
-    found = {p for page in pages(root) for p in includes(page.read_text(encoding="utf-8"))}
-    return sorted(p for p in found if not (root / p).is_file() and p != OUTPUT)
+def generated_includes(made: Collection[str], root: Path = REPO_ROOT) -> list[str]:
+    """Every file the pages include that is not in the repository: one of ``made`` (the
+    other artifacts' outputs). Any other is a :class:`UsageError` naming the page and the file."""
+    found = set()
+    for page in pages(root):
+        for path in includes(page_text(page, root)):
+            if (root / path).is_file() or path == OUTPUT:
+                continue
+            if path not in made:
+                raise UsageError(f"{page.relative_to(root)} includes {path}, which is neither a file in the "
+                                 "repository nor an output of any artifact")
+            found.add(path)
+    return sorted(found)
 
 
 def cited_in(text: str) -> set[str]:
@@ -61,7 +81,7 @@ def citing_pages(root: Path, cache: Path) -> dict[str, list[tuple[str, str]]]:
     """For each key, the (title, path under docs/) of the pages citing it, in page order."""
     citing: dict[str, list[tuple[str, str]]] = {}
     for page in pages(root):
-        text = page.read_text(encoding="utf-8")
+        text = page_text(page, root)
         keys = cited_in(text)
         for included in includes(text):
             if included != OUTPUT and (cache / included).is_file():
@@ -95,13 +115,14 @@ def _make(out: Path, ctx: Context) -> None:
     write_text(out, OUTPUT, page_fragment(citing_pages(ctx.root, ctx.cache)))
 
 
-def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
-    """``references-page``: read after everything the pages include."""
+def artifacts(made: Collection[str], root: Path = REPO_ROOT) -> list[Artifact]:
+    """``references-page``: read after everything the pages include, of the outputs ``made``
+    by the other artifacts (see :func:`generated_includes`)."""
     return [Artifact(
         name="references-page",
         outputs=(OUTPUT,),
         make=_make,
         module=MODULE,
         inputs=tuple(p.relative_to(root).as_posix() for p in pages(root)),
-        reads=tuple(generated_includes(root)),
+        reads=tuple(generated_includes(made, root)),
     )]

@@ -116,18 +116,24 @@ def test_spread_figures_of_two_synthetic_runs() -> None:
     assert compare.percentile([1, 2, 3, 4, 5], 0.9) == pytest.approx(4.6)
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "not a readable benchmark JSON file"),
-    ('{"schema": 2, "cells": [', "not a readable benchmark JSON file"),
-    ('{"schema": 1}', "schema: expected 2"),
-])
-def test_compare_of_a_bad_file_is_one_line_and_exit_2(tmp_path: Path, capsys, content: str | None,
-                                                       message: str) -> None:
+#: Ways a file named like a benchmark result is broken: how to make it, what the error says.
+BROKEN_FILES = {
+    "missing": (lambda path: None, "not a readable benchmark JSON file: No such file"),
+    "folder": (Path.mkdir, "not a readable benchmark JSON file: Is a directory"),
+    "not-utf-8": (lambda path: path.write_bytes(b'{"schema": "\xff"}'), "can't decode byte 0xff"),
+    "not-json": (lambda path: path.write_text('{"schema": 2, "cells": ['), "not a readable benchmark JSON file"),
+    "nested-100000-deep": (lambda path: path.write_text("[" * 100_000), "nested too deeply"),
+    "old-schema": (lambda path: path.write_text('{"schema": 1}'), "schema: expected 2"),
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN_FILES)
+def test_compare_of_a_bad_file_is_one_line_and_exit_2(tmp_path: Path, capsys, broken: str) -> None:
+    make_bad, message = BROKEN_FILES[broken]
     good = tmp_path / "good.json"
     good.write_text(schema.dumps(simple()))
     bad = tmp_path / "bad.json"
-    if content is not None:
-        bad.write_text(content)
+    make_bad(bad)
     status, out, err = in_process(capsys, "bench", "--compare", str(good), str(bad))
     assert status == 2 and out == ""
     lines = err.strip().splitlines()
@@ -174,6 +180,26 @@ def test_recorded_runs_are_the_valid_files_newest_first(tmp_path: Path) -> None:
     with pytest.raises(bench.BenchDataError, match="c.json"):
         bench.load(folder / "c.json")
     assert schema.recorded_runs(tmp_path / "nowhere") == []
+
+
+def test_a_folder_named_like_a_kept_run_stops_the_build_naming_it(tmp_path: Path) -> None:
+    folder = tmp_path / schema.RECORDED_DIR
+    (folder / "x.json").mkdir(parents=True)
+    with pytest.raises(bench.BenchDataError, match=r"x\.json: expected a benchmark JSON file, found a folder"):
+        site.artifacts(tmp_path)
+    with pytest.raises(bench.BenchDataError, match=r"x\.json"):
+        schema.recorded_runs(tmp_path)
+
+
+@pytest.mark.parametrize("broken", ["not-utf-8", "not-json", "nested-100000-deep"])
+def test_a_broken_kept_run_stops_the_build_naming_it(tmp_path: Path, broken: str) -> None:
+    make_bad, message = BROKEN_FILES[broken]
+    (tmp_path / schema.RECORDED_DIR).mkdir(parents=True)
+    make_bad(tmp_path / schema.RECORDED_DIR / "x.json")
+    recorded = next(a for a in site.artifacts(tmp_path) if a.name == "bench-recorded")
+    assert recorded.inputs == ("data/bench/x.json",)
+    with pytest.raises(bench.BenchDataError, match=rf"x\.json: .*{re.escape(message)}"):
+        recorded.make(tmp_path / "out", Context(root=tmp_path))
 
 
 def test_saved_name_names_device_threads_and_time() -> None:
@@ -279,16 +305,49 @@ def test_every_recorded_run_is_valid_and_listed() -> None:
     (["--threads", "0"], "--threads must be at least 1"),
     (["--threads", str(available_cores() + 1)], f"more than the {available_cores()} CPU cores"),
     (["--memory-elements", "1000"], "multiple of 512"),
-    (["--retries", "-1"], "expected a number >= 0"),
+    (["--retries", "-1"], "expected a whole number >= 0"),
+    (["--retries", "1.5"], "expected a whole number, got '1.5'"),
+    (["--deadline", "nan"], "expected a number >= 0, got 'nan'"),
     (["--json-dir", ""], "an empty path"),
     (["--compare", "only-one.json"], "expected 2 arguments"),
     (["--frobnicate"], "unrecognized arguments"),
 ])
-def test_bad_input_is_one_line_and_exit_2(capsys, args: list[str], message: str) -> None:
+def test_bad_input_is_one_line_and_exit_2(capsys, monkeypatch, args: list[str], message: str) -> None:
+    from actdocs.bench import runner
+
+    monkeypatch.setattr(runner, "run", lambda *args: pytest.fail("bad input was measured"))
     status, out, err = in_process(capsys, "bench", "--device", "cpu", *args)
     assert status == 2 and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("actdocs: error:") and message in lines[0], err
+
+
+@pytest.mark.parametrize("option", ["--json", "--json-dir"])
+def test_a_json_destination_in_a_missing_folder_is_refused_before_measuring(tmp_path: Path, capsys, monkeypatch,
+                                                                            option: str) -> None:
+    from actdocs.bench import runner
+
+    monkeypatch.setattr(runner, "run", lambda *args: pytest.fail("it measured first"))
+    missing = tmp_path / "no" / "such"
+    target, expected = {"--json": (missing / "x.json", f"--json {missing / 'x.json'}: its folder {missing} does not exist"),
+                        "--json-dir": (missing, f"--json-dir {missing} does not exist")}[option]
+    status, out, err = in_process(capsys, "bench", "--device", "cpu", "--only", "relu", option, str(target))
+    assert (status, out, err.strip().splitlines()) == (2, "", [f"actdocs: error: {expected}"])
+    assert not (tmp_path / "no").exists(), "no folder is created"
+
+
+def test_buffers_too_large_for_the_memory_are_one_line_naming_the_size(monkeypatch) -> None:
+    from actdocs.bench import kernels
+    from actdocs.errors import UsageError
+
+    def out_of_memory(*args, **kwargs):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 4.00 TiB.\nMore advice on a second line")
+
+    monkeypatch.setattr(torch, "zeros_like", out_of_memory)
+    with pytest.raises(UsageError) as raised:
+        kernels.allocate((4, 256), "cpu", torch.float32, 0)
+    assert str(raised.value) == ("cannot allocate the 4 x 256 torch.float32 buffers on cpu (a smaller "
+                                 "--memory-elements?): CUDA out of memory. Tried to allocate 4.00 TiB.")
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU: the CUDA run below covers it")

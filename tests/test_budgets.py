@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from site_fixtures import require_chromium
 
 from actdocs import budgets
@@ -135,6 +137,7 @@ def test_main_on_a_built_site_reports_each_page_and_enforces(tmp_path: Path, mon
 
     monkeypatch.setattr(budgets, "run_lighthouse", fake_lighthouse)
     monkeypatch.setattr(budgets, "page_weights", lambda s: {"index.html": 2048, "demos/index.html": 4096})
+    monkeypatch.setattr(budgets, "CHROMIUM", sys.executable)  # any executable: the browser's work is faked
     assert budgets.main(["--site", str(site)]) == 0
     out = capsys.readouterr().out
     assert sorted(audited) == ["/", "/demos/"]
@@ -148,6 +151,23 @@ def test_main_refuses_a_folder_that_is_no_built_site(tmp_path: Path, capsys):
     assert budgets.main(["--site", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not a built site" in err
+
+
+def test_a_malformed_option_is_one_line_and_exit_2(capsys):
+    with pytest.raises(SystemExit) as exited:
+        budgets.main(["--site"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "python -m actdocs.budgets: error: argument --site: expected one argument"]
+
+
+def test_without_chromium_nothing_is_measured(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setattr(budgets, "CHROMIUM", str(tmp_path / "chromium"))
+    monkeypatch.setattr(budgets, "measure", lambda *args: pytest.fail("it measured without a browser"))
+    assert budgets.main([]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"budgets: no Chromium at {tmp_path / 'chromium'}: install it (apt-get install chromium) "
+        "or set ACTDOCS_CHROMIUM to one"]
 
 
 def test_the_server_is_quiet_only_about_clients_that_went_away(capsys):

@@ -82,6 +82,14 @@ def test_unknown_device_environment(tmp_path):
     assert not (tmp_path / "c").exists()
 
 
+@pytest.mark.parametrize("value", ["abc", "0", "1.5"])
+def test_malformed_experiment_threads_is_refused_at_start_up(tmp_path, value):
+    """Checked before anything is made or found cached, not when an experiment runs."""
+    result = actdocs("build", str(tmp_path / "c"), "--only", TABLES, cwd=tmp_path, ACTDOCS_EXPERIMENT_THREADS=value)
+    assert_one_line_error(result, f"ACTDOCS_EXPERIMENT_THREADS={value!r}: expected a whole number of threads")
+    assert not (tmp_path / "c").exists()
+
+
 def test_empty_dir_is_refused_not_the_current_folder(tmp_path):
     assert_one_line_error(actdocs("build", "", cwd=tmp_path), "DIR", "must not be empty")
     assert list(tmp_path.iterdir()) == [], "nothing written where the command ran"
@@ -196,3 +204,17 @@ def test_cli_reports_a_failing_listing_in_one_line(tmp_path, monkeypatch, capsys
     assert err[-1] == "actdocs: error: raises.py failed at line 2: ValueError: bad value"
     assert not any("Traceback" in line for line in err)
     assert not (tmp_path / "cache" / "output").exists()
+
+
+def test_the_mkdocs_hook_prints_a_failing_build_s_error_once(monkeypatch, capsys):
+    """The build's log goes through; its last line, the error, only in MkDocs' one line."""
+    from mkdocs.exceptions import PluginError
+
+    from actdocs import mkdocs_hook
+
+    log = "[1/2] cached   0.00s  table-properties\nactdocs: error: unknown device 'tpu'\n"
+    monkeypatch.setattr(mkdocs_hook, "run_build", lambda command: (2, log))
+    with pytest.raises(PluginError) as raised:
+        mkdocs_hook.on_pre_build(config=None)
+    assert str(raised.value) == "actdocs build failed: actdocs: error: unknown device 'tpu'"
+    assert capsys.readouterr().err == "[1/2] cached   0.00s  table-properties\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from actdocs.build import REPO_ROOT
-from actdocs.mathrender import OPTIONS, MathError, Renderer, spoken, woff2_only
+from actdocs.mathrender import NODE_NEEDED, OPTIONS, MathError, Renderer, spoken, woff2_only
 
 KATEX = REPO_ROOT / "node_modules" / "katex"
 PAGE = (
@@ -46,6 +46,27 @@ def test_rendered_math_is_cached_on_disk(renderer: Renderer, tmp_path: Path, mon
 def test_a_bad_formula_fails_with_its_tex(renderer: Renderer):
     with pytest.raises(MathError, match=r"\\frac\{1\}"):
         renderer.render('<span class="arithmatex">\\(\\frac{1}\\)</span>')
+
+
+def test_without_node_a_formula_to_render_is_one_line_saying_node_is_needed(renderer: Renderer, monkeypatch):
+    monkeypatch.setenv("PATH", "")  # no node, and nothing cached
+    with pytest.raises(MathError) as raised:
+        renderer.render(PAGE)
+    assert str(raised.value).startswith(NODE_NEEDED) and "\n" not in str(raised.value)
+    assert "needs node (Node.js) on PATH: install Node.js" in NODE_NEEDED
+
+
+def test_without_katex_the_build_stops_before_any_page_saying_how_to_install_it(tmp_path: Path, monkeypatch):
+    from mkdocs.exceptions import PluginError
+
+    from actdocs import mkdocs_hook
+
+    with pytest.raises(MathError, match=r"KaTeX is missing or damaged \(no version in .*package\.json\): run `npm ci`"):
+        Renderer(tmp_path / "katex", tmp_path / "katex.json")
+    monkeypatch.setenv("ACTDOCS_NODE_MODULES", str(tmp_path))
+    monkeypatch.setattr(mkdocs_hook, "run_build", lambda command: pytest.fail("the artifacts were built first"))
+    with pytest.raises(PluginError, match="KaTeX is missing"):  # one line from MkDocs, no traceback
+        mkdocs_hook.on_pre_build(config=None)
 
 
 def test_text_without_math_is_untouched(renderer: Renderer):

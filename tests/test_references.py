@@ -13,6 +13,7 @@ import pytest
 
 from actdocs import catalog, reference_page, references, shortcodes
 from actdocs.catalog import ACTIVATIONS
+from actdocs.errors import UsageError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted((REPO_ROOT / "docs").glob("*.md"))
@@ -253,7 +254,35 @@ def test_references_page_lists_the_citing_pages(tmp_path: Path, monkeypatch):
 
 
 def test_references_artifact_is_keyed_by_the_pages_and_what_they_include():
-    (artifact,) = reference_page.artifacts()
+    from actdocs.artifacts import all_artifacts
+
+    artifact = next(a for a in all_artifacts() if a.name == "references-page")
     assert "docs/relu.md" in artifact.inputs and "docs/references.md" in artifact.inputs
     assert "tables/usage.md" in artifact.reads and reference_page.OUTPUT not in artifact.reads
     assert not any((REPO_ROOT / r).is_file() for r in artifact.reads)
+
+
+def _docs(root: Path, **pages: bytes) -> None:
+    (root / "docs").mkdir()
+    for name, content in pages.items():
+        (root / "docs" / f"{name}.md").write_bytes(content)
+
+
+def test_a_page_including_a_file_nothing_makes_is_named_with_the_file(tmp_path: Path):
+    _docs(tmp_path, a=b'# A\n\n--8<-- "tables/made.md"\n', b=b'# B\n\n    --8<-- "tables/nope.md:part"\n')
+    with pytest.raises(UsageError) as raised:
+        reference_page.artifacts({"tables/made.md"}, tmp_path)
+    assert str(raised.value) == ("docs/b.md includes tables/nope.md, which is neither a file in the repository "
+                                 "nor an output of any artifact")
+    (artifact,) = reference_page.artifacts({"tables/made.md", "tables/nope.md"}, tmp_path)
+    assert artifact.reads == ("tables/made.md", "tables/nope.md")
+
+
+def test_a_page_that_is_not_utf8_is_named_and_a_folder_named_md_is_no_page(tmp_path: Path):
+    _docs(tmp_path, a=b"# A\n\n\xff\n")
+    (tmp_path / "docs" / "folder.md").mkdir()
+    with pytest.raises(UsageError, match=r"^docs/a\.md: not UTF-8 text \(invalid start byte at byte 5\)$"):
+        reference_page.artifacts(set(), tmp_path)
+    (tmp_path / "docs" / "a.md").write_text("# A\n", encoding="utf-8")
+    (artifact,) = reference_page.artifacts(set(), tmp_path)
+    assert artifact.inputs == ("docs/a.md",)

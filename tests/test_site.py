@@ -19,8 +19,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from site_fixtures import (
+    MKDOCS_ENV,
     REPO_ROOT,
     built_pages,
+    mkdocs_build_command,
     nav_pages,
     run_mkdocs_build,
     tiny_project,
@@ -151,12 +153,34 @@ def test_broken_link_fails_the_strict_build(tmp_path: Path):
     assert "'missing.md'" in result.stdout and "not found" in result.stdout, result.stdout
 
 
-def test_missing_snippet_fails_the_build(tmp_path: Path):
-    page = '# Listing\n\n```python\n--8<-- "snippets/nope.py"\n```\n'
-    config = tiny_project(tmp_path, {"index.md": page})
+@pytest.mark.parametrize("include, error", [
+    ("snippets/nope.py", "index.md: Snippet at path 'snippets/nope.py' could not be found"),
+    ("snippets/listing.py:nopart", "index.md: Snippet section 'nopart' could not be located"),
+], ids=["missing-file", "missing-section"])
+def test_a_missing_snippet_fails_the_build_with_one_line(tmp_path: Path, include: str, error: str):
+    """One error naming the page and the include (actdocs.snippet_errors), no traceback."""
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "listing.py").write_text("# --8<-- [start:part]\nx = 1\n# --8<-- [end:part]\n")
+    config = tiny_project(tmp_path, {"index.md": f'# Listing\n\n```python\n--8<-- "{include}"\n```\n'})
     result = run_mkdocs_build(config, tmp_path / "site", timeout=600)
     assert result.returncode != 0, f"a missing snippet passed --strict:\n{result.stdout}"
-    assert "snippets/nope.py" in result.stdout and "could not be found" in result.stdout, result.stdout
+    assert "Traceback" not in result.stdout, result.stdout
+    errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR")]
+    assert errors[-1].endswith(f"-  {error}") and "Aborted with a BuildError!" in result.stdout, result.stdout
+
+
+def test_a_build_with_the_cache_elsewhere_writes_nothing_where_it_runs(tmp_path: Path):
+    """A read-only checkout builds: with the artifact cache (here the test run's) and the
+    site outside the folder mkdocs runs in, nothing is written there, not even
+    mkdocs-jupyter's cache of the notebooks (which defaults to ``.cache/`` in it)."""
+    project = tmp_path / "checkout"
+    config = tiny_project(project, {"index.md": "# Home\n"})
+    before = sorted(project.rglob("*"))
+    result = subprocess.run(mkdocs_build_command(config, tmp_path / "site"), cwd=project, env=MKDOCS_ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout
+    assert (tmp_path / "site" / "exercises" / "ex1_from_scratch" / "index.html").is_file(), "notebooks rendered"
+    assert sorted(project.rglob("*")) == before
 
 
 def test_serve_builds_once_and_does_not_loop(built_site: Path, tmp_path: Path):

@@ -1,8 +1,9 @@
 """``actdocs bench``: its options and :func:`main`.
 
 Bad input (an unknown activation, more threads than cores, an unreadable ``--compare``
-file, an unwritable JSON folder) raises :class:`actdocs.errors.UsageError`, which the
-``actdocs`` command prints as one line with exit status 2.
+file, a JSON folder that does not exist or cannot be written, buffers too large for the
+memory) raises :class:`actdocs.errors.UsageError`, which the ``actdocs`` command prints as
+one line with exit status 2. The JSON destination is checked before anything is measured.
 """
 
 from __future__ import annotations
@@ -23,13 +24,16 @@ def _path(text: str) -> Path:
 
 
 def _positive(kind: type) -> Any:
+    """A parser of numbers of ``kind`` (int or float) >= 0; NaN is refused too."""
+    what = "a whole number" if kind is int else "a number"
+
     def parse(text: str) -> Any:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if value < 0:
-            raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not value >= 0:
+            raise argparse.ArgumentTypeError(f"expected {what} >= 0, got {text!r}")
         return value
 
     return parse
@@ -96,17 +100,24 @@ def _compare(paths: list[Path]) -> int:
     return 0
 
 
-def _check_outputs(json_file: Path | None, json_dir: Path | None) -> None:
-    from actdocs.build import ensure_writable  # fail before measuring, not after
+def _writable_folder(folder: Path, named: str) -> None:
+    """Refuse ``folder`` unless it is an existing folder a file can be written in; ``named``
+    is how the error names it. A missing one is not created: it is more likely a typo."""
+    from actdocs.build import ensure_writable
 
+    if not folder.is_dir():
+        raise UsageError(f"{named} {'is not a folder' if folder.exists() else 'does not exist'}")
+    ensure_writable(folder, "the JSON folder")
+
+
+def _check_outputs(json_file: Path | None, json_dir: Path | None) -> None:
+    """Refuse, before measuring rather than after, a JSON destination that cannot be written."""
     if json_file is not None:
         if json_file.is_dir():
             raise UsageError(f"--json {json_file} is a folder; give a file name")
-        ensure_writable(json_file.parent, "the JSON folder")
+        _writable_folder(json_file.parent, f"--json {json_file}: its folder {json_file.parent}")
     if json_dir is not None:
-        if json_dir.exists() and not json_dir.is_dir():
-            raise UsageError(f"--json-dir {json_dir} is not a folder")
-        ensure_writable(json_dir, "the JSON folder")
+        _writable_folder(json_dir, f"--json-dir {json_dir}")
 
 
 def _write(path: Path, doc: dict[str, Any]) -> None:

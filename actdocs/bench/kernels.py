@@ -29,6 +29,8 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from actdocs.errors import UsageError
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import torch
 
@@ -51,6 +53,7 @@ def allocate(shape: tuple[int, int], device: str, dtype: "torch.dtype", seed: in
     """Seeded buffers for element-wise activations and for gated ones (half-width outputs).
 
     Every output page is written once here, so that no timed call page-faults it in.
+    Buffers too large for the device's memory (``--memory-elements``) are a :class:`UsageError`.
     """
     import torch
 
@@ -59,12 +62,17 @@ def allocate(shape: tuple[int, int], device: str, dtype: "torch.dtype", seed: in
     def randn(*dims: int) -> "torch.Tensor":
         return torch.randn(dims, generator=gen).to(device=device, dtype=dtype)
 
-    x = randn(*shape)
-    half = (shape[0], shape[1] // 2)
-    full = Buffers(x, torch.zeros_like(x), randn(*shape), torch.zeros_like(x), torch.zeros_like(x),
-                   torch.zeros_like(x))
-    zeros = functools.partial(torch.zeros, half, device=device, dtype=dtype)
-    gated = Buffers(x, zeros(), randn(*half), full.gx, zeros(), zeros())
+    try:
+        x = randn(*shape)
+        half = (shape[0], shape[1] // 2)
+        full = Buffers(x, torch.zeros_like(x), randn(*shape), torch.zeros_like(x), torch.zeros_like(x),
+                       torch.zeros_like(x))
+        zeros = functools.partial(torch.zeros, half, device=device, dtype=dtype)
+        gated = Buffers(x, zeros(), randn(*half), full.gx, zeros(), zeros())
+    except RuntimeError as err:  # out of memory: a RuntimeError on a CPU, its subclass OutOfMemoryError on a GPU
+        reason = str(err).strip().splitlines()[0]
+        raise UsageError(f"cannot allocate the {shape[0]} x {shape[1]} {dtype} buffers on {device} "
+                         f"(a smaller --memory-elements?): {reason}") from None
     return full, gated
 
 

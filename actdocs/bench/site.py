@@ -101,16 +101,17 @@ def _make_recorded(rels: tuple[str, ...], out: Path, ctx: "Context") -> None:
     write_text(out, METHOD, method.findings(runs[0][1]))
 
 
-def artifacts() -> list["Artifact"]:
-    """``bench-quick`` (run on the build's device) and ``bench-recorded`` (from ``data/bench``)."""
+def artifacts(root: Path | None = None) -> list["Artifact"]:
+    """``bench-quick`` (run on the build's device) and ``bench-recorded`` (from ``data/bench``
+    of the repository at ``root``, this one by default)."""
     from actdocs.bench import render
     from actdocs.bench.runner import QUICK, QUICK_SKIP
     from actdocs.build import REPO_ROOT, Artifact
 
-    files = sorted((REPO_ROOT / schema.RECORDED_DIR).glob("*.json"))
-    rels = tuple(p.relative_to(REPO_ROOT).as_posix() for p in files)
+    root = root or REPO_ROOT
+    rels = tuple(p.relative_to(root).as_posix() for p in schema.kept_files(root))
     figures = []
-    for device, device_runs in newest_per_device(schema.recorded_runs(REPO_ROOT)).items():
+    for device, device_runs in newest_per_device(schema.recorded_runs(root)).items():
         for size, mode in render.regimes(device_runs[0][1]):
             figures += [chart_path(device, size, mode).format(theme=t) for t in ("light", "dark")]
     return [

@@ -1,4 +1,5 @@
-"""Determinism for the experiments: seeding, deterministic algorithms, a fixed thread count.
+"""Determinism for the experiments: seeding, deterministic algorithms, a fixed thread count
+(:mod:`~actdocs.experiments.threads`).
 
 :func:`deterministic` wraps every experiment's run: the same arguments give the same
 numbers, and the caller's random state, deterministic-algorithms flag and thread count
@@ -14,17 +15,7 @@ from typing import Iterator, Sequence
 
 import torch
 
-#: Torch threads inside the experiments. Their matrices are small (128 x 128): on the
-#: shared 2-core build machine a second thread spins against the other processes and
-#: made the experiments 3 to 25 times slower (measured), so one thread it is.
-#: ``ACTDOCS_EXPERIMENT_THREADS`` overrides it (capped at the machine's core count).
-DEFAULT_THREADS = 1
-
-
-def threads() -> int:
-    """Torch threads for the experiments: :data:`DEFAULT_THREADS` or the env override."""
-    wanted = int(os.environ.get("ACTDOCS_EXPERIMENT_THREADS") or DEFAULT_THREADS)
-    return max(1, min(wanted, os.cpu_count() or 1))
+from actdocs.experiments.threads import experiment_threads
 
 
 @contextmanager
@@ -45,7 +36,7 @@ def deterministic(seed: int, device: str = "cpu") -> Iterator[torch.Generator]:
     cuda_devices = [torch.device(device)] if device.startswith("cuda") else []
     with torch.random.fork_rng(devices=cuda_devices):
         torch.use_deterministic_algorithms(True, warn_only=True)
-        torch.set_num_threads(threads())
+        torch.set_num_threads(experiment_threads())
         torch.manual_seed(seed)
         try:
             yield torch.Generator().manual_seed(seed + 1)
