@@ -5,10 +5,13 @@ Nothing about an activation is typed anywhere else.
 
 Each record holds the PyTorch module and functional, a from-scratch implementation
 built only of basic tensor operations (``exp``, ``erf``, ``tanh``, ``log1p``,
-``where``, ``clamp``, arithmetic), the formula and derivative in LaTeX, default
-parameters, where the function is used, and its *declared* properties. The declared
-properties are checked against values measured from the function itself by
-:mod:`actdocs.properties` (see ``tests/test_properties.py``).
+``where``, ``clamp``, arithmetic), the formula and derivative as SymPy (:class:`Maths`),
+default parameters, where the function is used, and its *declared* properties. The
+formulas are written once, as SymPy text: :mod:`actdocs.formulas` renders the LaTeX the
+cards show from them, and ``tests/test_formulas.py`` evaluates every side of every "="
+against PyTorch and autograd. The declared properties are checked against values
+measured from the function itself by :mod:`actdocs.properties` (see
+``tests/test_properties.py``).
 
 Gated activations (GLU, SwiGLU, GeGLU) and softmax are not element-wise. For figures
 and properties they are read through a one-dimensional *scalar view*, documented in
@@ -143,6 +146,62 @@ class Slider:
     values: tuple[float, ...]
 
 
+@dataclass(frozen=True)
+class Constant:
+    """A constant a formula names, its value written beside the formula: ``alpha = 1``.
+
+    ``symbol`` is its name in the formulas (:data:`actdocs.formulas.CONSTANTS`). Its value is
+    the record's default for the keyword ``default`` or, for a constant no keyword sets, ``value``.
+    The card writes "=" and the value when four decimals write it exactly, "≈" and four
+    decimals otherwise, a fraction when ``fraction`` (``l = 1/8``), or ``template`` with
+    ``{symbol}`` and ``{value}`` filled in.
+    """
+
+    symbol: str
+    default: str = ""
+    value: float = math.nan
+    fraction: bool = False
+    template: str = ""
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A symbol the formulas use for an expression: ``u = sqrt(2/pi)*(x + 0.044715*x**3)``.
+
+    ``symbol`` and ``expression`` are SymPy text like the formulas; an indexed symbol
+    (``s[j]``) is defined for every index. ``shown`` is where the card writes it: beside the
+    formula, beside the derivative, or in the symbols line; ``note`` is TeX written after it.
+    """
+
+    symbol: str
+    expression: str
+    shown: Literal["formula", "derivative", "symbols"]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Maths:
+    """An activation's formula and derivative, as SymPy text (:mod:`actdocs.formulas` reads it).
+
+    ``name`` is the function's name as formulas call it ("ReLU", "sigma", "log_softmax").
+    ``formula`` holds the right-hand sides of its definition and ``derivative`` those of its
+    derivative, each equal to the function (to its derivative), in the order the card shows
+    them; a gated unit's ``derivative`` is its partial derivatives by the content half ``a``
+    and by the gate half ``b``. A formula is written in ``x``, a gated unit's in ``a`` and
+    ``b``, a vector function's entry ``i`` in ``z[i]``. With ``approximates`` the card reads
+    "name ≈" (GELU's tanh form approximates GELU). ``notes`` are TeX written beside the
+    formula, before its definitions and constants.
+    """
+
+    name: str
+    formula: tuple[str, ...]
+    derivative: tuple[str, ...]
+    constants: tuple[Constant, ...] = ()
+    where: tuple[Definition, ...] = ()
+    notes: tuple[str, ...] = ()
+    approximates: bool = False
+
+
 #: Derivative below which a function counts as saturated.
 SATURATION_THRESHOLD = 0.01
 
@@ -166,8 +225,7 @@ class Activation:
     key: str
     name: str
     family: Family
-    formula: str
-    derivative: str
+    maths: Maths
     functional: Callable[..., Tensor]
     module: Callable[..., nn.Module]
     scratch: Callable[..., Tensor]
@@ -406,8 +464,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         name="Sigmoid",
         family="classic",
         summary_rank=4,
-        formula=r"\sigma(x) = \frac{1}{1 + e^{-x}}",
-        derivative=r"\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)",
+        maths=Maths("sigma", formula=("1/(1 + exp(-x))",), derivative=("sigma(x)*(1 - sigma(x))",)),
         functional=torch.sigmoid,
         module=nn.Sigmoid,
         scratch=scratch_sigmoid,
@@ -432,8 +489,11 @@ ACTIVATIONS: tuple[Activation, ...] = (
         name="Tanh",
         family="classic",
         summary_rank=5,
-        formula=r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1",
-        derivative=r"\tanh'(x) = 1 - \tanh^2(x)",
+        maths=Maths(
+            "tanh",
+            formula=("(exp(x) - exp(-x))/(exp(x) + exp(-x))", "2*sigma(2*x) - 1"),
+            derivative=("1 - tanh(x)**2",),
+        ),
         functional=torch.tanh,
         module=nn.Tanh,
         scratch=scratch_tanh,
@@ -454,8 +514,11 @@ ACTIVATIONS: tuple[Activation, ...] = (
         name="ReLU",
         family="relu",
         summary_rank=1,
-        formula=r"\operatorname{ReLU}(x) = \max(0, x) = \begin{cases} x & x > 0 \\ 0 & x \le 0 \end{cases}",
-        derivative=r"\operatorname{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
+        maths=Maths(
+            "ReLU",
+            formula=("Max(0, x)", "Piecewise((x, x > 0), (0, x <= 0))"),
+            derivative=("Piecewise((1, x > 0), (0, x <= 0))",),
+        ),
         functional=F.relu,
         module=nn.ReLU,
         scratch=scratch_relu,
@@ -482,8 +545,11 @@ ACTIVATIONS: tuple[Activation, ...] = (
         name="Leaky ReLU",
         family="relu",
         tables=("variants",), summary_rank=2,
-        formula=r"\operatorname{LeakyReLU}(x) = \max(0.01x, x)",
-        derivative=r"\operatorname{LeakyReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0.01 & x \le 0 \end{cases}",
+        maths=Maths(
+            "LeakyReLU",
+            formula=("Max(0.01*x, x)",),
+            derivative=("Piecewise((1, x > 0), (0.01, x <= 0))",),
+        ),
         functional=F.leaky_relu,
         module=nn.LeakyReLU,
         scratch=scratch_leaky_relu,
@@ -509,8 +575,12 @@ ACTIVATIONS: tuple[Activation, ...] = (
         name="PReLU",
         family="relu",
         tables=("variants",),
-        formula=r"\operatorname{PReLU}(x) = \max(0, x) + \alpha \min(0, x),\ \alpha \text{ learned (initially } 0.25)",
-        derivative=r"\operatorname{PReLU}'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
+        maths=Maths(
+            "PReLU",
+            formula=("Max(0, x) + alpha*Min(0, x)",),
+            derivative=("Piecewise((1, x > 0), (alpha, x <= 0))",),
+            constants=(Constant("alpha", default="weight", template=r"{symbol} \text{{ learned (initially }} {value})"),),
+        ),
         functional=_prelu,
         module=nn.PReLU,
         scratch=scratch_prelu,
@@ -533,8 +603,12 @@ ACTIVATIONS: tuple[Activation, ...] = (
         name="ELU",
         family="relu",
         tables=("variants",),
-        formula=r"\operatorname{ELU}(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases},\ \alpha = 1",
-        derivative=r"\operatorname{ELU}'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}",
+        maths=Maths(
+            "ELU",
+            formula=("Piecewise((x, x > 0), (alpha*(exp(x) - 1), x <= 0))",),
+            derivative=("Piecewise((1, x > 0), (alpha*exp(x), x <= 0))",),
+            constants=(Constant("alpha", default="alpha"),),
+        ),
         functional=F.elu,
         module=nn.ELU,
         scratch=scratch_elu,
@@ -557,8 +631,12 @@ ACTIVATIONS: tuple[Activation, ...] = (
         name="SELU",
         family="relu",
         tables=("variants",),
-        formula=r"\operatorname{SELU}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases},\ \lambda \approx 1.0507,\ \alpha \approx 1.6733",
-        derivative=r"\operatorname{SELU}'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}",
+        maths=Maths(
+            "SELU",
+            formula=("lam*Piecewise((x, x > 0), (alpha*(exp(x) - 1), x <= 0))",),
+            derivative=("lam*Piecewise((1, x > 0), (alpha*exp(x), x <= 0))",),
+            constants=(Constant("lam", value=SELU_SCALE), Constant("alpha", value=SELU_ALPHA)),
+        ),
         functional=F.selu,
         module=nn.SELU,
         scratch=scratch_selu,
@@ -579,8 +657,11 @@ ACTIVATIONS: tuple[Activation, ...] = (
         name="GELU",
         family="modern",
         tables=("usage",), summary_rank=3,
-        formula=r"\operatorname{GELU}(x) = x\,\Phi(x) = \frac{x}{2}\left[1 + \operatorname{erf}\!\left(\frac{x}{\sqrt{2}}\right)\right]",
-        derivative=r"\operatorname{GELU}'(x) = \Phi(x) + x\,\varphi(x)",
+        maths=Maths(
+            "GELU",
+            formula=("x*Phi(x)", "x/2*(1 + erf(x/sqrt(2)))"),
+            derivative=("Phi(x) + x*phi(x)",),
+        ),
         functional=F.gelu,
         module=nn.GELU,
         scratch=scratch_gelu,
@@ -606,8 +687,13 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="gelu_tanh",
         name="GELU (tanh approximation)",
         family="modern",
-        formula=r"\operatorname{GELU}(x) \approx \frac{x}{2}\left[1 + \tanh\!\left(\sqrt{2/\pi}\,\bigl(x + 0.044715\,x^{3}\bigr)\right)\right]",
-        derivative=r"\frac{1}{2}\left[1 + \tanh u\right] + \frac{x}{2}\left(1 - \tanh^{2} u\right)\sqrt{2/\pi}\,\bigl(1 + 0.134145\,x^{2}\bigr),\ u = \sqrt{2/\pi}\,(x + 0.044715\,x^{3})",
+        maths=Maths(
+            "GELU",
+            approximates=True,
+            formula=("x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))",),
+            derivative=("(1 + tanh(u))/2 + x/2*(1 - tanh(u)**2)*sqrt(2/pi)*(1 + 0.134145*x**2)",),
+            where=(Definition("u", "sqrt(2/pi)*(x + 0.044715*x**3)", shown="derivative"),),
+        ),
         functional=_gelu_tanh,
         module=lambda: nn.GELU(approximate="tanh"),
         scratch=_scratch_gelu_tanh,
@@ -628,8 +714,11 @@ ACTIVATIONS: tuple[Activation, ...] = (
         name="SiLU (Swish)",
         family="modern",
         tables=("usage",), summary_rank=6,
-        formula=r"\operatorname{SiLU}(x) = x\,\sigma(x) = \frac{x}{1 + e^{-x}}",
-        derivative=r"\operatorname{SiLU}'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)",
+        maths=Maths(
+            "SiLU",
+            formula=("x*sigma(x)", "x/(1 + exp(-x))"),
+            derivative=("sigma(x)*(1 + x*(1 - sigma(x)))",),
+        ),
         functional=F.silu,
         module=nn.SiLU,
         scratch=scratch_silu,
@@ -654,8 +743,11 @@ ACTIVATIONS: tuple[Activation, ...] = (
         name="Mish",
         family="modern",
         tables=("usage",),
-        formula=r"\operatorname{Mish}(x) = x \tanh\bigl(\operatorname{softplus}(x)\bigr) = x \tanh\bigl(\ln(1 + e^{x})\bigr)",
-        derivative=r"\operatorname{Mish}'(x) = \tanh\bigl(\operatorname{softplus}(x)\bigr) + x\,\sigma(x)\,\bigl(1 - \tanh^{2}(\operatorname{softplus}(x))\bigr)",
+        maths=Maths(
+            "Mish",
+            formula=("x*tanh(softplus(x))", "x*tanh(ln(1 + exp(x)))"),
+            derivative=("tanh(softplus(x)) + x*sigma(x)*(1 - tanh(softplus(x))**2)",),
+        ),
         functional=F.mish,
         module=nn.Mish,
         scratch=scratch_mish,
@@ -679,8 +771,12 @@ ACTIVATIONS: tuple[Activation, ...] = (
         name="Hardswish",
         family="modern",
         tables=("usage",), summary_rank=7,
-        formula=r"\operatorname{Hardswish}(x) = x\,\frac{\operatorname{ReLU6}(x + 3)}{6} = \begin{cases} 0 & x \le -3 \\ x\,(x + 3)/6 & -3 < x < 3 \\ x & x \ge 3 \end{cases}",
-        derivative=r"\operatorname{Hardswish}'(x) = \begin{cases} 0 & x \le -3 \\ (2x + 3)/6 & -3 < x < 3 \\ 1 & x \ge 3 \end{cases}",
+        maths=Maths(
+            "Hardswish",
+            formula=("x*(ReLU6(x + 3)/6)",
+                     "Piecewise((0, x <= -3), (x*(x + 3)/6, (-3 < x) & (x < 3)), (x, x >= 3))"),
+            derivative=("Piecewise((0, x <= -3), ((2*x + 3)/6, (-3 < x) & (x < 3)), (1, x >= 3))",),
+        ),
         functional=F.hardswish,
         module=nn.Hardswish,
         scratch=scratch_hardswish,
@@ -701,8 +797,11 @@ ACTIVATIONS: tuple[Activation, ...] = (
         x_range=(-4.0, 8.0),  # shows the cap at 6
         name="ReLU6",
         family="relu",
-        formula=r"\operatorname{ReLU6}(x) = \min\bigl(\max(0, x), 6\bigr)",
-        derivative=r"\operatorname{ReLU6}'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}",
+        maths=Maths(
+            "ReLU6",
+            formula=("Min(Max(0, x), 6)",),
+            derivative=("Piecewise((1, (0 < x) & (x < 6)), (0, True))",),
+        ),
         functional=F.relu6,
         module=nn.ReLU6,
         scratch=scratch_relu6,
@@ -722,8 +821,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="softplus",
         name="Softplus",
         family="relu",
-        formula=r"\operatorname{softplus}(x) = \ln(1 + e^{x})",
-        derivative=r"\operatorname{softplus}'(x) = \sigma(x)",
+        maths=Maths("softplus", formula=("ln(1 + exp(x))",), derivative=("sigma(x)",)),
         functional=F.softplus,
         module=nn.Softplus,
         scratch=scratch_softplus,
@@ -748,8 +846,12 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="glu",
         name="GLU",
         family="gated",
-        formula=r"\operatorname{GLU}(a, b) = a \odot \sigma(b),\quad (a, b) = \text{halves of } xW + c",
-        derivative=r"\frac{\partial}{\partial a} = \sigma(b),\quad \frac{\partial}{\partial b} = a\,\sigma(b)\bigl(1 - \sigma(b)\bigr)",
+        maths=Maths(
+            "GLU",
+            formula=("odot(a, sigma(b))",),
+            derivative=("sigma(b)", "a*sigma(b)*(1 - sigma(b))"),
+            notes=(r"(a, b) = \text{halves of } xW + c",),
+        ),
         functional=F.glu,
         module=nn.GLU,
         scratch=scratch_glu,
@@ -772,8 +874,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         name="SwiGLU",
         family="gated",
         tables=("usage",),
-        formula=r"\operatorname{SwiGLU}(a, b) = a \odot \operatorname{SiLU}(b)",
-        derivative=r"\frac{\partial}{\partial a} = \operatorname{SiLU}(b),\quad \frac{\partial}{\partial b} = a\,\operatorname{SiLU}'(b)",
+        maths=Maths("SwiGLU", formula=("odot(a, SiLU(b))",), derivative=("SiLU(b)", "a*Derivative(SiLU(b), b)")),
         functional=torch_swiglu,
         module=SwiGLU,
         scratch=scratch_swiglu,
@@ -800,8 +901,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         name="GeGLU",
         family="gated",
         tables=("usage",),
-        formula=r"\operatorname{GeGLU}(a, b) = a \odot \operatorname{GELU}(b)",
-        derivative=r"\frac{\partial}{\partial a} = \operatorname{GELU}(b),\quad \frac{\partial}{\partial b} = a\,\operatorname{GELU}'(b)",
+        maths=Maths("GeGLU", formula=("odot(a, GELU(b))",), derivative=("GELU(b)", "a*Derivative(GELU(b), b)")),
         functional=torch_geglu,
         module=GeGLU,
         scratch=scratch_geglu,
@@ -823,8 +923,12 @@ ACTIVATIONS: tuple[Activation, ...] = (
         key="softmax",
         name="Softmax",
         family="output",
-        formula=r"\operatorname{softmax}(\mathbf{z})_i = \frac{e^{z_i}}{\sum_j e^{z_j}}",
-        derivative=r"\frac{\partial\,\operatorname{softmax}_i}{\partial z_j} = s_i\,(\delta_{ij} - s_j)",
+        maths=Maths(
+            "softmax",
+            formula=("exp(z[i])/Sum(exp(z[j]), j)",),
+            derivative=("s[i]*(delta(i, j) - s[j])",),
+            where=(Definition("s[i]", "softmax(z, i)", shown="symbols"),),
+        ),
         functional=F.softmax,
         module=lambda: nn.Softmax(dim=-1),
         scratch=scratch_softmax,
@@ -955,8 +1059,11 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         key="hardtanh",
         name="Hardtanh",
         family="classic",
-        formula=r"\operatorname{Hardtanh}(x) = \max\bigl(-1, \min(1, x)\bigr) = \begin{cases} -1 & x < -1 \\ x & -1 \le x \le 1 \\ 1 & x > 1 \end{cases}",
-        derivative=r"\operatorname{Hardtanh}'(x) = \begin{cases} 1 & -1 < x < 1 \\ 0 & \text{otherwise} \end{cases}",
+        maths=Maths(
+            "Hardtanh",
+            formula=("Max(-1, Min(1, x))", "Piecewise((-1, x < -1), (x, (-1 <= x) & (x <= 1)), (1, x > 1))"),
+            derivative=("Piecewise((1, (-1 < x) & (x < 1)), (0, True))",),
+        ),
         functional=F.hardtanh,
         module=nn.Hardtanh,
         scratch=scratch_hardtanh,
@@ -977,8 +1084,7 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         key="softsign",
         name="Softsign",
         family="classic",
-        formula=r"\operatorname{Softsign}(x) = \frac{x}{1 + |x|}",
-        derivative=r"\operatorname{Softsign}'(x) = \frac{1}{(1 + |x|)^{2}}",
+        maths=Maths("Softsign", formula=("x/(1 + Abs(x))",), derivative=("1/(1 + Abs(x))**2",)),
         functional=F.softsign,
         module=nn.Softsign,
         scratch=scratch_softsign,
@@ -1002,8 +1108,14 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         key="rrelu",
         name="RReLU",
         family="relu",
-        formula=r"\operatorname{RReLU}(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases},\ a \text{ uniform on } [l, u] \text{ in training},\ a = \tfrac{l + u}{2} \text{ in eval},\ l = \tfrac{1}{8},\ u = \tfrac{1}{3}",
-        derivative=r"\operatorname{RReLU}'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
+        maths=Maths(
+            "RReLU",
+            formula=("Piecewise((x, x > 0), (a*x, x <= 0))",),
+            derivative=("Piecewise((1, x > 0), (a, x <= 0))",),
+            notes=(r"a \text{ uniform on } [l, u] \text{ in training}",),
+            where=(Definition("a", "(l + u)/2", shown="formula", note=r" \text{ in eval}"),),
+            constants=(Constant("l", default="lower", fraction=True), Constant("u", default="upper", fraction=True)),
+        ),
         functional=F.rrelu,
         module=_rrelu_eval,
         scratch=scratch_rrelu,
@@ -1028,8 +1140,12 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         key="celu",
         name="CELU",
         family="relu",
-        formula=r"\operatorname{CELU}(x) = \max(0, x) + \min\bigl(0, \alpha\,(e^{x/\alpha} - 1)\bigr),\ \alpha = 1",
-        derivative=r"\operatorname{CELU}'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}",
+        maths=Maths(
+            "CELU",
+            formula=("Max(0, x) + Min(0, alpha*(exp(x/alpha) - 1))",),
+            derivative=("Piecewise((1, x > 0), (exp(x/alpha), x <= 0))",),
+            constants=(Constant("alpha", default="alpha"),),
+        ),
         functional=F.celu,
         module=nn.CELU,
         scratch=scratch_celu,
@@ -1051,8 +1167,11 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         key="hardsigmoid",
         name="Hardsigmoid",
         family="modern",
-        formula=r"\operatorname{Hardsigmoid}(x) = \frac{\operatorname{ReLU6}(x + 3)}{6} = \begin{cases} 0 & x \le -3 \\ x/6 + 1/2 & -3 < x < 3 \\ 1 & x \ge 3 \end{cases}",
-        derivative=r"\operatorname{Hardsigmoid}'(x) = \begin{cases} 1/6 & -3 < x < 3 \\ 0 & \text{otherwise} \end{cases}",
+        maths=Maths(
+            "Hardsigmoid",
+            formula=("ReLU6(x + 3)/6", "Piecewise((0, x <= -3), (x/6 + 1/2, (-3 < x) & (x < 3)), (1, x >= 3))"),
+            derivative=("Piecewise((1/6, (-3 < x) & (x < 3)), (0, True))",),
+        ),
         functional=F.hardsigmoid,
         module=nn.Hardsigmoid,
         scratch=scratch_hardsigmoid,
@@ -1072,8 +1191,11 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         key="logsigmoid",
         name="LogSigmoid",
         family="output",
-        formula=r"\operatorname{LogSigmoid}(x) = \ln \sigma(x) = -\ln(1 + e^{-x})",
-        derivative=r"\operatorname{LogSigmoid}'(x) = 1 - \sigma(x) = \sigma(-x)",
+        maths=Maths(
+            "LogSigmoid",
+            formula=("ln(sigma(x))", "-ln(1 + exp(-x))"),
+            derivative=("1 - sigma(x)", "sigma(-x)"),
+        ),
         functional=F.logsigmoid,
         module=nn.LogSigmoid,
         scratch=scratch_logsigmoid,
@@ -1094,8 +1216,7 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         key="tanhshrink",
         name="Tanhshrink",
         family="shrinkage",
-        formula=r"\operatorname{Tanhshrink}(x) = x - \tanh(x)",
-        derivative=r"\operatorname{Tanhshrink}'(x) = \tanh^{2}(x)",
+        maths=Maths("Tanhshrink", formula=("x - tanh(x)",), derivative=("tanh(x)**2",)),
         functional=F.tanhshrink,
         module=nn.Tanhshrink,
         scratch=scratch_tanhshrink,
@@ -1115,8 +1236,12 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         key="softshrink",
         name="Softshrink",
         family="shrinkage",
-        formula=r"\operatorname{Softshrink}(x) = \begin{cases} x - c & x > c \\ 0 & -c \le x \le c \\ x + c & x < -c \end{cases},\ c = 0.5",
-        derivative=r"\operatorname{Softshrink}'(x) = \begin{cases} 1 & |x| > c \\ 0 & |x| \le c \end{cases}",
+        maths=Maths(
+            "Softshrink",
+            formula=("Piecewise((x - c, x > c), (0, (-c <= x) & (x <= c)), (x + c, x < -c))",),
+            derivative=("Piecewise((1, Abs(x) > c), (0, Abs(x) <= c))",),
+            constants=(Constant("c", default="lambd"),),
+        ),
         functional=F.softshrink,
         module=nn.Softshrink,
         scratch=scratch_softshrink,
@@ -1141,8 +1266,12 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         key="hardshrink",
         name="Hardshrink",
         family="shrinkage",
-        formula=r"\operatorname{Hardshrink}(x) = \begin{cases} x & |x| > c \\ 0 & |x| \le c \end{cases},\ c = 0.5",
-        derivative=r"\operatorname{Hardshrink}'(x) = \begin{cases} 1 & |x| > c \\ 0 & |x| \le c \end{cases}",
+        maths=Maths(
+            "Hardshrink",
+            formula=("Piecewise((x, Abs(x) > c), (0, Abs(x) <= c))",),
+            derivative=("Piecewise((1, Abs(x) > c), (0, Abs(x) <= c))",),
+            constants=(Constant("c", default="lambd"),),
+        ),
         functional=F.hardshrink,
         module=nn.Hardshrink,
         scratch=scratch_hardshrink,
@@ -1164,8 +1293,12 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         key="threshold",
         name="Threshold",
         family="relu",
-        formula=r"\operatorname{Threshold}(x) = \begin{cases} x & x > t \\ v & x \le t \end{cases},\ t = 1,\ v = 0",
-        derivative=r"\operatorname{Threshold}'(x) = \begin{cases} 1 & x > t \\ 0 & x \le t \end{cases}",
+        maths=Maths(
+            "Threshold",
+            formula=("Piecewise((x, x > t), (v, x <= t))",),
+            derivative=("Piecewise((1, x > t), (0, x <= t))",),
+            constants=(Constant("t", default="threshold"), Constant("v", default="value")),
+        ),
         functional=F.threshold,
         module=lambda: nn.Threshold(1.0, 0.0),
         scratch=scratch_threshold,
@@ -1186,8 +1319,12 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         key="softmin",
         name="Softmin",
         family="output",
-        formula=r"\operatorname{softmin}(\mathbf{z})_i = \frac{e^{-z_i}}{\sum_j e^{-z_j}} = \operatorname{softmax}(-\mathbf{z})_i",
-        derivative=r"\frac{\partial\,\operatorname{softmin}_i}{\partial z_j} = -s_i\,(\delta_{ij} - s_j)",
+        maths=Maths(
+            "softmin",
+            formula=("exp(-z[i])/Sum(exp(-z[j]), j)", "softmax(-z, i)"),
+            derivative=("-s[i]*(delta(i, j) - s[j])",),
+            where=(Definition("s[i]", "softmin(z, i)", shown="symbols"),),
+        ),
         functional=F.softmin,
         module=lambda: nn.Softmin(dim=-1),
         scratch=scratch_softmin,
@@ -1213,8 +1350,12 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         key="log_softmax",
         name="LogSoftmax",
         family="output",
-        formula=r"\operatorname{log\_softmax}(\mathbf{z})_i = z_i - \ln \sum_j e^{z_j}",
-        derivative=r"\frac{\partial\,\operatorname{log\_softmax}_i}{\partial z_j} = \delta_{ij} - s_j",
+        maths=Maths(
+            "log_softmax",
+            formula=("z[i] - ln(Sum(exp(z[j]), j))",),
+            derivative=("delta(i, j) - s[j]",),
+            where=(Definition("s[j]", "softmax(z, j)", shown="symbols"),),
+        ),
         functional=F.log_softmax,
         module=lambda: nn.LogSoftmax(dim=-1),
         scratch=scratch_log_softmax,

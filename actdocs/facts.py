@@ -34,7 +34,7 @@ from typing import Callable, Sequence
 
 import torch
 
-from actdocs import catalog, properties, recorded
+from actdocs import catalog, formulas, properties, recorded
 from actdocs.build import REPO_ROOT, Artifact, Context
 from actdocs.catalog import SATURATION_THRESHOLD, Activation
 from actdocs.figures import jump_points
@@ -235,12 +235,6 @@ def speed_text(runs: list[recorded.Run] | None, slow: str = "silu", fast: str = 
     return "; ".join(parts)
 
 
-def formula_rhs(record: Activation) -> str:
-    """The first right-hand side of the record's formula: ``x\\,\\sigma(x)`` for SiLU."""
-    parts = record.formula.split(" = ")
-    return parts[1].strip() if len(parts) > 1 else parts[0].strip()
-
-
 def _smoothness(record: Activation) -> str:
     if properties.measure(record).smooth:
         return "Yes, everywhere"
@@ -257,7 +251,7 @@ def swish_hardswish_table(runs: list[recorded.Run] | None, keys: tuple[str, str]
     """
     records = [catalog.get(k) for k in keys]
     rows = [
-        ["Formula", *(inline_math(r"\displaystyle " + formula_rhs(r)) for r in records)],
+        ["Formula", *(inline_math(r"\displaystyle " + formulas.first_side_tex(r)) for r in records)],
         ["Smooth?", *(_smoothness(r) for r in records)],
         ["Computation", *(f"{COMPUTATION[r.key]} (cost: {r.properties.cost})" for r in records)],
         [f"Speed: {records[0].name}'s time over {records[1].name}'s", "Baseline", speed_text(runs, *keys)],

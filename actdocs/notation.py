@@ -1,9 +1,11 @@
 """What the formulas on the activation cards mean: their symbols, and their kinks.
 
-* :data:`SYMBOLS`: every symbol a catalog formula or derivative uses that is not plain
-  algebra, with a definition in words. :func:`symbols_line` lists, for one record, the
-  symbols its two formulas use, so a card never shows a symbol it leaves undefined
-  (``tests/test_tables.py`` fails on one that no entry defines).
+* :func:`symbols_line` defines, for one record, every name its formulas use that is not
+  plain algebra, found in their SymPy (:mod:`actdocs.formulas`): the names of :data:`TERMS`
+  (a named function's meaning rendered from the same SymPy the tests evaluate), the
+  symbols the record itself defines (LogSoftmax's ``s_j = softmax(z)_j``),
+  and links to the cards of other activations its formulas call. :func:`undefined_symbols`
+  and :func:`unused_definitions` check a record against it (``tests/test_tables.py``).
 * :func:`kinks`: the points where a function's two pieces meet at an angle, so that
   its derivative is undefined there (where the figures find its derivative jumping).
   A framework must still return a number; this site uses PyTorch's. :func:`kink_line` says so on the card, with the values autograd
@@ -16,29 +18,37 @@ from __future__ import annotations
 import math
 import re
 
-from actdocs import catalog
+import sympy
+
+from actdocs import catalog, formulas
 from actdocs.autograd import grad_at
 from actdocs.catalog import Activation
 from actdocs.figures import function_jumps, jump_points
 from actdocs.numbers import format_number
 from actdocs.style import format_max_grad
 
-#: (TeX that marks the symbol in a formula, its definition as Markdown), in card order.
-SYMBOLS: tuple[tuple[str, str], ...] = (
-    (r"\sigma", r"$\sigma$ is the logistic sigmoid, $\sigma(x) = 1/(1 + e^{-x})$"),
-    (r"\Phi", r"$\Phi$ is the cumulative distribution function of the standard normal distribution"),
-    (r"\varphi", r"$\varphi$ is the standard normal density, $\varphi(x) = e^{-x^2/2}/\sqrt{2\pi}$"),
-    (r"\operatorname{erf}", r"$\operatorname{erf}$ is the error function, "
-                            r"$\operatorname{erf}(t) = \tfrac{2}{\sqrt{\pi}}\int_0^t e^{-s^2}\,ds$"),
-    (r"\operatorname{softplus}", r"$\operatorname{softplus}(x) = \ln(1 + e^{x})$"),
-    (r"\operatorname{ReLU6}", r"$\operatorname{ReLU6}(x) = \min(\max(0, x), 6)$"),
-    (r"\lambda", r"$\lambda$ scales the whole function (its value is beside the formula)"),
-    (r"\alpha", r"$\alpha$ sets the negative side (its value is beside the formula)"),
-    (r"\odot", r"$a$ and $b$ are the content half and the gate half of the unit's input (itself a "
-               r"linear projection of the layer's input), and $\odot$ multiplies element by element"),
-    (r"\mathbf{z}", r"$\mathbf{z}$ is the vector of logits and $s_i$ the $i$-th output"),
-    (r"\delta_{ij}", r"$\delta_{ij}$ is 1 when $i = j$ and 0 otherwise"),
+#: Names of :data:`actdocs.formulas.NAMES` that a card defines wherever its formulas use
+#: them, in card order: (name, how the card's TeX writes it, its definition as Markdown).
+#: ``{meaning}`` stands for the named function's meaning, rendered from its SymPy.
+TERMS: tuple[tuple[str, str, str], ...] = (
+    ("sigma", r"\sigma", r"$\sigma$ is the logistic sigmoid, {meaning}"),
+    ("Phi", r"\Phi", r"$\Phi$ is the cumulative distribution function of the standard normal distribution"),
+    ("phi", r"\varphi", r"$\varphi$ is the standard normal density, {meaning}"),
+    ("erf", r"\operatorname{erf}", r"$\operatorname{erf}$ is the error function, "
+                                   r"$\operatorname{erf}(t) = \tfrac{2}{\sqrt{\pi}}\int_0^t e^{-s^2}\,ds$"),
+    ("softplus", r"\operatorname{softplus}", "{meaning}"),
+    ("ReLU6", r"\operatorname{ReLU6}", "{meaning}"),
+    ("lam", r"\lambda", r"$\lambda$ scales the whole function (its value is beside the formula)"),
+    ("alpha", r"\alpha", r"$\alpha$ sets the negative side (its value is beside the formula)"),
+    ("odot", r"\odot", r"$a$ and $b$ are the content half and the gate half of the unit's input (itself a "
+                       r"linear projection of the layer's input), and $\odot$ multiplies element by element"),
+    ("z", r"\mathbf{z}", r"$\mathbf{z}$ is the vector of logits"),
+    ("delta", r"\delta_{ij}", r"$\delta_{ij}$ is 1 when $i = j$ and 0 otherwise"),
 )
+
+#: Symbols every reader knows: the variable, the vector's indices and its length (which the
+#: sums leave unwritten).
+OBVIOUS: frozenset[sympy.Basic] = frozenset({formulas.X, formulas.I, formulas.J, formulas.N})
 
 #: TeX commands that need no definition: layout, plain algebra and the elementary functions.
 STANDARD_TEX: frozenset[str] = frozenset({
@@ -50,59 +60,119 @@ _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _OPERATOR = re.compile(r"\\operatorname\{([^}]*)\}")
 
 
-def _tex(record: Activation) -> str:
-    return f"{record.formula} {record.derivative}"
-
-
-def _own_operator(record: Activation) -> str | None:
-    """The operator name a record's formula defines (its left-hand side), if it has one."""
-    match = _OPERATOR.match(record.formula)
-    return match.group(1) if match else None
-
-
-def _defines(record: Activation, marker: str) -> bool:
-    """Whether the record's own formula is the definition of ``marker`` (sigmoid of sigma)."""
-    return record.formula.startswith(marker)
-
-
 def _cards() -> dict[str, Activation]:
-    """Operator name -> the record whose card defines it (SiLU -> silu, ...)."""
+    """Function name -> the record whose card defines it (SiLU -> silu, ...)."""
     cards: dict[str, Activation] = {}
     for record in catalog.ACTIVATIONS:
-        own = _own_operator(record)
-        if own and own not in cards:
-            cards[own] = record
+        if not record.maths.approximates:
+            cards.setdefault(record.maths.name, record)
     return cards
 
 
-def symbols_used(record: Activation) -> list[str]:
-    """Definitions of the symbols the record's formulas use and do not define themselves:
-    entries of :data:`SYMBOLS`, then links to the cards of other activations they call."""
-    tex = _tex(record)
-    used = [text for marker, text in SYMBOLS if marker in tex and not _defines(record, marker)]
-    covered = {m for m, _ in SYMBOLS}
+def card_of(name: str) -> Activation | None:
+    """The record whose card defines the function ``name``, if any (GELU's, not its tanh form's)."""
+    return _cards().get(name)
+
+
+def _used_terms(record: Activation) -> list[tuple[str, str, str]]:
+    """The entries of :data:`TERMS` the record's formulas use, its own function left out."""
+    used = formulas.used(record)
+    return [t for t in TERMS if formulas.NAMES[t[0]] in used and t[0] != record.maths.name]
+
+
+def _term_text(name: str, words: str) -> str:
+    """The term's definition, its named function's meaning filled in."""
+    if "{meaning}" not in words:
+        return words
+    return words.replace("{meaning}", f"${formulas.meaning_tex(formulas.FUNCTIONS[name])}$")
+
+
+def _linked_cards(record: Activation) -> list[Activation]:
+    """Other activations the record's formulas call by name, whose cards define them."""
     cards = _cards()
-    for name in dict.fromkeys(_OPERATOR.findall(tex)):
-        other = cards.get(name)
-        if other is not None and other.key != record.key and rf"\operatorname{{{name}}}" not in covered:
-            used.append(rf"$\operatorname{{{name}}}$ and its derivative are on the [{other.name} card](#{other.key})")
+    terms = {name for name, _, _ in TERMS}
+    named = sorted((f for f in formulas.used(record) if isinstance(f, type) and issubclass(f, formulas.Named)),
+                   key=lambda f: f.__name__)
+    names = [f.__name__ for f in named if f.__name__ not in terms]
+    if record.maths.approximates:  # "GELU(x) ≈ ...": the function approximated
+        names.insert(0, record.maths.name)
+    return [cards[name] for name in names if name in cards and cards[name].key != record.key]
+
+
+def symbols_used(record: Activation) -> list[str]:
+    """Definitions of the names the record's formulas use and do not define themselves:
+    entries of :data:`TERMS`, the symbols the record defines for the symbols line, then
+    links to the cards of other activations they call."""
+    used = [_term_text(name, words) for name, _, words in _used_terms(record)]
+    used += [f"${tex}$" for tex in _symbols_line_definitions(record)]
+    for other in _linked_cards(record):
+        name = formulas.name_tex(other.maths.name)
+        used.append(f"${name}$ and its derivative are on the [{other.name} card](#{other.key})")
     return used
 
 
+def _symbols_line_definitions(record: Activation) -> list[str]:
+    """TeX of the symbols the record defines on its symbols line (LogSoftmax's s_j)."""
+    return [formulas.definition_tex(d) for d in record.maths.where if d.shown == "symbols"]
+
+
+def _card_tex(record: Activation) -> str:
+    """Everything of the card's formulas in TeX: formula, derivative, symbols-line definitions."""
+    return " ".join([formulas.formula_tex(record), formulas.derivative_tex(record), *_symbols_line_definitions(record)])
+
+
+def _symbol(text: str) -> sympy.Basic:
+    """The symbol a constant or a definition names: ``s`` for ``s[j]``."""
+    symbol = formulas.parse(text)
+    return symbol.base if isinstance(symbol, sympy.Indexed) else symbol
+
+
+def _defined_symbols(record: Activation) -> set[sympy.Basic]:
+    """The symbols a record gives a value or an expression, and those its terms define."""
+    maths = record.maths
+    defined = {_symbol(c.symbol) for c in maths.constants} | {_symbol(d.symbol) for d in maths.where}
+    if formulas.FUNCTIONS["odot"] in formulas.used(record):
+        defined |= {formulas.A, formulas.B}
+    return defined | {formulas.NAMES[name] for name, _, _ in TERMS if name not in formulas.CONSTANTS}
+
+
 def undefined_symbols(record: Activation) -> list[str]:
-    """TeX commands and operator names in the record's formulas that nothing defines:
-    neither plain algebra (:data:`STANDARD_TEX`), nor :data:`SYMBOLS`, nor a card."""
-    tex = _tex(record)
-    markers = [m for m, _ in SYMBOLS if m in tex]
-    known_operators = {_own_operator(record), *_cards()} - {None}
-    missing = []
+    """Names the record's formulas use that nothing on its card defines.
+
+    In the SymPy: a symbol that is not x or an index, nor given a value or an expression by
+    the record (α and λ need their values beside the formula); a named function neither
+    in :data:`TERMS` nor an activation with a card. In the TeX (which includes the record's
+    hand-written notes): a command that is not plain algebra (:data:`STANDARD_TEX`) nor
+    marks a defined name, an operator name that is neither."""
+    used, defined = formulas.used(record), _defined_symbols(record)
+    cards, terms = _cards(), {name for name, _, _ in _used_terms(record)}
+    missing = [formulas.tex(s) if isinstance(s, sympy.Symbol) else s.name  # s, not bold: the card writes s_j
+               for s in sorted(used - OBVIOUS - defined, key=str) if isinstance(s, (sympy.Symbol, sympy.IndexedBase))]
+    missing += [f.tex for f in sorted(used, key=str) if isinstance(f, type) and issubclass(f, formulas.Named)
+                and not issubclass(f, formulas.Operation) and f.__name__ not in cards and f.__name__ not in terms]
+    tex = _card_tex(record)
+    markers = [formulas.name_tex(record.maths.name), *(marker for _, marker, _ in _used_terms(record))]
+    known_operators = {formulas.name_tex(name) for name in cards} | set(markers)
     for name in _OPERATOR.findall(tex):
-        if name not in known_operators and rf"\operatorname{{{name}}}" not in markers:
+        if rf"\operatorname{{{name}}}" not in known_operators:
             missing.append(rf"\operatorname{{{name}}}")
     for command in _COMMAND.findall(_OPERATOR.sub(" ", tex)):
         if command not in STANDARD_TEX and not any(m.startswith(f"\\{command}") for m in markers):
             missing.append(f"\\{command}")
     return list(dict.fromkeys(missing))
+
+
+def unused_definitions(record: Activation) -> list[str]:
+    """What the record defines that its formulas do not use: a constant or a defined symbol
+    absent from the formula, the derivative and the other definitions, or a term of the
+    symbols line whose mark their TeX lacks."""
+    maths = record.maths
+    in_formulas = formulas.used(record)
+    symbols = [c.symbol for c in maths.constants] + [d.symbol for d in maths.where]
+    unused = [formulas.tex(formulas.parse(text)) for text in symbols if _symbol(text) not in in_formulas]
+    tex = f"{formulas.formula_tex(record)} {formulas.derivative_tex(record)}"
+    unused += [marker for _, marker, _ in _used_terms(record) if marker not in tex]
+    return unused
 
 
 def symbols_line(record: Activation) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Sequence
 
-from actdocs import catalog, shortcodes
+from actdocs import catalog, formulas, shortcodes
 from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.notation import kink_line, max_grad_cell, symbols_line
@@ -126,7 +126,7 @@ def inline_math(tex: str) -> str:
 
 def variants_table() -> str:
     """Variant | Formula | Key difference, for the records listed in ``"variants"``."""
-    rows = [[r.name, inline_math(r.formula), prose(r.summary)] for r in listed_in("variants")]
+    rows = [[r.name, inline_math(formulas.formula_tex(r)), prose(r.summary)] for r in listed_in("variants")]
     return markdown_table(["Variant", "Formula", "Key difference"], rows)
 
 
@@ -162,9 +162,9 @@ def card(record: Activation, image_root: str = IMAGE_ROOT) -> str:
     parts = [
         f"## {record.name} {{ #{record.key} }}",
         prose(record.summary),
-        _display_math(record.formula),
+        _display_math(formulas.formula_tex(record)),
         "Its derivative:",
-        _display_math(record.derivative),
+        _display_math(formulas.derivative_tex(record)),
     ]
     parts += [line for line in (symbols_line(record), kink_line(record)) if line]
     if record.scalar_view_note:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actdocs import catalog, facts, figures, numbers, properties, recorded
+from actdocs import catalog, facts, figures, formulas, numbers, properties, recorded
 from actdocs.build import Context
 from actdocs.numbers import MINUS
 from test_numbers import read_back
@@ -146,9 +146,9 @@ def test_hardswish_gap_is_measured() -> None:
     assert numbers.format_sig(gap) in text and f"x = {MINUS}3" in text
 
 
-def test_formula_rhs() -> None:
-    assert facts.formula_rhs(catalog.get("silu")) == r"x\,\sigma(x)"
-    assert facts.formula_rhs(catalog.get("hardswish")) == r"x\,\frac{\operatorname{ReLU6}(x + 3)}{6}"
+def test_the_formula_row_shows_the_first_side_of_each_formula() -> None:
+    assert formulas.first_side_tex(catalog.get("silu")) == r"x\,\sigma(x)"
+    assert formulas.first_side_tex(catalog.get("hardswish")) == r"x\,\frac{\operatorname{ReLU6}(x + 3)}{6}"
 
 
 # ------------------------------------------------------- fragments read from recorded runs
@@ -187,7 +187,7 @@ def test_swish_hardswish_table_reads_the_recorded_run(recorded_runs) -> None:
     assert rows[0] == ["Property", silu.name, hard.name]
     body = {r[0]: r[1:] for r in rows[2:]}
     assert list(body) == ["Formula", "Smooth?", "Computation", f"Speed: {silu.name}'s time over {hard.name}'s", "Used in"]
-    assert body["Formula"] == [f"$\\displaystyle {facts.formula_rhs(r)}$" for r in (silu, hard)]
+    assert body["Formula"] == [f"$\\displaystyle {formulas.first_side_tex(r)}$" for r in (silu, hard)]
     assert body["Smooth?"][1] == f"No: piecewise, with kinks at x = {MINUS}3 and 3"
     assert body["Used in"] == [silu.used_in_text, hard.used_in_text]
     speed = body[f"Speed: {silu.name}'s time over {hard.name}'s"][1]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from actdocs import autograd, catalog, figures, markdown, notation, numbers, style, tables
+from actdocs import autograd, catalog, figures, formulas, markdown, notation, numbers, style, tables
 from actdocs.build import REPO_ROOT, Context
 from actdocs.numbers import MINUS
 
@@ -191,8 +191,8 @@ def test_cards_have_an_anchor_math_and_both_images_for_every_key() -> None:
             assert image in text
             assert f"figures/{record.key}-{theme}.svg" in outputs
         assert f"![{figures.alt_text(record)}]" in text
-        assert f"$$\n{record.formula}\n$$" in text
-        assert f"$$\n{record.derivative}\n$$" in text
+        assert f"$$\n{formulas.formula_tex(record)}\n$$" in text
+        assert f"$$\n{formulas.derivative_tex(record)}\n$$" in text
         assert f"`{record.torch_name}`" in text
         if record.scalar_view_note:
             assert record.scalar_view_note in text
@@ -262,22 +262,51 @@ def test_properties_legend_quotes_the_catalog_thresholds(monkeypatch):
 
 
 
+def _with_maths(key: str, **maths: object) -> catalog.Activation:
+    """The record ``key`` with some fields of its maths replaced."""
+    record = catalog.get(key)
+    return dataclasses.replace(record, maths=dataclasses.replace(record.maths, **maths))
+
+
 @pytest.mark.parametrize("record", catalog.ACTIVATIONS, ids=lambda r: r.key)
-def test_every_symbol_on_a_card_is_defined(record: catalog.Activation) -> None:
-    """A card may use sigma, Phi, softplus and the rest only with their definitions."""
+def test_every_symbol_on_a_card_is_defined_and_used(record: catalog.Activation) -> None:
+    """A card may use sigma, Phi, s_j, alpha and the rest only with their definitions, and
+    defines nothing its formulas do not use."""
     assert notation.undefined_symbols(record) == []
+    assert notation.unused_definitions(record) == []
     card = tables.card(record)
     for definition in notation.symbols_used(record):
         assert definition in card
 
 
 def test_an_undefined_symbol_is_caught() -> None:
-    odd = dataclasses.replace(catalog.get("gelu"), derivative=r"\xi(x) + \operatorname{sp}(x)")
-    assert notation.undefined_symbols(odd) == [r"\operatorname{sp}", r"\xi"]
+    """A symbol nothing gives a value, a constant without its value beside the formula, a
+    command in a hand-written note."""
+    assert notation.undefined_symbols(_with_maths("gelu", derivative=("Phi(x) + x*phi(u)",))) == ["u"]
+    assert notation.undefined_symbols(_with_maths("elu", constants=())) == [r"\alpha"]
+    assert notation.undefined_symbols(_with_maths("log_softmax", where=())) == ["s"]
+    noted = _with_maths("glu", notes=(r"\xi = \operatorname{sp}(a)",))
+    assert notation.undefined_symbols(noted) == [r"\operatorname{sp}", r"\xi"]
+
+
+def test_an_unused_definition_is_caught() -> None:
+    """A defined symbol or a constant that the formulas do not use is reported."""
+    unused_s = _with_maths("log_softmax", derivative=("delta(i, j) - softmax(z, j)",))
+    assert notation.unused_definitions(unused_s) == ["s_{j}"]
+    assert notation.unused_definitions(_with_maths("relu", constants=(catalog.Constant("alpha", value=1.0),))) == [r"\alpha"]
+
+
+def test_softmax_symbols_say_what_s_is() -> None:
+    """s is softmax's output on the softmax card, and softmax(z) (not the output) on
+    LogSoftmax's: d log_softmax_i / d z_j = delta_ij - softmax(z)_j (issue 22)."""
+    assert r"$s_{i} = \operatorname{softmax}(\mathbf{z})_{i}$" in notation.symbols_line(catalog.get("softmax"))
+    assert r"$s_{j} = \operatorname{softmax}(\mathbf{z})_{j}$" in notation.symbols_line(catalog.get("log_softmax"))
+    assert r"$s_{i} = \operatorname{softmin}(\mathbf{z})_{i}$" in notation.symbols_line(catalog.get("softmin"))
 
 
 def test_symbols_of_other_cards_link_to_them() -> None:
     assert any("[SiLU (Swish) card](#silu)" in s for s in notation.symbols_used(catalog.get("swiglu")))
+    assert any("[GELU card](#gelu)" in s for s in notation.symbols_used(catalog.get("gelu_tanh")))  # GELU(x) ≈ ...
     assert notation.symbols_used(catalog.get("sigmoid")) == []  # its formula defines sigma
 
 

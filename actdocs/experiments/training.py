@@ -56,9 +56,9 @@ from typing import Any, Sequence
 import torch
 import torch.nn as nn
 
-from actdocs import catalog, properties
+from actdocs import catalog, formulas, properties
 from actdocs.build import Artifact
-from actdocs.catalog import Activation, Properties
+from actdocs.catalog import Activation, Maths, Properties
 from actdocs.experiments.data import digits
 from actdocs.experiments.networks import accuracy, mlp, train
 from actdocs.experiments.output import SIGNIFICANT, Parts, experiment_artifact, header
@@ -119,8 +119,7 @@ LEAKY_TANH = Activation(
     key="leaky_tanh",
     name="Leaky tanh (custom)",
     family="modern",
-    formula=rf"f(x) = \tanh(x) + {LEAKY_TANH_SLOPE:g}\,x",
-    derivative=rf"f'(x) = 1 - \tanh^2(x) + {LEAKY_TANH_SLOPE:g}",
+    maths=Maths("f", formula=(f"tanh(x) + {LEAKY_TANH_SLOPE!r}*x",), derivative=(f"1 - tanh(x)**2 + {LEAKY_TANH_SLOPE!r}",)),
     functional=leaky_tanh,
     module=functools.partial(LeakyTanh, LEAKY_TANH_SLOPE),
     scratch=_scratch_leaky_tanh,
@@ -228,7 +227,7 @@ def run(
         custom = {
             "key": CUSTOM_KEY,
             "name": LEAKY_TANH.name,
-            "formula": LEAKY_TANH.formula,
+            "formula": formulas.formula_tex(LEAKY_TANH),
             "slope": LEAKY_TANH_SLOPE,
             "requirements": requirements(),
             "declared_mismatches": properties.check(LEAKY_TANH),
