@@ -118,11 +118,15 @@ def code_digest(module: str) -> str:
 
 
 @lru_cache(maxsize=1)
+#: The packages whose version keys every artifact: SymPy prints every formula on the site.
+KEYED_PACKAGES = ("torch", "matplotlib", "sympy")
+
+
 def environment() -> dict[str, str]:
     """The versions that key every artifact."""
     from importlib.metadata import version
 
-    return {"python": platform.python_version(), "torch": version("torch"), "matplotlib": version("matplotlib")}
+    return {"python": platform.python_version(), **{name: version(name) for name in KEYED_PACKAGES}}
 
 
 def artifact_key(artifact: Artifact, ctx: Context) -> str:
