@@ -117,11 +117,11 @@ def code_digest(module: str) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=1)
 #: The packages whose version keys every artifact: SymPy prints every formula on the site.
 KEYED_PACKAGES = ("torch", "matplotlib", "sympy")
 
 
+@lru_cache(maxsize=1)
 def environment() -> dict[str, str]:
     """The versions that key every artifact."""
     from importlib.metadata import version
