@@ -26,7 +26,9 @@ under its own initialisation side by side.
 the network: the gradient reaching the first layer's pre-activations relative to the
 gradient arriving at the output, split per layer into the activation's part (how much
 of the gradient norm survives multiplying by f'(z)) and the weights' part (how much
-survives multiplying by W^T).
+survives multiplying by W^T). The same split is measured for the ``bound`` activation
+under each of ``bound_inits`` (the same seed, so the same input and, per initialisation,
+the same draws): the bound counts slopes only, so the weights' part can break it.
 
 JSON (``data/experiments/gradient-flow.json``), besides the common header
 (see :mod:`actdocs.experiments`)::
@@ -46,7 +48,9 @@ JSON (``data/experiments/gradient-flow.json``), besides the common header
                 "weight_factors": [w_2..w_10],    # |dL/dh_(l-1)| / |dL/dz_l|
                 "mean_slope": mean of f'(z) over every unit, example and layer,
                 "pre_activation_std": std of z over the same,
-                "geomean_slope_factor": ..., "geomean_weight_factor": ...}}}
+                "geomean_slope_factor": ..., "geomean_weight_factor": ...}},
+            "inits": {init: {"input_gradient_ratio": ..., "slope_product": prod(s_1..s_10),
+                             "weight_product": prod(w_2..w_10)}}}   # the bound key only
 """
 
 from __future__ import annotations
@@ -81,11 +85,14 @@ EXTRA_INITS: dict[str, tuple[str, ...]] = {"selu": ("lecun",)}
 #: The init figure: (activation, the initialisation designed for it), each also under the default.
 INIT_PAIRS: tuple[tuple[str, str], ...] = (("relu", "kaiming"), ("selu", "lecun"))
 #: What each initialisation is called on the page.
-INIT_NAMES = {"default": "PyTorch default", "kaiming": "He (Kaiming) normal", "lecun": "LeCun normal"}
+INIT_NAMES = {"default": "PyTorch default", "kaiming": "He (Kaiming) normal", "lecun": "LeCun normal",
+              "xavier": "Glorot (Xavier) normal", "orthogonal": "orthogonal"}
 #: A first-to-last gradient ratio within this factor of 1 counts as level: no vanishing.
 LEVEL_FACTOR = 10.0
 BOUND_DEPTH = 10
 BOUND_KEY = "sigmoid"
+#: The initialisations the bound is checked under: a bound on the gradient must survive each.
+BOUND_INITS: tuple[str, ...] = ("default", "xavier", "kaiming", "orthogonal")
 
 FIGSIZE = (9.0, 4.2)
 INIT_FIGSIZE = (7.0, 3.8)
@@ -103,14 +110,35 @@ def _slopes(act: torch.nn.Module, z: torch.Tensor) -> torch.Tensor:
     return dz
 
 
+def _bound_split(acts: list[torch.nn.Module], zs: list[torch.Tensor], hs: list[torch.Tensor], b: int,
+                 batch: int) -> dict[str, Any]:
+    """The first ``b`` blocks' gradient from the output back to layer 1's pre-activations, split
+    per layer into the activation's part and the weights' part."""
+    g = torch.autograd.grad(hs[b - 1].sum() / batch, zs[:b] + hs[:b], retain_graph=True)
+    g_z, g_h = g[:b], g[b:]
+    slope = [_norm(g_z[l]) / _norm(g_h[l]) for l in range(b)]
+    weight = [_norm(g_h[l - 1]) / _norm(g_z[l]) for l in range(1, b)]
+    mean_slope = torch.cat([_slopes(acts[l], zs[l]).flatten() for l in range(b)]).mean()
+    return {
+        "input_gradient_ratio": _norm(g_z[0]) / _norm(g_h[b - 1]),
+        "slope_factors": slope,
+        "weight_factors": weight,
+        "mean_slope": float(mean_slope),
+        "pre_activation_std": float(torch.cat([z.detach().flatten() for z in zs[:b]]).std()),
+        "geomean_slope_factor": math.exp(sum(map(math.log, slope)) / len(slope)),
+        "geomean_weight_factor": math.exp(sum(map(math.log, weight)) / len(weight)),
+    }
+
+
 def _one(
     key: str, *, depths: Sequence[int], depth: int, width: int, batch: int,
     dtype: torch.dtype, compare_init: str, extra_inits: Sequence[str], bound_depth: int, seed: int, device: str,
+    bound_inits: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Everything measured for one activation."""
     deepest = max(*depths, depth, bound_depth)
     result: dict[str, Any] = {}
-    for init in ("default", compare_init, *extra_inits):
+    for init in dict.fromkeys(("default", compare_init, *extra_inits, *bound_inits)):
         with deterministic(seed, device) as gen:
             net = mlp(key, [width] * (deepest + 1), last_activation=True, init=init, dtype=dtype, device=device)
             x = randn((batch, width), gen, dtype=dtype, device=device)
@@ -131,24 +159,16 @@ def _one(
             if init == "default":
                 result["by_depth"] = {str(d): grad_norms(d) for d in depths}
                 result["default"] = result["by_depth"].get(str(depth)) or grad_norms(depth)
-                b = bound_depth
-                g_out = hs[b - 1].sum() / batch
-                g = torch.autograd.grad(g_out, zs[:b] + hs[:b], retain_graph=True)
-                g_z, g_h = g[:b], g[b:]
-                slope = [_norm(g_z[l]) / _norm(g_h[l]) for l in range(b)]
-                weight = [_norm(g_h[l - 1]) / _norm(g_z[l]) for l in range(1, b)]
-                mean_slope = torch.cat([_slopes(acts[l], zs[l]).flatten() for l in range(b)]).mean()
-                result["bound"] = {
-                    "input_gradient_ratio": _norm(g_z[0]) / _norm(g_h[b - 1]),
-                    "slope_factors": slope,
-                    "weight_factors": weight,
-                    "mean_slope": float(mean_slope),
-                    "pre_activation_std": float(torch.cat([z.detach().flatten() for z in zs[:b]]).std()),
-                    "geomean_slope_factor": math.exp(sum(map(math.log, slope)) / len(slope)),
-                    "geomean_weight_factor": math.exp(sum(map(math.log, weight)) / len(weight)),
-                }
-            else:
+                result["bound"] = _bound_split(acts, zs, hs, bound_depth, batch)
+            elif init in (compare_init, *extra_inits):
                 result[init] = grad_norms(depth)
+            if init in bound_inits:
+                split = result["bound"] if init == "default" else _bound_split(acts, zs, hs, bound_depth, batch)
+                result.setdefault("bound_inits", {})[init] = {
+                    "input_gradient_ratio": split["input_gradient_ratio"],
+                    "slope_product": math.prod(split["slope_factors"]),
+                    "weight_product": math.prod(split["weight_factors"]),
+                }
             del zs, hs
     return result
 
@@ -165,13 +185,14 @@ def run(
     bound_depth: int = BOUND_DEPTH,
     seed: int = 0,
     device: str = "cpu",
+    bound_inits: Sequence[str] = BOUND_INITS,
 ) -> dict[str, Any]:
     """Weight-gradient norms per layer, per activation and depth (see the module docstring)."""
     extra = {k: list(v) for k, v in (EXTRA_INITS if extra_inits is None else extra_inits).items() if k in keys}
     params = {
         "keys": list(keys), "depth": depth, "depths": list(depths), "width": width, "batch": batch,
         "dtype": dtype, "init": "default", "compare_init": compare_init, "extra_inits": extra,
-        "bound_depth": bound_depth,
+        "bound_depth": bound_depth, "bound_inits": list(bound_inits),
         "loss": "sum of the last block's outputs / batch",
     }
     torch_dtype = getattr(torch, dtype)
@@ -179,7 +200,7 @@ def run(
         key: _one(
             key, depths=depths, depth=depth, width=width, batch=batch, dtype=torch_dtype,
             compare_init=compare_init, extra_inits=extra.get(key, ()), bound_depth=bound_depth, seed=seed,
-            device=device,
+            device=device, bound_inits=bound_inits if key == BOUND_KEY else (),
         )
         for key in keys
     }
@@ -205,6 +226,7 @@ def run(
             "max_slope": max_slope,
             "bound": max_slope**bound_depth,
             "activations": {k: r["bound"] for k, r in per_key.items()},
+            "inits": per_key[BOUND_KEY].get("bound_inits", {}) if BOUND_KEY in per_key else {},
         },
     }
 
@@ -435,7 +457,7 @@ PARTS = Parts(
 PARAMS: dict[str, Any] = {
     "keys": list(KEYS), "depth": DEPTH, "depths": list(DEPTHS), "width": WIDTH, "batch": BATCH,
     "dtype": DTYPE, "compare_init": COMPARE_INIT, "extra_inits": {k: list(v) for k, v in EXTRA_INITS.items()},
-    "bound_depth": BOUND_DEPTH, "seed": 0,
+    "bound_depth": BOUND_DEPTH, "bound_inits": list(BOUND_INITS), "seed": 0,
 }
 
 

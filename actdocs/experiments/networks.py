@@ -25,7 +25,7 @@ ActivationSpec = str | Callable[[], nn.Module]
 #: Initialisations :func:`mlp` knows. ``default`` is PyTorch's own ``nn.Linear`` init:
 #: weights and biases uniform on ``(-1/sqrt(fan_in), 1/sqrt(fan_in))`` (Kaiming-uniform
 #: with a = sqrt(5)), so weight variance 1 / (3 fan_in).
-INITS = ("default", "lecun", "kaiming")
+INITS = ("default", "lecun", "kaiming", "xavier", "orthogonal")
 
 
 def activation_module(activation: ActivationSpec) -> nn.Module:
@@ -40,9 +40,17 @@ def init_linear(layer: nn.Linear, init: str) -> None:
 
     ``default`` leaves PyTorch's initialisation; ``lecun`` draws weights from
     N(0, 1/fan_in) and zeroes the bias (what SELU's self-normalisation assumes);
-    ``kaiming`` draws from N(0, 2/fan_in) and zeroes the bias (He et al., for ReLU).
+    ``kaiming`` draws from N(0, 2/fan_in) and zeroes the bias (He et al., for ReLU);
+    ``xavier`` draws from N(0, 2/(fan_in + fan_out)) and zeroes the bias (Glorot's);
+    ``orthogonal`` makes the weight a (semi-)orthogonal matrix and zeroes the bias.
     """
     if init == "default":
+        return
+    if init in ("xavier", "orthogonal"):
+        with torch.no_grad():
+            (nn.init.xavier_normal_ if init == "xavier" else nn.init.orthogonal_)(layer.weight)
+            if layer.bias is not None:
+                layer.bias.zero_()
         return
     gain = {"lecun": 1.0, "kaiming": 2.0}.get(init)
     if gain is None:
