@@ -9,8 +9,15 @@ training speed (AlexNet's) and as kernel speed (the words').
 
 A sense has a method, a verdict rule of :mod:`actdocs.verdicts` whose thresholds the
 page prints, and a reader that turns the :class:`Evidence` into :class:`Reading`
-values, one per regime (a recorded benchmark run and size, say). The rule judges each
-reading's interval; :func:`actdocs.verdicts.combine` makes one verdict of them.
+values, each measured in a :class:`Setting` (a recorded run, size, mode and convention
+of the benchmark; an initialisation; how a word is read). Readings of one setting make a
+:class:`Row`; the recorded runs of one device decide a row only where they all agree
+(:func:`actdocs.verdicts.across_runs`). The claim names its setting (a sense may name
+its own): only the rows of that setting make the verdict, with
+:func:`actdocs.verdicts.combine`, or :func:`actdocs.verdicts.as_bound` for a sense that
+checks a bound over the conditions that could break it; every other row is shown as an
+extra row with its own verdict. Each finding also carries its sensitivity: the verdict
+with the rule's threshold halved, as stated, doubled, and where it flips.
 
 The evidence is stable by construction: functions measured in float64, seeded
 experiments made earlier in the same build, and benchmark runs recorded in
@@ -22,7 +29,8 @@ here, so two builds of the same commit give the same ``tables/claims.md`` and
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Literal
 
@@ -51,14 +59,17 @@ from actdocs.evidence import (
     relu_sparsity,
     saturates,
     selu,
+    Setting,
     SIGMOID_BOUND,
-    sigmoid_network,
+    sigmoid_bound,
     tanh,
     tanh_from_sigmoid,
 )
 from actdocs.markdown import markdown_table, write_text
 from actdocs.numbers import round_floats
-from actdocs.verdicts import AtLeast, AtMost, Measured, Rule, SpeedUp, Verdict, combine
+from actdocs.numbers import format_sig
+from actdocs.verdicts import (AtLeast, AtMost, Edge, Measured, Rule, SpeedUp, Verdict, across_runs, as_bound,
+                              breakpoints, combine, knob, moved, scaled)
 
 MODULE = "actdocs.claims"
 
@@ -108,40 +119,138 @@ class Origin:
 
 @dataclass(frozen=True)
 class Sense:
-    """One checkable reading of a claim's words: how, judged by which rule, read from what."""
+    """One checkable reading of a claim's words: how, judged by which rule, read from what.
+
+    ``setting`` overrides the claim's own (a sense under the origin's condition, say);
+    ``bound`` checks the rule over every condition measured: one that breaks it fails it.
+    """
 
     name: str
     method: str
     rule: Rule
     read: Callable[[Evidence], list[Reading]]
+    setting: Setting | None = None
+    bound: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    """The readings of one setting (one per recorded run, or one), its verdict, and whether the
+    claim names this setting (``own``) or it is shown beside the verdict as an extra row."""
+
+    label: str
+    setting: Setting
+    readings: tuple[Reading, ...]
+    verdict: Verdict
+    own: bool
+    note: str = ""
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A sense's readings, the verdict of each, and the combined verdict."""
+    """A sense's rows, the verdict of its own setting, and how that verdict moves with the threshold."""
 
     sense: Sense
-    readings: tuple[Reading, ...]
-    verdicts: tuple[Verdict, ...]
+    setting: Setting
+    rows: tuple[Row, ...]
     verdict: Verdict
+    note: str = ""
+    sensitivity: tuple[tuple[str, float, Verdict], ...] = ()
+
+    @property
+    def readings(self) -> tuple[Reading, ...]:
+        """Every reading, own rows first."""
+        return tuple(r for row in self.own for r in row.readings) + tuple(
+            r for row in self.extra for r in row.readings)
+
+    @property
+    def own(self) -> tuple[Row, ...]:
+        """The rows of the claim's setting: they make the verdict."""
+        return tuple(row for row in self.rows if row.own)
+
+    @property
+    def extra(self) -> tuple[Row, ...]:
+        """The rows of other settings: shown, never folded into the verdict."""
+        return tuple(row for row in self.rows if not row.own)
 
 
 @dataclass(frozen=True)
 class Claim:
-    """One claim of the textbook: its words, origin and senses, and the page that states it."""
+    """One claim of the textbook: its words, origin, senses, the setting it names, and its page."""
 
     key: str
     words: str
     origin: Origin
     senses: tuple[Sense, ...]
     page: str = ""
+    setting: Setting = field(default_factory=Setting)
 
 
-def judge(sense: Sense, evidence: Evidence) -> Finding:
-    """Apply the sense's rule to each of its readings and combine the verdicts."""
-    readings = tuple(sense.read(evidence))
-    verdicts = tuple(sense.rule.verdict(r.measured) if r.measured else "not measured" for r in readings)
-    return Finding(sense, readings, verdicts, combine(verdicts))
+def _row(rule: Rule, readings: list[Reading], own: bool) -> Row:
+    """One setting's row: per device, a verdict only where every recorded run gives it."""
+    by_device: dict[str, list[Verdict]] = {}
+    for r in readings:
+        by_device.setdefault(r.device, []).append(rule.verdict(r.measured) if r.measured else "not measured")
+    verdicts, notes = [], []
+    for device, found in by_device.items():
+        verdict, why = across_runs(found) if device else (combine(found), "")
+        verdicts.append(verdict)
+        if why:
+            notes.append(f"{device}: {why}" if len(by_device) > 1 else why)
+    first = readings[0]
+    return Row(first.regime, first.setting, tuple(readings), combine(verdicts), own, "; ".join(notes))
+
+
+def _rows(rule: Rule, readings: list[Reading], setting: Setting) -> tuple[Row, ...]:
+    groups: dict[str, list[Reading]] = {}
+    for r in readings:
+        groups.setdefault(r.regime, []).append(r)
+    return tuple(_row(rule, found, setting.covers(found[0].setting)) for found in groups.values())
+
+
+def _verdict(sense: Sense, rows: tuple[Row, ...]) -> Verdict:
+    own = [row.verdict for row in rows if row.own]
+    return (as_bound if sense.bound else combine)(own)
+
+
+def sensitivity(sense: Sense, readings: list[Reading], setting: Setting) -> tuple[tuple[str, float, Verdict], ...]:
+    """The sense's verdict with its threshold halved, as stated and doubled, then the nearest
+    threshold at which the verdict changes (with the verdict beyond it); empty for a threshold
+    of 0 (an exact rule) or without a measurement."""
+    rule = sense.rule
+    stated = getattr(rule, knob(rule))
+    own = [r for r in readings if r.measured and setting.covers(r.setting)]
+    if scaled(rule, 1) == scaled(rule, 0) or not own:  # a threshold of 0, a plain "faster": nothing to scale
+        return ()
+
+    def at(value: float) -> Verdict:
+        return _verdict(sense, _rows(moved(rule, value), readings, setting))
+
+    most = getattr(rule, "most", math.inf)
+    shown = [(label, value, at(value)) for label, value in (("×½", scaled(rule, 0.5)), ("as stated", stated),
+                                                           ("×2", scaled(rule, 2))) if value <= most]
+    base = at(stated)
+    points = sorted(set().union(*(breakpoints(rule, r.measured) for r in own)) - {0.0},
+                    key=lambda p: (abs(p - stated), p))
+    for point in (p for p in points if p <= most):
+        sides = (1 + 1e-9,) if point > stated else (1 - 1e-9,) if point < stated else (1 - 1e-9, 1 + 1e-9)
+        for side in sides:
+            beyond = at(point * side)
+            if beyond != base:
+                shown.append(("flips at", point, beyond))
+                return tuple(shown)
+    return tuple(shown)
+
+
+def judge(sense: Sense, evidence: Evidence, claim_setting: Setting = Setting()) -> Finding:
+    """Read the sense's evidence, judge each setting's row and the claim's own setting."""
+    setting = sense.setting or claim_setting
+    readings = list(sense.read(evidence))
+    rows = _rows(sense.rule, readings, setting)
+    verdict = _verdict(sense, rows)
+    own = [r for row in rows if row.own for r in row.readings if r.measured]
+    note = sense.rule.note(own[0].measured) if isinstance(sense.rule, Edge) and len(own) == 1 else ""
+    return Finding(sense, setting, rows, verdict, note, sensitivity(sense, readings, setting))
 
 
 # ------------------------------------------------------------------ the claims
@@ -151,6 +260,11 @@ _IDENTITY = AtMost(IDENTITY_TOLERANCE, "the largest |difference| in float64")
 _PEAK = AtMost(PEAK_TOLERANCE, "the larger of the peak's relative gap and its distance from the claimed x")
 _KERNELS = ("Forward time ratio, eager float32 with preallocated outputs, from each recorded benchmark run "
             "(ratios taken per pass; interval over passes).")
+
+
+_SATURATED = "“≈ 0” as this site's saturation threshold, |f′| < 0.01"
+_AS_SATURATED = Setting(reading="|f′| < 0.01")
+_EDGE = "the measured edge (the smallest |x| from which |f′| stays below 0.01)"
 
 
 def _exactly(method: str, read: Callable[[Evidence], list[Reading]], rule: Rule = _IDENTITY) -> tuple[Sense, ...]:
@@ -167,21 +281,24 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("sigmoid-saturates", "σ′(x) ≈ 0 when |x| > 4.",
           Origin("folklore", "It reads a threshold off the curve; nothing was measured.",
                  source="a rule of thumb of courses and textbooks, with no publication behind the threshold"),
-          (Sense("“≈ 0” as this site's saturation threshold, |f′| < 0.01", _GRID,
-                 AtMost(0.01, "the largest |f′| beyond the stated |x|"), saturates("sigmoid", 4.0)),),
-          "classic.md"),
+          (Sense(_SATURATED, _GRID, Edge(4.0, _EDGE), saturates("sigmoid")),), "classic.md", _AS_SATURATED),
     Claim("tanh-saturates", "tanh′(x) ≈ 0 when |x| > 3.",
           Origin("folklore", "It reads a threshold off the curve; nothing was measured.",
                  source="a rule of thumb of courses and textbooks, with no publication behind the threshold"),
-          (Sense("“≈ 0” as this site's saturation threshold, |f′| < 0.01", _GRID,
-                 AtMost(0.01, "the largest |f′| beyond the stated |x|"), saturates("tanh", 3.0)),),
-          "classic.md"),
+          (Sense(_SATURATED, _GRID, Edge(3.0, _EDGE), saturates("tanh")),), "classic.md", _AS_SATURATED),
     Claim("sigmoid-ten-layers", "Through 10 sigmoid layers the gradient at layer 1 is at most 0.25¹⁰ of the output's.",
           Origin("mathematics", "A product of ten slopes, each at most sigmoid's peak of 1/4; it counts the "
                  "activations only, not the weight matrices between them."),
-          (Sense("in a real 10-layer sigmoid network (PyTorch's default initialisation)",
-                 "Autograd through the gradient-flow experiment's network; ratio of the gradient reaching layer 1 "
-                 "to the output's.", AtMost(SIGMOID_BOUND, "the measured ratio"), sigmoid_network),),
+          (Sense("a bound on the gradient norm, the words' sense, over the initialisations that could break it",
+                 "Autograd through the gradient-flow experiment's 10-layer sigmoid network, the same seed and input "
+                 "under each initialisation: the norm of the gradient reaching layer 1's pre-activations over the "
+                 "norm of the output's.", AtMost(SIGMOID_BOUND, "the ratio under every initialisation"),
+                 sigmoid_bound("input_gradient_ratio"), bound=True),
+           Sense("the slope factor alone, the origin's sense",
+                 "The same networks: the share of the gradient norm that multiplying by σ′(z) keeps, layer by "
+                 "layer, multiplied over the ten layers (the weights' share left out).",
+                 AtMost(SIGMOID_BOUND, "the product of the slope factors under every initialisation"),
+                 sigmoid_bound("slope_product"), bound=True)),
           "experiments.md"),
     Claim("tanh-rescaled-sigmoid", "tanh(x) = 2σ(2x) − 1.",
           Origin("mathematics", "Multiply numerator and denominator of (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ) by e⁻ˣ."),
@@ -211,9 +328,13 @@ CLAIMS: tuple[Claim, ...] = (
                  "its own machines, which is a different question.", ref="howard2019",
                  source="the textbook's own timing comments, on a machine it does not name"),
           (Sense("kernel speed in PyTorch; “40 % faster” read as the textbook's own numbers, 40 % less time "
-                 "(a ratio of 5/3)", _KERNELS, SpeedUp(5 / 3, "SiLU's time over Hardswish's"),
-                 kernel_ratio("silu", "hardswish")),),
-          "modern.md"),
+                 "(a ratio of 5/3)", "Time ratio, eager float32, from each recorded benchmark run, at the size, "
+                 "direction and convention the claim names (1000 × 256, forward, the functions called as the "
+                 "textbook calls them); the other sizes, directions and conventions are extra rows (ratios "
+                 "taken per pass; interval over passes).", SpeedUp(5 / 3, "SiLU's time over Hardswish's"),
+                 kernel_ratio("silu", "hardswish", modes=("forward", "forward+backward"),
+                              conventions=("as called", "preallocated"))),),
+          "modern.md", Setting(size="cache", mode="forward", convention="as called")),
     Claim("exponentials-expensive", "Exponentials make sigmoid, tanh, GELU and ELU expensive.",
           Origin("folklore", "Nothing was timed.",
                  source="the textbook's cost rows (“High (exponential)”), common wisdom"),
@@ -245,9 +366,9 @@ CLAIMS: tuple[Claim, ...] = (
                  "trained deep fully connected networks without normalisation layers.", ref="klambauer2017"),
           (Sense("with LeCun-normal weights, the origin's condition",
                  "Mean and variance through the self-normalisation experiment's deep MLP; share of layers kept "
-                 "within tolerance.", AtLeast(1.0, "the share of layers kept"), selu("lecun")),
+                 "within tolerance.", AtLeast(1.0, "the share of layers kept", most=1.0), selu("lecun")),
            Sense("with PyTorch's default initialisation",
-                 "The same network with nn.Linear's own initialisation.", AtLeast(1.0, "the share of layers kept"),
+                 "The same network with nn.Linear's own initialisation.", AtLeast(1.0, "the share of layers kept", most=1.0),
                  selu("default"))),
           "experiments.md"),
     Claim("relu-sparsity", "ReLU outputs exactly zero for negative inputs, giving sparse activations.",
@@ -302,13 +423,24 @@ CLAIMS: tuple[Claim, ...] = (
 
 def evaluate(evidence: Evidence) -> list[tuple[Claim, list[Finding]]]:
     """Every claim with the finding of each of its senses, in the textbook's order."""
-    return [(claim, [judge(s, evidence) for s in claim.senses]) for claim in CLAIMS]
+    return [(claim, [judge(s, evidence, claim.setting) for s in claim.senses]) for claim in CLAIMS]
 
 
-def _measured_text(f: Finding) -> str:
-    if len(f.readings) == 1 and not f.readings[0].regime:
-        return f.readings[0].text
-    return "; ".join(f"{r.regime}: {r.text} ({v})" for r, v in zip(f.readings, f.verdicts))
+def _row_text(row: Row) -> str:
+    """A row's measurements: one per recorded run (named), or the one."""
+    text = "; ".join(f"{r.run}: {r.text}" if r.run else r.text for r in row.readings)
+    return f"{text} ({row.note})" if row.note else text
+
+
+def _own_text(f: Finding) -> str:
+    own = f.own
+    if len(own) == 1:
+        return _row_text(own[0])
+    return "; ".join(f"{row.label}: {_row_text(row)} ({row.verdict})" for row in own) or "no reading in this setting"
+
+
+def _verdict_cell(f: Finding) -> str:
+    return f"**{f.verdict}**" + (f": {f.note}" if f.note else "")
 
 
 def summary_table(results: list[tuple[Claim, list[Finding]]]) -> str:
@@ -317,17 +449,45 @@ def summary_table(results: list[tuple[Claim, list[Finding]]]) -> str:
     for claim, findings in results:
         for i, f in enumerate(findings):
             title = f"[{claim.words}](#{claim.key})" if i == 0 else ""
-            rows.append([title, f.sense.name, f"**{f.verdict}**"])
+            rows.append([title, f.sense.name, _verdict_cell(f)])
     return markdown_table(["The claim", "Sense", "Verdict"], rows)
 
 
+def _threshold(value: float) -> str:
+    return format_sig(value, 3)
+
+
+def sensitivity_line(f: Finding) -> str:
+    """How the sense's verdict moves with its threshold, in words; empty when it has none to move."""
+    if not f.sensitivity:
+        return ""
+    parts = [f"{label} ({_threshold(value)}): {verdict}" for label, value, verdict in f.sensitivity
+             if label != "flips at"]
+    parts += [f"it turns to {verdict} past {_threshold(value)}" for label, value, verdict in f.sensitivity
+              if label == "flips at"]
+    if not any(label == "flips at" for label, _, _ in f.sensitivity):
+        parts.append("no threshold near the stated one changes it")
+    return f"- {f.sense.name}: " + "; ".join(parts)
+
+
 def claim_section(claim: Claim, findings: list[Finding]) -> str:
-    """One claim: its words, origin and what that measured, then a table of its senses."""
-    rows = [[f.sense.name, f.sense.method, f.sense.rule.describe(), _measured_text(f), f"**{f.verdict}**"]
-            for f in findings]
-    table = markdown_table(["Sense", "How we check", "Rule", "We measured", "Verdict"], rows)
+    """One claim: its words, origin and what that measured, a table of its senses at the setting
+    it names with other settings as extra rows, then how each verdict moves with its threshold."""
+    rows = []
+    for f in findings:
+        setting = f.setting.words() + ("; a bound: every condition measured" if f.sense.bound else "")
+        rows.append([f.sense.name, setting, f.sense.method, f.sense.rule.describe(), _own_text(f),
+                     _verdict_cell(f)])
+        rows += [["", f"extra row: {row.label}", "", "", _row_text(row), f"{row.verdict} (not in the verdict)"]
+                 for row in f.extra]
+    table = markdown_table(["Sense", "Setting", "How we check", "Rule", "We measured", "Verdict"], rows)
+    lines = [line for line in map(sensitivity_line, findings) if line]
+    moves = ("\n\n**How the verdict moves with the threshold** (the rule's threshold, or a claimed speed-up's "
+             "excess over 1, halved, as stated and doubled, and the nearest value past which the verdict "
+             "changes):\n\n"
+             + "\n".join(lines) + "\n") if lines else "\n"
     return (f"### “{claim.words}” {{ #{claim.key} }}\n\n"
-            f"**Where it comes from.** {claim.origin.markdown()}\n\n{table}")
+            f"**Where it comes from.** {claim.origin.markdown()}\n\n{table}{moves}")
 
 
 def claims_markdown(results: list[tuple[Claim, list[Finding]]]) -> str:
@@ -336,18 +496,25 @@ def claims_markdown(results: list[tuple[Claim, list[Finding]]]) -> str:
 
 
 def claims_document(results: list[tuple[Claim, list[Finding]]]) -> list[dict[str, Any]]:
-    """The JSON form: each claim with its origin and, per sense, rule, readings and verdicts."""
-    def reading(r: Reading, v: Verdict) -> dict[str, Any]:
+    """The JSON form: each claim with its origin and setting and, per sense, rule, rows, verdict
+    and sensitivity."""
+    def reading(r: Reading) -> dict[str, Any]:
         m = r.measured
-        return {"regime": r.regime, "text": r.text, "verdict": v,
+        return {"run": r.run, "device": r.device, "text": r.text,
                 "value": None if m is None else m.value, "low": None if m is None else m.low,
                 "high": None if m is None else m.high}
 
+    def row(w: Row) -> dict[str, Any]:
+        return {"regime": w.label, "setting": vars(w.setting), "own": w.own, "verdict": w.verdict, "note": w.note,
+                "readings": [reading(r) for r in w.readings]}
+
     return [{
-        "key": c.key, "claim": c.words, "page": c.page,
+        "key": c.key, "claim": c.words, "page": c.page, "setting": vars(c.setting),
         "origin": {"kind": c.origin.kind, "ref": c.origin.ref, "source": c.origin.source, "measured": c.origin.measured},
         "senses": [{"sense": f.sense.name, "method": f.sense.method, "rule": f.sense.rule.describe(),
-                    "readings": [reading(r, v) for r, v in zip(f.readings, f.verdicts)], "verdict": f.verdict}
+                    "setting": vars(f.setting), "bound": f.sense.bound, "rows": [row(w) for w in f.rows],
+                    "verdict": f.verdict, "note": f.note,
+                    "sensitivity": [{"at": label, "threshold": value, "verdict": v} for label, value, v in f.sensitivity]}
                    for f in findings],
     } for c, findings in results]
 

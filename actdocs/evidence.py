@@ -9,14 +9,13 @@ readers share.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
 from actdocs import recorded
 from actdocs.build import REPO_ROOT
 from actdocs.numbers import format_number, format_percent, format_ratio, format_sig
-from actdocs.style import format_saturation
 from actdocs.verdicts import Measured
 
 EXPERIMENT_JSON = {
@@ -50,13 +49,51 @@ def _read_json(path: Path) -> dict[str, Any] | None:
         return None
 
 
+#: How the page names an initialisation.
+INIT_WORDS = {"default": "PyTorch's default initialisation", "xavier": "Glorot (Xavier) normal",
+              "lecun": "LeCun normal", "kaiming": "He (Kaiming) normal", "orthogonal": "orthogonal"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The setting a claim names, or a reading was measured in; an empty field names nothing.
+
+    ``size``, ``mode`` and ``convention`` are the benchmark's (``cache``, ``forward``,
+    ``as called``), ``init`` an initialisation of :data:`INIT_WORDS`, ``reading`` how a
+    word of the claim is read ("|f′| < 0.01" for "≈ 0").
+    """
+
+    size: str = ""
+    mode: str = ""
+    convention: str = ""
+    dtype: str = ""
+    device: str = ""
+    init: str = ""
+    reading: str = ""
+
+    def covers(self, other: "Setting") -> bool:
+        """Whether ``other`` is this setting: it agrees on every field this one names."""
+        return all(not mine or mine == getattr(other, name) for name, mine in vars(self).items())
+
+    def words(self) -> str:
+        """The setting for the page; "any" when it names nothing."""
+        convention = "preallocated outputs" if self.convention == "preallocated" else self.convention
+        parts = [recorded.SIZES.get(self.size, self.size), self.mode, convention, self.dtype, self.device,
+                 INIT_WORDS.get(self.init, self.init), self.reading]
+        return ", ".join(p for p in parts if p) or "any"
+
+
 @dataclass(frozen=True)
 class Reading:
-    """One regime's measurement: its label (empty for a single regime), value and words."""
+    """One measurement: its regime's label (empty for a single regime), value and words, the
+    setting it was measured in, and the recorded run (and its device) it comes from, if any."""
 
     regime: str
     measured: Measured | None
     text: str
+    setting: Setting = Setting()
+    run: str = ""
+    device: str = ""
 
 
 # ------------------------------------------------------------------ readers: the functions
@@ -78,21 +115,38 @@ def peak(key: str, value: float, at: float) -> Callable[[Evidence], list[Reading
     return read
 
 
-def saturates(key: str, beyond: float) -> Callable[[Evidence], list[Reading]]:
+#: "≈ 0" read as |f′| below this (the site's saturation threshold), and the neighbours shown beside it.
+SATURATION_EPS = 0.01
+SATURATION_OTHER_EPS = (0.005, 0.02)
+
+
+def saturation_edge(key: str, eps: float) -> float | None:
+    """The smallest |x| from which on |f′| stays below ``eps`` (to the grid's step), None if it never does."""
+    import torch
+
+    from actdocs import catalog, properties
+
+    x = properties.measurement_grid()
+    far = torch.tensor([-properties.FAR, properties.FAR], dtype=x.dtype)
+    record = catalog.get(key)
+    if properties.derivative(record, far).abs().max().item() >= eps:
+        return None
+    awake = x[properties.derivative(record, x).abs() >= eps].abs()
+    return awake.max().item() if len(awake) else 0.0
+
+
+def saturates(key: str) -> Callable[[Evidence], list[Reading]]:
+    """The measured saturation edge of ``key``: at the site's threshold and its neighbours."""
     def read(_: Evidence) -> list[Reading]:
-        import torch
-
-        from actdocs import catalog, properties
-
-        record = catalog.get(key)
-        x = properties.measurement_grid()
-        outside = torch.cat([x[x.abs() >= beyond], torch.tensor([-properties.FAR, properties.FAR], dtype=x.dtype)])
-        largest = properties.derivative(record, outside).abs().max().item()
-        measured = properties.measure(record)
-        return [Reading("", Measured.exact(largest),
-                        f"largest |f′| for |x| ≥ {format_number(beyond)}: {format_sig(largest)} "
-                        f"({format_percent(largest / measured.max_grad, 2)} of its peak); measured saturation "
-                        f"set: {format_saturation(measured)}")]
+        found = []
+        for eps in (SATURATION_EPS, *SATURATION_OTHER_EPS):
+            label = f"|f′| < {format_number(eps, 4)}"
+            edge = saturation_edge(key, eps)
+            found.append(Reading(label, None if edge is None else Measured.exact(edge),
+                                 f"|f′| never stays below {format_number(eps, 4)}" if edge is None
+                                 else f"|f′| < {format_number(eps, 4)} from |x| = {format_sig(edge)} on",
+                                 Setting(reading=label)))
+        return found
 
     return read
 
@@ -196,12 +250,27 @@ def _from(name: str) -> Callable[[Callable[[dict[str, Any]], list[Reading]]], Ca
     return wrap
 
 
-@_from("gradient_flow")
-def sigmoid_network(data: dict[str, Any]) -> list[Reading]:
-    ratio = data["bound"]["activations"]["sigmoid"]["input_gradient_ratio"]
-    return [Reading("", Measured.exact(ratio),
-                    f"a real {data['bound']['depth']}-layer sigmoid MLP passes {format_sig(ratio)} of the output's "
-                    f"gradient to layer 1; 0.25¹⁰ = {format_sig(SIGMOID_BOUND)} (the weights shrink it further)")]
+def sigmoid_bound(part: str) -> Callable[[Evidence], list[Reading]]:
+    """The ten-layer sigmoid network under each initialisation the experiment ran: ``part`` is
+    ``input_gradient_ratio`` (the gradient norm reaching layer 1 over the output's) or
+    ``slope_product`` (the activations' share of it, the slopes alone)."""
+    @_from("gradient_flow")
+    def read(data: dict[str, Any]) -> list[Reading]:
+        b = data["bound"]
+        inits = b.get("inits") or {}
+        if not inits:
+            return _not_measured("not measured (the experiment ran no initialisation for the bound)")
+        found = []
+        for init, m in inits.items():
+            value = m[part]
+            words = (f"passes {format_sig(value)} of the output's gradient norm to layer 1's pre-activations "
+                     f"(weights' part {format_sig(m['weight_product'])})" if part == "input_gradient_ratio"
+                     else f"slope factors multiply to {format_sig(value)}")
+            found.append(Reading(INIT_WORDS.get(init, init), Measured.exact(value),
+                                 f"{words}; {format_sig(value / b['bound'], 2)} × 0.25¹⁰", Setting(init=init)))
+        return found
+
+    return read
 
 
 def gradient_depth(init: str) -> Callable[[Evidence], list[Reading]]:
@@ -292,21 +361,26 @@ def leaky_recovery(data: dict[str, Any]) -> list[Reading]:
 # ------------------------------------------------------------------ readers: recorded runs
 
 
-def kernel_ratio(numerator: str, denominator: str, sizes: tuple[str, ...] = tuple(recorded.SIZES)
-                  ) -> Callable[[Evidence], list[Reading]]:
-    """``numerator``'s time over ``denominator``'s, forward, in every recorded run and size."""
+def kernel_ratio(numerator: str, denominator: str, sizes: tuple[str, ...] = tuple(recorded.SIZES),
+                 modes: tuple[str, ...] = ("forward",), conventions: tuple[str, ...] = ("preallocated",),
+                 ) -> Callable[[Evidence], list[Reading]]:
+    """``numerator``'s time over ``denominator``'s, eager float32, in every recorded run and in
+    each of ``sizes`` × ``modes`` × ``conventions``: one reading per run and setting."""
 
     def read(e: Evidence) -> list[Reading]:
         if not e.runs:
             return _not_measured(recorded.NO_RUN)
         readings = []
-        for run in e.runs:
-            for size in sizes:
-                m = recorded.ratio(run, numerator, denominator, size=size)
-                regime = f"{run.label}, {recorded.SIZES[size]}"
-                text = (f"{format_ratio(m.value)} ({format_ratio(m.low)}–{format_ratio(m.high)})" if m
-                        else "no interval that passes in this run")
-                readings.append(Reading(regime, m, text))
+        for size in sizes:
+            for mode in modes:
+                for convention in conventions:
+                    for run in e.runs:
+                        device = recorded.device(run)
+                        setting = Setting(size, mode, convention, "float32", device)
+                        m = recorded.ratio(run, numerator, denominator, size=size, mode=mode, convention=convention)
+                        text = (f"{format_ratio(m.value)} ({format_ratio(m.low)}–{format_ratio(m.high)})" if m
+                                else "no interval that passes in this run")
+                        readings.append(Reading(setting.words(), m, text, setting, run.label, device))
         return readings
 
     return read
@@ -319,7 +393,7 @@ def each(keys: tuple[str, ...], against: str) -> Callable[[Evidence], list[Readi
         found: list[Reading] = []
         for key in keys:
             for r in kernel_ratio(key, against)(e):
-                found.append(Reading(f"{key}, {r.regime}" if r.regime else "", r.measured, r.text))
+                found.append(replace(r, regime=f"{key}, {r.regime}" if r.regime else ""))
         return found if e.runs else _not_measured(recorded.NO_RUN)
 
     return read

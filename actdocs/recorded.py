@@ -46,10 +46,16 @@ def runs(root: Path) -> list[Run]:
     return [Run(Path(path).stem, doc) for path, doc in sorted(recorded_runs(root), key=lambda r: str(r[0]))]
 
 
-def ratio(run: Run, numerator: str, denominator: str, *, size: str, mode: str = "forward") -> Measured | None:
-    """``numerator``'s time over ``denominator``'s in ``run``, eager float32, preallocated
-    outputs, with its interval; None where the run gives no interval that passes."""
-    found = ratio_interval(run.doc, numerator, denominator, size=size, mode=mode)
+def device(run: Run) -> str:
+    """The device ``run`` was recorded on ("cpu", "cuda"); its label's first word if the document lacks it."""
+    return run.doc.get("environment", {}).get("device") or run.label.split("-")[0]
+
+
+def ratio(run: Run, numerator: str, denominator: str, *, size: str, mode: str = "forward",
+          convention: str = "preallocated") -> Measured | None:
+    """``numerator``'s time over ``denominator``'s in ``run``, eager float32, outputs as
+    ``convention`` says, with its interval; None where the run gives no interval that passes."""
+    found = ratio_interval(run.doc, numerator, denominator, size=size, mode=mode, convention=convention)
     if found is None:
         return None
     return Measured(found.median, found.low, found.high)

@@ -13,7 +13,8 @@ Verdicts:
 * ``holds``: the measurement agrees with the claim;
 * ``smaller than claimed``: a speed-up in the claimed direction, clearly below its size;
 * ``does not hold here``: the measurement contradicts the claim;
-* ``undecided``: the interval straddles a threshold (more runs would tell);
+* ``undecided``: the interval straddles a threshold (more runs would tell), or the
+  recorded runs of one device disagree (:func:`across_runs`);
 * ``holds only in some regime``: the rule holds in some of the regimes measured
   (in cache or memory-bound, CPU or GPU) and not in others;
 * ``not measured``: the evidence is missing (no recorded benchmark run, say).
@@ -21,8 +22,9 @@ Verdicts:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable, Literal
+import math
+from dataclasses import dataclass, replace
+from typing import Iterable, Literal, Sequence
 
 from actdocs.numbers import format_number, format_percent, format_sig
 
@@ -56,10 +58,12 @@ class Measured:
 
 @dataclass(frozen=True)
 class AtLeast:
-    """Holds when the whole interval is at or above ``threshold``; fails when all below."""
+    """Holds when the whole interval is at or above ``threshold``; fails when all below.
+    ``most`` is the largest threshold that means anything (1 for a share)."""
 
     threshold: float
     what: str
+    most: float = math.inf
 
     def verdict(self, m: Measured) -> Verdict:
         """The verdict for ``m``."""
@@ -74,10 +78,12 @@ class AtLeast:
 
 @dataclass(frozen=True)
 class AtMost:
-    """Holds when the whole interval is at or below ``threshold``; fails when all above."""
+    """Holds when the whole interval is at or below ``threshold``; fails when all above.
+    ``most`` is the largest threshold that means anything (1 for a share)."""
 
     threshold: float
     what: str
+    most: float = math.inf
 
     def verdict(self, m: Measured) -> Verdict:
         """The verdict for ``m``."""
@@ -128,7 +134,59 @@ class SpeedUp:
                 f"smaller than claimed when it lies between 1 and that; does not hold when it is at most 1")
 
 
-Rule = AtLeast | AtMost | SpeedUp
+@dataclass(frozen=True)
+class Edge:
+    """A rule of thumb's threshold ("≈ 0 when |x| > 4") against the measured edge, the smallest
+    value from which the property holds. Holds when the whole interval of the edge is at or
+    inside the stated ``threshold``; fails when all of it lies beyond. :meth:`note` says how far
+    the stated threshold is from the edge, so a failure says by how much."""
+
+    threshold: float
+    what: str
+
+    def verdict(self, m: Measured) -> Verdict:
+        """The verdict for ``m`` (the measured edge)."""
+        return AtMost(self.threshold, self.what).verdict(m)
+
+    def describe(self) -> str:
+        """The rule in words."""
+        return (f"holds when {self.what} is at most the stated {format_number(self.threshold, 4)}; "
+                "the verdict gives the edge and how far the stated threshold lies from it")
+
+    def note(self, m: Measured) -> str:
+        """Where the edge is and how far the stated threshold lies from it, in words."""
+        gap = self.threshold - m.value
+        side = "short of" if gap < 0 else "beyond"
+        return (f"measured edge {format_sig(m.value)}; the stated {format_number(self.threshold, 4)} lies "
+                f"{format_sig(abs(gap), 2)} ({format_percent(abs(gap) / m.value, 2)}) {side} it")
+
+
+Rule = AtLeast | AtMost | SpeedUp | Edge
+
+
+def knob(rule: Rule) -> str:
+    """The field of ``rule`` that its sensitivity moves: the claimed ratio or the threshold."""
+    return "claimed" if isinstance(rule, SpeedUp) else "threshold"
+
+
+def scaled(rule: Rule, factor: float) -> float:
+    """The rule's knob scaled by ``factor``: a threshold times it, a claimed speed-up's excess over 1
+    times it ("6× faster" halved is 3.5×, doubled 11×)."""
+    if isinstance(rule, SpeedUp):
+        return 1 + (rule.claimed - 1) * factor
+    return rule.threshold * factor
+
+
+def moved(rule: Rule, value: float) -> Rule:
+    """``rule`` with its threshold (the claimed ratio, for a speed-up) set to ``value``."""
+    return replace(rule, **{knob(rule): value})
+
+
+def breakpoints(rule: Rule, m: Measured) -> set[float]:
+    """The values of the rule's knob at which its verdict on ``m`` can change."""
+    if isinstance(rule, SpeedUp):  # threshold(c) = 1 + (c - 1) * SHARE meets an end of the interval
+        return {1 + (end - 1) / SPEEDUP_SHARE for end in (m.low, m.high) if end > 1}
+    return {m.low, m.high}
 
 
 FAILURES: frozenset[Verdict] = frozenset({"smaller than claimed", "does not hold here"})
@@ -153,3 +211,32 @@ def combine(verdicts: Iterable[Verdict]) -> Verdict:
     if "undecided" not in kinds and kinds & {"holds", "holds only in some regime"}:
         return "holds only in some regime"
     return "undecided"
+
+
+def as_bound(verdicts: Iterable[Verdict]) -> Verdict:
+    """A bound's verdict over the conditions that could break it (initialisations, say).
+
+    One failing condition breaks the bound (``does not hold here``); it holds only where
+    every measured condition holds; any other mix is ``undecided``.
+    """
+    measured = [v for v in verdicts if v != "not measured"]
+    if not measured:
+        return "not measured"
+    if any(v in FAILURES for v in measured):
+        return "does not hold here"
+    return "holds" if all(v == "holds" for v in measured) else "undecided"
+
+
+def across_runs(verdicts: Sequence[Verdict]) -> tuple[Verdict, str]:
+    """One device's verdict from every recorded run of it, and why it is undecided if it is.
+
+    Runs of different days differ by more than one run's interval, so a verdict stands only
+    where every run gives it; a run without an interval (a flagged cell) leaves it undecided.
+    """
+    kinds = set(verdicts)
+    if len(kinds) == 1:
+        return verdicts[0], ""
+    missing = sum(v == "not measured" for v in verdicts)
+    if missing:
+        return "undecided", f"{missing} of {len(verdicts)} recorded runs {'gives' if missing == 1 else 'give'} no interval"
+    return "undecided", "the recorded runs disagree: " + ", ".join(verdicts)

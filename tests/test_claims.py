@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 from pathlib import Path
 from typing import get_args
@@ -12,6 +13,7 @@ import pytest
 
 from actdocs import claims, recorded, references
 from actdocs.build import Context
+from actdocs.numbers import format_sig
 from actdocs.verdicts import Verdict
 
 # The claims of the textbook that issue 5 listed, and those issue 10 added or split.
@@ -81,11 +83,27 @@ def test_claims_checked_from_the_functions_need_no_other_evidence():
         assert found[key] == ["holds"], (key, found[key])
 
 
-def test_sigmoid_is_not_yet_flat_at_four():
-    """σ′(4) = 0.0177: above the site's saturation threshold, so the claim fails as stated."""
-    f = finding(NOTHING, "sigmoid-saturates")
-    assert f.verdict == "does not hold here"
-    assert f.readings[0].measured.value == pytest.approx(0.0176627, rel=1e-4)
+SIGMOID_EDGE = lambda eps: math.log((1 + math.sqrt(1 - 4 * eps)) / (1 - math.sqrt(1 - 4 * eps)))  # σ(1 − σ) = eps
+TANH_EDGE = lambda eps: math.atanh(math.sqrt(1 - eps))                                             # 1 − tanh² = eps
+
+
+@pytest.mark.parametrize(("key", "closed", "stated", "verdict", "side"), [
+    ("sigmoid-saturates", SIGMOID_EDGE, 4.0, "does not hold here", "short of"),
+    ("tanh-saturates", TANH_EDGE, 3.0, "holds", "beyond"),
+])
+def test_a_rule_of_thumb_gets_its_measured_edge_and_the_distance(key, closed, stated, verdict, side):
+    """σ′ stays above 0.01 until |x| ≈ 4.6: "≈ 0 when |x| > 4" fails, and the verdict says by how much."""
+    f = finding(NOTHING, key)
+    assert f.verdict == verdict
+    (own,) = f.own
+    assert own.readings[0].measured.value == pytest.approx(closed(0.01), abs=2e-4)
+    assert side in f.note and format_sig(own.readings[0].measured.value) in f.note
+    # the other readings of "≈ 0" are extra rows, each at its own edge, never in the verdict
+    assert {row.label: row.readings[0].measured.value for row in f.extra} == pytest.approx(
+        {"|f′| < 0.005": closed(0.005), "|f′| < 0.02": closed(0.02)}, abs=2e-4)
+    flips = [value for label, value, _ in f.sensitivity if label == "flips at"]
+    assert flips == [pytest.approx(closed(0.01), abs=2e-4)]
+    assert dict((label, v) for label, _, v in f.sensitivity)["as stated"] == verdict
 
 
 def test_missing_evidence_is_not_measured_not_a_guess():
@@ -113,18 +131,26 @@ class FakeInterval:
 
 @pytest.fixture
 def bench_api(monkeypatch):
-    """A recorded-run API answering from a table: (numerator, denominator, size) -> interval."""
-    table: dict[tuple[str, str, str], FakeInterval | None] = {}
+    """A recorded-run API answering from a table: (numerator, denominator, size) -> interval, or
+    (run, numerator, denominator, size, mode, convention) -> interval for one run and setting."""
+    table: dict[tuple[str, ...], FakeInterval | None] = {}
+    labels = ["cpu-test-2t-2026-01-01"]
 
     def ratio_interval(doc, numerator, denominator, *, size, mode, convention="preallocated", dtype="float32",
                        column="eager"):
-        assert mode == "forward" and convention == "preallocated" and dtype == "float32" and column == "eager"
-        return table.get((numerator, denominator, size))
+        assert dtype == "float32" and column == "eager"
+        full = (doc["label"], numerator, denominator, size, mode, convention)
+        if full in table:
+            return table[full]
+        return table.get((numerator, denominator, size)) if (mode, convention) == ("forward", "preallocated") else None
 
-    api = {("stats", "ratio_interval"): ratio_interval,
-           ("schema", "recorded_runs"): lambda root: [(Path(root) / "data/bench/cpu-test-2t-2026-01-01.json", {})]}
-    monkeypatch.setattr(recorded, "ratio_interval", api[("stats", "ratio_interval")])
-    monkeypatch.setattr(recorded, "recorded_runs", api[("schema", "recorded_runs")])
+    def recorded_runs(root):
+        return [(Path(root) / f"data/bench/{label}.json", {"label": label, "environment": {"device": "cpu"}})
+                for label in labels]
+
+    monkeypatch.setattr(recorded, "ratio_interval", ratio_interval)
+    monkeypatch.setattr(recorded, "recorded_runs", recorded_runs)
+    table["labels"] = labels  # type: ignore[assignment]  # a test may record a second run
     return table
 
 
@@ -149,23 +175,66 @@ def test_speed_verdict_follows_the_recorded_interval(bench_api, cache, memory, v
     bench_api[("sigmoid", "relu", "memory")] = FakeInterval(*memory)
     f = finding(timed(bench_api), "relu-vs-sigmoid-speed", sense=1)
     assert f.verdict == verdict, f
-    assert [r.regime for r in f.readings] == [f"cpu-test-2t-2026-01-01, {label}" for label in recorded.SIZES.values()]
+    assert [row.label.split(",")[0] for row in f.own] == list(recorded.SIZES.values()) and not f.extra
+    assert {r.run for r in f.readings} == {"cpu-test-2t-2026-01-01"}
+
+
+def own_hardswish(table, run, median, low, high, size="cache", mode="forward", convention="as called"):
+    table[(run, "silu", "hardswish", size, mode, convention)] = FakeInterval(median, low, high)
+
+
+RUN_A, RUN_B = "cpu-test-2t-2026-01-01", "cpu-test-2t-2026-01-06"
 
 
 def test_a_ratio_the_run_cannot_support_carries_no_verdict(bench_api):
-    bench_api[("silu", "hardswish", "cache")] = None  # a flagged cell: ratio_interval gives no interval
-    bench_api[("silu", "hardswish", "memory")] = None
-    f = finding(timed(bench_api), "hardswish-vs-swish-speed")
+    f = finding(timed(bench_api), "hardswish-vs-swish-speed")  # no cell answers: every ratio is None
     assert f.verdict == "not measured" and all(r.measured is None for r in f.readings)
 
 
 def test_hardswish_claim_is_read_as_the_textbooks_own_numbers(bench_api):
-    for size in recorded.SIZES:  # 1.4 is "40 % faster" one way, but 0.5 ms / 0.3 ms is 1.67
-        bench_api[("silu", "hardswish", size)] = FakeInterval(1.4, 1.35, 1.45)
+    own_hardswish(bench_api, RUN_A, 1.4, 1.35, 1.45)  # 1.4 is "40 % faster" one way, but 0.5 ms / 0.3 ms is 1.67
     assert finding(timed(bench_api), "hardswish-vs-swish-speed").verdict == "smaller than claimed"
-    for size in recorded.SIZES:
-        bench_api[("silu", "hardswish", size)] = FakeInterval(1.6, 1.55, 1.7)
+    own_hardswish(bench_api, RUN_A, 1.6, 1.55, 1.7)
     assert finding(timed(bench_api), "hardswish-vs-swish-speed").verdict == "holds"
+
+
+def test_hardswish_is_judged_at_its_own_size_direction_and_convention(bench_api):
+    """The review's case: the memory-bound regime straddled the threshold and made the claim
+    undecided, though at 1000 × 256, forward, as called, both runs put SiLU near 3× Hardswish."""
+    bench_api["labels"].append(RUN_B)
+    own_hardswish(bench_api, RUN_A, 2.9, 2.7, 3.1)
+    own_hardswish(bench_api, RUN_B, 2.8, 2.6, 3.0)
+    for run in (RUN_A, RUN_B):
+        own_hardswish(bench_api, run, 1.1, 0.99, 1.2, size="memory", convention="preallocated")
+        own_hardswish(bench_api, run, 0.3, 0.28, 0.32, size="memory", mode="forward+backward")
+    f = finding(timed(bench_api), "hardswish-vs-swish-speed")
+    assert f.verdict == "holds", f
+    (own,) = f.own
+    assert own.setting.size == "cache" and own.setting.mode == "forward" and own.setting.convention == "as called"
+    assert [r.run for r in own.readings] == [RUN_A, RUN_B]
+    extra = {(row.setting.size, row.setting.mode, row.setting.convention): row.verdict for row in f.extra}
+    assert extra[("memory", "forward", "preallocated")] == "undecided"
+    assert extra[("memory", "forward+backward", "as called")] == "does not hold here"
+    section = claims.claim_section(*next((c, fs) for c, fs in claims.evaluate(timed(bench_api))
+                                         if c.key == "hardswish-vs-swish-speed"))
+    assert "extra row: memory-bound" in section and "(not in the verdict)" in section
+
+
+@pytest.mark.parametrize(("a", "b", "verdict", "why"), [
+    ((2.9, 2.7, 3.1), (2.8, 2.6, 3.0), "holds", ""),
+    ((2.9, 2.7, 3.1), (1.3, 1.2, 1.4), "undecided", "the recorded runs disagree: holds, smaller than claimed"),
+    ((2.9, 2.7, 3.1), None, "undecided", "1 of 2 recorded runs gives no interval"),
+    ((1.3, 1.2, 1.4), (1.35, 1.25, 1.45), "smaller than claimed", ""),
+])
+def test_a_timing_verdict_stands_only_where_every_run_of_the_device_agrees(bench_api, a, b, verdict, why):
+    bench_api["labels"].append(RUN_B)
+    own_hardswish(bench_api, RUN_A, *a)
+    if b:
+        own_hardswish(bench_api, RUN_B, *b)
+    f = finding(timed(bench_api), "hardswish-vs-swish-speed")
+    assert f.verdict == verdict and f.own[0].note == why
+    if why:
+        assert why in claims.claims_markdown(claims.evaluate(timed(bench_api)))
 
 
 def test_exponentials_are_judged_per_function_and_regime(bench_api):
@@ -236,13 +305,34 @@ def test_alexnet_sense_rule_both_sides(low, high, verdict):
     assert finding(with_experiment("relu_vs_tanh", relu_vs_tanh(low, high)), "relu-vs-sigmoid-speed").verdict == verdict
 
 
+def bound_flow(**ratios: tuple[float, float]) -> dict:
+    """A gradient-flow document whose ten-layer sigmoid bound ran under ``ratios``:
+    init -> (gradient ratio, slope product)."""
+    return {"depth": 20, "at_depth": {"relu": {"ratio_first_last": {"default": 8e-8, "kaiming": 0.35}}},
+            "bound": {"depth": 10, "bound": 0.25**10, "activations": {},
+                      "inits": {init: {"input_gradient_ratio": r, "slope_product": s, "weight_product": r / s}
+                                for init, (r, s) in ratios.items()}}}
+
+
 def test_he_initialisation_is_the_condition_of_no_fading():
-    flow = {"depth": 20, "bound": {"depth": 10, "activations": {"sigmoid": {"input_gradient_ratio": 1e-9}}},
-            "at_depth": {"relu": {"ratio_first_last": {"default": 8e-8, "kaiming": 0.35}}}}
+    flow = bound_flow(default=(5.6e-9, 7.4e-7))
     assert verdicts(with_experiment("gradient_flow", flow))["relu-gradient-depth"] == ["holds", "does not hold here"]
-    assert verdicts(with_experiment("gradient_flow", flow))["sigmoid-ten-layers"] == ["holds"]
-    flow["bound"]["activations"]["sigmoid"]["input_gradient_ratio"] = 2e-6  # above 0.25^10
-    assert verdicts(with_experiment("gradient_flow", flow))["sigmoid-ten-layers"] == ["does not hold here"]
+
+
+def test_the_ten_layer_bound_is_checked_over_initialisations_in_both_senses():
+    """The review's case: under the default init the network stays under 0.25¹⁰, which cannot
+    establish a bound: Kaiming weights amplify the gradient to 6.5 × 10⁻⁶, while the slope
+    product stays under 0.25¹⁰ under every initialisation."""
+    one = bound_flow(default=(5.6e-9, 7.4e-7))
+    assert verdicts(with_experiment("gradient_flow", one))["sigmoid-ten-layers"] == ["holds", "holds"]
+    several = bound_flow(default=(5.6e-9, 7.4e-7), xavier=(5.1e-7, 4.9e-7), kaiming=(6.5e-6, 2.9e-7))
+    assert verdicts(with_experiment("gradient_flow", several))["sigmoid-ten-layers"] == ["does not hold here", "holds"]
+    f = finding(with_experiment("gradient_flow", several), "sigmoid-ten-layers")
+    assert f.sense.bound and all(row.own for row in f.rows) and len(f.rows) == 3
+    assert [row.verdict for row in f.rows] == ["holds", "holds", "does not hold here"]
+    assert dict((label, v) for label, v, _ in f.sensitivity)["flips at"] == pytest.approx(6.5e-6)
+    slopes_break = bound_flow(default=(5.6e-9, 7.4e-7), kaiming=(6.5e-6, 2e-6))
+    assert verdicts(with_experiment("gradient_flow", slopes_break))["sigmoid-ten-layers"][1] == "does not hold here"
 
 
 # ------------------------------------------------------------------ stable output
