@@ -102,6 +102,22 @@ def test_network_is_smaller_than_the_slope_bound_because_of_the_weights(flow):
     assert product == pytest.approx(m["input_gradient_ratio"], rel=1e-6)
 
 
+def test_the_bound_is_measured_under_each_initialisation_and_the_weights_can_break_it(flow):
+    """0.25¹⁰ counts slopes only: the slope product stays under it under every initialisation,
+    but Kaiming weights amplify the gradient norm past it; the same seed gives the same numbers."""
+    bound = flow["bound"]
+    inits = bound["inits"]
+    assert list(inits) == list(gradient_flow.BOUND_INITS)
+    assert inits["default"]["input_gradient_ratio"] == bound["activations"]["sigmoid"]["input_gradient_ratio"]
+    for init, m in inits.items():
+        assert 0 < m["slope_product"] <= bound["bound"], init
+        assert m["slope_product"] * m["weight_product"] == pytest.approx(m["input_gradient_ratio"], rel=1e-6)
+    assert inits["kaiming"]["input_gradient_ratio"] > bound["bound"] > inits["default"]["input_gradient_ratio"]
+    assert inits["orthogonal"]["weight_product"] == pytest.approx(1, rel=1e-4)  # orthogonal Wᵀ keeps the norm
+    again = gradient_flow.run(keys=("sigmoid",), depth=20, depths=(2, 5, 20), width=64, batch=64)
+    assert again["bound"]["inits"] == inits
+
+
 def test_kaiming_init_keeps_relu_gradients_far_flatter_than_default(flow):
     ratios = flow["at_depth"]["relu"]["ratio_first_last"]
     assert ratios["kaiming"] > 1e3 * ratios["default"]

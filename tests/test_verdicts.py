@@ -6,7 +6,10 @@ from typing import get_args
 
 import pytest
 
-from actdocs.verdicts import SPEEDUP_SHARE, AtLeast, AtMost, Measured, SpeedUp, Verdict, combine
+from actdocs.numbers import format_percent
+
+from actdocs.verdicts import (SPEEDUP_SHARE, AtLeast, AtMost, Edge, Measured, SpeedUp, Verdict, across_runs, as_bound,
+                              breakpoints, combine, moved, scaled)
 
 
 def around(value: float, half: float = 0.0) -> Measured:
@@ -85,3 +88,48 @@ def test_every_rule_states_its_threshold():
 def test_combine(verdicts, combined):
     assert combine(verdicts) == combined
     assert combined in get_args(Verdict)
+
+
+# ------------------------------------------------------------------ bounds, runs, edges, sensitivity
+
+
+@pytest.mark.parametrize(("verdicts", "combined"), [
+    (["holds", "holds"], "holds"),
+    (["holds", "does not hold here"], "does not hold here"),   # one condition breaks a bound
+    (["holds", "smaller than claimed"], "does not hold here"),
+    (["holds", "undecided"], "undecided"),
+    (["holds", "not measured"], "holds"), (["not measured"], "not measured"),
+])
+def test_a_bound_fails_where_any_condition_breaks_it(verdicts, combined):
+    assert as_bound(verdicts) == combined
+
+
+@pytest.mark.parametrize(("verdicts", "verdict", "why"), [
+    (["holds", "holds"], "holds", ""),
+    (["holds", "smaller than claimed"], "undecided", "the recorded runs disagree: holds, smaller than claimed"),
+    (["holds", "not measured"], "undecided", "1 of 2 recorded runs gives no interval"),
+    (["not measured", "not measured"], "not measured", ""),
+])
+def test_runs_of_a_device_decide_only_together(verdicts, verdict, why):
+    assert across_runs(verdicts) == (verdict, why)
+
+
+def test_edge_rule_says_how_far_the_stated_threshold_is():
+    rule = Edge(4.0, "the edge")
+    assert rule.verdict(around(4.6)) == "does not hold here" and rule.verdict(around(3.9)) == "holds"
+    assert rule.verdict(around(4.0)) == "holds" and rule.verdict(Measured(4.0, 3.9, 4.1)) == "undecided"
+    note = rule.note(around(5.0))
+    assert note == f"measured edge 5; the stated 4 lies 1 ({format_percent(0.2, 2)}) short of it"
+    assert "beyond it" in rule.note(around(3.2)) and "4" in rule.describe()
+
+
+def test_sensitivity_moves_a_threshold_or_a_speedups_excess():
+    assert scaled(AtMost(0.01, "x"), 2) == pytest.approx(0.02)
+    assert scaled(SpeedUp(6.0, "x"), 0.5) == pytest.approx(3.5) and scaled(SpeedUp(6.0, "x"), 2) == pytest.approx(11)
+    assert moved(SpeedUp(6.0, "x"), 3.5) == SpeedUp(3.5, "x") and moved(AtLeast(0.5, "x"), 0.2).threshold == 0.2
+    assert breakpoints(AtMost(0.01, "x"), Measured(0.02, 0.015, 0.025)) == {0.015, 0.025}
+    # the claimed ratio whose threshold meets the interval's ends: 1 + (end - 1) / SPEEDUP_SHARE
+    (low, high) = sorted(breakpoints(SpeedUp(6.0, "x"), Measured(3.0, 2.5, 4.0)))
+    assert SpeedUp(low, "x").threshold == pytest.approx(2.5) and SpeedUp(high, "x").threshold == pytest.approx(4.0)
+    assert SpeedUp(low * 0.999, "x").verdict(Measured(3.0, 2.5, 4.0)) == "holds"
+    assert SpeedUp(6.0, "x").verdict(Measured(3.0, 2.5, 4.0)) == "smaller than claimed"

@@ -226,7 +226,8 @@ def run(
             "max_slope": max_slope,
             "bound": max_slope**bound_depth,
             "activations": {k: r["bound"] for k, r in per_key.items()},
-            "inits": per_key[BOUND_KEY].get("bound_inits", {}) if BOUND_KEY in per_key else {},
+            "inits": {init: per_key[BOUND_KEY]["bound_inits"][init] for init in bound_inits} if BOUND_KEY in per_key
+            else {},
         },
     }
 
