@@ -519,9 +519,37 @@ def claims_document(results: list[tuple[Claim, list[Finding]]]) -> list[dict[str
     } for c, findings in results]
 
 
+def runs_markdown(runs: list[recorded.Run] | None) -> str:
+    """How far the recorded runs of each device lie apart, pair by pair in date order, with the
+    benchmark's own comparison (:func:`actdocs.bench.compare.spread`)."""
+    from actdocs.bench.compare import spread
+    from actdocs.numbers import format_percent
+
+    by_device: dict[str, list[recorded.Run]] = {}
+    for run in runs or ():
+        by_device.setdefault(recorded.device(run), []).append(run)
+    lines = []
+    for device, found in by_device.items():
+        ordered = sorted(found, key=lambda r: (r.doc.get("environment", {}).get("date", ""), r.label))
+        parts = []
+        for a, b in zip(ordered, ordered[1:]):
+            measured = [(label, spread(a.doc, b.doc, name)) for name, label in
+                        (("median_s", "in time"), ("ratio_to_relu", "in ratio to ReLU"))]
+            words = ", ".join(f"a median {format_percent(m.median)} {label} (90th percentile "
+                              f"{format_percent(m.p90)})" for label, m in measured if m)
+            parts.append(f"`{b.label}` lies from `{a.label}` {words or 'by no cell both share'}")
+        spread_text = ("; ".join(parts) + ".") if parts else "one run only, so nothing to compare it with."
+        lines.append(f"- {device}: {len(ordered)} recorded run{'s' if len(ordered) > 1 else ''}; {spread_text}")
+    if not lines:
+        return ""
+    return ("**The recorded runs.** A timing verdict below stands only where every recorded run of the device "
+            "gives it; how far the runs lie apart, cell by cell:\n\n" + "\n".join(lines) + "\n\n")
+
+
 def _make(out: Path, ctx: Context) -> None:
-    results = evaluate(Evidence.load(ctx.cache, ctx.root))
-    write_text(out, "tables/claims.md", claims_markdown(results))
+    evidence = Evidence.load(ctx.cache, ctx.root)
+    results = evaluate(evidence)
+    write_text(out, "tables/claims.md", runs_markdown(evidence.runs) + claims_markdown(results))
     document = round_floats(claims_document(results), 6)
     write_text(out, "data/claims.json", json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
 

@@ -358,3 +358,16 @@ def test_artifact_writes_table_and_json(tmp_path: Path):
             assert sense["verdict"] in get_args(Verdict)
             assert sense["rule"].replace("|", "\\|") in table
     assert "seconds" not in table
+
+
+def test_the_page_says_how_far_the_recorded_runs_of_a_device_lie_apart():
+    from actdocs.bench.compare import spread
+    from actdocs.numbers import format_percent
+
+    runs = recorded.runs(claims.REPO_ROOT)
+    if len(runs) < 2:
+        pytest.skip("fewer than two recorded runs")
+    text = claims.runs_markdown(runs)
+    first, second = sorted(runs, key=lambda r: r.doc["environment"]["date"])[:2]
+    assert f"a median {format_percent(spread(first.doc, second.doc, 'median_s').median)} in time" in text
+    assert "one run only" in claims.runs_markdown(runs[:1]) and claims.runs_markdown([]) == ""
