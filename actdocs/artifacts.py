@@ -12,12 +12,13 @@ from actdocs.build import Artifact
 def all_artifacts() -> list[Artifact]:
     """Every artifact of the site, from every producer module; the References page is given
     the others' outputs, so that a page including a file that none makes is named."""
-    from actdocs import (bench, claims, demos, experiments, facts, figures, gate_figure, guide, listing_figures,
-                         listings, notebooks, reference_page, tables, torch_nn)
+    from actdocs import (bench, claims, demos, experiments, facts, figures, gate_figure, glossary, guide,
+                         listing_figures, listings, notebooks, reference_page, tables, torch_nn)
 
     others = [
         *notebooks.artifacts(),     # the exercise notebooks, executed in kernels
         *tables.artifacts(),        # property, variant, usage and summary tables; the cards
+        *glossary.artifacts(),      # one definition of each measured term
         *torch_nn.artifacts(),      # every torch.nn activation module and the card that covers it
         *guide.artifacts(),         # the choosing guide
         *figures.artifacts(),       # every activation's curve, light and dark

@@ -12,7 +12,7 @@ The demos:
 
 ``explorer``
     Any catalog activation, its derivative (a toggle), the region where the derivative
-    is saturated (``|f'| <`` :data:`~actdocs.catalog.SATURATION_THRESHOLD`) shaded, and a
+    is saturated (:func:`actdocs.properties.saturated_within`) shaded, and a
     slider for the parameter of the records that have one (the record's ``slider``). Every
     curve is computed here with the catalog's PyTorch functionals in float64 and its
     derivative with autograd (:func:`actdocs.figures.curves`, the same samples as the
@@ -303,7 +303,8 @@ DISTRIBUTIONS_CAPTION = (
     "of a normal variable with that standard deviation went through PyTorch's function at "
     "build time. The bars show where the outputs land; a separate bar counts the outputs "
     "that are exactly zero, and the table below the chart gives the statistics. "
-    "*Saturated* inputs are those where the derivative is below {threshold}."
+    "[Saturated](glossary.md#saturated) inputs lie where the derivative stays below {threshold} "
+    "over a stretch of x, as in the property tables."
 )
 
 

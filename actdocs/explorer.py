@@ -14,6 +14,7 @@ from typing import Any, Iterable, Sequence
 
 import torch
 
+from actdocs import properties
 from actdocs.autograd import derivative
 from actdocs.catalog import ACTIVATIONS, SATURATION_THRESHOLD, Activation, Slider
 from actdocs.demo_spec import DEMOS, DIGITS, SIMPLIFY_TOLERANCE, _axis, figure_spec, fragment, simplify
@@ -41,7 +42,7 @@ EXPLORER_STYLES: dict[str, dict[str, Any]] = {
         "mode": "none",
         "fill": "toself",
         "hoverinfo": "skip",
-        "name": f"saturated: |f\u2032| < {format_number(SATURATION_THRESHOLD)}",
+        "name": f"saturated: |f\u2032| < {format_number(SATURATION_THRESHOLD)} on a stretch",
     },
 }
 
@@ -56,27 +57,8 @@ def with_parameter(record: Activation, keyword: str, value: float) -> Activation
     return dataclasses.replace(record, defaults={**record.defaults, keyword: value})
 
 
-def saturated_intervals(xs: Sequence[float], dys: Sequence[float], step: float) -> list[tuple[float, float]]:
-    """The stretches of the grid where |f'| < the saturation threshold, each widened by half a step.
-
-    Clipped to the grid's ends; a stretch of one sample is kept (it is half a step wide on each side).
-    """
-    lo, hi = xs[0], xs[-1]
-    found: list[tuple[float, float]] = []
-    start = None
-    for i, (x, d) in enumerate(zip(xs, dys)):
-        small = abs(d) < SATURATION_THRESHOLD
-        if small and start is None:
-            start = x
-        if start is not None and (not small or i == len(xs) - 1):
-            end = x if small else xs[i - 1]
-            found.append((max(lo, start - step / 2), min(hi, end + step / 2)))
-            start = None
-    return found
-
-
 def _saturated_trace(intervals: Sequence[tuple[float, float]], y_range: tuple[float, float]) -> dict[str, Any]:
-    """One filled scatter of every saturated stretch, the polygons separated by gaps."""
+    """One filled scatter of every saturated stretch (:func:`actdocs.properties.saturated_within`), the polygons separated by gaps."""
     xs: list = []
     ys: list = []
     low, high = y_range
@@ -114,8 +96,8 @@ def _explorer_curves(record: Activation) -> tuple[list[float], list[float], list
     """Samples of the function and of its derivative (broken at jumps), and autograd's f' at each sample."""
     lo, hi = x_range(record)
     xs, ys, dxs, dys = curves(record, lo, hi, EXPLORER_PER_UNIT)
-    # Saturation is judged on autograd's value at each sample (at a kink, the one-sided
-    # limits drawn around it are not the derivative PyTorch computes there).
+    # The largest |f'| shown is read from autograd's value at each sample (at a kink, the
+    # one-sided limits drawn around it are not the derivative PyTorch computes there).
     at_samples = derivative(record, torch.tensor(xs, dtype=torch.float64)).tolist()
     return xs, ys, dxs, dys, at_samples
 
@@ -138,7 +120,7 @@ def explorer_state(record: Activation, label: str, y_range: tuple[float, float] 
     tol = SIMPLIFY_TOLERANCE * (y_range[1] - y_range[0])
     fx, fy = simplify(xs, [round_sig(v, DIGITS) for v in ys], tol)
     gx, gy = simplify(dxs, [round_sig(v, DIGITS) for v in dys], tol)
-    intervals = saturated_intervals(xs, at_samples, 1 / EXPLORER_PER_UNIT)
+    intervals = properties.saturated_within(record, lo, hi)  # the site's one definition of saturated
     max_grad = max(abs(d) for d in at_samples)
     summary = (
         f"{label}: the largest |f\u2032(x)| shown is {format_number(max_grad, 3)}; "
@@ -213,8 +195,9 @@ def explorer_spec(records: Sequence[Activation] = ACTIVATIONS) -> dict[str, Any]
 
 EXPLORER_CAPTION = (
     "**{title}.** Pick an activation, switch its derivative (dashed) on or off, and move "
-    "the slider of the ones with a parameter. The shaded band is where the derivative is "
-    "below {threshold}: gradients passing through there all but vanish. Every curve was "
+    "the slider of the ones with a parameter. The shaded band is where the function is "
+    "[saturated](glossary.md#saturated), its derivative below {threshold} over a stretch of x: "
+    "gradients passing through there all but vanish. Every curve was "
     "computed with PyTorch's own function in float64, and every derivative with autograd, "
     "when this site was built."
 )

@@ -108,7 +108,7 @@ def sigmoid_vs_tanh_table(keys: Sequence[str] = ("sigmoid", "tanh")) -> str:
 
 def _saturated_beyond(record: Activation) -> float:
     """The |x| beyond which the measured flat set covers both sides (sigmoid: 4.58...)."""
-    left, right = properties.measure(record).saturation
+    left, right = properties.saturation_set(record)
     return max(-left.hi, right.lo)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass
 
 import torch
@@ -115,8 +116,9 @@ def _attained(x: Tensor, y: Tensor, extreme: float) -> bool:
     return bool(((near - extreme).abs() <= 1e-12 * max(1.0, abs(extreme))).any())
 
 
-def _bounded(low: float, high: float) -> str:
-    """'both', 'below', 'above' or 'none' from the measured range."""
+def bounded(low: float, high: float) -> str:
+    """'both', 'below', 'above' or 'none' from the measured range: the site's definition of
+    *bounded* (an end beyond INFINITE_BEYOND in size is unbounded)."""
     finite_low, finite_high = low > -INFINITE_BEYOND, high < INFINITE_BEYOND
     if finite_low and finite_high:
         return "both"
@@ -146,9 +148,20 @@ def _runs(x: Tensor, mask: Tensor) -> tuple[tuple[float, float], ...]:
     return tuple((x[i].item(), x[j].item()) for i, j in zip(starts, stops))
 
 
+def max_derivative_jump(dy: Tensor) -> float:
+    """The largest change of f' between neighbouring points of a grid (``dy``: f' on it)."""
+    return torch.diff(dy).abs().max().item()
+
+
 def _smooth(dy: Tensor) -> bool:
-    """f' has no jump between neighbouring grid points (f is continuously differentiable)."""
-    return torch.diff(dy).abs().max().item() < SMOOTH_MAX_JUMP
+    """f' has no jump between neighbouring grid points (f is continuously differentiable):
+    the site's definition of *smooth*."""
+    return max_derivative_jump(dy) < SMOOTH_MAX_JUMP
+
+
+def zero_centred(mean: float) -> bool:
+    """Whether E[f(Z)] for standard-normal Z is close enough to 0 to call f *zero-centred*."""
+    return abs(mean) < catalog.ZERO_CENTRED_TOLERANCE
 
 
 def flat_set(x: Tensor, dy: Tensor, far_dy: Tensor) -> tuple[catalog.Flat, ...]:
@@ -205,7 +218,7 @@ def _measure(activation: Activation, impl: Impl) -> Measured:
         max_attained=_attained(x, y, high),
         output_at_neg_inf=far_y[0].item(),
         output_at_pos_inf=far_y[1].item(),
-        bounded=_bounded(low, high),
+        bounded=bounded(low, high),
         max_grad=max_grad,
         max_grad_at=max_grad_at,
         max_grad_argmax_span=span,
@@ -272,9 +285,8 @@ def _range_mismatches(declared: catalog.Properties, m: Measured) -> list[str]:
 
 def _flag_mismatches(declared: catalog.Properties, m: Measured) -> list[str]:
     """Zero-centred, monotonic and smooth."""
-    zero_centred = abs(m.zero_centred_mean) < catalog.ZERO_CENTRED_TOLERANCE
     pairs = {
-        "zero_centred": (declared.zero_centred, zero_centred, f" (mean {m.zero_centred_mean:.4f})"),
+        "zero_centred": (declared.zero_centred, zero_centred(m.zero_centred_mean), f" (mean {m.zero_centred_mean:.4f})"),
         "monotonic": (declared.monotonic, m.monotonic, ""),
         "smooth": (declared.smooth, m.smooth, ""),
     }
@@ -379,3 +391,72 @@ def check(activation: Activation, impl: Impl = "torch") -> list[str]:
         + _gradient_mismatches(declared, m)
         + _jump_mismatch(declared, m)
     )
+
+
+# --------------------------------------------------------------------------------------
+# The site's one definition of "saturated", for every producer that uses the word.
+# --------------------------------------------------------------------------------------
+
+
+def saturation_set(activation: Activation) -> tuple[catalog.Flat, ...]:
+    """The set of x where ``activation`` is saturated: its measured flat set (:func:`flat_set`).
+
+    This is the site's only definition of *saturated*: |f'| < SATURATION_THRESHOLD on a
+    stretch of x at least MIN_FLAT_WIDTH wide (or unbounded). A point where f' only
+    passes through zero (GELU's minimum, Tanhshrink at 0) is not in it. The property
+    tables print the declared copy of this set, which :func:`check` holds to it.
+    """
+    return measure(activation).saturation
+
+
+def in_flats(flats: tuple[catalog.Flat, ...], x: Tensor) -> Tensor:
+    """A boolean mask of the ``x`` inside one of ``flats`` (ends included)."""
+    x = torch.as_tensor(x, dtype=torch.float64)
+    inside = torch.zeros(x.shape, dtype=torch.bool, device=x.device)
+    for f in flats:
+        inside |= (x >= f.lo) & (x <= f.hi)
+    return inside
+
+
+def saturated(activation: Activation, x: Tensor) -> Tensor:
+    """Which inputs ``x`` are saturated for ``activation`` (a boolean mask of x's shape).
+
+    Every producer that counts or shades saturated inputs calls this (the distributions
+    experiment, the explorer demo), so they all mean what the property tables mean.
+    """
+    return in_flats(saturation_set(activation), torch.as_tensor(x).detach().to("cpu", torch.float64))
+
+
+def saturated_within(activation: Activation, lo: float, hi: float) -> list[tuple[float, float]]:
+    """The saturation set clipped to ``[lo, hi]``: the stretches a plot of that range shades."""
+    found = []
+    for f in saturation_set(activation):
+        a, b = max(lo, f.lo), min(hi, f.hi)
+        if a < b:
+            found.append((a, b))
+    return found
+
+
+# --------------------------------------------------------------------------------------
+# Cost: a label for the arithmetic of the formula, not a timing.
+# --------------------------------------------------------------------------------------
+
+#: Functions of a formula (its SymPy text) that make one output *expensive*.
+EXPENSIVE_FUNCTIONS = frozenset({"exp", "erf", "tanh", "ln", "log", "sigma", "Phi", "softplus", "SiLU", "GELU", "softmax"})
+
+#: A division by a bracket holding the variable: what makes a formula *moderate*.
+_DIVISION_BY_VARIABLE = re.compile(r"/\s*\([^)]*\b[xz]\b")
+
+
+def cost_class(activation: Activation) -> str:
+    """'cheap', 'moderate' or 'expensive', from the functions the record's formula calls.
+
+    Expensive: any of EXPENSIVE_FUNCTIONS. Moderate: otherwise a division by an
+    expression in the variable (Softsign). Cheap: comparisons, sums and products only.
+    The catalog's declared ``cost`` is checked against this (tests/test_properties.py).
+    """
+    text = " ".join(activation.maths.formula)
+    called = set(re.findall(r"([A-Za-z_]\w*)\(", text))
+    if called & EXPENSIVE_FUNCTIONS:
+        return "expensive"
+    return "moderate" if _DIVISION_BY_VARIABLE.search(text) else "cheap"

@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Sequence
 
-from actdocs import catalog, formulas, shortcodes
+from actdocs import catalog, formulas, glossary, shortcodes
 from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.notation import kink_line, max_grad_cell, symbols_line
@@ -195,18 +195,23 @@ def _names_list(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
+#: The glossary term behind each column of the properties table that names a measured word.
+LEGEND_TERMS: dict[str, str] = {
+    "zero-centred": "zero-centred", "monotonic": "monotonic", "smooth": "smooth",
+    "saturates": "saturated", "max gradient": "max-gradient", "cost": "cost",
+}
+
+
 def properties_legend() -> str:
-    """What the properties table's yes/no columns mean, with the catalog's thresholds."""
+    """What the properties table's columns mean: the glossary's own definitions, each linked."""
+    lines = []
+    for column, anchor in LEGEND_TERMS.items():
+        term = glossary.get(anchor)
+        lines.append(f"- *{_column(column)[0]}* ([{term.name.lower()}]({glossary.PAGE}#{anchor})): {term.define()}")
     return (
-        f"*Zero-centred* means the mean output for standard-normal input is within "
-        f"{format_number(catalog.ZERO_CENTRED_TOLERANCE)} of zero. *Smooth* means the derivative is "
-        "continuous, so a function with a kink, a corner where two pieces meet, is not smooth; at a kink the "
-        "derivative is undefined, and this site uses the value PyTorch's autograd returns there, which the "
-        "function's section below gives. *Saturates* gives the set of inputs on which the function is flat: "
-        "where its derivative is exactly zero (f′ = 0) or, where it only approaches zero, where it stays "
-        f"below {format_number(catalog.SATURATION_THRESHOLD)} in size (|f′| < "
-        f"{format_number(catalog.SATURATION_THRESHOLD)}). *Max gradient* is the largest size of the "
-        "derivative, |f′|, whatever its sign. For "
+        "\n".join(lines) + "\n\n"
+        "At a [kink](glossary.md#kink) the derivative is undefined; the row and the function's section "
+        "below use the value PyTorch's autograd returns there. For "
         f"{_names_list([r.name for r in ACTIVATIONS if not r.elementwise])}, "
         "which act on more than one number, the row describes the one-variable view explained in their "
         "sections.\n"

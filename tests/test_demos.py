@@ -210,10 +210,10 @@ def test_explorer_shades_the_saturated_region(explorer):
     (a, b), (c, d) = _saturated(states["sigmoid"])
     assert (a, d) == (-6, 6)
     assert b == pytest.approx(-beyond, abs=0.05) and c == pytest.approx(beyond, abs=0.05)
-    assert _saturated(states["relu"]) == [(-6, 0.0125)]
+    assert _saturated(states["relu"]) == [(-6, 0.0)]  # the set itself, x <= 0, not widened by half a sample
     leaky = states["leaky_relu"]["states"]
     assert _saturated(leaky["0.01"]) == [] and not leaky["0.01"]["data"][0]["showlegend"]
-    assert _saturated(leaky["0"]) == [(-6, 0.0125)]
+    assert _saturated(leaky["0"]) == [(-6, 0.0)]
     elu = states["elu"]["states"]  # alpha * e^x < 0.01 <=> x < ln(0.01 / alpha)
     for key in ("0.5", "1", "3"):
         (lo, hi), = _saturated(elu[key])

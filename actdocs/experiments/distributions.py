@@ -11,8 +11,10 @@ through every element-wise activation of the catalog (its PyTorch implementation
 * the mean and standard deviation of the outputs;
 * the fraction of outputs exactly zero (in float32: ReLU's negative half, but also
   values that underflow, like GELU far below zero);
-* the fraction saturated: inputs where ``|f'(x)| < catalog.SATURATION_THRESHOLD``,
-  with ``f'`` from autograd at each sample.
+* the fraction saturated: inputs in the record's saturation set
+  (:func:`actdocs.properties.saturated`, the site's one definition: a stretch at least
+  ``catalog.MIN_FLAT_WIDTH`` wide where ``|f'| < catalog.SATURATION_THRESHOLD``), so a
+  sample near a point where f' only passes through zero (GELU's minimum) is not counted.
 
 JSON (``data/experiments/distributions.json``), besides the common header::
 
@@ -39,7 +41,7 @@ from typing import Any, Sequence
 
 import torch
 
-from actdocs import catalog
+from actdocs import catalog, properties
 from actdocs.build import Artifact
 from actdocs.experiments.output import Parts, experiment_artifact, header
 from actdocs.experiments.seeding import deterministic, randn
@@ -103,10 +105,8 @@ def zero_below(key: str) -> float | None:
 
 def _stats(key: str, x: torch.Tensor, edges: torch.Tensor) -> dict[str, Any]:
     record = catalog.get(key)
-    xg = x.detach().clone().requires_grad_(True)
-    y = record(xg)
-    (dy,) = torch.autograd.grad(y.sum(), xg)
-    y = y.detach()
+    with torch.no_grad():
+        y = record(x)
     n = y.numel()
     y64 = y.to("cpu", torch.float64)
     nonzero = y64[y64 != 0]
@@ -119,7 +119,7 @@ def _stats(key: str, x: torch.Tensor, edges: torch.Tensor) -> dict[str, Any]:
         "frac_below": float((nonzero < lo).sum()) / n,
         "frac_above": float((nonzero > hi).sum()) / n,
         "frac_zero": float((y == 0).sum()) / n,
-        "frac_saturated": float((dy.abs() < catalog.SATURATION_THRESHOLD).sum()) / n,
+        "frac_saturated": float(properties.saturated(record, x).sum()) / n,
         "mean": float(y64.mean()),
         "std": float(y64.std(correction=0)),
     }
@@ -201,7 +201,7 @@ def draw_saturation(results: dict[str, Any], theme: str, path: Path) -> Path:
         ax.set_xscale("log", base=2)
         ax.set_xticks(results["scales"], [format_number(s) for s in results["scales"]])
         ax.set_xlabel("input scale (standard deviation of x)")
-        ax.set_ylabel(f"inputs with |f'(x)| < {format_number(results['saturation_threshold'])} (%)")
+        ax.set_ylabel("saturated inputs (%)")
         ax.set_ylim(0, 100)
         fig.legend(loc="outside right upper", frameon=False, fontsize=8)
         return save_svg(fig, path)
@@ -232,9 +232,9 @@ def alt_saturation(results: dict[str, Any]) -> str:
                 f"scale {first} to {format_percent(r[last]['frac_saturated'])} at scale {last}"
             )
     return (
-        "Line chart of the share of inputs in the saturated region, where the derivative is "
-        f"below {format_number(results['saturation_threshold'])}, against the input scale, one "
-        "line per activation that saturates. " + "; ".join(parts) + "."
+        "Line chart of the share of inputs in the saturated region, where the derivative stays "
+        f"below {format_number(results['saturation_threshold'])} over a stretch of x, against the "
+        "input scale, one line per activation that saturates. " + "; ".join(parts) + "."
     )
 
 
@@ -270,8 +270,9 @@ def summary_fragment(results: dict[str, Any]) -> str:
             f"At scale 1, sigmoid's outputs average {format_number(res['sigmoid'][one]['mean'], 3)} "
             f"(never zero-centred) while tanh's average {format_number(res['tanh'][one]['mean'], 3)}. "
             f"At scale {last}, {format_percent(res['sigmoid'][last]['frac_saturated'])} of sigmoid's "
-            f"inputs and {format_percent(res['tanh'][last]['frac_saturated'])} of tanh's sit where the "
-            f"derivative is below {format_number(results['saturation_threshold'])}: their outputs pile "
+            f"inputs and {format_percent(res['tanh'][last]['frac_saturated'])} of tanh's are "
+            f"[saturated](glossary.md#saturated), where the derivative stays below "
+            f"{format_number(results['saturation_threshold'])}: their outputs pile "
             f"up at the ends of the range and the gradient through them is almost gone."
         )
     if "relu" in res and "gelu" in res:

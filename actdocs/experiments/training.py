@@ -154,7 +154,7 @@ def requirements(record: Activation = LEAKY_TANH, slope: float = LEAKY_TANH_SLOP
     half_y, _ = properties.values_and_derivative(record, torch.tensor([properties.FAR / 2], dtype=torch.float64))
     slope_far = (float(far_y[1]) - float(half_y[0])) / (properties.FAR / 2)
     excess = float((y.abs() - slope * x.abs()).max())
-    jump = float(torch.diff(dy).abs().max())
+    jump = properties.max_derivative_jump(dy)
     return {
         "nonzero_gradient": {"min_gradient": min_gradient, "ok": min_gradient > 0},
         "slow_growth": {"asymptotic_slope": slope_far, "max_excess": excess,
