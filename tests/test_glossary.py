@@ -13,6 +13,7 @@ from actdocs import catalog, figures, glossary, notation, properties, tables
 from actdocs import explorer as explorer_demo
 from actdocs.experiments import distributions, training
 from actdocs.numbers import format_number
+from actdocs.build import REPO_ROOT
 
 
 def _resolve(dotted: str):
@@ -59,7 +60,6 @@ def test_the_glossary_reads_its_thresholds_from_the_code(monkeypatch):
 
 
 def test_the_page_includes_the_fragment_and_sits_in_the_nav():
-    from tests.site_fixtures import REPO_ROOT  # noqa: PLC0415
 
     page = (REPO_ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
     assert '--8<-- "fragments/glossary.md"' in page
@@ -206,7 +206,6 @@ def test_cost_definition_bites():
 
 
 def test_pages_link_the_words_to_the_glossary():
-    from tests.site_fixtures import REPO_ROOT  # noqa: PLC0415
 
     docs = REPO_ROOT / "docs"
     linked = {m for p in docs.glob("*.md") for m in re.findall(r"glossary\.md#([\w-]+)", p.read_text(encoding="utf-8"))}
