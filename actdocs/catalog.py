@@ -674,6 +674,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
             Usage("BERT", "devlin2019"),
             Usage("GPT-2", "radford2019"),
             Usage("ViT", "dosovitskiy2021"),
+            Usage("ConvNeXt", "liu2022"),
         ),
         best_for="Feed-forward blocks of BERT-, GPT-2- and ViT-style transformers [@devlin2019; @radford2019; @dosovitskiy2021]; large language models such as PaLM and LLaMA use SwiGLU instead [@chowdhery2022; @touvron2023]",
         watch_out="An error function per element: costlier than ReLU",
@@ -808,7 +809,10 @@ ACTIVATIONS: tuple[Activation, ...] = (
         torch_name="F.relu6",
         kernels={"forward": "hardtanh(x, 0, 6)", "backward": "hardtanh_backward(g, x, 0, 6)"},
         summary="ReLU capped at 6, which keeps activations small for low-precision arithmetic.",
-        used_in=(Usage("MobileNetV2", "sandler2018"),),
+        used_in=(
+            Usage("MobileNetV2", "sandler2018"),
+            Usage("EfficientNet-Lite, in place of every swish", "google2020"),
+        ),
         best_for="Quantised mobile networks such as MobileNetV2 [@sandler2018]; the ramp inside Hardswish",
         watch_out="Zero gradient above 6 as well as below 0",
         properties=Properties(
@@ -908,8 +912,11 @@ ACTIVATIONS: tuple[Activation, ...] = (
         torch_name="content * F.gelu(gate)",
         kernels={"forward": 'gelu(gate, approximate="none")', "backward": 'gelu_backward(t, gate, approximate="none")'},
         summary="A gated unit whose gate is GELU.",
-        used_in=(Usage("GLU variants in transformers", "shazeer2020"),),
-        best_for="Feed-forward blocks of transformers, as in Shazeer's comparison [@shazeer2020]",
+        used_in=(
+            Usage("GLU variants in transformers", "shazeer2020"),
+            Usage("Gemma (with GELU's tanh approximation as the gate)", "gemma2024"),
+        ),
+        best_for="Feed-forward blocks of transformers, as in Shazeer's comparison [@shazeer2020] and the Gemma language models [@gemma2024]",
         watch_out="Three weight matrices instead of two; the hidden width shrinks to keep the size",
         elementwise=False,
         scalar_view_note=_GATED_NOTE,
@@ -1122,12 +1129,17 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         torch_name="F.rrelu",
         kernels={"forward": "leaky_relu(x, RRELU_EVAL_SLOPE)", "backward": "leaky_relu_backward(g, x, RRELU_EVAL_SLOPE, False)"},
         summary=(
-            "Leaky ReLU with a random negative slope: in training each element draws its own slope "
-            "uniformly from [1/8, 1/3]; in eval mode the slope is fixed at their mean, 11/48 "
-            "[@xu2015]. Figures and properties show the eval-mode function."
+            "Leaky ReLU with a random negative slope. PyTorch draws each element's slope uniformly "
+            "from [1/8, 1/3] in training and fixes it at the mean of those bounds, 11/48, in eval mode "
+            "[@pytorch2026]. Xu et al. draw the divisor a uniformly from [3, 8] instead (y = x/a, so "
+            "the slopes span the same range but are not uniform) and divide by (3 + 8)/2 at test time, "
+            "a slope of 2/11 [@xu2015]. Figures and properties show PyTorch's eval-mode function."
         ),
         defaults={"lower": RRELU_LOWER, "upper": RRELU_UPPER},
-        used_in=(Usage("Introduced, with leaky ReLU and PReLU compared on image classification", "xu2015"),),
+        used_in=(
+            Usage("Compared with ReLU, leaky ReLU and PReLU on image classification", "xu2015"),
+            Usage("PyTorch's bounds and eval-mode slope", "pytorch2026"),
+        ),
         best_for="Convolutional networks that overfit: Xu et al. suggest the random slope acts as a regulariser [@xu2015]",
         watch_out="Training and eval mode compute different functions (F.rrelu defaults to eval: pass training=True to draw slopes)",
         properties=Properties(

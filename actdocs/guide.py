@@ -136,15 +136,16 @@ HIDDEN_LAYERS: tuple[HiddenChoice, ...] = (
     ),
     HiddenChoice(
         "Large language models (feed-forward block)",
-        (Pick("swiglu"),),
-        "A gated unit: PaLM and LLaMA use it [@chowdhery2022; @touvron2023], after it beat GELU at "
-        "equal size in Shazeer's comparison [@shazeer2020]",
+        (Pick("swiglu"), Pick("geglu")),
+        "A gated unit: PaLM and LLaMA use SwiGLU [@chowdhery2022; @touvron2023], Gemma uses GeGLU "
+        "[@gemma2024]; both beat the plain GELU block at equal size in Shazeer's comparison [@shazeer2020]",
     ),
     HiddenChoice(
         "Convolutional networks for images",
-        (Pick("relu"), Pick("silu"), Pick("mish")),
-        "ReLU in ResNet and VGG [@he2016; @simonyan2015], SiLU in EfficientNet [@tan2019], Mish in "
-        "the YOLOv4 detector [@bochkovskiy2020]",
+        (Pick("relu"), Pick("silu"), Pick("gelu"), Pick("mish")),
+        "ReLU in ResNet and VGG [@he2016; @simonyan2015], SiLU in EfficientNet [@tan2019], GELU in "
+        "ConvNeXt, which borrowed it from transformers [@liu2022], Mish in the YOLOv4 detector "
+        "[@bochkovskiy2020]: practice is divided",
     ),
     HiddenChoice(
         "Recurrent cells (LSTM, GRU)",
@@ -172,12 +173,14 @@ DECISION_TREE: tuple[DecisionStep, ...] = (
         "Building a transformer?",
         "For an encoder such as BERT or ViT, or a GPT-2-style model, use {gelu} "
         "[@devlin2019; @dosovitskiy2021; @radford2019]. For a large decoder-only language model, "
-        "follow PaLM and LLaMA and use the gated {swiglu} [@chowdhery2022; @touvron2023].",
+        "follow PaLM and LLaMA and use the gated {swiglu} [@chowdhery2022; @touvron2023]; Gemma's "
+        "{geglu} [@gemma2024] is the other gated choice in use.",
     ),
     DecisionStep(
         "A convolutional network for images?",
-        "Begin with {relu}. {silu} and {mish} cost more per element and have helped "
-        "EfficientNet and YOLOv4 [@tan2019; @bochkovskiy2020]; measure before you switch.",
+        "Begin with {relu}. {silu}, {gelu} and {mish} cost more per element and are used in "
+        "EfficientNet, ConvNeXt and YOLOv4 [@tan2019; @liu2022; @bochkovskiy2020]; measure before "
+        "you switch.",
     ),
     DecisionStep(
         "Will it run on a phone or an edge chip?",

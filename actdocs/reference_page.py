@@ -95,6 +95,10 @@ def citing_pages(root: Path, cache: Path) -> dict[str, list[tuple[str, str]]]:
 def entry(ref: references.Reference, cited_on: list[tuple[str, str]]) -> str:
     """One reference as a paragraph with its anchor, then where it is cited."""
     ids = "".join(f" {label}: {value}." for label, value in (("arXiv", ref.arxiv), ("DOI", ref.doi)) if value)
+    if ref.date:
+        ids += f" Dated {ref.date}."
+    if ref.url:
+        ids += f" <{ref.url}>"  # a plain link: nothing is loaded from it
     text = (f'<a id="{ref.key}"></a>{ref.full_authors} ({ref.year}). {ref.title}. '
             f"*{ref.venue}*.{ids}")
     if cited_on:

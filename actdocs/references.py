@@ -3,7 +3,7 @@
 Each :class:`Reference` is a frozen record with a stable key (family name of the first
 author and year, a letter or word added where two would clash), its authors, exact
 title, venue and year, and where one exists its arXiv identifier or DOI (identifiers,
-never links: the site requests nothing from another host). A fact stated on the site,
+not links; only a source that is not a paper carries a URL, see below). A fact stated on the site,
 a catalog :class:`~actdocs.catalog.Usage` and a claim's origin point here by key; a
 year on the site comes from the record it cites, never typed twice.
 
@@ -16,14 +16,22 @@ The year is that of the version cited: the peer-reviewed venue where there is on
 (so BERT is 2019, NAACL, though its preprint appeared in 2018), else the preprint or
 report. Author lists longer than eight keep the first three and say "et al.".
 
+A source that is not a paper (a framework's documentation, a repository's README, an
+authors' blog post) is a record like any other, with its ``url`` and its ``date`` (the
+day it was published, or for a page that changes, the version and the day it was read);
+its author may be an organisation (``organisation=True``: "PyTorch Contributors"),
+whose first word gives the key. The URL is shown as plain text on the References page
+only: the site requests nothing from another host.
+
 Keys: ba2016, barron2017, bengio1994, bergstra2009, bochkovskiy2020, bridle1990,
 cho2014, chowdhery2022, clevert2016, collobert2011, cox1958, cybenko1989,
 dauphin2017, devlin2019, donoho1994, dosovitskiy2021, dugas2001, elfwing2018,
-glorot2010, glorot2011, graves2013, gregor2010, he2015, he2016, hendrycks2016,
-hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015, klambauer2017,
-krizhevsky2012, lecun1998, maas2013, mikolov2013, misra2020, montufar2014, nair2010, radford2016,
-radford2018, radford2019, ramachandran2017, rosenblatt1958, rumelhart1986,
-sandler2018, shazeer2020, simonyan2015, tan2019, touvron2023, vaswani2017, xu2015.
+gemma2024, glorot2010, glorot2011, google2020, graves2013, gregor2010, he2015, he2016,
+hendrycks2016, hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015,
+klambauer2017, krizhevsky2012, lecun1998, liu2020, liu2022, maas2013, mikolov2013,
+misra2020, montufar2014, nair2010, pytorch2026, radford2016, radford2018, radford2019,
+ramachandran2017, rosenblatt1958, rumelhart1986, sandler2018, shazeer2020, simonyan2015,
+tan2019, touvron2023, vaswani2017, xu2015, yang2019.
 """
 
 from __future__ import annotations
@@ -41,8 +49,10 @@ class Reference:
     """One publication.
 
     ``authors`` are ``"Family, Given"`` strings in the publication's order; with
-    ``et_al`` they are only the first ones. ``background`` is set for a record no page
-    cites, saying why it is listed anyway.
+    ``et_al`` they are only the first ones; with ``organisation`` the one author is an
+    organisation's name, written as it signs ("PyTorch Contributors"). ``url`` and
+    ``date`` (ISO, "2020-03-16" or "2020-03") are set for a source that is not a paper.
+    ``background`` is set for a record no page cites, saying why it is listed anyway.
     """
 
     key: str
@@ -54,10 +64,15 @@ class Reference:
     doi: str = ""
     et_al: bool = False
     background: str = ""
+    url: str = ""
+    date: str = ""
+    organisation: bool = False
 
     @property
     def families(self) -> tuple[str, ...]:
-        """The authors' family names."""
+        """The authors' family names (an organisation's whole name)."""
+        if self.organisation:
+            return self.authors
         return tuple(a.split(",")[0].strip() for a in self.authors)
 
     @property
@@ -83,6 +98,8 @@ class Reference:
     @property
     def full_authors(self) -> str:
         """Every listed author, given name first: "Vinod Nair and Geoffrey E. Hinton"."""
+        if self.organisation:
+            return self.authors[0]
         names = [" ".join(reversed([p.strip() for p in a.split(",", 1)])) for a in self.authors]
         if self.et_al:
             return ", ".join(names) + " et al."
@@ -97,6 +114,7 @@ def _authors(text: str) -> tuple[str, ...]:
 _NIPS = "Advances in Neural Information Processing Systems"
 _ICLR = "International Conference on Learning Representations"
 _ARXIV = "arXiv preprint"
+_CVPR = "IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)"
 
 REFERENCES: tuple[Reference, ...] = (
     Reference("rosenblatt1958", _authors("Rosenblatt, Frank"),
@@ -232,10 +250,21 @@ REFERENCES: tuple[Reference, ...] = (
               "EfficientNet: rethinking model scaling for convolutional neural networks",
               "Proceedings of the 36th International Conference on Machine Learning (ICML)", 2019,
               arxiv="1905.11946"),
+    Reference("yang2019", _authors("Yang, Greg; Pennington, Jeffrey; Rao, Vinay; Sohl-Dickstein, Jascha; "
+                                   "Schoenholz, Samuel S."),
+              "A mean field theory of batch normalization", _ICLR, 2019, arxiv="1902.08129"),
     Reference("misra2020", _authors("Misra, Diganta"), "Mish: a self regularized non-monotonic activation function",
               "British Machine Vision Conference (BMVC)", 2020, arxiv="1908.08681"),
     Reference("bochkovskiy2020", _authors("Bochkovskiy, Alexey; Wang, Chien-Yao; Liao, Hong-Yuan Mark"),
               "YOLOv4: optimal speed and accuracy of object detection", _ARXIV, 2020, arxiv="2004.10934"),
+    Reference("google2020", ("Google",),
+              "EfficientNet-lite: the README of models/official/efficientnet/lite",
+              "GitHub repository tensorflow/tpu, commit 07e173cc", 2020, organisation=True, date="2020-03",
+              url="https://github.com/tensorflow/tpu/blob/07e173cc1597883918f5d1229b771b96f1c4c211/"
+                  "models/official/efficientnet/lite/README.md"),
+    Reference("liu2020", _authors("Liu, Renjie"), "Higher accuracy on vision models with EfficientNet-Lite",
+              "TensorFlow Blog", 2020, date="2020-03-16",
+              url="https://blog.tensorflow.org/2020/03/higher-accuracy-on-vision-models-with-efficientnet-lite.html"),
     Reference("shazeer2020", _authors("Shazeer, Noam"), "GLU variants improve transformer", _ARXIV, 2020,
               arxiv="2002.05202"),
     Reference("dosovitskiy2021", _authors("Dosovitskiy, Alexey; Beyer, Lucas; Kolesnikov, Alexander"),
@@ -243,8 +272,16 @@ REFERENCES: tuple[Reference, ...] = (
               arxiv="2010.11929", et_al=True),
     Reference("chowdhery2022", _authors("Chowdhery, Aakanksha; Narang, Sharan; Devlin, Jacob"),
               "PaLM: scaling language modeling with Pathways", _ARXIV, 2022, arxiv="2204.02311", et_al=True),
+    Reference("liu2022", _authors("Liu, Zhuang; Mao, Hanzi; Wu, Chao-Yuan; Feichtenhofer, Christoph; "
+                                  "Darrell, Trevor; Xie, Saining"),
+              "A ConvNet for the 2020s", _CVPR, 2022, arxiv="2201.03545"),
     Reference("touvron2023", _authors("Touvron, Hugo; Lavril, Thibaut; Izacard, Gautier"),
               "LLaMA: open and efficient foundation language models", _ARXIV, 2023, arxiv="2302.13971", et_al=True),
+    Reference("gemma2024", ("Gemma Team",), "Gemma: open models based on Gemini research and technology",
+              _ARXIV, 2024, arxiv="2403.08295", organisation=True),
+    Reference("pytorch2026", ("PyTorch Contributors",), "torch.nn.RReLU",
+              "PyTorch 2.13 documentation (the version this site builds with)", 2026, organisation=True,
+              date="2026-12-07", url="https://docs.pytorch.org/docs/stable/generated/torch.nn.RReLU.html"),
 )
 
 _BY_KEY = {r.key: r for r in REFERENCES}

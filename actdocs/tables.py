@@ -37,15 +37,46 @@ ACTIVATIONS_PAGE = "activations.md"
 #: Where the site serves the build's output, relative to the pages that include cards.
 IMAGE_ROOT = SERVED_ROOT
 
-#: The teaching page of each family (relative to ``docs/``), where a card links for more.
+#: The teaching page of each family (relative to ``docs/``, with the page's title), where a
+#: card links for more, unless :data:`TAUGHT_IN` says otherwise for the record.
 FAMILY_PAGES: dict[str, tuple[str, str]] = {
     "classic": ("classic.md", "Classic activations"),
     "relu": ("relu.md", "ReLU and its variants"),
     "modern": ("modern.md", "Modern activations"),
     "gated": ("modern.md", "Modern activations"),
     "output": ("choosing.md", "Choosing an activation"),
-    "shrinkage": ("pytorch.md", "In PyTorch"),
 }
+
+#: Records whose family page does not teach them: the page (with an anchor) and title that
+#: does, or None where no page of the learning path explains the function and the card
+#: itself is its reference. A card links only to a page whose Markdown names the function
+#: (``tests/test_tables.py`` checks it).
+TAUGHT_IN: dict[str, tuple[str, str] | None] = {
+    "gelu_tanh": ("modern.md#the-tanh-approximation", "Modern activations"),
+    "relu6": ("modern.md#hardswish", "Modern activations"),
+    "hardsigmoid": ("modern.md#hardswish", "Modern activations"),
+    "rrelu": ("pytorch.md#every-activation-module-in-torchnn", "In PyTorch"),
+    "softplus": ("pitfalls.md#taking-the-log-of-a-sigmoid-yourself", "Common pitfalls"),
+    "logsigmoid": ("pitfalls.md#taking-the-log-of-a-sigmoid-yourself", "Common pitfalls"),
+    "hardtanh": None,
+    "softsign": None,
+    "celu": None,
+    "threshold": None,
+    "softmin": None,
+    "tanhshrink": None,
+    "softshrink": None,
+    "hardshrink": None,
+}
+
+#: What a card says where no page of the learning path teaches its function.
+NOT_TAUGHT = "no page of the learning path; this card is its reference"
+
+
+def taught_in(record: Activation) -> tuple[str, str] | None:
+    """The (page with optional anchor, title) that teaches ``record``, or None."""
+    if record.key in TAUGHT_IN:
+        return TAUGHT_IN[record.key]
+    return FAMILY_PAGES[record.family]
 
 #: The rows of a per-activation property table, by default.
 PROPERTY_ROWS: tuple[str, ...] = ("output range", "max gradient", "zero-centred", "cost")
@@ -172,8 +203,9 @@ def card(record: Activation, image_root: str = IMAGE_ROOT) -> str:
     parts.append(figure_markdown(record.key, image_root).rstrip("\n"))
     if record.used_in:
         parts.append(f"**Used in:** {record.used_in_text}")
-    page, title = FAMILY_PAGES[record.family]
-    parts.append(f"**In PyTorch:** `{record.torch_name}`. **Taught in:** [{title}]({page}).")
+    taught = taught_in(record)
+    where = f"[{taught[1]}]({taught[0]})" if taught else NOT_TAUGHT
+    parts.append(f"**In PyTorch:** `{record.torch_name}`. **Taught in:** {where}.")
     return "\n\n".join(parts) + "\n"
 
 

@@ -196,9 +196,11 @@ def test_cards_have_an_anchor_math_and_both_images_for_every_key() -> None:
         assert f"`{record.torch_name}`" in text
         if record.scalar_view_note:
             assert record.scalar_view_note in text
-        page, title = tables.FAMILY_PAGES[record.family]
-        assert (REPO_ROOT / "docs" / page).is_file(), page
-        assert f"[{title}]({page})" in tables.card(record)
+        taught = tables.taught_in(record)
+        if taught:
+            assert f"**Taught in:** [{taught[1]}]({taught[0]})." in tables.card(record)
+        else:
+            assert f"**Taught in:** {tables.NOT_TAUGHT}." in tables.card(record)
     assert text.count("$$") % 2 == 0
     assert not re.search(r"^\|", text, re.M), "no tables on the cards: the comparison table holds the properties"
 
@@ -407,3 +409,70 @@ def test_a_jump_is_named_as_a_jump_and_a_split_maximum_as_one_condition() -> Non
     assert "meet at an angle" in tables.card(catalog.get("softshrink"))
     assert style.format_max_grad(catalog.get("softshrink").properties) == "1 for |x| > 0.5"
     assert style.format_max_grad(catalog.get("logsigmoid").properties) == f"→ 1 as x → {MINUS}∞"
+
+
+# ------------------------------------------------------------------ "Taught in" means taught
+
+
+def _slug(heading: str) -> str:
+    """The anchor MkDocs' toc gives a heading (as in mkdocs.yml: the default slugify)."""
+    import markdown as md
+
+    html = md.Markdown(extensions=["toc"]).convert(heading)
+    return re.search(r'id="([^"]+)"', html).group(1)
+
+
+def section(text: str, anchor: str) -> str:
+    """The Markdown of the section whose heading has ``anchor``, up to the next heading of
+    the same or a higher level; the whole page when ``anchor`` is empty."""
+    if not anchor:
+        return text
+    headings = list(re.finditer(r"^(#{1,6}) +(.+?)\s*$", text, re.M))
+    for i, heading in enumerate(headings):
+        if _slug(f"{heading.group(1)} {heading.group(2)}") == anchor:
+            level = len(heading.group(1))
+            end = next((h.start() for h in headings[i + 1:] if len(h.group(1)) <= level), len(text))
+            return text[heading.start():end]
+    raise AssertionError(f"no heading with anchor #{anchor}")
+
+
+def mentions(record: catalog.Activation, text: str) -> bool:
+    """Whether ``text`` names ``record``: its torch name, or its name as words (case as written;
+    a name with a parenthesis, "SiLU (Swish)", by both of its parts)."""
+    parts = [p.strip() for p in re.split(r"[()]", record.name) if p.strip()]
+    named = all(re.search(r"(?<![\w-])" + re.escape(p) + r"(?![\w-])", text) for p in parts)
+    return named or record.torch_name in text
+
+
+def taught_problems(record: catalog.Activation, taught: tuple[str, str] | None) -> list[str]:
+    """Why a card's "Taught in" link is wrong: a page that is missing or never names the function."""
+    if taught is None:
+        return []
+    page, _, anchor = taught[0].partition("#")
+    path = REPO_ROOT / "docs" / page
+    if not path.is_file():
+        return [f"{record.key}: {page} does not exist"]
+    try:
+        text = section(path.read_text(encoding="utf-8"), anchor)
+    except AssertionError as err:
+        return [f"{record.key}: {page}: {err}"]
+    return [] if mentions(record, text) else [f"{record.key}: {taught[0]} never names {record.name}"]
+
+
+def test_every_taught_in_link_goes_to_a_page_that_names_the_function():
+    problems = [p for r in catalog.ACTIVATIONS for p in taught_problems(r, tables.taught_in(r))]
+    assert problems == []
+    untaught = {r.key for r in catalog.ACTIVATIONS if tables.taught_in(r) is None}
+    assert untaught and "relu" not in untaught and "rrelu" not in untaught
+    assert set(tables.TAUGHT_IN) <= {r.key for r in catalog.ACTIVATIONS}
+
+
+def test_taught_in_check_catches_a_page_that_does_not_teach():
+    """The family pages the cards used to link: ReLU's page never names CELU, the classic page
+    never names Hardtanh, and "threshold" in prose is not the Threshold function."""
+    for key in ("celu", "threshold", "rrelu"):
+        assert taught_problems(catalog.get(key), tables.FAMILY_PAGES["relu"]), key
+    assert taught_problems(catalog.get("hardtanh"), tables.FAMILY_PAGES["classic"])
+    assert taught_problems(catalog.get("softmin"), tables.FAMILY_PAGES["output"])
+    assert taught_problems(catalog.get("gelu"), ("modern.md#no-such-section", "Modern"))
+    assert taught_problems(catalog.get("relu"), ("relu.md", "ReLU")) == []
