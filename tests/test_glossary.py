@@ -11,9 +11,9 @@ import torch
 
 from actdocs import catalog, figures, glossary, notation, properties, tables
 from actdocs import explorer as explorer_demo
+from actdocs.build import REPO_ROOT
 from actdocs.experiments import distributions, training
 from actdocs.numbers import format_number
-from actdocs.build import REPO_ROOT
 
 
 def _resolve(dotted: str):

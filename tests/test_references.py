@@ -367,17 +367,11 @@ SCOPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-#: Pages rewritten on other branches while this check was written; experiments.md:37 cites
-#: bengio1994 for vanishing gradients in feed-forward networks and must name its recurrent
-#: setting (or drop it) before this set can be emptied.
-ELSEWHERE = {"claims.md", "benchmarks.md", "experiments.md"}
-
-
 def citing_statements() -> list[tuple[str, str]]:
     """(where, statement) for every statement on the pages and in the catalog's and guide's prose."""
     from actdocs import guide
 
-    texts = [(page.name, page.read_text(encoding="utf-8")) for page in DOCS if page.name not in ELSEWHERE]
+    texts = [(page.name, page.read_text(encoding="utf-8")) for page in DOCS]
     for record in ACTIVATIONS:
         texts += [(f"catalog:{record.key}", t) for t in (record.summary, record.best_for, record.watch_out)]
     for entry in (*guide.HIDDEN_LAYERS, *guide.DECISION_TREE, *guide.OUTPUT_LAYERS):
