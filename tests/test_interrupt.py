@@ -1,9 +1,9 @@
 """Ctrl-C, two builds at once, and what a killed build leaves: in real processes.
 
 Each test writes a plan (a module with ``all_artifacts()``) into ``tmp_path`` and runs
-the real command line on it through ``tests/build_driver.py``, then signals it. A
-process's stderr goes to a file the test reads while it runs. The waits below are
-limits on waiting for something that should happen, never a measured speed.
+the real command line on it through ``tests/build_driver.py`` (``engine_helpers.Build``),
+then signals it. The background artifacts below would take 60 s: a build that waited
+for them would fail the test (``engine_helpers.PATIENCE``).
 """
 
 from __future__ import annotations
@@ -19,12 +19,7 @@ from pathlib import Path
 
 from actdocs.build import SCRATCH, build
 from actdocs.manifest import MANIFEST
-from engine_helpers import CTX, module, steps, writer  # noqa: F401 (module: a fixture)
-
-DRIVER = Path(__file__).with_name("build_driver.py")
-#: How long a test waits for a process to reach a point or to exit. The background
-#: artifacts below would take 60 s: a build that waited for them would fail the test.
-PATIENCE = 30
+from engine_helpers import CTX, PATIENCE, Build, alive, module, plan, steps, wait_for, writer  # noqa: F401 (module: a fixture)
 
 BACKGROUND_PLAN = '''
 import threading
@@ -50,41 +45,6 @@ def all_artifacts():
         writer("reader", __name__, reads=("slow.txt",)),
     ]
 '''
-
-
-class Build:
-    """``python tests/build_driver.py PLAN build CACHE --device cpu ARGS`` in the background."""
-
-    def __init__(self, plan: Path, cache: Path, *args: str, name: str = "build", **env: str):
-        self.stderr = plan.parent / f"{name}.stderr"
-        environ = {k: v for k, v in os.environ.items() if k not in {"ACTDOCS_DEVICE", "ACTDOCS_CACHE"}}
-        with open(self.stderr, "w", encoding="utf-8") as err:
-            self.process = subprocess.Popen(
-                [sys.executable, str(DRIVER), str(plan), "build", str(cache), "--device", "cpu", *args],
-                cwd=plan.parent, env={**environ, **env}, stdout=subprocess.DEVNULL, stderr=err)
-
-    def text(self) -> str:
-        return self.stderr.read_text(encoding="utf-8")
-
-    def interrupt(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-
-    def wait(self) -> int:
-        return self.process.wait(timeout=PATIENCE)
-
-
-def plan(tmp_path: Path, source: str) -> Path:
-    path = tmp_path / "plan_under_test.py"
-    path.write_text(textwrap.dedent(source), encoding="utf-8")
-    return path
-
-
-def wait_for(condition, what: str) -> None:
-    deadline = time.monotonic() + PATIENCE
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.05)
 
 
 def recorded(cache: Path) -> set[str]:
@@ -132,15 +92,6 @@ def test_a_background_artifact_that_ignores_ctrl_c_is_abandoned_and_its_scratch_
     assert scratch(cache) == []
 
 
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (a zombie waiting to be reaped does not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
-
-
 def test_ctrl_c_kills_the_notebook_kernel_and_removes_its_connection_file(tmp_path):
     """One real kernel: the notebook sleeps; Ctrl-C must not wait for it."""
     marker, temp = tmp_path / "kernel-pid", tmp_path / "tmp"
@@ -181,7 +132,7 @@ def test_ctrl_c_kills_the_notebook_kernel_and_removes_its_connection_file(tmp_pa
     assert recorded(cache) == {"quick"} and scratch(cache) == []
     assert list(temp.rglob("*")) == [], "connection file and sockets removed"
     pid = int(marker.read_text())
-    wait_for(lambda: not _alive(pid), "the kernel to be gone")
+    wait_for(lambda: not alive(pid), "the kernel to be gone")
 
 
 def test_two_builds_at_once_take_turns_and_lose_no_manifest_update(tmp_path):
