@@ -10,9 +10,16 @@ from actdocs.build import Artifact
 
 
 def all_artifacts() -> list[Artifact]:
-    """Every artifact of the site, from every producer module."""
+    """Every artifact of the site, from every producer module.
+
+    The listings' fork server is started first: its imports of torch and matplotlib
+    overlap the producers' imports below instead of delaying the first listing.
+    """
+    from actdocs import listings
+
+    listings.start_fork_server()
     from actdocs import (bench, claims, demos, experiments, facts, figures, gate_figure, guide, listing_figures,
-                         listings, notebooks, reference_page, tables, torch_nn)
+                         notebooks, reference_page, tables, torch_nn)
 
     return [
         *notebooks.artifacts(),     # the exercise notebooks, executed in kernels
