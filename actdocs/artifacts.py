@@ -11,9 +11,16 @@ from actdocs.build import Artifact
 
 def all_artifacts() -> list[Artifact]:
     """Every artifact of the site, from every producer module; the References page is given
-    the others' outputs, so that a page including a file that none makes is named."""
+    the others' outputs, so that a page including a file that none makes is named.
+
+    The listings' fork server is started first: its imports of torch and matplotlib
+    overlap the producers' imports below instead of delaying the first listing.
+    """
+    from actdocs import listings
+
+    listings.start_fork_server()
     from actdocs import (bench, claims, demos, experiments, facts, figures, gate_figure, glossary, guide,
-                         listing_figures, listings, notebooks, reference_page, tables, torch_nn)
+                         listing_figures, notebooks, reference_page, tables, torch_nn)
 
     others = [
         *notebooks.artifacts(),     # the exercise notebooks, executed in kernels

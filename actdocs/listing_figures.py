@@ -6,7 +6,9 @@ per-layer gradients of the deep-sigmoid pitfall). Training a second copy of the 
 for the figure would give the site two versions of one example; instead the artifact
 ``listing-figure-<stem>`` runs the listing once (:func:`actdocs.listings.execute`, the
 runner of every listing), keeps what it printed and draws from the names it defined, so
-the output and the figure come from one run. It takes the place of the listing's
+the output and the figure come from one run. All of it happens in the listing's own
+process (:func:`actdocs.listings.in_own_process`, with the listings' time limit), since
+the names live there. It takes the place of the listing's
 ``output-<stem>`` artifact (:func:`artifacts` names the stems that
 :func:`actdocs.listings.artifacts` leaves out) and is keyed by the listing's bytes.
 
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from actdocs.build import Artifact, Context, REPO_ROOT
-from actdocs.listings import SNIPPETS, execute, output_path
+from actdocs.listings import SNIPPETS, execute, in_own_process, output_path, time_limit
 from actdocs.markdown import image_pair, write_text
 from actdocs.numbers import format_number, format_percent, format_sig
 from actdocs.style import THEMES, Theme, new_figure, save_svg, use_theme
@@ -248,7 +250,12 @@ FIGURES: dict[str, ListingFigure] = {
 }
 
 
-def _make(stem: str, out: Path, ctx: Context) -> None:
+def _make(stem: str, limit: float, out: Path, ctx: Context) -> None:
+    in_own_process(ctx.root / SNIPPETS / f"{stem}.py", _draw, stem, out, ctx, limit=limit)
+
+
+def _draw(stem: str, out: Path, ctx: Context) -> None:
+    """In the listing's own process: run it, write what it printed, its figure and fragment."""
     figure = FIGURES[stem]
     path = ctx.root / SNIPPETS / f"{stem}.py"
     printed, names = execute(path)
@@ -260,13 +267,15 @@ def _make(stem: str, out: Path, ctx: Context) -> None:
 
 def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
     """``listing-figure-<stem>`` for every entry of :data:`FIGURES`, keyed by its listing's bytes
-    (its output too: leave these stems out of :func:`actdocs.listings.artifacts`)."""
+    (its output too: leave these stems out of :func:`actdocs.listings.artifacts`); the
+    time limit (:func:`actdocs.listings.time_limit`) keys nothing."""
+    limit = time_limit()
     return [
         Artifact(
             name=f"listing-figure-{stem}",
             outputs=(output_path(Path(f"{stem}.py")), *(figure_path(stem, theme) for theme in THEMES),
                      fragment_path(stem)),
-            make=functools.partial(_make, stem),
+            make=functools.partial(_make, stem, limit),
             module=MODULE,
             inputs=(f"{SNIPPETS}/{stem}.py",),
         )

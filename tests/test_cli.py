@@ -181,15 +181,19 @@ def test_listing_exit_status(tmp_path):
     assert run_listing(_snippet(tmp_path, "fine.py", "import sys\nprint('ok')\nsys.exit(0)\n")) == "ok\n"
 
 
-def test_listing_runs_at_repo_root_and_restores_torch_state(tmp_path):
+def test_listing_runs_at_repo_root_in_a_process_of_its_own(tmp_path):
+    """What a listing changes (torch's global state, the working folder) stays in its process."""
     import torch
 
-    before = torch.get_default_dtype(), torch.get_rng_state()
+    before = torch.get_default_dtype(), torch.get_rng_state(), torch.get_num_threads()
     cwd = os.getcwd()
-    source = "import os, torch\ntorch.set_default_dtype(torch.float64)\ntorch.manual_seed(1)\nprint(os.getcwd())\n"
-    assert run_listing(_snippet(tmp_path, "state.py", source)).strip() == str(tmp_path.resolve())
+    source = ("import os, torch\ntorch.set_default_dtype(torch.float64)\ntorch.manual_seed(1)\n"
+              "torch.set_num_threads(1)\nprint(os.getcwd(), os.getpid())\n")
+    folder, pid = run_listing(_snippet(tmp_path, "state.py", source)).split()
+    assert folder == str(tmp_path.resolve()) and int(pid) != os.getpid()
     assert os.getcwd() == cwd
     assert torch.get_default_dtype() == before[0] and torch.equal(torch.get_rng_state(), before[1])
+    assert torch.get_num_threads() == before[2]
 
 
 def test_cli_reports_a_failing_listing_in_one_line(tmp_path, monkeypatch, capsys):

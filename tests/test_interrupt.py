@@ -1,9 +1,9 @@
 """Ctrl-C, two builds at once, and what a killed build leaves: in real processes.
 
 Each test writes a plan (a module with ``all_artifacts()``) into ``tmp_path`` and runs
-the real command line on it through ``tests/build_driver.py``, then signals it. A
-process's stderr goes to a file the test reads while it runs. The waits below are
-limits on waiting for something that should happen, never a measured speed.
+the real command line on it through ``tests/build_driver.py`` (``engine_helpers.Build``),
+then signals it. The background artifacts below would take 60 s: a build that waited
+for them would fail the test (``engine_helpers.PATIENCE``).
 """
 
 from __future__ import annotations
@@ -21,12 +21,7 @@ import pytest
 
 from actdocs.build import SCRATCH, TAG, build
 from actdocs.manifest import MANIFEST
-from engine_helpers import CTX, module, steps, writer  # noqa: F401 (module: a fixture)
-
-DRIVER = Path(__file__).with_name("build_driver.py")
-#: How long a test waits for a process to reach a point or to exit. The background
-#: artifacts below would take 60 s: a build that waited for them would fail the test.
-PATIENCE = 30
+from engine_helpers import CTX, PATIENCE, Build, alive, module, plan, steps, wait_for, writer  # noqa: F401 (module: a fixture)
 
 BACKGROUND_PLAN = '''
 import threading
@@ -52,41 +47,6 @@ def all_artifacts():
         writer("reader", __name__, reads=("slow.txt",)),
     ]
 '''
-
-
-class Build:
-    """``python tests/build_driver.py PLAN build CACHE --device cpu ARGS`` in the background."""
-
-    def __init__(self, plan: Path, cache: Path, *args: str, name: str = "build", **env: str):
-        self.stderr = plan.parent / f"{name}.stderr"
-        environ = {k: v for k, v in os.environ.items() if k not in {"ACTDOCS_DEVICE", "ACTDOCS_CACHE"}}
-        with open(self.stderr, "w", encoding="utf-8") as err:
-            self.process = subprocess.Popen(
-                [sys.executable, str(DRIVER), str(plan), "build", str(cache), "--device", "cpu", *args],
-                cwd=plan.parent, env={**environ, **env}, stdout=subprocess.DEVNULL, stderr=err)
-
-    def text(self) -> str:
-        return self.stderr.read_text(encoding="utf-8")
-
-    def interrupt(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-
-    def wait(self) -> int:
-        return self.process.wait(timeout=PATIENCE)
-
-
-def plan(tmp_path: Path, source: str) -> Path:
-    path = tmp_path / "plan_under_test.py"
-    path.write_text(textwrap.dedent(source), encoding="utf-8")
-    return path
-
-
-def wait_for(condition, what: str) -> None:
-    deadline = time.monotonic() + PATIENCE
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.05)
 
 
 def recorded(cache: Path) -> set[str]:
@@ -132,15 +92,6 @@ def test_a_background_artifact_that_ignores_ctrl_c_is_abandoned_and_its_scratch_
     assert f"removed 1 stale scratch file(s) left in {cache} by a build that was stopped" in lines
     assert steps(again.text()) == [("quick", "cached", None)]
     assert scratch(cache) == []
-
-
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (a zombie waiting to be reaped does not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
 
 
 def _sleepy_notebook_build(tmp_path: Path) -> tuple[Build, Path, Path, Path]:
@@ -195,7 +146,7 @@ def test_a_stopping_signal_kills_the_notebook_kernel_and_removes_its_connection_
     assert recorded(cache) == {"quick"} and scratch(cache) == []
     assert list(temp.rglob("*")) == [], "nothing left in the temporary folder"
     pid = int(marker.read_text())
-    wait_for(lambda: not _alive(pid), "the kernel to be gone")
+    wait_for(lambda: not alive(pid), "the kernel to be gone")
 
 
 def test_a_killed_build_keeps_what_it_finished_and_the_next_build_removes_the_connection_file(tmp_path):
@@ -206,7 +157,7 @@ def test_a_killed_build_keeps_what_it_finished_and_the_next_build_removes_the_co
     assert run.wait() == -signal.SIGKILL
     assert recorded(cache) == {"quick"}, "the finished artifact is recorded as it finishes"
     pid = int(marker.read_text())
-    wait_for(lambda: not _alive(pid), "the orphaned kernel to end")
+    wait_for(lambda: not alive(pid), "the orphaned kernel to end")
     assert [p for p in scratch(cache) if list(p.glob("k*.json"))], "the killed build's connection file is still there"
     assert list(temp.rglob("*")) == []
     again = Build(tmp_path / "plan_under_test.py", cache, "--only", "quick", name="again")

@@ -64,8 +64,15 @@ def test_gate_figure_draws_both_themes(tmp_path) -> None:
 
 @pytest.fixture(scope="module")
 def runs() -> dict[str, tuple[str, dict]]:
-    """Each figured listing, run once the way the build runs it: what it printed, its names."""
-    return {stem: execute(REPO_ROOT / SNIPPETS / f"{stem}.py") for stem in listing_figures.FIGURES}
+    """Each figured listing, run once as the build runs it in the listing's own process,
+    but in this one (its names hold the listing's own classes, which no pipe carries):
+    what it printed, its names. The torch state the listings change is put back."""
+    dtype, threads = torch.get_default_dtype(), torch.get_num_threads()
+    with torch.random.fork_rng():
+        ran = {stem: execute(REPO_ROOT / SNIPPETS / f"{stem}.py") for stem in listing_figures.FIGURES}
+    torch.set_default_dtype(dtype)
+    torch.set_num_threads(threads)
+    return ran
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +155,8 @@ def test_gradient_figure_alt_text_quotes_both_networks_ratios(names) -> None:
 def test_each_listing_figure_is_made_in_both_themes_with_its_fragment(stem: str, tmp_path) -> None:
     from actdocs.build import Context
 
-    listing_figures._make(stem, tmp_path, Context(root=REPO_ROOT, cache=tmp_path))
+    artifact = next(a for a in listing_figures.artifacts() if a.name == f"listing-figure-{stem}")
+    artifact.make(tmp_path, Context(root=REPO_ROOT, cache=tmp_path))
     light, dark = (tmp_path / listing_figures.figure_path(stem, t) for t in ("light", "dark"))
     assert light.read_bytes() != dark.read_bytes()
     fragment = (tmp_path / listing_figures.fragment_path(stem)).read_text(encoding="utf-8")
