@@ -217,6 +217,7 @@ class _Run:
         self.document = manifest.read_document(cache)
         self.entries = manifest.entries(self.document)
         self.sealed = self.document.get("fingerprint")  # as on disk
+        self.stored = set(self.document["artifacts"])  # the names of the entries on disk
         self.records: dict[int, Record] = {}
         self.pending: list[tuple[int, Artifact, Future]] = []  # background, in plan order
         self.stop = threading.Event()
@@ -338,13 +339,13 @@ class _Run:
 
     def _seal(self) -> None:
         """After a complete build (one given a fingerprint), forget the entries of removed
-        artifacts and seal the manifest, unless it already holds that seal."""
+        artifacts and seal the manifest, unless it already holds those entries and that seal."""
         if self.fingerprint is None:
             return
         names = {a.name for a in self.plan}
         self.entries = {name: e for name, e in self.entries.items() if name in names}
-        seal = manifest.seal(self.fingerprint, self.entries)
-        if seal != self.sealed:
+        seal = manifest.seal(self.fingerprint, self.entries, self.cache)
+        if set(self.entries) != self.stored or seal != self.sealed:
             self._write(seal=seal)
 
     def _write(self, seal: dict[str, Any] | None) -> None:
@@ -361,7 +362,7 @@ class _Run:
                 atomic_write(path, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
             except OSError as err:
                 raise CacheError(f"cannot write {path}: {_cause(err)}") from None
-            self.sealed = seal
+            self.sealed, self.stored = seal, set(self.entries)
 
 
 @contextmanager

@@ -4,17 +4,17 @@ The document is JSON::
 
     {"artifacts": {NAME: {"key": ..., "made_at": ..., "seconds": ...,
                           "outputs": {PATH: {"sha256": ..., "bytes": ...}}}},
-     "fingerprint": null | {"tree": ..., "count": ..., "entries": ...},
+     "fingerprint": null | {"tree": ..., "count": ..., "entries": ..., "files": ...},
      "environment": {...}, "device": ...}
 
 An entry says which key an artifact was made under and the SHA-256 and size of each
 output. The build rewrites the manifest (atomically) each time an artifact is made, so
 a build that is killed keeps the record of everything it finished. ``fingerprint`` is
 written only by a complete build: the tree fingerprint it ran on, and the count and a
-hash of the entries it recorded, every output record included. :func:`complete` trusts
-the cache without listing the artifacts only when the fingerprint matches, the entries
-are exactly those the complete build recorded, and every output is on disk with its
-recorded size.
+hash of the entries it recorded, every output record included, and a hash of every
+output's size and modification time. :func:`complete` trusts the cache without listing
+the artifacts only when the fingerprint matches, the entries are exactly those the
+complete build recorded, and every output is on disk as that build left it.
 
 Anything malformed (not JSON, not an object, an entry of the wrong shape) counts as
 absent: the artifacts it describes are made again, never served.
@@ -155,10 +155,27 @@ def entries_digest(found: Mapping[str, Entry]) -> str:
     return hashlib.sha256(json.dumps(stored, sort_keys=True).encode()).hexdigest()
 
 
-def seal(tree: str, found: Mapping[str, Entry]) -> dict[str, Any]:
-    """The ``fingerprint`` a complete build that recorded ``found`` on tree fingerprint
-    ``tree`` stores."""
-    return {"tree": tree, "count": len(found), "entries": entries_digest(found)}
+def files_digest(cache: Path, found: Mapping[str, Entry]) -> str | None:
+    """A hash of the size and modification time of every output of ``found`` as on disk
+    now; None when one is missing or not a regular file."""
+    digest = hashlib.sha256()
+    for name in sorted(found):
+        for rel in sorted(found[name].outputs):
+            try:
+                info = os.stat(cache / rel)
+            except OSError:
+                return None
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            digest.update(f"{rel}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def seal(tree: str, found: Mapping[str, Entry], cache: Path) -> dict[str, Any]:
+    """The ``fingerprint`` a complete build that recorded ``found`` in ``cache`` on tree
+    fingerprint ``tree`` stores: with the outputs' sizes and modification times, which
+    that build has just checked against their hashes."""
+    return {"tree": tree, "count": len(found), "entries": entries_digest(found), "files": files_digest(cache, found)}
 
 
 def complete(cache: Path, tree: str) -> int | None:
@@ -168,23 +185,16 @@ def complete(cache: Path, tree: str) -> int | None:
     Known complete: a complete build sealed the manifest with ``tree``, the manifest
     still holds exactly the entries that build recorded (their count and a hash of each
     one, output records included: an output record removed by hand breaks the seal), each
-    entry is well-formed, and every output is a file of its recorded size. Sizes, not
-    hashes: hashing every output would cost the warm rebuild its budget, and the
-    per-artifact path (which hashes) runs as soon as the tree changes.
+    entry is well-formed, and every output is a file of the size and modification time it
+    had when the build sealed it (an output edited by hand has another). Sizes and times,
+    not hashes: hashing every output would cost the warm rebuild its budget, and the
+    per-artifact path (which hashes) runs as soon as anything differs.
     """
     document = read_document(cache)
     sealed, raw = document.get("fingerprint"), document["artifacts"]
-    if not isinstance(sealed, dict):
+    if not isinstance(sealed, dict) or sealed.get("files") is None:
         return None
     found = entries(document)
-    if len(found) != len(raw) or sealed != seal(tree, found):
+    if len(found) != len(raw) or sealed != seal(tree, found, cache):
         return None
-    for entry in found.values():
-        for rel, recorded in entry.outputs.items():
-            try:
-                info = os.stat(cache / rel)
-            except OSError:
-                return None
-            if not stat.S_ISREG(info.st_mode) or info.st_size != recorded.bytes:
-                return None
     return len(found)

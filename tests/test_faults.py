@@ -251,6 +251,25 @@ def test_the_fast_path_does_not_vouch_for_an_entry_whose_output_record_was_remov
     assert (site.cache / "pair-dark.svg").read_text(encoding="utf-8") == "dark" and site.sealed()
 
 
+def test_the_fast_path_does_not_vouch_for_an_output_edited_to_the_same_size(site):
+    assert site.build()[0] == 0 and site.sealed()
+    (site.cache / "b.txt").write_text("B", encoding="utf-8")  # "b" before: same size, other bytes
+    assert not site.sealed()
+    status, err = site.build()
+    assert status == 0 and ("b", "made", "damaged output (hash mismatch)") in steps(err)
+    assert (site.cache / "b.txt").read_text(encoding="utf-8") == "b" and site.sealed()
+
+
+def test_an_entry_of_no_artifact_is_forgotten_and_the_fast_path_comes_back(site):
+    assert site.build()[0] == 0
+    document = site.manifest()
+    site.write_manifest({**document, "artifacts": {**document["artifacts"], "ghost": document["artifacts"]["b"]}})
+    status, err = site.build()
+    assert status == 0 and "nothing to do" not in err
+    assert set(site.manifest()["artifacts"]) == {"a", "b", "c"} and site.sealed()
+    assert "nothing to do" in site.build()[1]
+
+
 def test_the_fast_path_removes_what_a_killed_build_left(site):
     assert site.build()[0] == 0
     (site.cache / ".making-abc").mkdir()
