@@ -92,12 +92,14 @@ def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace, progress: _Progress) -> int:
     from actdocs.build import Context, REPO_ROOT, ensure_writable, tidy
     from actdocs.experiments.threads import experiment_threads
+    from actdocs.listings import time_limit
     from actdocs.keys import tree_fingerprint
     from actdocs.manifest import complete
 
     started = time.perf_counter()
     requested = devices.requested(args.device)
-    experiment_threads()  # its variable is checked here, made or cached
+    experiment_threads()  # their variables are checked here, made or cached
+    time_limit()
     if requested == "cuda":  # fail fast, before any cache look-up
         devices.resolve(requested)
     if not args.list:

@@ -90,6 +90,14 @@ def test_malformed_experiment_threads_is_refused_at_start_up(tmp_path, value):
     assert not (tmp_path / "c").exists()
 
 
+@pytest.mark.parametrize("value", ["abc", "-1"])
+def test_malformed_listing_time_limit_is_refused_at_start_up(tmp_path, value):
+    """Checked before anything is made or found cached, not only when a listing runs."""
+    result = actdocs("build", str(tmp_path / "c"), "--only", TABLES, cwd=tmp_path, ACTDOCS_LISTING_TIMEOUT=value)
+    assert_one_line_error(result, f"ACTDOCS_LISTING_TIMEOUT must be a positive number of seconds, not {value!r}")
+    assert not (tmp_path / "c").exists()
+
+
 def test_empty_dir_is_refused_not_the_current_folder(tmp_path):
     assert_one_line_error(actdocs("build", "", cwd=tmp_path), "DIR", "must not be empty")
     assert list(tmp_path.iterdir()) == [], "nothing written where the command ran"
