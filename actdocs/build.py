@@ -210,8 +210,9 @@ class _Run:
 
     def __init__(self, cache: Path, plan: list[Artifact], ctx: Context, forced: set[str],
                  fingerprint: str | None, log: Callable[[str], None] | None,
-                 on_start: Callable[[int, int, str], None] | None) -> None:
+                 on_start: Callable[[int, int, str], None] | None, stopping: threading.Event | None) -> None:
         self.cache, self.plan, self.ctx, self.forced = cache, plan, ctx, forced
+        self.stopping = stopping
         self.fingerprint, self.log, self.on_start = fingerprint, log, on_start
         self.needs = order.dependencies(plan)
         self.document = manifest.read_document(cache)
@@ -227,6 +228,8 @@ class _Run:
         background = _Background()
         try:
             for index, artifact in enumerate(self.plan):
+                if self.stopping is not None and self.stopping.is_set():
+                    raise KeyboardInterrupt  # a stop whose own KeyboardInterrupt was swallowed
                 # what it reads is final; an exclusive one runs on a quiet machine
                 self._settle(None if artifact.exclusive else self.needs[index])
                 key = artifact_key(artifact, self.ctx)
@@ -409,6 +412,7 @@ def build(
     fingerprint: str | None = None,
     log: Callable[[str], None] | None = None,
     on_start: Callable[[int, int, str], None] | None = None,
+    stopping: threading.Event | None = None,
 ) -> list[Record]:
     """Make every artifact not already cached; return what happened to each, in build order.
 
@@ -417,7 +421,10 @@ def build(
     that no artifact in the list makes, is a :class:`UsageError`). ``force`` remakes
     every artifact (True) or those named. ``fingerprint`` (:func:`actdocs.keys.tree_fingerprint`)
     seals the manifest after a complete build, so that the next one can skip even
-    listing the artifacts (:func:`actdocs.manifest.complete`). The manifest is rewritten
+    listing the artifacts (:func:`actdocs.manifest.complete`). ``stopping``, once set (by
+    a signal handler, which also raises KeyboardInterrupt), stops the build before its
+    next artifact: Python swallows an exception raised inside a finaliser or a weak
+    reference's callback, so the KeyboardInterrupt alone can be lost. The manifest is rewritten
     each time an artifact is made and when the seal moves, so a build with every
     artifact cached writes no file at all (the lock file aside).
 
@@ -435,7 +442,7 @@ def build(
     try:
         with locked(cache, log):
             remove_stale_scratch(cache, log)
-            return _Run(cache, plan, ctx, forced, fingerprint, log, on_start).run()
+            return _Run(cache, plan, ctx, forced, fingerprint, log, on_start, stopping).run()
     except KeyboardInterrupt as err:  # while waiting for the lock: nothing done yet
         if isinstance(err, Interrupted):
             raise

@@ -89,7 +89,7 @@ def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     return parser
 
 
-def _build(args: argparse.Namespace, progress: _Progress) -> int:
+def _build(args: argparse.Namespace, progress: _Progress, stopping: threading.Event) -> int:
     from actdocs.build import Context, REPO_ROOT, ensure_writable, tidy
     from actdocs.experiments.threads import experiment_threads
     from actdocs.listings import time_limit
@@ -131,6 +131,7 @@ def _build(args: argparse.Namespace, progress: _Progress) -> int:
         fingerprint=None if args.only else fingerprint,
         log=progress.log,
         on_start=progress.start,
+        stopping=stopping,
     )
     made = sum(r.status == "made" for r in records)
     _log(f"actdocs: {made} made, {len(records) - made} cached on {ctx.device} in {time.perf_counter() - started:.1f}s")
@@ -143,16 +144,20 @@ STOPPING = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
 
 class _Stop:
     """The handler of :data:`STOPPING`: the first signal raises KeyboardInterrupt in the
-    main thread and remembers which signal it was; every later one is ignored, so that it
-    cannot break the tidy-up."""
+    main thread, remembers which signal it was and sets :attr:`requested`, which the
+    build checks before each artifact (the KeyboardInterrupt is lost when it is raised
+    inside a finaliser); every later signal is ignored, so that it cannot break the
+    tidy-up."""
 
     def __init__(self) -> None:
         self.signum: int | None = None
+        self.requested = threading.Event()
 
     def __call__(self, signum, frame) -> None:
         for each in STOPPING:
             signal.signal(each, signal.SIG_IGN)
         self.signum = signum
+        self.requested.set()
         raise KeyboardInterrupt
 
     def line(self, err: KeyboardInterrupt) -> str:
@@ -181,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from actdocs import bench
 
             return bench.main(args)
-        return _build(args, progress)
+        return _build(args, progress, stop.requested)
     except (UsageError, CacheError) as err:
         progress.log(f"{PROG}: error: {err}")
         return 2

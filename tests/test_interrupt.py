@@ -294,3 +294,42 @@ def test_a_signal_at_any_moment_keeps_every_finished_artifact_and_the_next_build
     assert remade.isdisjoint(done), "nothing finished is made again"
     assert recorded(cache) == {f"step{i}" for i in range(6)} | {"background"}
     assert all((cache / f"{name}.txt").is_file() for name in recorded(cache)) and scratch(cache) == []
+
+
+SWALLOWING_PLAN = '''
+import time
+from pathlib import Path
+
+from actdocs.build import Artifact
+from engine_helpers import writer
+
+HERE = Path(__file__).parent
+
+
+def _swallows(out, ctx):
+    """Like a finaliser that Python runs when the signal arrives: it eats the KeyboardInterrupt."""
+    (HERE / "swallow-started").write_text("")
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        try:
+            time.sleep(0.05)
+        except KeyboardInterrupt:
+            pass
+    (out / "swallow.txt").write_text("done")
+
+
+def all_artifacts():
+    return [Artifact("swallow", ("swallow.txt",), _swallows, __name__), writer("after", __name__)]
+'''
+
+
+def test_a_stop_whose_interrupt_is_swallowed_still_stops_the_build_before_the_next_artifact(tmp_path):
+    """Observed: a SIGINT whose KeyboardInterrupt was raised in a WeakSet callback ("Exception
+    ignored in ...") was lost, later signals were ignored, and the build ran to its end."""
+    source, cache = plan(tmp_path, SWALLOWING_PLAN), tmp_path / "cache"
+    run = Build(source, cache)
+    wait_for(lambda: (tmp_path / "swallow-started").exists(), "the swallowing artifact to start")
+    run.interrupt()
+    assert run.wait() == 130, run.text()
+    assert run.text().splitlines()[-1] == "actdocs: interrupted; 1 artifact kept"
+    assert recorded(cache) == {"swallow"} and not (cache / "after.txt").exists()
