@@ -433,7 +433,7 @@ def build(
     ``KeyboardInterrupt``) on Ctrl-C, with what was done recorded.
     """
     plan = order.topological(artifacts)
-    cache = Path(cache).absolute()  # a listing changes the working folder while it runs
+    cache = Path(cache).absolute()  # a producer may change the working folder
     ensure_writable(cache)
     manifest.check_file(cache)
     claim(cache)

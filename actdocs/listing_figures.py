@@ -21,7 +21,6 @@ page includes the fragment beside the listing and its output.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
