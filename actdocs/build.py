@@ -389,10 +389,15 @@ def locked(cache: Path, log: Callable[[str], None] | None = None) -> Iterator[No
         yield  # closing the file releases the lock; so does the death of the process
 
 
+def _stale(cache: Path) -> list[Path]:
+    """The scratch folders and manifest temporaries in ``cache``, sorted."""
+    return sorted(cache.glob(f"{SCRATCH}*")) + sorted(cache.glob(f".{MANIFEST}.*.tmp"))
+
+
 def remove_stale_scratch(cache: Path, log: Callable[[str], None] | None = None) -> int:
     """Remove the scratch folders (and manifest temporaries) a killed build left; return
     how many. Call it holding the lock: no live build then owns any of them."""
-    stale = sorted(cache.glob(f"{SCRATCH}*")) + sorted(cache.glob(f".{MANIFEST}.*.tmp"))
+    stale = _stale(cache)
     for path in stale:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
@@ -452,7 +457,7 @@ def build(
 def tidy(cache: Path, log: Callable[[str], None] | None = None) -> None:
     """Remove what a killed build left in ``cache`` when no build holds it now: the fast
     path calls it, which otherwise takes no lock and would leave the scratch forever."""
-    if not any(cache.glob(f"{SCRATCH}*")) and not any(cache.glob(f".{MANIFEST}.*.tmp")):
+    if not _stale(cache):
         return
     try:
         handle = open(cache / LOCK, "a+b")
