@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import math
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -40,7 +39,8 @@ from pathlib import Path
 from typing import Any, Callable, Collection, TypeVar
 
 from actdocs.build import Artifact, Context, REPO_ROOT
-from actdocs.errors import ListingError, UsageError
+from actdocs.env_numbers import positive
+from actdocs.errors import ListingError
 from actdocs.markdown import write_text
 
 SNIPPETS = "snippets"
@@ -65,16 +65,7 @@ def snippet_paths(root: Path = REPO_ROOT) -> list[Path]:
 def time_limit() -> float:
     """Seconds one listing may run: ``$ACTDOCS_LISTING_TIMEOUT``, or :data:`DEFAULT_TIMEOUT`
     when it is unset or empty. A value that is not a positive number is a :class:`UsageError`."""
-    text = os.environ.get(TIMEOUT_VARIABLE)
-    if not text:
-        return DEFAULT_TIMEOUT
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = math.nan
-    if not 0 < seconds < math.inf:
-        raise UsageError(f"{TIMEOUT_VARIABLE} must be a positive number of seconds, not {text!r}")
-    return seconds
+    return positive(TIMEOUT_VARIABLE, DEFAULT_TIMEOUT, "seconds")
 
 
 def run_listing(path: Path, limit: float = DEFAULT_TIMEOUT) -> str:

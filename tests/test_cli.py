@@ -86,7 +86,7 @@ def test_unknown_device_environment(tmp_path):
 def test_malformed_experiment_threads_is_refused_at_start_up(tmp_path, value):
     """Checked before anything is made or found cached, not when an experiment runs."""
     result = actdocs("build", str(tmp_path / "c"), "--only", TABLES, cwd=tmp_path, ACTDOCS_EXPERIMENT_THREADS=value)
-    assert_one_line_error(result, f"ACTDOCS_EXPERIMENT_THREADS={value!r}: expected a whole number of threads")
+    assert_one_line_error(result, f"ACTDOCS_EXPERIMENT_THREADS={value!r}: expected a positive whole number of threads")
     assert not (tmp_path / "c").exists()
 
 
@@ -94,7 +94,7 @@ def test_malformed_experiment_threads_is_refused_at_start_up(tmp_path, value):
 def test_malformed_listing_time_limit_is_refused_at_start_up(tmp_path, value):
     """Checked before anything is made or found cached, not only when a listing runs."""
     result = actdocs("build", str(tmp_path / "c"), "--only", TABLES, cwd=tmp_path, ACTDOCS_LISTING_TIMEOUT=value)
-    assert_one_line_error(result, f"ACTDOCS_LISTING_TIMEOUT must be a positive number of seconds, not {value!r}")
+    assert_one_line_error(result, f"ACTDOCS_LISTING_TIMEOUT={value!r}: expected a positive number of seconds")
     assert not (tmp_path / "c").exists()
 
 

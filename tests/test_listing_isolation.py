@@ -135,7 +135,8 @@ def test_the_time_limit_must_be_a_positive_number_of_seconds(monkeypatch, value)
     monkeypatch.setenv(listings.TIMEOUT_VARIABLE, value)
     with pytest.raises(UsageError) as err:
         listings.time_limit()
-    assert str(err.value) == f"ACTDOCS_LISTING_TIMEOUT must be a positive number of seconds, not '{value}'"
+    assert str(err.value) == (f"ACTDOCS_LISTING_TIMEOUT='{value}': expected a positive number of seconds "
+                              f"(or unset, for {listings.DEFAULT_TIMEOUT:g})")
 
 
 def test_the_time_limit_is_the_variable_or_the_default(monkeypatch):
@@ -152,7 +153,8 @@ def test_a_malformed_time_limit_stops_the_build_before_it_starts(tmp_path):
     run = build(tmp_path, ACTDOCS_LISTING_TIMEOUT="-1")
     assert run.wait() == 2
     assert run.text().splitlines() == [
-        "actdocs: error: ACTDOCS_LISTING_TIMEOUT must be a positive number of seconds, not '-1'"]
+        "actdocs: error: ACTDOCS_LISTING_TIMEOUT='-1': expected a positive number of seconds "
+        f"(or unset, for {listings.DEFAULT_TIMEOUT:g})"]
     assert not (tmp_path / "cache" / MANIFEST).exists()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from actdocs.errors import UsageError
+from actdocs.env_numbers import positive
 
 ENV_VAR = "ACTDOCS_EXPERIMENT_THREADS"
 
@@ -23,14 +23,4 @@ DEFAULT_THREADS = 1
 def experiment_threads() -> int:
     """Torch threads for the experiments: :data:`DEFAULT_THREADS`, or :data:`ENV_VAR` (a
     whole number, at least 1) capped at the core count; any other value is a :class:`UsageError`."""
-    text = os.environ.get(ENV_VAR, "").strip()
-    if not text:
-        return DEFAULT_THREADS
-    try:
-        wanted = int(text)
-    except ValueError:
-        wanted = 0
-    if wanted < 1:
-        raise UsageError(f"{ENV_VAR}={text!r}: expected a whole number of threads, 1 or more "
-                         f"(or unset, for {DEFAULT_THREADS})")
-    return min(wanted, os.cpu_count() or 1)
+    return min(positive(ENV_VAR, DEFAULT_THREADS, "threads"), os.cpu_count() or 1)
