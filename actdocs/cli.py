@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Sequence
 
 from actdocs import device as devices
-from actdocs.errors import CacheError, ListingError, UsageError
+from actdocs.errors import CacheError, DeclarationError, ListingError, UsageError
 
 PROG = "actdocs"
 
@@ -190,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, CacheError) as err:
         progress.log(f"{PROG}: error: {err}")
         return 2
-    except ListingError as err:
+    except (ListingError, DeclarationError) as err:
         progress.log(f"{PROG}: error: {err}")
         return 1
     except KeyboardInterrupt as err:

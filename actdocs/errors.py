@@ -13,6 +13,10 @@ class CacheError(Exception):
     cannot be replaced, a manifest that is not a file. The message names the path."""
 
 
+class DeclarationError(Exception):
+    """A catalog record declares a property its own measurement contradicts; the message names both."""
+
+
 class ListingError(RuntimeError):
     """A listing or notebook failed while the site was built; the message names the file."""
 

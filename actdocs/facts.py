@@ -37,7 +37,6 @@ import torch
 from actdocs import catalog, formulas, properties, recorded
 from actdocs.build import REPO_ROOT, Artifact, Context
 from actdocs.catalog import SATURATION_THRESHOLD, Activation
-from actdocs.figures import jump_points
 from actdocs.numbers import format_number, format_percent, format_ratio, format_sig, format_sig_tex
 from actdocs.markdown import markdown_table, text_artifact, write_text
 from actdocs.style import flat_end
@@ -238,7 +237,7 @@ def speed_text(runs: list[recorded.Run] | None, slow: str = "silu", fast: str = 
 def _smoothness(record: Activation) -> str:
     if properties.measure(record).smooth:
         return "Yes, everywhere"
-    kinks = " and ".join(format_number(x) for x in jump_points(record))
+    kinks = " and ".join(format_number(x) for x in properties.breaks(record))
     return f"No: piecewise, with kinks at x = {kinks}"
 
 
@@ -285,13 +284,13 @@ def kinks_fragment() -> str:
     there (the value every table and figure uses)."""
     rows = []
     for record in catalog.ACTIVATIONS:
-        for x in jump_points(record):
+        for x in properties.breaks(record):
             left, right, at = (_grad(record.key, x + d) for d in (-KINK_OFFSET, KINK_OFFSET, 0.0))
             rows.append([record.name, _x(x), format_sig(left, 4), format_sig(right, 4), format_sig(at, 4)])
     table = markdown_table(["Activation", "Kink", "f′ just left of it", "f′ just right of it", "PyTorch's f′ there"],
                            rows, ["left", "right", "right", "right", "right"])
     hard = catalog.get("hardswish")
-    lo, hi = jump_points(hard)
+    lo, hi = properties.breaks(hard)
     at_lo, at_hi = _grad(hard.key, lo), _grad(hard.key, hi)
     outer = (at_lo == _grad(hard.key, lo - KINK_OFFSET) and at_hi == _grad(hard.key, hi + KINK_OFFSET))
     peak = properties.measure(hard).max_grad

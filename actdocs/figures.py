@@ -12,8 +12,9 @@ with larger type, legible on a 360 px screen (the site serves it to narrow scree
 
 The curves are evaluated in float64 at multiples of ``1 / per_unit``, so every integer
 (and so every kink of the catalog's functions: 0, ±3, 6) is a sample point and corners
-stay sharp. Where the derivative jumps, its line is broken rather than joined by a
-slanted segment; where the function itself jumps (Threshold, Hardshrink), so is its line. matplotlib's path simplification then drops the samples that lie on
+stay sharp; the kinks and jumps that :mod:`actdocs.properties` measures are sample points too.
+Where the derivative jumps, its line is broken rather than joined by a slanted segment;
+where the function itself jumps (Threshold, Hardshrink), so is its line. matplotlib's path simplification then drops the samples that lie on
 straight stretches, which keeps the SVG files small.
 
 :func:`alt_text` and :func:`overview_alt_text` describe each figure in a sentence built
@@ -29,7 +30,7 @@ from pathlib import Path
 import torch
 from matplotlib.ticker import MaxNLocator, MultipleLocator
 
-from actdocs import catalog
+from actdocs import catalog, properties
 from actdocs.autograd import values_and_derivative
 from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, DEFAULT_X_RANGE, Activation
@@ -55,9 +56,8 @@ OVERVIEW_PHONE_COLUMNS = 2
 OVERVIEW_PHONE_PANEL: tuple[float, float] = (1.9, 1.45)
 OVERVIEW_PHONE_FONTS: tuple[float, float, float] = (10.5, 9.0, 9.0)
 
-#: A derivative that changes by more than this across a sample point is drawn broken there.
-JUMP_TOLERANCE = 1e-3
-_JUMP_PROBE = 1e-6
+#: How far either side of a kink or a jump its one-sided limits are read, for the broken lines.
+_LIMIT_PROBE = 1e-6
 
 #: Short subtitles for records drawn through their scalar view, by family
 #: (the same cases as :meth:`actdocs.catalog.Activation.scalar_view`).
@@ -92,20 +92,21 @@ def curves(
 ) -> tuple[list[float], list[float], list[float], list[float]]:
     """Points of the function and of its derivative on ``[lo, hi]``.
 
-    Returns ``(x, y, dx, dy)``: ``x`` are the multiples of ``1 / per_unit`` in the range
-    and ``y`` the function there, with a NaN break where the function jumps (drawn up to
-    its left-hand limit and on from its right-hand one). ``dx, dy`` is the derivative
-    with a NaN break at each point where it jumps, drawn the same way.
+    Returns ``(x, y, dx, dy)``: ``x`` are the multiples of ``1 / per_unit`` in the range,
+    and every kink and jump the measurement finds there (:func:`actdocs.properties.breaks`),
+    and ``y`` the function there, with a NaN break at each jump (drawn up to its left-hand
+    limit and on from its right-hand one). ``dx, dy`` is the derivative with a NaN break at
+    each kink and jump, drawn the same way.
     """
     k = torch.arange(round(lo * per_unit), round(hi * per_unit) + 1, dtype=torch.float64)
-    x = k / per_unit
+    breaks = [b for b in properties.breaks(record) if lo <= b <= hi]
+    x = torch.unique(torch.cat([k / per_unit, torch.tensor(breaks, dtype=torch.float64)]))
     y, dy = values_and_derivative(record, x)
-    y_left, left = values_and_derivative(record, x - _JUMP_PROBE)
-    y_right, right = values_and_derivative(record, x + _JUMP_PROBE)
-    jumps = (right - left).abs() > JUMP_TOLERANCE
-    xs, ys = _broken(x.tolist(), y.tolist(), ((y_right - y_left).abs() > JUMP_TOLERANCE).tolist(),
-                     y_left.tolist(), y_right.tolist())
-    dxs, dys = _broken(x.tolist(), dy.tolist(), jumps.tolist(), left.tolist(), right.tolist())
+    y_left, left = values_and_derivative(record, x - _LIMIT_PROBE)
+    y_right, right = values_and_derivative(record, x + _LIMIT_PROBE)
+    jumps = set(properties.measure(record).jumps)
+    xs, ys = _broken(x.tolist(), y.tolist(), [xi in jumps for xi in x.tolist()], y_left.tolist(), y_right.tolist())
+    dxs, dys = _broken(x.tolist(), dy.tolist(), [xi in breaks for xi in x.tolist()], left.tolist(), right.tolist())
     return xs, ys, dxs, dys
 
 
@@ -122,20 +123,6 @@ def _broken(xs: list[float], ys: list[float], jumps: list[bool], left: list[floa
             bx.append(xi)
             by.append(yi)
     return bx, by
-
-
-def function_jumps(record: Activation, per_unit: int = PER_UNIT) -> list[float]:
-    """The sample points of the plotted range where the function itself jumps."""
-    lo, hi = x_range(record)
-    xs = curves(record, lo, hi, per_unit)[0]
-    return sorted({x for x in xs if xs.count(x) > 1})
-
-
-def jump_points(record: Activation, per_unit: int = PER_UNIT) -> list[float]:
-    """The sample points of the plotted range where the derivative jumps (kinks, and jumps of f)."""
-    lo, hi = x_range(record)
-    xs, _, dxs, _ = curves(record, lo, hi, per_unit)
-    return sorted({x for x in dxs if dxs.count(x) > 1})
 
 
 def _draw(ax, record: Activation, theme: Theme, per_unit: int, *, small: bool = False) -> None:
@@ -240,7 +227,7 @@ def _gradient_phrase(record: Activation) -> str:
         return f"the derivative takes its largest value, {value}, for {_intervals_phrase(where)}"
     if math.isinf(where):
         return f"the derivative rises towards {value} as x {'grows' if where > 0 else 'falls'}"
-    if where in jump_points(record):  # the peak sits at a kink: approached, not attained
+    if where in properties.breaks(record):  # the peak sits at a kink: approached, not attained
         return f"the derivative rises towards {value} as x nears {format_number(where)}, where it jumps"
     if values_and_derivative(record, torch.tensor([float(where)], dtype=torch.float64))[1].item() < 0:
         return (f"the derivative is negative everywhere and steepest at {format_point(where)}, "
@@ -279,7 +266,7 @@ def alt_text(record: Activation) -> str:
     )
     if not p.monotonic:
         text += " The curve is not monotonic: it dips below zero for negative x before rising."
-    jumps = function_jumps(record)
+    jumps = properties.measure(record).jumps
     if jumps:
         text += f" The function jumps at {' and '.join(f'x = {format_number(j)}' for j in jumps)}: its line is broken there."
     return text

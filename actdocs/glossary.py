@@ -3,7 +3,7 @@
 Every word the site computes (saturated, dead, kink, jump, smooth, bounded,
 zero-centred, monotonic, maximum gradient, cost, exactly zero) is defined here once,
 in a :class:`Term`, with the thresholds read from the constants the measurements use
-(:mod:`actdocs.catalog`, :mod:`actdocs.properties`, :mod:`actdocs.figures`). Each
+(:mod:`actdocs.catalog`, :mod:`actdocs.properties`). Each
 term names the function that computes it (``computed_by``); tests check that every
 producer of the word calls that function.
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from actdocs import catalog, figures, properties
+from actdocs import catalog, properties
 from actdocs.build import Artifact
 from actdocs.markdown import text_artifact
 from actdocs.numbers import format_number
@@ -73,8 +73,10 @@ def _dead() -> str:
 
 def _kink() -> str:
     return (
-        "A point where the function is continuous but its derivative jumps: the one-sided "
-        f"derivatives differ by more than {_n(figures.JUMP_TOLERANCE)}. The derivative is undefined "
+        "A point where the function is continuous but its derivative jumps: f′ changes by "
+        f"{_n(properties.SMOOTH_MAX_JUMP)} or more between neighbouring points of the measurement grid "
+        f"(steps of {_n(properties.FINE_STEP)} near zero), located to {properties.BREAK_DECIMALS} decimals. "
+        "The derivative is undefined "
         "there; this site quotes the value PyTorch's autograd returns, and the figures break the "
         "dashed derivative line at the point."
     )
@@ -150,8 +152,8 @@ TERMS: tuple[Term, ...] = (
           ("classic.md#the-problem-saturation", "Classic activations"))),
     Term("dead", "Dead (and stuck) unit", _dead, "actdocs.experiments.dying_relu.dead_masks",
          (("experiments.md", "Experiments"), ("relu.md", "ReLU and its variants"))),
-    Term("kink", "Kink", _kink, "actdocs.notation.kinks", (("activations.md", "All activations"),)),
-    Term("jump", "Jump", _jump, "actdocs.properties.jump_points", (("activations.md", "All activations"),)),
+    Term("kink", "Kink", _kink, "actdocs.properties.break_points", (("activations.md", "All activations"),)),
+    Term("jump", "Jump", _jump, "actdocs.properties.break_points", (("activations.md", "All activations"),)),
     Term("smooth", "Smooth", _smooth, "actdocs.properties.max_derivative_jump", (("activations.md", "All activations"),)),
     Term("bounded", "Bounded", _bounded, "actdocs.properties.bounded", (("activations.md", "All activations"),)),
     Term("zero-centred", "Zero-centred", _zero_centred, "actdocs.properties.zero_centred",

@@ -7,7 +7,7 @@
   and links to the cards of other activations its formulas call. :func:`undefined_symbols`
   and :func:`unused_definitions` check a record against it (``tests/test_tables.py``).
 * :func:`kinks`: the points where a function's two pieces meet at an angle, so that
-  its derivative is undefined there (where the figures find its derivative jumping).
+  its derivative is undefined there (where :mod:`actdocs.properties` measures its derivative jumping).
   A framework must still return a number; this site uses PyTorch's. :func:`kink_line` says so on the card, with the values autograd
   returns at each kink, computed at build time; :func:`max_grad_cell` says so in the
   "Max gradient" cell when the largest derivative sits at a kink.
@@ -20,10 +20,9 @@ import re
 
 import sympy
 
-from actdocs import catalog, formulas
+from actdocs import catalog, formulas, properties
 from actdocs.autograd import grad_at
 from actdocs.catalog import Activation
-from actdocs.figures import function_jumps, jump_points
 from actdocs.numbers import format_number
 from actdocs.style import format_max_grad
 
@@ -182,8 +181,8 @@ def symbols_line(record: Activation) -> str:
 
 
 def kinks(record: Activation) -> tuple[float, ...]:
-    """The points where the record's derivative jumps, as the figures find them on their grid."""
-    return tuple(jump_points(record))
+    """The points where the record's derivative jumps (its kinks and jumps), as measured."""
+    return properties.breaks(record)
 
 
 def _points(xs: tuple[float, ...]) -> str:
@@ -198,7 +197,7 @@ def kink_line(record: Activation) -> str:
     points = kinks(record)
     if not points:
         return ""
-    jumps = tuple(x for x in function_jumps(record) if x in points)
+    jumps = properties.measure(record).jumps
     corners = tuple(x for x in points if x not in jumps)
     where = []
     if corners:

@@ -40,8 +40,11 @@ INFINITE_BEYOND = 1e5
 ATTAINED_WITHIN = 10.0
 #: Grid points whose derivative is this close to the maximum share the argmax.
 ARGMAX_TOLERANCE = 1e-9
-#: Largest jump of f' between neighbouring grid points for a smooth function.
+#: A change of f' between neighbouring grid points this large or larger is a jump of f':
+#: a kink, or a jump of f. A function without one is *smooth*.
 SMOOTH_MAX_JUMP = 1e-2
+#: Decimals of a kink's or a jump's location: the grid places it within one step, 1e-4.
+BREAK_DECIMALS = 3
 #: Tolerances of :func:`check`.
 RANGE_TOLERANCE = 1e-4
 MAX_GRAD_REL_TOLERANCE = 1e-4
@@ -57,8 +60,8 @@ class Measured:
     ``max_grad`` is the largest |f'| on the grid, ``max_grad_at`` the first grid point
     where it is reached and ``max_grad_argmax_span`` the lowest and highest grid points
     within ARGMAX_TOLERANCE of it; ``max_grad_runs`` are the maximal runs of such
-    points, as (first, last) pairs. ``jumps`` are the points where f itself jumps
-    (see :func:`jump_points`). ``zero_centred_mean`` is E[f(Z)] for standard-normal Z.
+    points, as (first, last) pairs. ``jumps`` are the points where f itself jumps and
+    ``kinks`` those where only f' does (see :func:`break_points`). ``zero_centred_mean`` is E[f(Z)] for standard-normal Z.
     ``saturation`` is the set where |f'| < SATURATION_THRESHOLD, as
     :class:`~actdocs.catalog.Flat` intervals (see :func:`flat_set`).
     """
@@ -79,6 +82,7 @@ class Measured:
     smooth: bool
     saturation: tuple[catalog.Flat, ...]
     jumps: tuple[float, ...]
+    kinks: tuple[float, ...]
 
 
 #: A change of f between neighbouring grid points larger than this is a jump of f
@@ -133,10 +137,15 @@ def _monotonic(y: Tensor) -> bool:
     return bool((step >= -slack).all()) or bool((step <= slack).all())
 
 
-def jump_points(x: Tensor, y: Tensor) -> tuple[float, ...]:
-    """Midpoints of the neighbouring grid points between which f changes by more than JUMP_MIN."""
-    at = torch.nonzero(torch.diff(y).abs() > JUMP_MIN).flatten()
-    return tuple(((x[i] + x[i + 1]) / 2).item() for i in at.tolist())
+def break_points(x: Tensor, v: Tensor, size: float) -> tuple[float, ...]:
+    """Where ``v`` (f or f' on the sorted grid ``x``) changes by ``size`` or more between
+    neighbouring points: each pair's midpoint to BREAK_DECIMALS, in increasing x.
+
+    With ``v = f`` and ``size = JUMP_MIN`` these are the *jumps*; with ``v = f'`` and
+    ``size = SMOOTH_MAX_JUMP``, less the jumps, the *kinks*: the site's one definition of
+    each word, which the cards, the figures and the facts all read from :func:`measure`."""
+    at = torch.nonzero(torch.diff(v).abs() >= size).flatten()
+    return tuple(sorted({round(((x[i] + x[i + 1]) / 2).item(), BREAK_DECIMALS) + 0.0 for i in at.tolist()}))
 
 
 def _runs(x: Tensor, mask: Tensor) -> tuple[tuple[float, float], ...]:
@@ -152,11 +161,6 @@ def max_derivative_jump(dy: Tensor) -> float:
     """The largest change of f' between neighbouring points of a grid (``dy``: f' on it)."""
     return torch.diff(dy).abs().max().item()
 
-
-def _smooth(dy: Tensor) -> bool:
-    """f' has no jump between neighbouring grid points (f is continuously differentiable):
-    the site's definition of *smooth*."""
-    return max_derivative_jump(dy) < SMOOTH_MAX_JUMP
 
 
 def zero_centred(mean: float) -> bool:
@@ -211,6 +215,8 @@ def _measure(activation: Activation, impl: Impl) -> Measured:
     low = min(y.min().item(), far_y.min().item())
     high = max(y.max().item(), far_y.max().item())
     max_grad, max_grad_at, span, runs = _max_grad(x, dy)
+    jumps = break_points(x, y, JUMP_MIN)
+    kinks = tuple(p for p in break_points(x, dy, SMOOTH_MAX_JUMP) if p not in jumps)
     return Measured(
         output_min=low,
         output_max=high,
@@ -225,9 +231,10 @@ def _measure(activation: Activation, impl: Impl) -> Measured:
         max_grad_runs=runs,
         zero_centred_mean=standard_normal_mean(x, y),
         monotonic=_monotonic(y),
-        smooth=_smooth(dy),
+        smooth=max_derivative_jump(dy) < SMOOTH_MAX_JUMP,  # no kink and no jump
         saturation=flat_set(x, dy, far_dy),
-        jumps=jump_points(x, y),
+        jumps=jumps,
+        kinks=kinks,
     )
 
 
@@ -377,6 +384,12 @@ def _jump_mismatch(declared: catalog.Properties, m: Measured) -> list[str]:
     if len(want) == len(got) and all(map(_near, want, got)):
         return []
     return [f"jumps: declared {list(want)}, measured {[round(j, 4) for j in got]}"]
+
+
+def breaks(activation: Activation) -> tuple[float, ...]:
+    """Every point where the record's derivative jumps: its kinks and its jumps, in increasing x."""
+    m = measure(activation)
+    return tuple(sorted(m.kinks + m.jumps))
 
 
 def check(activation: Activation, impl: Impl = "torch") -> list[str]:

@@ -4,7 +4,8 @@ Every function here builds its rows from :data:`actdocs.catalog.ACTIVATIONS` and
 returns Markdown text, rendered by :func:`actdocs.markdown.markdown_table`. :func:`artifacts` writes them into the cache, where the pages include them with
 ``pymdownx.snippets``:
 
-* ``tables/properties.md``: one row of declared properties per activation;
+* ``tables/properties.md``: one row of measured properties per activation (the build stops
+  where a declaration disagrees with its measurement);
 * ``tables/property-<key>.md``: a two-column property table per activation;
 * ``tables/variants.md``, ``tables/usage.md``, ``tables/summary.md``;
 * ``fragments/activations.md``: a card per activation for the "All activations" page
@@ -20,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Sequence
 
-from actdocs import catalog, formulas, glossary, shortcodes
+from actdocs import catalog, formulas, glossary, shortcodes, shown_properties
 from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.notation import kink_line, max_grad_cell, symbols_line
@@ -131,21 +132,22 @@ def _name_cell(record: Activation, page: str) -> str:
 def properties_table(records: Sequence[Activation] = ACTIVATIONS, page: str = ACTIVATIONS_PAGE) -> str:
     """Activation | Output range | Max gradient | Zero-centred | Monotonic | Smooth | Saturates | Cost.
 
-    One row per record; the name links to its section on ``page`` (no link if ``page``
-    is empty).
+    One row per record, of its measured properties (:func:`actdocs.shown_properties.shown`);
+    the name links to its section on ``page`` (no link if ``page`` is empty).
     """
     headers = ["Activation", *(_column(c)[0] for c in PROPERTIES_COLUMNS)]
     rows = [
         [_name_cell(r, page), *(_column(c)[2](r) for c in PROPERTIES_COLUMNS)]
-        for r in records
+        for r in map(shown_properties.as_measured, records)
     ]
     return markdown_table(headers, rows)
 
 
 def property_table(record: Activation | str, rows: Sequence[str] = PROPERTY_ROWS) -> str:
-    """Property | <Name> value: one line per property named in ``rows`` (see COLUMNS)."""
+    """Property | <Name> value: one line per property named in ``rows`` (see COLUMNS), measured."""
     if isinstance(record, str):
         record = catalog.get(record)
+    record = shown_properties.as_measured(record)
     body = [[_column(name)[1], _column(name)[2](record)] for name in rows]
     return markdown_table(["Property", f"{record.name} value"], body)
 
@@ -217,7 +219,13 @@ def activation_cards(records: Sequence[Activation] = ACTIVATIONS, image_root: st
 # ------------------------------------------------------------------------ artifacts
 
 
+def _make_properties_table(out: Path, ctx: Context) -> None:
+    shown_properties.verify()  # a declaration its measurement contradicts stops the build
+    write_text(out, "tables/properties.md", properties_table())
+
+
 def _make_property_tables(out: Path, ctx: Context) -> None:
+    shown_properties.verify()
     for record in ACTIVATIONS:
         write_text(out, f"tables/property-{record.key}.md", property_table(record))
 
@@ -253,7 +261,7 @@ def properties_legend() -> str:
 def artifacts() -> list[Artifact]:
     """The tables and the cards fragment."""
     return [
-        text_artifact("table-properties", "tables/properties.md", properties_table, MODULE),
+        Artifact("table-properties", ("tables/properties.md",), _make_properties_table, MODULE),
         Artifact(
             name="table-property",
             outputs=tuple(f"tables/property-{r.key}.md" for r in ACTIVATIONS),

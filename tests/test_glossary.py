@@ -51,7 +51,7 @@ def test_the_glossary_defines_every_word_the_property_tables_use():
 def test_the_glossary_reads_its_thresholds_from_the_code(monkeypatch):
     text = glossary.glossary_fragment()
     for value in (catalog.SATURATION_THRESHOLD, catalog.MIN_FLAT_WIDTH, catalog.ZERO_CENTRED_TOLERANCE,
-                  properties.SMOOTH_MAX_JUMP, properties.JUMP_MIN, figures.JUMP_TOLERANCE):
+                  properties.SMOOTH_MAX_JUMP, properties.JUMP_MIN):
         assert format_number(value) in text
     monkeypatch.setattr(catalog, "MIN_FLAT_WIDTH", 0.375)
     monkeypatch.setattr(catalog, "ZERO_CENTRED_TOLERANCE", 0.0625)
@@ -155,13 +155,43 @@ def test_the_saturation_fact_reads_the_same_set():
 
 @pytest.mark.parametrize("key", catalog.keys())
 def test_kinks_and_jumps_agree_with_smooth(key):
-    """The cards' kinks and the figures' jumps are the points the properties' measurement finds."""
+    """The cards' kinks and the figures' broken lines are the points the properties' measurement finds."""
     record = catalog.get(key)
     m = properties.measure(record)
-    assert m.smooth == (not notation.kinks(record)), "smooth means no kink and no jump"
+    assert m.smooth == (not m.kinks and not m.jumps), "smooth means no kink and no jump"
+    assert notation.kinks(record) == tuple(sorted(m.kinks + m.jumps))
     lo, hi = figures.x_range(record)
-    shown = [j for j in m.jumps if lo <= j <= hi]
-    assert [round(j, 2) for j in shown] == [round(j, 2) for j in figures.function_jumps(record)]
+    x, y, dx, dy = figures.curves(record, lo, hi)
+    assert [p for p, v in zip(x, y) if v != v] == [j for j in m.jumps if lo <= j <= hi]
+    assert [p for p, v in zip(dx, dy) if v != v] == [b for b in properties.breaks(record) if lo <= b <= hi]
+
+
+def test_the_exercise_notebook_calls_a_unit_stuck_as_the_experiment_does():
+    """ex3's ``stuck_masks`` (a reader's code, which cannot import actdocs) and the experiment's
+    ``dead_masks`` agree on a network with a unit whose pre-activation is exactly 0 everywhere,
+    one always negative and one that is sometimes positive."""
+    import ast
+
+    from actdocs.experiments import dying_relu
+
+    source = (REPO_ROOT / "snippets" / "notebooks" / "ex3_dying_relu.py").read_text()
+    (node,) = [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == "stuck_masks"]
+    linear = torch.nn.Linear(2, 3)
+    with torch.no_grad():
+        linear.weight.copy_(torch.tensor([[0.0, 0.0], [-1.0, -1.0], [1.0, 0.0]]))
+        linear.bias.zero_()
+    net = torch.nn.Sequential(linear, torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    X = torch.tensor([[1.0, 2.0], [0.5, 0.5], [0.25, 0.0]])
+
+    class Net:  # the notebook's MLP interface: the output and each hidden pre-activation
+        def __call__(self, x, return_preactivations=False):
+            return net(x), [linear(x)]
+
+    scope = {"torch": torch, "X": X, "MLP": Net}
+    exec(compile(ast.Module([node], []), "ex3_dying_relu.py", "exec"), scope)
+    (notebook,) = scope["stuck_masks"](Net())
+    (experiment,) = dying_relu.dead_masks(net, X)
+    assert notebook.tolist() == experiment.tolist() == [True, True, False]
 
 
 def test_the_training_challenge_uses_the_smoothness_definition(monkeypatch):
