@@ -114,7 +114,10 @@ class Properties:
     never saturates. A stretch narrower than :data:`MIN_FLAT_WIDTH` where the
     derivative only passes through zero (at GELU's minimum, say) is a stationary
     point, not saturation, and is left out. ``jumps`` are the points where the
-    function itself is discontinuous (Threshold, Hardshrink), in increasing x.
+    function itself is discontinuous (Threshold, Hardshrink), in increasing x. ``gaps``
+    are the holes such a jump leaves in the output range, each ``(a, b, a_attained,
+    b_attained)``: no output lies strictly between a and b, and each flag says whether
+    that end is an output (Threshold with t = 1, v = 0: ``(0, 1, True, False)``).
     """
 
     output_range: tuple[float, float]
@@ -128,6 +131,7 @@ class Properties:
     saturation: tuple[Flat, ...]
     cost: Literal["cheap", "moderate", "expensive"] = "moderate"
     jumps: tuple[float, ...] = ()
+    gaps: tuple[tuple[float, float, bool, bool], ...] = ()
 
 
 #: Plotted x-range of a record that declares none (figures, explorer).
@@ -1299,6 +1303,7 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
             monotonic=True, smooth=False, bounded="none", max_grad=1.0,
             max_grad_at=((-math.inf, -0.5), (0.5, math.inf)),
             saturation=(Flat(-0.5, 0.5, exact=True),), cost="cheap", jumps=(-0.5, 0.5),
+            gaps=((-0.5, 0.0, False, True), (0.0, 0.5, True, False)),
         ),
     ),
     Activation(
@@ -1324,7 +1329,7 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
             output_range=(0.0, math.inf), range_closed=(True, False), zero_centred=False,
             monotonic=True, smooth=False, bounded="below", max_grad=1.0,
             max_grad_at=(1.0, math.inf), saturation=(Flat(-math.inf, 1.0, exact=True),), cost="cheap",
-            jumps=(1.0,),
+            jumps=(1.0,), gaps=((0.0, 1.0, True, False),),
         ),
     ),
     Activation(

@@ -61,7 +61,8 @@ class Measured:
     where it is reached and ``max_grad_argmax_span`` the lowest and highest grid points
     within ARGMAX_TOLERANCE of it; ``max_grad_runs`` are the maximal runs of such
     points, as (first, last) pairs. ``jumps`` are the points where f itself jumps and
-    ``kinks`` those where only f' does (see :func:`break_points`). ``zero_centred_mean`` is E[f(Z)] for standard-normal Z.
+    ``kinks`` those where only f' does (see :func:`break_points`); ``gaps`` the holes a jump
+    leaves in the output range (see :func:`range_gaps`). ``zero_centred_mean`` is E[f(Z)] for standard-normal Z.
     ``saturation`` is the set where |f'| < SATURATION_THRESHOLD, as
     :class:`~actdocs.catalog.Flat` intervals (see :func:`flat_set`).
     """
@@ -83,6 +84,7 @@ class Measured:
     saturation: tuple[catalog.Flat, ...]
     jumps: tuple[float, ...]
     kinks: tuple[float, ...]
+    gaps: tuple[tuple[float, float, bool, bool], ...]
 
 
 #: A change of f between neighbouring grid points larger than this is a jump of f
@@ -146,6 +148,18 @@ def break_points(x: Tensor, v: Tensor, size: float) -> tuple[float, ...]:
     each word, which the cards, the figures and the facts all read from :func:`measure`."""
     at = torch.nonzero(torch.diff(v).abs() >= size).flatten()
     return tuple(sorted({round(((x[i] + x[i + 1]) / 2).item(), BREAK_DECIMALS) + 0.0 for i in at.tolist()}))
+
+
+def range_gaps(y: Tensor) -> tuple[tuple[float, float, bool, bool], ...]:
+    """The holes in the set of outputs ``y``: between neighbouring distinct outputs more than
+    JUMP_MIN apart, as ``(a, b, a is an output, b is an output)``, ends to BREAK_DECIMALS."""
+    values = torch.unique(y)
+    at = torch.nonzero(torch.diff(values) > JUMP_MIN).flatten().tolist()
+    found = []
+    for i in at:
+        a, b = (round(values[j].item(), BREAK_DECIMALS) + 0.0 for j in (i, i + 1))
+        found.append((a, b, bool(((y - a).abs() < 1e-12).any()), bool(((y - b).abs() < 1e-12).any())))
+    return tuple(found)
 
 
 def _runs(x: Tensor, mask: Tensor) -> tuple[tuple[float, float], ...]:
@@ -235,6 +249,7 @@ def _measure(activation: Activation, impl: Impl) -> Measured:
         saturation=flat_set(x, dy, far_dy),
         jumps=jumps,
         kinks=kinks,
+        gaps=range_gaps(y) if jumps else (),  # on the grid: the far points are not neighbours
     )
 
 
@@ -379,11 +394,16 @@ def _gradient_mismatches(declared: catalog.Properties, m: Measured) -> list[str]
 
 
 def _jump_mismatch(declared: catalog.Properties, m: Measured) -> list[str]:
-    """The declared points where f jumps against the measured ones."""
+    """The declared points where f jumps, and the holes they leave in the range, against the measured ones."""
     want, got = tuple(declared.jumps), m.jumps
-    if len(want) == len(got) and all(map(_near, want, got)):
-        return []
-    return [f"jumps: declared {list(want)}, measured {[round(j, 4) for j in got]}"]
+    problems = []
+    if not (len(want) == len(got) and all(map(_near, want, got))):
+        problems.append(f"jumps: declared {list(want)}, measured {[round(j, 4) for j in got]}")
+    same_gaps = len(declared.gaps) == len(m.gaps) and all(
+        _near(a, c) and _near(b, d) and flags == more for (a, b, *flags), (c, d, *more) in zip(declared.gaps, m.gaps))
+    if not same_gaps:
+        problems.append(f"gaps: declared {list(declared.gaps)}, measured {list(m.gaps)}")
+    return problems
 
 
 def breaks(activation: Activation) -> tuple[float, ...]:

@@ -124,6 +124,7 @@ def shown(record: Activation) -> Properties:
         saturation=tuple(_flat(f) for f in m.saturation),
         cost=properties.cost_class(record),
         jumps=m.jumps,
+        gaps=m.gaps,
     )
 
 

@@ -257,30 +257,54 @@ def series_styles(theme: Theme, count: int, *, own_lines: bool = False) -> list[
 # ------------------------------------------------------------------- how properties read
 
 
-def format_range(properties: "Properties") -> str:
-    """The output range in interval notation: "(0, 1)", "[0, ∞)", "(−1.7581, ∞)".
-
-    A bracket is closed where ``range_closed`` says the end is attained; an infinite
-    end is always open.
-    """
+def _range_pieces(properties: "Properties") -> list[tuple[float, float, bool, bool]]:
+    """The output range as intervals ``(lo, hi, lo closed, hi closed)``, split at its gaps."""
     (lo, hi), (lo_closed, hi_closed) = properties.output_range, properties.range_closed
-    left = "[" if lo_closed and math.isfinite(lo) else "("
-    right = "]" if hi_closed and math.isfinite(hi) else ")"
-    return f"{left}{format_number(lo)}, {format_number(hi)}{right}"
+    pieces, start = [], (lo, lo_closed)
+    for a, b, a_in, b_in in properties.gaps:
+        pieces.append((*start, a, a_in))
+        start = (b, b_in)
+    return [(p[0], p[2], p[1], p[3]) for p in pieces] + [(start[0], hi, start[1], hi_closed)]
+
+
+def format_range(properties: "Properties") -> str:
+    """The output range in interval notation: "(0, 1)", "[0, ∞)", "(−1.7581, ∞)"; where a
+    jump leaves a gap, the pieces joined by ∪: "{0} ∪ (1, ∞)".
+
+    A bracket is closed where ``range_closed`` (or a gap's flag) says the end is attained;
+    an infinite end is always open.
+    """
+    parts = []
+    for lo, hi, lo_closed, hi_closed in _range_pieces(properties):
+        if lo == hi:
+            parts.append(f"{{{format_number(lo)}}}")
+            continue
+        left = "[" if lo_closed and math.isfinite(lo) else "("
+        right = "]" if hi_closed and math.isfinite(hi) else ")"
+        parts.append(f"{left}{format_number(lo)}, {format_number(hi)}{right}")
+    return " \u222a ".join(parts)
 
 
 def format_range_words(properties: "Properties") -> str:
     """The output range in words, free of brackets (for alt text): "between 0 and 1"."""
     (lo, hi), (lo_closed, hi_closed) = properties.output_range, properties.range_closed
     if math.isinf(lo) and math.isinf(hi):
-        return "unbounded in both directions"
-    if math.isinf(hi):
-        return f"{'at least' if lo_closed else 'above'} {format_number(lo)} and unbounded above"
-    if math.isinf(lo):
-        return f"{'at most' if hi_closed else 'below'} {format_number(hi)} and unbounded below"
-    if lo_closed and hi_closed:
-        return f"from {format_number(lo)} to {format_number(hi)}, both included"
-    return f"between {format_number(lo)} and {format_number(hi)}"
+        words = "unbounded in both directions"
+    elif math.isinf(hi):
+        words = f"{'at least' if lo_closed else 'above'} {format_number(lo)} and unbounded above"
+    elif math.isinf(lo):
+        words = f"{'at most' if hi_closed else 'below'} {format_number(hi)} and unbounded below"
+    elif lo_closed and hi_closed:
+        words = f"from {format_number(lo)} to {format_number(hi)}, both included"
+    else:
+        words = f"between {format_number(lo)} and {format_number(hi)}"
+    return words + _gap_words(properties)
+
+
+def _gap_words(properties: "Properties") -> str:
+    """", with no output strictly between 0 and 1" for each gap of the range; "" if none."""
+    return "".join(f", with no output strictly between {format_number(a)} and {format_number(b)}"
+                   for a, b, _, _ in properties.gaps)
 
 
 def format_max_grad(properties: "Properties") -> str:

@@ -91,3 +91,18 @@ def test_kinks_and_jumps_are_one_measurement():
     assert (threshold.kinks, threshold.jumps) == ((), (1.0,))
     assert properties.breaks(catalog.get("hardshrink")) == (-0.5, 0.5)
     assert properties.measure(catalog.get("gelu")).kinks == ()
+
+
+def test_a_jump_that_leaves_a_hole_in_the_range_is_shown_and_checked():
+    """Threshold's outputs are {0} ∪ (1, ∞), Hardshrink's (−∞, −0.5) ∪ {0} ∪ (0.5, ∞): no interval
+    covers them, and a declaration that leaves the hole out is refused."""
+    from actdocs.style import format_range
+
+    assert format_range(shown_properties.shown(catalog.get("threshold"))) == "{0} \u222a (1, \u221e)"
+    assert format_range(shown_properties.shown(catalog.get("hardshrink"))) == (
+        "(\u2212\u221e, \u22120.5) \u222a {0} \u222a (0.5, \u221e)")
+    threshold = catalog.get("threshold")
+    wrong = dataclasses.replace(threshold, properties=dataclasses.replace(threshold.properties, gaps=()))
+    with pytest.raises(DeclarationError, match="gaps"):
+        shown_properties.verify([wrong])
+    assert properties.measure(catalog.get("relu6")).gaps == ()  # a kink leaves no hole

@@ -107,8 +107,11 @@ def test_yes_no() -> None:
 
 
 def read_interval(text: str) -> tuple[tuple[float, float], tuple[bool, bool]]:
-    """An interval such as "(−1.7581, ∞)" read back: its ends and whether each is closed."""
-    m = re.fullmatch(r"([\[(])(.+), (.+)([\])])", text)
+    """An interval such as "(−1.7581, ∞)" read back: its ends and whether each is closed; for a
+    range with gaps ("{0} ∪ (1, ∞)"), the ends of the whole: its first and its last piece's."""
+    pieces = [re.sub(r"^\{(.+)\}$", r"[\1, \1]", piece) for piece in text.split(" \u222a ")]
+    first, last = pieces[0].split(", ")[0], pieces[-1].split(", ")[1]
+    m = re.fullmatch(r"([\[(])(.+), (.+)([\])])", f"{first}, {last}")
     assert m, text
     def end(s: str) -> float:
         s = s.replace("\u2212", "-")
