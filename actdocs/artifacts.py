@@ -20,7 +20,7 @@ def all_artifacts() -> list[Artifact]:
 
     listings.start_fork_server()
     from actdocs import (bench, claims, demos, experiments, facts, figures, gate_figure, glossary, guide,
-                         listing_figures, notebooks, reference_page, tables, torch_nn)
+                         listing_figures, notebooks, reference_page, statements, tables, torch_nn)
 
     others = [
         *notebooks.artifacts(),     # the exercise notebooks, executed in kernels
@@ -37,6 +37,7 @@ def all_artifacts() -> list[Artifact]:
         *demos.artifacts(),         # plotly data for the interactive demos
         *facts.artifacts(),         # measured numbers quoted by the section pages
         *claims.artifacts(),        # every claim of the textbook with its verdict
+        *statements.artifacts(),    # every statement of the textbook with its verdict and source
     ]
     outputs = {rel for artifact in others for rel in artifact.outputs}
     return [*others, *reference_page.artifacts(outputs)]  # the References page, with the pages citing each entry

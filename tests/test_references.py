@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from actdocs import catalog, reference_page, references, shortcodes
+from actdocs import catalog, reference_page, references, shortcodes, statements
 from actdocs.catalog import ACTIVATIONS
 from actdocs.errors import UsageError
 
@@ -287,7 +287,8 @@ def package_citations() -> set[str]:
     """Keys cited by the pages and the catalog."""
     pages = {k for page in DOCS for k in shortcodes.cited(page.read_text(encoding="utf-8"))}
     usages = {u.ref for record in ACTIVATIONS for u in record.used_in}
-    return pages | usages
+    ledger = {key for s in statements.STATEMENTS for key in s.refs}
+    return pages | usages | ledger
 
 
 def test_every_reference_is_cited_or_listed_as_background():

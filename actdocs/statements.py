@@ -1,0 +1,183 @@
+"""Every factual statement of the textbook, in its order, with a verdict and the evidence for it.
+
+The records live in :mod:`actdocs.statement_data` (:data:`STATEMENTS`), grouped by the
+textbook's sections. A record either types its verdict, from the small scale
+:data:`VERDICTS`, and names references, a page of this site or the site's own reasoning
+as evidence, or it names a claim of :mod:`actdocs.claims`: then its verdict is that
+claim's computed finding, one per sense, taken from :func:`actdocs.claims.evaluate` at
+build time and never typed. :func:`problems` says what is wrong with a set of records
+(an unknown claim, reference or page, a typed verdict on a claims-backed row, a verdict
+off the scale, no evidence, sections out of order); the build stops on any.
+
+:func:`artifacts` writes ``tables/statements.md`` (a table per section, included by
+``docs/textbook.md``) and ``data/statements.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterable, get_args
+
+from actdocs import claims, recorded, references
+from actdocs.build import REPO_ROOT, Artifact, Context
+from actdocs.evidence import EXPERIMENT_JSON, Evidence
+from actdocs.markdown import markdown_table, write_text
+from actdocs.statement_data import SECTIONS, STATEMENTS, VERDICTS, Statement
+from actdocs.verdicts import Verdict
+
+MODULE = "actdocs.statements"
+
+#: The verdicts a claims-backed row can show: those of :mod:`actdocs.verdicts`.
+MEASURED_VERDICTS: tuple[str, ...] = get_args(Verdict)
+
+#: The most words an anchor may have: short enough never to copy the textbook.
+ANCHOR_WORDS = 6
+
+#: The pages a record may name as evidence, with the title its link shows.
+PAGES = {
+    "why-nonlinearity.md": "Why non-linearity", "classic.md": "Classic activations",
+    "relu.md": "ReLU and its variants", "modern.md": "Modern activations", "pytorch.md": "Activations in PyTorch",
+    "choosing.md": "Choosing an activation", "pitfalls.md": "Common pitfalls", "summary.md": "Summary",
+    "experiments.md": "Experiments", "benchmarks.md": "Benchmarks",
+}
+CLAIMS_PAGE = "claims.md"
+
+#: Per claim key, each sense's short label and computed verdict.
+Measured = dict[str, tuple[tuple[str, Verdict], ...]]
+
+
+def measured_verdicts(results: list[tuple[claims.Claim, list[claims.Finding]]]) -> Measured:
+    """Each claim's key with one (short sense label, verdict) pair per sense, from :func:`claims.evaluate`."""
+    return {c.key: tuple((re.split(r"[,:;]", f.sense.name)[0].strip(), f.verdict) for f in findings)
+            for c, findings in results}
+
+
+def verdicts(statement: Statement, measured: Measured) -> tuple[tuple[str, str], ...]:
+    """The row's verdicts: its claim's, one per sense, or its typed verdict with no sense label."""
+    if statement.claim:
+        return measured[statement.claim]
+    return (("", statement.verdict),)
+
+
+def _page_problem(page: str) -> str:
+    name = page.split("#", 1)[0]
+    return "" if name in PAGES else f"page {page!r} is not one of {sorted(PAGES)}"
+
+
+def problems(statements: Iterable[Statement], measured: Measured) -> list[str]:
+    """What is wrong with ``statements``: one line per fault, empty when every record is sound."""
+    found: list[str] = []
+    order = [key for key, _ in SECTIONS]
+    seen: list[str] = []
+    for i, s in enumerate(statements):
+        where = f"statement {i} ({s.anchor!r})"
+        if s.section not in order:
+            found.append(f"{where}: unknown section {s.section!r}")
+        elif not seen or seen[-1] != s.section:
+            if s.section in seen or (seen and order.index(s.section) < order.index(seen[-1])):
+                found.append(f"{where}: section {s.section!r} out of the textbook's order")
+            seen.append(s.section)
+        if not (s.anchor.strip() and len(s.anchor.split()) <= ANCHOR_WORDS):
+            found.append(f"{where}: an anchor has 1 to {ANCHOR_WORDS} words")
+        if not (s.says.strip() and s.truth.strip()):
+            found.append(f"{where}: says and truth are required")
+        if s.claim:
+            if s.verdict:
+                found.append(f"{where}: a typed verdict on a claims-backed row (claim {s.claim!r})")
+            if s.claim not in measured:
+                found.append(f"{where}: unknown claim {s.claim!r}")
+        elif s.verdict not in VERDICTS:
+            found.append(f"{where}: verdict {s.verdict!r} is not one of {VERDICTS}")
+        if not (s.claim or s.refs or s.page or s.reasoning):
+            found.append(f"{where}: no evidence")
+        for key in s.refs:
+            if key not in references.keys():
+                found.append(f"{where}: unknown reference key {key!r}")
+        if s.page and _page_problem(s.page):
+            found.append(f"{where}: {_page_problem(s.page)}")
+    return found
+
+
+def check(statements: Iterable[Statement], measured: Measured) -> None:
+    """Raise ValueError listing every fault :func:`problems` finds."""
+    found = problems(statements, measured)
+    if found:
+        raise ValueError("statements: " + "; ".join(found))
+
+
+def anchor_positions(statements: Iterable[Statement], text: str) -> list[int]:
+    """Where each anchor occurs in ``text``, each searched after the one before; -1 where it does not."""
+    positions, start = [], 0
+    for s in statements:
+        at = text.find(s.anchor, start)
+        positions.append(at)
+        if at >= 0:
+            start = at + 1
+    return positions
+
+
+def _verdict_cell(pairs: tuple[tuple[str, str], ...]) -> str:
+    return "; ".join(f"**{v}**" + (f" ({label})" if label and len(pairs) > 1 else "") for label, v in pairs)
+
+
+def _source_cell(s: Statement) -> str:
+    parts = []
+    if s.claim:
+        parts.append(f"Measured: [{s.claim}]({CLAIMS_PAGE}#{s.claim})")
+    if s.refs:
+        parts.append(references.cite(s.refs))
+    if s.page:
+        parts.append(f"[{PAGES[s.page.split('#', 1)[0]]}]({s.page})")
+    if s.reasoning:
+        parts.append("the site's own reasoning" if parts else "The site's own reasoning")
+    return "; ".join(parts)
+
+
+def statements_markdown(statements: Iterable[Statement], measured: Measured) -> str:
+    """A count of the rows by verdict, then one table per section: says | verdict | what is true | source."""
+    statements = tuple(statements)
+    counts: dict[str, int] = {}
+    for s in statements:
+        for _, v in verdicts(s, measured):
+            counts[v] = counts.get(v, 0) + 1
+    ordered = [v for v in (*VERDICTS, *MEASURED_VERDICTS) if v in counts]
+    lines = [f"{len(statements)} statements. Verdicts (a measured row counts once per sense): "
+             + ", ".join(f"{v} {counts[v]}" for v in ordered) + ".\n"]
+    for key, title in SECTIONS:
+        rows = [[s.says, _verdict_cell(verdicts(s, measured)), s.truth, _source_cell(s)]
+                for s in statements if s.section == key]
+        if rows:
+            lines.append(f"## {title}\n\n"
+                         + markdown_table(["The textbook says", "Verdict", "What is true", "Source"], rows))
+    return "\n".join(lines)
+
+
+def statements_document(statements: Iterable[Statement], measured: Measured) -> list[dict[str, Any]]:
+    """The JSON form: each section with its rows, their verdicts (per sense where measured) and evidence."""
+    titles = dict(SECTIONS)
+    document: list[dict[str, Any]] = []
+    for s in statements:
+        if not document or document[-1]["section"] != s.section:
+            document.append({"section": s.section, "title": titles[s.section], "statements": []})
+        document[-1]["statements"].append({
+            "anchor": s.anchor, "says": s.says, "truth": s.truth,
+            "verdicts": [{"sense": label, "verdict": v} for label, v in verdicts(s, measured)],
+            "evidence": {"claim": s.claim, "refs": list(s.refs), "page": s.page, "reasoning": s.reasoning},
+        })
+    return document
+
+
+def _make(out: Path, ctx: Context) -> None:
+    measured = measured_verdicts(claims.evaluate(Evidence.load(ctx.cache, ctx.root)))
+    check(STATEMENTS, measured)
+    write_text(out, "tables/statements.md", statements_markdown(STATEMENTS, measured))
+    text = json.dumps(statements_document(STATEMENTS, measured), indent=1, ensure_ascii=False)
+    write_text(out, "data/statements.json", text + "\n")
+
+
+def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
+    """The textbook page's fragment and JSON, after the experiments the claims read; keyed like the claims."""
+    return [Artifact("statements", ("tables/statements.md", "data/statements.json"), _make, MODULE,
+                     inputs=recorded.input_files(root), reads=tuple(EXPERIMENT_JSON.values()))]
