@@ -315,7 +315,7 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("hardswish", "Yes (everywhere)", "Swish is smooth everywhere.", CORRECT,
          "x · σ(x) is infinitely differentiable.", page="modern.md#swish-silu-sigmoid-linear-unit", reasoning=True),
     fact("hardswish", "Piecewise linear", "Hardswish is piecewise linear.", WRONG,
-         "It is piecewise, but its middle piece x(x + 3)/6 is a parabola, with kinks at ±3.", page=_HARDSWISH),
+         "Its gate ReLU6(x + 3)/6 is; the function is not: its middle piece x(x + 3)/6 is a parabola.", page=_HARDSWISH),
     fact("hardswish", "Requires exponential", "Swish needs an exponential; Hardswish only adds, multiplies, clamps.",
          CORRECT, "The sigmoid gate needs exp; the ReLU6 gate does not.", page=_HARDSWISH, reasoning=True),
     measured("hardswish", "~40% faster", "Hardswish runs about 40 % faster than Swish.",
