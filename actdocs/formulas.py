@@ -9,10 +9,8 @@ grouping it was written in, and :class:`CardPrinter` writes it as a reader expec
 name and its constants' values, and nothing else typed by hand except a record's ``notes``:
 what the card shows is what ``tests/test_formulas.py`` evaluates and compares with PyTorch.
 
-:func:`elementary` replaces every constant by its value, every symbol a record defines by
-its expression and every named function (:class:`Named`) by its meaning, which leaves
-SymPy's own elementary functions; :func:`numeric` turns that into a NumPy function.
-:func:`used` lists the names a record's formulas use, for the symbols line
+:mod:`actdocs.formula_values` evaluates these expressions (tests use it to compare them with
+PyTorch). :func:`used` lists the names a record's formulas use, for the symbols line
 (:mod:`actdocs.notation`).
 """
 
@@ -465,39 +463,3 @@ def used(record: Activation) -> set[sympy.Basic]:
         found |= vectors | (expr.atoms(sympy.Symbol) - {v.label for v in vectors})
         found |= {type(f) for f in expr.atoms(sympy.Function)}
     return found
-
-
-def _unnamed(expr: sympy.Basic) -> sympy.Basic:
-    """``expr`` with every named function replaced by its meaning, until none is left."""
-    while expr.atoms(Named):
-        expr = expr.replace(lambda e: isinstance(e, Named), lambda e: e.elementary())
-    return expr
-
-
-def _defined(record: Activation, expr: sympy.Basic) -> sympy.Basic:
-    """``expr`` with each symbol the record defines replaced by its expression: ``s[j]`` by
-    ``softmax(z, j)`` for every index, not only ``j``."""
-    for definition in record.maths.where:
-        symbol, value = parse(definition.symbol), parse(definition.expression)
-        if isinstance(symbol, sympy.Indexed):
-            (index,) = symbol.indices
-            expr = expr.replace(lambda e, base=symbol.base: isinstance(e, sympy.Indexed) and e.base == base,
-                                lambda e, index=index, value=value: value.xreplace({index: e.indices[0]}))
-        else:
-            expr = expr.xreplace({symbol: value})
-    return expr
-
-
-def elementary(record: Activation, expr: sympy.Basic, params: dict[str, float] | None = None) -> sympy.Expr:
-    """``expr`` made of SymPy's elementary functions only: the record's definitions and
-    constants put in (a constant's default from ``params`` when given), named functions
-    replaced by their meanings, derivatives taken. (A sum stays one until the vector's
-    length ``N`` is given.)"""
-    defaults = {**record.defaults, **(params or {})}
-    values = {parse(c.symbol): constant_value(c, defaults) for c in record.maths.constants}
-    return _unnamed(_defined(record, expr)).xreplace(values).doit()
-
-
-def numeric(expr: sympy.Expr, variables: Iterable[sympy.Symbol]) -> Callable:
-    """A NumPy function of ``variables`` (float64 arrays) that evaluates ``expr``."""
-    return sympy.lambdify(list(variables), expr, modules=["scipy", "numpy"])

@@ -23,7 +23,7 @@ from functools import cache
 
 import sympy
 
-from actdocs import formulas
+from actdocs import formula_values, formulas
 from actdocs.catalog import ACTIVATIONS
 
 
@@ -370,7 +370,5 @@ def read(tex: str) -> list[Equation]:
 def elementary(expr: sympy.Basic) -> sympy.Expr:
     """``expr`` with every named function replaced by its meaning and derivatives, sums and
     integrals done; a step's derivative at its step is 0, as PyTorch's autograd gives."""
-    while expr.atoms(formulas.Named):
-        expr = expr.replace(lambda e: isinstance(e, formulas.Named), lambda e: e.elementary())
-    done = expr.doit()
+    done = formula_values.unnamed(expr).doit()
     return done.replace(sympy.Heaviside, lambda *args: sympy.Heaviside(args[0], 0))

@@ -29,7 +29,7 @@ import sympy
 import torch
 import torch.nn.functional as F
 
-from actdocs import autograd, catalog, formulas, notation
+from actdocs import autograd, catalog, formula_values, formulas, notation
 from actdocs.build import REPO_ROOT
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.experiments.training import LEAKY_TANH
@@ -80,7 +80,7 @@ def grid(pieces: set[float]) -> np.ndarray:
 
 def evaluate(expr: sympy.Expr, variables: list[sympy.Symbol], *values: np.ndarray) -> np.ndarray:
     """``expr`` at ``values`` in float64, broadcast to their shape (a constant side too)."""
-    return np.broadcast_to(formulas.numeric(expr, variables)(*values), np.shape(values[0])).astype(np.float64)
+    return np.broadcast_to(formula_values.numeric(expr, variables)(*values), np.shape(values[0])).astype(np.float64)
 
 
 def compare(label: str, actual: np.ndarray, expected: np.ndarray, at: np.ndarray | None = None,
@@ -105,7 +105,7 @@ def _sides(record: Activation) -> list[tuple[str, sympy.Basic]]:
 def scalar_mismatches(record: Activation, params: dict[str, float]) -> list[str]:
     """Each side of an element-wise record's formula against PyTorch, of its derivative
     against autograd, on the record's grid, with ``params`` for its defaults."""
-    sides = [(label, formulas.elementary(record, side, params)) for label, side in _sides(record)]
+    sides = [(label, formula_values.elementary(record, side, params)) for label, side in _sides(record)]
     x = grid(set().union(*(breakpoints(side) for _, side in sides)))
     run = dataclasses.replace(record, defaults={**record.defaults, **params})
     value, slope = (t.numpy() for t in autograd.values_and_derivative(run, torch.from_numpy(x)))
@@ -127,22 +127,22 @@ def gated_mismatches(record: Activation) -> list[str]:
     grads = torch.autograd.grad(out.sum(), (content, gate))
     variables = [formulas.A, formulas.B]
     (formula, *_), partials = formulas.formula_sides(record), formulas.derivative_sides(record)
-    found = compare(f"{record.key} formula", evaluate(formulas.elementary(record, formula), variables, a, b),
+    found = compare(f"{record.key} formula", evaluate(formula_values.elementary(record, formula), variables, a, b),
                     out.detach().numpy(), b)
     for name, partial, expected in zip("ab", partials, grads):
-        found += compare(f"{record.key} d/d{name}", evaluate(formulas.elementary(record, partial), variables, a, b),
+        found += compare(f"{record.key} d/d{name}", evaluate(formula_values.elementary(record, partial), variables, a, b),
                          expected.numpy(), b)
     v = torch.from_numpy(generator.normal(size=2 * LENGTH))
     jacobian = torch.autograd.functional.jacobian(lambda t: record.functional(t, **record.defaults), v).numpy()
     va, vb = v.numpy()[:LENGTH], v.numpy()[LENGTH:]
-    built = np.hstack([np.diag(evaluate(formulas.elementary(record, p), variables, va, vb)) for p in partials])
+    built = np.hstack([np.diag(evaluate(formula_values.elementary(record, p), variables, va, vb)) for p in partials])
     return found + compare(f"{record.key} Jacobian on R^8", built, jacobian)
 
 
 def _entries(record: Activation, expr: sympy.Basic, z: np.ndarray, indices: tuple[sympy.Symbol, ...]) -> np.ndarray:
     """``expr`` (in z, i and maybe j) for every index: a vector of entries i, or a matrix (i, j)."""
     entries = [sympy.Symbol(f"z{k}", real=True) for k in range(len(z))]
-    general = formulas.elementary(record, expr)
+    general = formula_values.elementary(record, expr)
     shape = (len(z),) * len(indices)
     out = np.empty(shape)
     for index in np.ndindex(shape):
@@ -196,7 +196,7 @@ def test_an_approximation_is_close_to_what_it_approximates(record: Activation) -
     value, slope = (t.numpy() for t in autograd.values_and_derivative(exact, torch.from_numpy(x)))
     for label, side in _sides(approximate):
         expected = value if label.startswith("formula") else slope
-        actual = evaluate(formulas.elementary(record, side), [formulas.X], x)
+        actual = evaluate(formula_values.elementary(record, side), [formulas.X], x)
         assert compare(label, actual, expected, x, {"rtol": 0, "atol": APPROXIMATION}) == []
 
 
@@ -223,7 +223,7 @@ def test_named_functions_mean_what_pytorch_computes() -> None:
             actual = _entries(record, function(formulas.Z, formulas.I), z, (formulas.I,))
             expected = NAMED_IN_TORCH[name](torch.from_numpy(z)).numpy()
         else:
-            actual = evaluate(formulas.elementary(record, function(formulas.X)), [formulas.X], x)
+            actual = evaluate(formula_values.elementary(record, function(formulas.X)), [formulas.X], x)
             expected = NAMED_IN_TORCH[name](torch.from_numpy(x)).numpy()
         assert compare(name, actual, expected, tolerance={"rtol": 1e-7, "atol": 1e-15}) == []
 
