@@ -505,7 +505,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         kernels={"forward": "tanh(x)", "backward": "tanh_backward(g, y)"},
         summary="A rescaled sigmoid with outputs in (-1, 1), centred on zero.",
         used_in=(Usage("GRU candidate state", "cho2014"), Usage("LSTM cell input and output", "graves2013")),
-        best_for="Candidate and cell values inside LSTM and GRU cells [@hochreiter1997; @cho2014]; hidden values that must stay bounded",
+        best_for="Candidate and cell values inside LSTM cells as used today and GRU cells [@greff2017; @cho2014]; hidden values that must stay bounded",
         watch_out="Saturates on both sides: a unit driven far from zero passes back almost no gradient",
         properties=Properties(
             output_range=(-1.0, 1.0), range_closed=(False, False), zero_centred=True,
@@ -676,11 +676,10 @@ ACTIVATIONS: tuple[Activation, ...] = (
             Usage("Introduced", "hendrycks2016"),
             Usage("GPT", "radford2018"),
             Usage("BERT", "devlin2019"),
-            Usage("GPT-2", "radford2019"),
             Usage("ViT", "dosovitskiy2021"),
             Usage("ConvNeXt", "liu2022"),
         ),
-        best_for="Feed-forward blocks of BERT-, GPT-2- and ViT-style transformers [@devlin2019; @radford2019; @dosovitskiy2021]; large language models such as PaLM and LLaMA use SwiGLU instead [@chowdhery2022; @touvron2023]",
+        best_for="Feed-forward blocks of GPT-, BERT- and ViT-style transformers [@radford2018; @devlin2019; @dosovitskiy2021]; large language models such as PaLM and LLaMA use SwiGLU instead [@chowdhery2022; @touvron2023]",
         watch_out="An error function per element: costlier than ReLU",
         properties=Properties(
             output_range=(-0.169971, math.inf), range_closed=(True, False), zero_centred=False,
@@ -705,8 +704,8 @@ ACTIVATIONS: tuple[Activation, ...] = (
         torch_name='F.gelu(x, approximate="tanh")',
         kernels={"forward": 'gelu(x, approximate="tanh")', "backward": 'gelu_backward(g, x, approximate="tanh")'},
         summary="GELU with the normal CDF replaced by a tanh of a cubic, given in the GELU paper [@hendrycks2016]; not a speed-up in every setting.",
-        used_in=(Usage("Proposed with GELU", "hendrycks2016"),),
-        best_for="Running a model that was trained with the approximation",
+        used_in=(Usage("Proposed with GELU", "hendrycks2016"), Usage("GPT-2, in its released code", "openai2019")),
+        best_for="Running a model that was trained with the approximation, such as GPT-2 [@openai2019]",
         watch_out="Off from exact GELU by a small error; whether it is faster depends on the kernel and the hardware",
         properties=Properties(
             output_range=(-0.170041, math.inf), range_closed=(True, False), zero_centred=False,
@@ -731,6 +730,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         kernels={"forward": "silu(x)", "backward": "silu_backward(g, x)"},
         summary="Self-gated: the sigmoid of x decides how much of x passes.",
         used_in=(
+            Usage("Named SiLU, in the GELU paper", "hendrycks2016"),
             Usage("SiLU, in reinforcement learning", "elfwing2018"),
             Usage("Swish, found by architecture search", "ramachandran2017"),
             Usage("EfficientNet", "tan2019"),
@@ -843,7 +843,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
             Usage("Compared with the rectifier", "glorot2011"),
         ),
         best_for="Outputs that must be strictly positive (scales, rates, variances)",
-        watch_out="Never exactly zero, and an exponential and a log per element",
+        watch_out="Positive only in exact arithmetic: in float32 it underflows to exactly 0, with a zero gradient, for very negative inputs; an exponential and a log per element",
         properties=Properties(
             output_range=(0.0, math.inf), range_closed=(False, False), zero_centred=False,
             monotonic=True, smooth=True, bounded="below", max_grad=1.0,

@@ -50,6 +50,10 @@ SOURCE_SATURATION: dict[str, float] = {"sigmoid": 4.0, "tanh": 3.0}
 #: The |x| at which the saturation table reads the classic derivatives.
 SATURATION_POINTS: tuple[float, ...] = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
 
+#: Decimals of the saturation edge in the classic page's sentences: enough that an edge
+#: near a round number (tanh's 2.9933) is not written as that number (3).
+EDGE_DECIMALS = 3
+
 #: Positive x at which the gradient table compares sigmoid, tanh and ReLU.
 POSITIVE_POINTS: tuple[float, ...] = (0.5, 2.0, 5.0, 10.0, 15.0)
 POSITIVE_KEYS: tuple[str, ...] = ("sigmoid", "tanh", "relu")
@@ -132,7 +136,7 @@ def saturation_fragment(
         lines.append(
             f"- **{r.name}** at |x| = {format_number(at)}: the derivative is {format_sig(value)}, "
             f"{format_percent(value / peak, 2)} of its peak of {format_number(peak)}. It stays below "
-            f"{format_number(SATURATION_THRESHOLD)} for every |x| beyond {flat_end(beyond, up=True)}."
+            f"{format_number(SATURATION_THRESHOLD)} for every |x| beyond {flat_end(beyond, up=True, decimals=EDGE_DECIMALS)}."
         )
     note = "In bold: the textbook's thresholds. Derivatives measured with autograd in float64; " \
         "both are even functions, so −x gives the same value."
@@ -194,6 +198,34 @@ def _max_gap(a: Activation, b: Activation) -> tuple[float, float]:
     return gap[i].item(), x[i].item()
 
 
+def _gap_at(a: Activation, b: Activation, at: float) -> float:
+    """|a(at) - b(at)| in float64."""
+    t = torch.tensor([at], dtype=torch.float64)
+    return abs((a.scalar_view(t) - b.scalar_view(t)).item())
+
+
+def _mirrored(a: Activation, b: Activation, gap: float, at: float) -> bool:
+    """Whether the largest gap ``gap`` at ``at`` is reached again at ``-at`` (to 1e-9 of it):
+    then the sentence must name both points, not only the one the grid met first."""
+    return at != 0 and abs(_gap_at(a, b, -at) - gap) <= 1e-9 * gap
+
+
+def _where(a: Activation, b: Activation, gap: float, at: float, digits: int | None = None) -> str:
+    """"x ≈ ±2.7" when the largest gap is mirrored, else "x ≈ -2.7" (exact "=" without ``digits``)."""
+    sign = "=" if digits is None else "≈"
+    if _mirrored(a, b, gap, at):
+        return f"x {sign} ±{format_number(abs(at), digits) if digits else format_number(abs(at))}"
+    return f"x {sign} {format_number(at, digits) if digits else format_number(at)}"
+
+
+def _gelu_values(exact: Activation, gap: float, at: float, approx: Activation) -> str:
+    """The exact GELU at the point(s) of the largest gap: "−0.00939 at −2.7 and 2.69 at 2.7"."""
+    points = sorted({at, -at}) if _mirrored(exact, approx, gap, at) else [at]
+    return " and ".join(
+        f"{format_sig(exact.scalar_view(torch.tensor([x], dtype=torch.float64)).item())} at {format_number(x, 2)}"
+        for x in points)
+
+
 def gelu_tanh_error_fragment() -> str:
     """How far GELU's tanh approximation strays from the exact GELU."""
     exact, approx = catalog.get("gelu"), catalog.get("gelu_tanh")
@@ -202,7 +234,8 @@ def gelu_tanh_error_fragment() -> str:
     return (
         f"Over x from {format_number(x.min().item())} to {format_number(x.max().item())} (in float64), "
         f"the approximation is never off by more than {format_sig(gap)}; the largest gap is at "
-        f"x ≈ {format_number(at, 2)}, where the exact GELU is {format_sig(exact.scalar_view(torch.tensor([at], dtype=torch.float64)).item())}. "
+        f"{_where(exact, approx, gap, at, 2)}, where the exact GELU is "
+        f"{_gelu_values(exact, gap, at, approx)}. "
         f"Small, but not zero: a model should run with the GELU it was trained with.\n"
     )
 
@@ -211,12 +244,15 @@ def hardswish_gap_fragment() -> str:
     """How far Hardswish strays from Swish, and where."""
     hard, swish = catalog.get("hardswish"), catalog.get("silu")
     gap, at = _max_gap(hard, swish)
-    at_t = torch.tensor([at], dtype=torch.float64)
+    points = sorted({at, -at}) if _mirrored(hard, swish, gap, at) else [at]
+    values = []
+    for x in points:
+        t = torch.tensor([x], dtype=torch.float64)
+        values.append(f"at {_x(x)} Hardswish is exactly {format_number(hard.scalar_view(t).item())} "
+                      f"and Swish {format_sig(swish.scalar_view(t).item())}")
     return (
         f"The two agree at 0 and far out on either side; the largest gap, "
-        f"{format_sig(gap)}, is at {_x(at)}, where Hardswish is already exactly "
-        f"{format_number(hard.scalar_view(at_t).item())} and Swish is still "
-        f"{format_sig(swish.scalar_view(at_t).item())}.\n"
+        f"{format_sig(gap)}, is at {_where(hard, swish, gap, at)}: {'; '.join(values)}.\n"
     )
 
 

@@ -248,6 +248,15 @@ def _intervals_phrase(intervals: tuple[tuple[float, float], ...]) -> str:
     return " and ".join(parts)
 
 
+def _least_slope(record: Activation) -> float | None:
+    """The smallest |f′| over the measurement grid, for a function that never saturates
+    (None otherwise: the saturation set already says where |f′| is small)."""
+    if record.properties.saturation:
+        return None
+    _, dy = values_and_derivative(record, properties.measurement_grid())
+    return dy.abs().min().item()
+
+
 def alt_text(record: Activation) -> str:
     """A sentence or two describing the record's figure, for the image's alt text.
 
@@ -262,7 +271,7 @@ def alt_text(record: Activation) -> str:
     text = (
         f"Line chart of {what} as a solid line and its derivative as a dashed line, "
         f"for x {_range_phrase(lo, hi)}. The output is {format_range_words(p)}; "
-        f"{_gradient_phrase(record)}, and {saturation_words(record.properties)}."
+        f"{_gradient_phrase(record)}, and {saturation_words(record.properties, _least_slope(record))}."
     )
     if not p.monotonic:
         text += " The curve is not monotonic: it dips below zero for negative x before rising."

@@ -132,7 +132,8 @@ def _max_gradient() -> str:
 def _cost() -> str:
     return (
         "A label for the arithmetic one output takes, not a timing. *Cheap*: comparisons, additions "
-        "and multiplications only (the piecewise-linear functions). *Moderate*: a division by "
+        "and multiplications only (the piecewise-linear functions, and Hardswish, whose middle piece "
+        "is the quadratic x(x + 3)/6). *Moderate*: a division by "
         "something that depends on x, and no other special function (Softsign). *Expensive*: "
         "an exponential, logarithm, tanh or erf. Measured times, which also depend on the "
         "hardware and on memory traffic, are on the [benchmarks page](benchmarks.md)."

@@ -131,8 +131,8 @@ HIDDEN_LAYERS: tuple[HiddenChoice, ...] = (
     HiddenChoice(
         "Transformer encoders and GPT-2-style models",
         (Pick("gelu"),),
-        "What BERT, GPT-2 and the Vision Transformer put in their feed-forward blocks "
-        "[@devlin2019; @radford2019; @dosovitskiy2021]",
+        "What GPT, BERT and the Vision Transformer put in their feed-forward blocks "
+        "[@radford2018; @devlin2019; @dosovitskiy2021]; GPT-2 follows GPT [@radford2019]",
     ),
     HiddenChoice(
         "Large language models (feed-forward block)",
@@ -151,7 +151,7 @@ HIDDEN_LAYERS: tuple[HiddenChoice, ...] = (
         "Recurrent cells (LSTM, GRU)",
         (Pick("sigmoid", "gates"), Pick("tanh", "candidate and cell output")),
         "Not a free choice: a gate must lie in (0, 1) to scale what passes, the state update in (-1, 1) "
-        "[@hochreiter1997; @cho2014]",
+        "[@greff2017; @cho2014]",
         conjunction="and",
     ),
     HiddenChoice(
@@ -163,28 +163,32 @@ HIDDEN_LAYERS: tuple[HiddenChoice, ...] = (
     ),
     HiddenChoice(
         "Vision models for phones and edge chips",
-        (Pick("hardswish"),),
-        "MobileNetV3's stand-in for Swish: the same shape with no exponential [@howard2019]",
+        (Pick("hardswish"), Pick("relu6")),
+        "MobileNetV3's Hardswish, Swish's shape with no exponential [@howard2019]; EfficientNet-Lite's "
+        "ReLU6, which survives quantisation better [@google2020; @liu2020]: pick what your target "
+        "runtime quantises well",
     ),
 )
 
 DECISION_TREE: tuple[DecisionStep, ...] = (
     DecisionStep(
         "Building a transformer?",
-        "For an encoder such as BERT or ViT, or a GPT-2-style model, use {gelu} "
-        "[@devlin2019; @dosovitskiy2021; @radford2019]. For a large decoder-only language model, "
+        "For an encoder such as BERT or ViT, or a GPT-style model, use {gelu} "
+        "[@devlin2019; @dosovitskiy2021; @radford2018]. For a large decoder-only language model, "
         "follow PaLM and LLaMA and use the gated {swiglu} [@chowdhery2022; @touvron2023]; Gemma's "
         "{geglu} [@gemma2024] is the other gated choice in use.",
     ),
     DecisionStep(
         "A convolutional network for images?",
-        "Begin with {relu}. {silu}, {gelu} and {mish} cost more per element and are used in "
-        "EfficientNet, ConvNeXt and YOLOv4 [@tan2019; @liu2022; @bochkovskiy2020]; measure before "
-        "you switch.",
+        "Begin with {relu}, or with whatever the architecture family you copy uses. {silu}, "
+        "{gelu} and {mish} cost more per element and are used in EfficientNet, ConvNeXt and "
+        "YOLOv4 [@tan2019; @liu2022; @bochkovskiy2020]; measure before you switch.",
     ),
     DecisionStep(
         "Will it run on a phone or an edge chip?",
-        "{hardswish} keeps Swish's shape without an exponential, as in MobileNetV3 [@howard2019].",
+        "{hardswish} keeps Swish's shape without an exponential, as in MobileNetV3 [@howard2019]; "
+        "{relu6} is what EfficientNet-Lite chose because it quantises with less loss "
+        "[@google2020; @liu2020]. Use what your target runtime quantises well.",
     ),
     DecisionStep("A plain MLP?", "{relu} first; {leaky_relu} if many of its units die."),
     DecisionStep(
@@ -226,7 +230,8 @@ OUTPUT_LAYERS: tuple[OutputChoice, ...] = (
         "Regression (positive values)",
         (Pick("softplus"), Pick("relu")),
         "`nn.MSELoss` or `nn.L1Loss`",
-        "Keeps the output positive; Softplus never has a zero gradient",
+        "Keeps the output positive; Softplus keeps a gradient where ReLU's is zero, until float32 "
+        "underflows it to exactly 0 far on the negative side",
     ),
     OutputChoice(
         "Regression (bounded range)",

@@ -26,10 +26,10 @@ only: the site requests nothing from another host.
 Keys: ba2016, barron2017, bengio1994, bergstra2009, bochkovskiy2020, bridle1990,
 cho2014, chowdhery2022, clevert2016, collobert2011, cox1958, cybenko1989,
 dauphin2017, devlin2019, donoho1994, dosovitskiy2021, dugas2001, elfwing2018,
-gemma2024, glorot2010, glorot2011, google2020, graves2013, gregor2010, he2015, he2016,
+gemma2024, glorot2010, glorot2011, google2020, graves2013, greff2017, gregor2010, he2015, he2016,
 hendrycks2016, hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015,
 klambauer2017, krizhevsky2012, lecun1998, leshno1993, liu2020, liu2022, maas2013, mikolov2013,
-misra2020, montufar2014, nair2010, pytorch2026, radford2016, radford2018, radford2019,
+misra2020, montufar2014, nair2010, openai2019, pytorch2026, radford2016, radford2018, radford2019,
 ramachandran2017, rosenblatt1958, rumelhart1986, sandler2018, shazeer2020, simonyan2015,
 tan2019, touvron2023, vaswani2017, xu2015, yang2019.
 """
@@ -133,9 +133,6 @@ REFERENCES: tuple[Reference, ...] = (
               "Neurocomputing: Algorithms, Architectures and Applications, NATO ASI Series F68, Springer", 1990),
     Reference("hornik1991", _authors("Hornik, Kurt"), "Approximation capabilities of multilayer feedforward networks",
               "Neural Networks 4(2), 251–257", 1991),
-    Reference("leshno1993", _authors("Leshno, Moshe; Lin, Vladimir Ya.; Pinkus, Allan; Schocken, Shimon"),
-              "Multilayer feedforward networks with a nonpolynomial activation function can approximate any function",
-              "Neural Networks 6(6), 861–867", 1993),
     Reference("bengio1994", _authors("Bengio, Yoshua; Simard, Patrice; Frasconi, Paolo"),
               "Learning long-term dependencies with gradient descent is difficult",
               "IEEE Transactions on Neural Networks 5(2), 157–166", 1994),
@@ -144,6 +141,9 @@ REFERENCES: tuple[Reference, ...] = (
               doi="10.1093/biomet/81.3.425"),
     Reference("hochreiter1997", _authors("Hochreiter, Sepp; Schmidhuber, Jürgen"), "Long short-term memory",
               "Neural Computation 9(8), 1735–1780", 1997, doi="10.1162/neco.1997.9.8.1735"),
+    Reference("leshno1993", _authors("Leshno, Moshe; Lin, Vladimir Ya.; Pinkus, Allan; Schocken, Shimon"),
+              "Multilayer feedforward networks with a nonpolynomial activation function can approximate any "
+              "function", "Neural Networks 6(6), 861–867", 1993, doi="10.1016/S0893-6080(05)80131-5"),
     Reference("lecun1998", _authors("LeCun, Yann; Bottou, Léon; Orr, Genevieve B.; Müller, Klaus-Robert"),
               "Efficient BackProp",
               "Neural Networks: Tricks of the Trade, Lecture Notes in Computer Science 1524, Springer", 1998),
@@ -225,6 +225,11 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("vaswani2017", _authors("Vaswani, Ashish; Shazeer, Noam; Parmar, Niki; Uszkoreit, Jakob; Jones, Llion; "
                                       "Gomez, Aidan N.; Kaiser, Łukasz; Polosukhin, Illia"),
               "Attention is all you need", f"{_NIPS} 30", 2017, arxiv="1706.03762"),
+    Reference("greff2017", _authors("Greff, Klaus; Srivastava, Rupesh K.; Koutník, Jan; Steunebrink, Bas R.; "
+                                    "Schmidhuber, Jürgen"),
+              "LSTM: a search space odyssey",
+              "IEEE Transactions on Neural Networks and Learning Systems 28(10), 2222–2232", 2017,
+              arxiv="1503.04069"),
     Reference("ramachandran2017", _authors("Ramachandran, Prajit; Zoph, Barret; Le, Quoc V."),
               "Searching for activation functions", _ARXIV, 2017, arxiv="1710.05941"),
     Reference("barron2017", _authors("Barron, Jonathan T."), "Continuously differentiable exponential linear units",
@@ -244,6 +249,9 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("radford2019", _authors("Radford, Alec; Wu, Jeffrey; Child, Rewon; Luan, David; Amodei, Dario; "
                                       "Sutskever, Ilya"),
               "Language models are unsupervised multitask learners", "OpenAI technical report", 2019),
+    Reference("openai2019", ("OpenAI",), "gpt-2: src/model.py, the released model code",
+              "GitHub repository openai/gpt-2, commit c2dae27c", 2019, organisation=True, date="2019-02-10",
+              url="https://github.com/openai/gpt-2/blob/c2dae27c1029770cea40978813f17a5fd545b883/src/model.py"),
     Reference("howard2019", _authors("Howard, Andrew; Sandler, Mark; Chu, Grace; Chen, Liang-Chieh; Chen, Bo; "
                                      "Tan, Mingxing; Wang, Weijun; Zhu, Yukun; Pang, Ruoming; Vasudevan, Vijay; "
                                      "Le, Quoc V.; Adam, Hartwig"),

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import matplotlib as mpl
 
-from actdocs.numbers import INFINITY, MINUS, format_number, format_point
+from actdocs.numbers import INFINITY, MINUS, format_number, format_point, format_sig
 
 #: The prime of a derivative, f′.
 PRIME = "\u2032"
@@ -346,12 +346,13 @@ def yes_no(flag: bool) -> str:
 FLAT_DECIMALS = 2
 
 
-def flat_end(value: float, up: bool) -> str:
+def flat_end(value: float, up: bool, decimals: int = FLAT_DECIMALS) -> str:
     """An end of a flat interval, rounded up (a lower end) or down (an upper end) to
-    FLAT_DECIMALS, so that the written condition never reaches outside the set."""
-    scale = 10**FLAT_DECIMALS
+    ``decimals`` (FLAT_DECIMALS unless a sentence needs more), so that the written
+    condition never reaches outside the set."""
+    scale = 10**decimals
     rounded = (math.ceil if up else math.floor)(round(value * scale, 6)) / scale
-    return format_number(rounded, FLAT_DECIMALS)
+    return format_number(rounded, decimals)
 
 
 def _flat_parts(properties: "Properties") -> list[str]:
@@ -378,13 +379,14 @@ def _flat_parts(properties: "Properties") -> list[str]:
 
 def _flat_condition(properties: "Properties", words: bool = False) -> str:
     """"f′ = 0" when the derivative is exactly zero on the whole set, else "|f′| < 0.01";
-    with ``words``, "it is exactly 0" or "it stays below 0.01"."""
+    with ``words``, "it is exactly 0" or "|f′| stays below 0.01" (its size: a negative
+    derivative such as GELU's is below 0.01 without being flat)."""
     from actdocs.catalog import SATURATION_THRESHOLD
 
     exact = all(f.exact for f in properties.saturation)
     threshold = format_number(SATURATION_THRESHOLD)
     if words:
-        return "it is exactly 0" if exact else f"it stays below {threshold}"
+        return "it is exactly 0" if exact else f"|f{PRIME}| stays below {threshold}"
     return f"f{PRIME} = 0" if exact else f"|f{PRIME}| < {threshold}"
 
 
@@ -396,12 +398,26 @@ def format_saturation(properties: "Properties") -> str:
     return f"{' and '.join(_flat_parts(properties))} ({_flat_condition(properties)})"
 
 
-def saturation_words(properties: "Properties") -> str:
-    """The same set in a sentence, for alt text: "it is exactly 0 for x < 0 and x > 6"."""
-    if not properties.saturation:
-        from actdocs.catalog import MIN_FLAT_WIDTH
+def saturation_words(properties: "Properties", least: float | None = None) -> str:
+    """The same set in a sentence, for alt text: "it is exactly 0 for x < 0 and x > 6".
 
-        return f"it never saturates: no stretch of x wider than {format_number(MIN_FLAT_WIDTH)} keeps it near zero"
+    For a function that never saturates, ``least`` (the smallest |f′| measured) is named,
+    and called the threshold itself when it equals it (Leaky ReLU's 0.01): the verdict
+    then rests on a tie, which the reader should see.
+    """
+    if not properties.saturation:
+        from actdocs.catalog import MIN_FLAT_WIDTH, SATURATION_THRESHOLD
+
+        text = (f"it never saturates: on no stretch of x wider than {format_number(MIN_FLAT_WIDTH)} "
+                f"does |f{PRIME}| fall below {format_number(SATURATION_THRESHOLD)}")
+        if least is None:
+            return text
+        if math.isclose(least, SATURATION_THRESHOLD, rel_tol=1e-9):
+            return (f"{text}, though its smallest |f{PRIME}|, {format_number(least)}, is exactly that "
+                    "threshold: never smaller and never zero")
+        if least < SATURATION_THRESHOLD:
+            return f"{text}; its smallest |f{PRIME}|, {format_sig(least)}, occurs only on narrower stretches"
+        return f"{text}; its smallest |f{PRIME}| is {format_sig(least)}"
     return f"{_flat_condition(properties, words=True)} for {' and '.join(_flat_parts(properties))}"
 
 

@@ -77,7 +77,8 @@ assert value.min() < 0 < value.max()
 print(f"regression: outputs in [{value.min().item():.1f}, "
       f"{value.max().item():.1f}]")
 
-# Positive targets (prices, counts): softplus > 0 and smooth; ReLU >= 0.
+# Positive targets (prices, counts): softplus > 0 and smooth (in float32 it
+# underflows to exactly 0 far below zero); ReLU >= 0.
 raw = Regressor()(features)  # a real-valued output, before any squashing
 positive = F.softplus(raw)  # (7)!
 assert torch.all(positive > 0) and torch.all(F.relu(raw) >= 0)

@@ -147,7 +147,7 @@ def test_the_saturation_fact_reads_the_same_set():
 
     text = facts.saturation_fragment()
     beyond = properties.saturation_set(catalog.get("tanh"))[1].lo
-    assert f"beyond {facts.flat_end(beyond, up=True)}" in text
+    assert f"beyond {facts.flat_end(beyond, up=True, decimals=facts.EDGE_DECIMALS)}" in text
 
 
 # ------------------------------------------------------------------ kink, jump, smooth

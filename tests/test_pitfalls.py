@@ -42,3 +42,19 @@ def test_page_shows_both_tabs_then_the_output(path):
         r'(?:[^\n]*\n)*?[ ]*```text(?: title="Output")?\s+--8<-- "output/' + name + r'\.txt"'
     )
     assert re.search(pattern, page), f"{name}: Wrong and Right tabs, then the output, not found in pitfalls.md"
+
+
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+def test_the_introduction_counts_the_sections_and_the_tabbed_ones():
+    """The opening sentence's count is the page's sections, and "the first N" (the ones
+    with Wrong/Right tabs) is the pitfall listings: review R1 found "Four mistakes" over
+    five sections, the fifth without tabs."""
+    page = PAGE.read_text(encoding="utf-8")
+    intro = page.split("\n## ", 1)[0]
+    total = re.search(r"\b(\w+) mistakes\b", intro)
+    tabbed = re.search(r"\bthe first (\w+)\b", intro)
+    assert total and tabbed, "the introduction says how many mistakes, and how many have tabs"
+    assert _NUMBERS[total.group(1).lower()] == len(re.findall(r"^## ", page, re.M))
+    assert _NUMBERS[tabbed.group(1).lower()] == page.count('=== "Wrong"') == len(LISTINGS)

@@ -365,7 +365,19 @@ SCOPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "bengio1994": (("recurrent", "through time", "across time"), ()),
     # Xu et al. divide by a ~ U(3, 8) and use (3 + 8)/2 at test time; 11/48 is PyTorch's
     "xu2015": ((), ("11/48",)),
+    # Cybenko proves approximation for sigmoidal activations, Hornik for bounded non-constant ones
+    "cybenko1989": (("sigmoid",), ()),
+    "hornik1991": (("bounded",), ()),
+    # the GPT-2 paper never names its activation; it says the model follows GPT
+    "radford2019": (("follow",), ("GELU",)),
+    # the 1997 LSTM has no forget gate and no tanh: the modern cell is cited to Greff et al.
+    "hochreiter1997": ((), ("forget gate used", "tanh keeps")),
 }
+
+#: Statements elsewhere that the scope check flags, left to whoever edits that page
+#: (review R1, U1: quiz.md cites the GPT-2 paper for GELU). Checked in
+#: test_pending_scope_problems_are_still_there, so that a fix there removes the entry.
+PENDING = {"quiz.md"}
 
 
 def citing_statements() -> list[tuple[str, str]]:
@@ -393,7 +405,7 @@ def scope_problems(statements: list[tuple[str, str]]) -> list[str]:
 
 
 def test_narrow_sources_are_cited_only_for_what_they_say():
-    assert scope_problems(citing_statements()) == []
+    assert scope_problems([(w, t) for w, t in citing_statements() if w not in PENDING]) == []
     usages = {u.ref: u.name for r in ACTIVATIONS for u in r.used_in}
     assert "Boltzmann" in usages["nair2010"]
 
@@ -402,8 +414,51 @@ def test_scope_check_catches_the_old_sentences():
     old = [("relu.md", "Rectifiers were shown to train deep networks better than saturating units "
                        "around 2010 [@nair2010; @glorot2011]."),
            ("why.md", "Their small derivatives make deep stacks hard to train [@bengio1994; @glorot2010]."),
-           ("catalog", "In eval mode the slope is fixed at their mean, 11/48 [@xu2015].")]
-    assert len(scope_problems(old)) == 3
+           ("catalog", "In eval mode the slope is fixed at their mean, 11/48 [@xu2015]."),
+           ("guide", "What BERT, GPT-2 and the Vision Transformer put in their feed-forward blocks "
+                     "[@devlin2019; @radford2019; @dosovitskiy2021]"),
+           ("why.md", "One hidden layer can approximate any continuous function on a bounded region "
+                      "[@cybenko1989; @hornik1991].")]
+    assert len(scope_problems(old)) == 5  # three old ones, radford2019, cybenko1989 ("bounded" satisfies hornik1991)
+
+
+@pytest.mark.xfail(strict=True, reason="quiz.md still cites the GPT-2 paper for GELU (review R1, U1)")
+def test_pending_scope_problems_are_still_there():
+    assert scope_problems([(w, t) for w, t in citing_statements() if w in PENDING]) == []
+
+
+def _cites(statement: str) -> set[str]:
+    return set(shortcodes.cited(statement))
+
+
+def test_silu_is_credited_to_the_gelu_paper_wherever_elfwing_is_cited_for_it():
+    """SiLU and its name first appear in Hendrycks and Gimpel; Elfwing et al. used it later."""
+    for where, statement in citing_statements():
+        if "elfwing2018" in _cites(statement) and "SiLU" in statement:
+            assert "hendrycks2016" in _cites(statement), (where, statement[:100])
+    usages = {u.ref: u.name for u in catalog.get("silu").used_in}
+    assert "hendrycks2016" in usages and "SiLU" in usages["hendrycks2016"]
+
+
+def test_a_tanh_lstm_cell_cites_the_modern_form():
+    """Tanh candidate and cell values belong to the LSTM as used today (Greff et al.),
+    not to the 1997 paper alone, whose squashers were scaled logistic functions."""
+    for where, statement in citing_statements():
+        cited = _cites(statement)
+        if "tanh" in statement.lower() and cited & {"hochreiter1997", "cho2014"} and "LSTM" in statement:
+            assert "greff2017" in cited, (where, statement[:100])
+    assert all("hochreiter1997" not in u.ref for u in catalog.get("tanh").used_in)
+
+
+def test_the_approximation_theorem_is_stated_on_compact_sets_and_covers_relu():
+    """An open bounded region is not enough (1/x on (0, 1)); the sigmoidal and bounded-activation
+    proofs do not cover ReLU, Leshno et al.'s non-polynomial result does."""
+    text = " ".join((REPO_ROOT / "docs" / "why-nonlinearity.md").read_text(encoding="utf-8").split())
+    start = text.index("universal approximation theorem")
+    paragraph = text[start:text.index("XOR is the smallest", start)]
+    assert "compact" in paragraph and "bounded region" not in paragraph
+    assert {"cybenko1989", "hornik1991", "leshno1993"} <= _cites(paragraph)
+    assert "ReLU" in paragraph and "polynomial" in paragraph
 
 
 def test_rrelu_states_each_convention_with_its_source():
