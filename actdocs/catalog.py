@@ -455,7 +455,9 @@ def _scratch_gelu_tanh(x: Tensor) -> Tensor:
 
 _GATED_NOTE = (
     "A gated unit splits its input into a content half and a gate half. Figures and "
-    "properties show it with content 1, so the curve is its gate non-linearity."
+    "properties show it with content 1, so the curve is its gate non-linearity: a range "
+    "or bound shown for it is the gate's, while the unit's output, content times gate, is "
+    "unbounded because the content is."
 )
 
 # --------------------------------------------------------------------------------------
@@ -531,7 +533,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         summary="Passes positive inputs unchanged and zeroes the rest.",
         used_in=(
             Usage("Restricted Boltzmann machines", "nair2010"),
-            Usage("Deep sparse rectifier networks", "glorot2011"),
+            Usage("Deep sparse rectifier neural networks", "glorot2011"),
             Usage("AlexNet", "krizhevsky2012"),
             Usage("VGG", "simonyan2015"),
             Usage("ResNet", "he2016"),
@@ -732,7 +734,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         used_in=(
             Usage("Named SiLU, in the GELU paper", "hendrycks2016"),
             Usage("SiLU, in reinforcement learning", "elfwing2018"),
-            Usage("Swish, found by architecture search", "ramachandran2017"),
+            Usage("Swish, rediscovered by automated search", "ramachandran2017"),
             Usage("EfficientNet", "tan2019"),
         ),
         best_for="Convolutional vision models such as EfficientNet [@tan2019]; the gate of SwiGLU [@shazeer2020]",
@@ -758,7 +760,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         scratch=scratch_mish,
         torch_name="F.mish",
         kernels={"forward": "mish(x)", "backward": "mish_backward(g, x)"},
-        summary="Smooth, non-monotonic and self-regularising; x times tanh of softplus.",
+        summary="Smooth and non-monotonic, described by its author as self-regularising [@misra2020]; x times tanh of softplus.",
         used_in=(
             Usage("Introduced", "misra2020"),
             Usage("YOLOv4 (CSPDarknet53 backbone)", "bochkovskiy2020"),
@@ -1082,7 +1084,7 @@ _TORCH_NN_RECORDS: tuple[Activation, ...] = (
         kernels={"forward": "hardtanh(x, min_val, max_val)", "backward": "hardtanh_backward(g, x, min_val, max_val)"},
         summary="Tanh replaced by three straight pieces: the identity clipped to [-1, 1].",
         defaults={"min_val": -1.0, "max_val": 1.0},
-        used_in=(Usage("Neural language processing from scratch (SENNA)", "collobert2011"),),
+        used_in=(Usage("Natural language processing (almost) from scratch (SENNA)", "collobert2011"),),
         best_for="A bounded, zero-centred activation without exponentials [@collobert2011]; ReLU6 is Hardtanh(0, 6)",
         watch_out="Zero gradient for every |x| above 1: a unit pushed past the clip stops learning",
         properties=Properties(

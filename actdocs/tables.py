@@ -122,11 +122,19 @@ def link(record: Activation, page: str = ACTIVATIONS_PAGE) -> str:
     return f"[{record.name}]({page}#{record.key})"
 
 
+#: What a gated unit's row describes: the gate with the content fixed at 1.
+GATED_VIEW = "(scalar view: gate only; the unit's output is unbounded)"
+
+
 def _name_cell(record: Activation, page: str) -> str:
     """The record's name, linked to its card on ``page``; "(scalar view)" when it is not
-    element-wise, so that no range or gradient reads as that of a vector function."""
+    element-wise, so that no range or gradient reads as that of a vector function. A gated
+    unit's scalar view is its gate alone (content 1), so its row says so: the unit itself
+    is unbounded, whatever range the gate has."""
     name = link(record, page) if page else record.name
-    return name if record.elementwise else f"{name} (scalar view)"
+    if record.elementwise:
+        return name
+    return f"{name} {GATED_VIEW}" if record.family == "gated" else f"{name} (scalar view)"
 
 
 def properties_table(records: Sequence[Activation] = ACTIVATIONS, page: str = ACTIVATIONS_PAGE) -> str:

@@ -150,6 +150,37 @@ def test_no_year_is_typed_in_a_usage_or_a_catalog_string():
             assert not YEAR.search(text), (record.key, text)
 
 
+def quoted_title_problems(usages: list[tuple[str, str]]) -> list[str]:
+    """Usage names that read as their publication's title but misquote it. A name (its
+    final parenthesis left out) of four or more words, at least 80 % of them words of the
+    title, is read as a quotation, and must then be the title exactly (up to case)."""
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+", text.lower())
+
+    problems = []
+    for name, key in usages:
+        quoted = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+        title = references.get(key).title
+        found = words(quoted)
+        if len(found) >= 4 and sum(w in set(words(title)) for w in found) >= 0.8 * len(found):
+            if quoted.lower() != title.lower():
+                problems.append(f"{name!r} quotes [@{key}] but its title is {title!r}")
+    return problems
+
+
+def test_a_title_quoted_in_a_usage_is_the_title():
+    usages = [(u.name, u.ref) for record in ACTIVATIONS for u in record.used_in]
+    assert quoted_title_problems(usages) == []
+
+
+def test_title_check_catches_the_old_misquotes():
+    old = [("Neural language processing from scratch (SENNA)", "collobert2011"),
+           ("Deep sparse rectifier networks", "glorot2011")]
+    assert len(quoted_title_problems(old)) == 2
+    assert quoted_title_problems([("Natural language processing (almost) from scratch (SENNA)", "collobert2011"),
+                                  ("Restricted Boltzmann machines", "nair2010")]) == []
+
+
 def test_usage_text_cites_its_reference():
     text = catalog.get("relu").used_in_text
     assert "AlexNet: [Krizhevsky et al. (2012)](references.md#krizhevsky2012)" in text

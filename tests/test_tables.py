@@ -24,7 +24,8 @@ def rows_of(table: str) -> list[list[str]]:
 
 def row_for(table: str, record: catalog.Activation) -> list[str]:
     names = (record.name, tables.link(record))
-    hits = [r for r in rows_of(table)[2:] if r[0] in names or r[0] in (f"{n} (scalar view)" for n in names)]
+    marks = ("(scalar view)", tables.GATED_VIEW)
+    hits = [r for r in rows_of(table)[2:] if r[0] in names or r[0] in (f"{n} {m}" for n in names for m in marks)]
     assert len(hits) == 1, f"{record.key}: {hits}"
     return hits[0]
 
@@ -131,7 +132,8 @@ def test_properties_table_has_one_row_per_record_from_the_catalog() -> None:
         p = record.properties
         cells = row_for(table, record)
         link = f"[{record.name}](activations.md#{record.key})"
-        assert cells[0] == (link if record.elementwise else f"{link} (scalar view)")
+        mark = tables.GATED_VIEW if record.family == "gated" else "(scalar view)"
+        assert cells[0] == (link if record.elementwise else f"{link} {mark}")
         ends, closed = read_interval(cells[1])
         assert ends == pytest.approx(p.output_range, rel=1e-3), record.key
         assert closed == tuple(c and math.isfinite(e) for c, e in zip(p.range_closed, p.output_range)), record.key
@@ -143,6 +145,25 @@ def test_properties_table_has_one_row_per_record_from_the_catalog() -> None:
     assert row_for(table, catalog.get("relu"))[1:3] == ["[0, ∞)", "1 for x > 0"]
     assert row_for(table, catalog.get("relu6"))[1:3] == ["[0, 6]", "1 for 0 < x < 6"]
     assert row_for(table, catalog.get("softplus"))[2] == "→ 1 as x → ∞"
+
+
+def test_a_row_that_shows_a_scalar_view_does_not_pass_it_off_as_the_unit() -> None:
+    """A non-element-wise record's row shows its scalar view. Where the unit itself leaves
+    the range the row gives (a gated unit: content times gate, with content unbounded),
+    the row must say so, or "(0, 1)" reads as GLU's output range (review R2, C4)."""
+    table = tables.properties_table()
+    torch.manual_seed(0)
+    x = torch.randn(64, 2, dtype=torch.float64) * 50  # content, gate halves along the last dim
+    for record in catalog.ACTIVATIONS:
+        if record.elementwise:
+            continue
+        low, high = record.properties.output_range
+        with torch.no_grad():
+            y = record.functional(x, dim=-1)
+        leaves = bool((y < low).any() or (y > high).any())
+        says = "unbounded" in row_for(table, record)[0]
+        assert leaves == says, (record.key, leaves, row_for(table, record)[0])
+        assert leaves == (record.family == "gated"), record.key
 
 
 def test_property_table_is_two_columns_like_the_source() -> None:

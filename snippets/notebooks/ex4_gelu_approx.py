@@ -1,8 +1,12 @@
 # %% [markdown]
 # # Exercise 4: the tanh approximation of GELU
 #
-# The exact GELU needs the Gaussian CDF, $\operatorname{GELU}(x) = x\,\Phi(x)$. BERT and
-# GPT-2 shipped an approximation that uses only `tanh` and a cubic:
+# The exact GELU needs the Gaussian CDF, $\operatorname{GELU}(x) = x\,\Phi(x)$. The GELU
+# paper also gave an approximation that uses only `tanh` and a cubic, and GPT-2's released
+# code computes GELU with it (the `gelu` function of `src/model.py` in the openai/gpt-2
+# repository, from its first commit, `c2dae27`). BERT's reference code (`modeling.py` in
+# google-research/bert) has used it since commit `bee6030` of February 2019; its first
+# release, in October 2018, computed the exact form with `erf`.
 #
 # $$
 # \operatorname{GELU}(x) \approx \frac{x}{2}\left(1 + \tanh\left(\sqrt{\frac{2}{\pi}}\left(x + 0.044715\,x^3\right)\right)\right)
@@ -108,8 +112,8 @@ for label, seconds in medians.items():
 # exact kernel is usually as fast or faster, while a from-scratch version, one kernel per
 # operation with a temporary tensor each, is typically slower than either fused kernel.
 # The approximation is cheap where a fused kernel computes it in one pass (JAX uses it
-# by default); its other use is to reproduce the numerics of models trained with it
-# (BERT, GPT-2).
+# by default); its other use is to reproduce the numerics of models whose code uses it,
+# such as GPT-2.
 
 # %%
 assert 1e-5 < error.abs().max() < 1e-3, error.abs().max()
