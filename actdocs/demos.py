@@ -303,7 +303,7 @@ DISTRIBUTIONS_CAPTION = (
     "of a normal variable with that standard deviation went through PyTorch's function at "
     "build time. The bars show where the outputs land; a separate bar counts the outputs "
     "that are exactly zero, and the table below the chart gives the statistics. "
-    "[Saturated](glossary.md#saturated) inputs lie where the derivative stays below {threshold} "
+    "[Saturated](glossary.md#saturated) inputs lie where |f′| stays below {threshold} "
     "over a stretch of x, as in the property tables."
 )
 

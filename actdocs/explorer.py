@@ -196,7 +196,7 @@ def explorer_spec(records: Sequence[Activation] = ACTIVATIONS) -> dict[str, Any]
 EXPLORER_CAPTION = (
     "**{title}.** Pick an activation, switch its derivative (dashed) on or off, and move "
     "the slider of the ones with a parameter. The shaded band is where the function is "
-    "[saturated](glossary.md#saturated), its derivative below {threshold} over a stretch of x: "
+    "[saturated](glossary.md#saturated), |f′| below {threshold} over a stretch of x: "
     "gradients passing through there all but vanish. Every curve was "
     "computed with PyTorch's own function in float64, and every derivative with autograd, "
     "when this site was built."

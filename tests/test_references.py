@@ -405,11 +405,6 @@ SCOPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "hochreiter1997": ((), ("forget gate used", "tanh keeps")),
 }
 
-#: Statements elsewhere that the scope check flags, left to whoever edits that page
-#: (review R1, U1: quiz.md cites the GPT-2 paper for GELU). Checked in
-#: test_pending_scope_problems_are_still_there, so that a fix there removes the entry.
-PENDING = {"quiz.md"}
-
 
 def citing_statements() -> list[tuple[str, str]]:
     """(where, statement) for every statement on the pages and in the catalog's and guide's prose."""
@@ -436,7 +431,7 @@ def scope_problems(statements: list[tuple[str, str]]) -> list[str]:
 
 
 def test_narrow_sources_are_cited_only_for_what_they_say():
-    assert scope_problems([(w, t) for w, t in citing_statements() if w not in PENDING]) == []
+    assert scope_problems(citing_statements()) == []
     usages = {u.ref: u.name for r in ACTIVATIONS for u in r.used_in}
     assert "Boltzmann" in usages["nair2010"]
 
@@ -451,11 +446,6 @@ def test_scope_check_catches_the_old_sentences():
            ("why.md", "One hidden layer can approximate any continuous function on a bounded region "
                       "[@cybenko1989; @hornik1991].")]
     assert len(scope_problems(old)) == 5  # three old ones, radford2019, cybenko1989 ("bounded" satisfies hornik1991)
-
-
-@pytest.mark.xfail(strict=True, reason="quiz.md still cites the GPT-2 paper for GELU (review R1, U1)")
-def test_pending_scope_problems_are_still_there():
-    assert scope_problems([(w, t) for w, t in citing_statements() if w in PENDING]) == []
 
 
 def _cites(statement: str) -> set[str]:

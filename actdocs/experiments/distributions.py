@@ -232,7 +232,7 @@ def alt_saturation(results: dict[str, Any]) -> str:
                 f"scale {first} to {format_percent(r[last]['frac_saturated'])} at scale {last}"
             )
     return (
-        "Line chart of the share of inputs in the saturated region, where the derivative stays "
+        "Line chart of the share of inputs in the saturated region, where |f′| stays "
         f"below {format_number(results['saturation_threshold'])} over a stretch of x, against the "
         "input scale, one line per activation that saturates. " + "; ".join(parts) + "."
     )
@@ -271,7 +271,7 @@ def summary_fragment(results: dict[str, Any]) -> str:
             f"(never zero-centred) while tanh's average {format_number(res['tanh'][one]['mean'], 3)}. "
             f"At scale {last}, {format_percent(res['sigmoid'][last]['frac_saturated'])} of sigmoid's "
             f"inputs and {format_percent(res['tanh'][last]['frac_saturated'])} of tanh's are "
-            f"[saturated](glossary.md#saturated), where the derivative stays below "
+            f"[saturated](glossary.md#saturated), where |f′| stays below "
             f"{format_number(results['saturation_threshold'])}: their outputs pile "
             f"up at the ends of the range and the gradient through them is almost gone."
         )
