@@ -19,7 +19,7 @@ def all_artifacts() -> list[Artifact]:
     from actdocs import listings
 
     listings.start_fork_server()
-    from actdocs import (bench, claims, demos, experiments, facts, figures, gate_figure, glossary, guide,
+    from actdocs import (bench, claims_page, demos, experiments, facts, figures, gate_figure, glossary, guide,
                          listing_figures, notebooks, reference_page, tables, torch_nn)
 
     others = [
@@ -36,7 +36,7 @@ def all_artifacts() -> list[Artifact]:
         *bench.artifacts(),         # the quick benchmark
         *demos.artifacts(),         # plotly data for the interactive demos
         *facts.artifacts(),         # measured numbers quoted by the section pages
-        *claims.artifacts(),        # every claim of the textbook with its verdict
+        *claims_page.artifacts(),   # every claim of the textbook with its verdict
     ]
     outputs = {rel for artifact in others for rel in artifact.outputs}
     return [*others, *reference_page.artifacts(outputs)]  # the References page, with the pages citing each entry

@@ -11,8 +11,9 @@ from typing import get_args
 
 import pytest
 
-from actdocs import claims, recorded, references
-from actdocs.build import Context
+from actdocs import claims, claims_page, recorded, references
+from actdocs.build import REPO_ROOT, Context
+from actdocs.evidence import EXPERIMENT_JSON
 from actdocs.numbers import format_sig
 from actdocs.verdicts import Verdict
 
@@ -26,7 +27,7 @@ REQUIRED = {
 }
 TIMED = ("relu-vs-sigmoid-speed", "hardswish-vs-swish-speed", "exponentials-expensive", "gelu-tanh-fast")
 
-NO_EXPERIMENTS = {name: None for name in claims.EXPERIMENT_JSON}
+NO_EXPERIMENTS = {name: None for name in EXPERIMENT_JSON}
 NOTHING = claims.Evidence(NO_EXPERIMENTS, None)
 
 
@@ -215,7 +216,7 @@ def test_hardswish_is_judged_at_its_own_size_direction_and_convention(bench_api)
     extra = {(row.setting.size, row.setting.mode, row.setting.convention): row.verdict for row in f.extra}
     assert extra[("memory", "forward", "preallocated")] == "undecided"
     assert extra[("memory", "forward+backward", "as called")] == "does not hold here"
-    section = claims.claim_section(*next((c, fs) for c, fs in claims.evaluate(timed(bench_api))
+    section = claims_page.claim_section(*next((c, fs) for c, fs in claims.evaluate(timed(bench_api))
                                          if c.key == "hardswish-vs-swish-speed"))
     assert "extra row: memory-bound" in section and "(not in the verdict)" in section
 
@@ -234,7 +235,7 @@ def test_a_timing_verdict_stands_only_where_every_run_of_the_device_agrees(bench
     f = finding(timed(bench_api), "hardswish-vs-swish-speed")
     assert f.verdict == verdict and f.own[0].note == why
     if why:
-        assert why in claims.claims_markdown(claims.evaluate(timed(bench_api)))
+        assert why in claims_page.claims_markdown(claims.evaluate(timed(bench_api)))
 
 
 def test_exponentials_are_judged_per_function_and_regime(bench_api):
@@ -247,9 +248,9 @@ def test_exponentials_are_judged_per_function_and_regime(bench_api):
 
 
 def test_the_quick_benchmark_is_never_evidence():
-    (artifact,) = claims.artifacts()
+    (artifact,) = claims_page.artifacts()
     assert not any("bench-quick" in r for r in artifact.reads)
-    assert set(artifact.inputs) == set(recorded.input_files(claims.REPO_ROOT))
+    assert set(artifact.inputs) == set(recorded.input_files(REPO_ROOT))
 
 
 # ------------------------------------------------------------------ evidence from experiments
@@ -340,13 +341,13 @@ def test_the_ten_layer_bound_is_checked_over_initialisations_in_both_senses():
 
 def test_two_evaluations_of_the_same_evidence_are_byte_identical(tmp_path: Path):
     evidence = claims.Evidence({**NO_EXPERIMENTS, "dying_relu": dying(), "relu_vs_tanh": relu_vs_tanh(0.5, 0.8)}, [])
-    texts = [claims.claims_markdown(claims.evaluate(copy.deepcopy(evidence))) for _ in range(2)]
-    documents = [json.dumps(claims.claims_document(claims.evaluate(evidence)), ensure_ascii=False) for _ in range(2)]
+    texts = [claims_page.claims_markdown(claims.evaluate(copy.deepcopy(evidence))) for _ in range(2)]
+    documents = [json.dumps(claims_page.claims_document(claims.evaluate(evidence)), ensure_ascii=False) for _ in range(2)]
     assert texts[0] == texts[1] and documents[0] == documents[1]
 
 
 def test_artifact_writes_table_and_json(tmp_path: Path):
-    (artifact,) = claims.artifacts()
+    (artifact,) = claims_page.artifacts()
     out = tmp_path / "out"
     artifact.make(out, Context(cache=tmp_path / "empty-cache"))
     table = (out / "tables" / "claims.md").read_text(encoding="utf-8")
@@ -364,10 +365,10 @@ def test_the_page_says_how_far_the_recorded_runs_of_a_device_lie_apart():
     from actdocs.bench.compare import spread
     from actdocs.numbers import format_percent
 
-    runs = recorded.runs(claims.REPO_ROOT)
+    runs = recorded.runs(REPO_ROOT)
     if len(runs) < 2:
         pytest.skip("fewer than two recorded runs")
-    text = claims.runs_markdown(runs)
+    text = claims_page.runs_markdown(runs)
     first, second = sorted(runs, key=lambda r: r.doc["environment"]["date"])[:2]
     assert f"a median {format_percent(spread(first.doc, second.doc, 'median_s').median)} in time" in text
-    assert "one run only" in claims.runs_markdown(runs[:1]) and claims.runs_markdown([]) == ""
+    assert "one run only" in claims_page.runs_markdown(runs[:1]) and claims_page.runs_markdown([]) == ""
