@@ -33,11 +33,13 @@ from dataclasses import dataclass, field
 from typing import Callable, Literal
 
 from actdocs import references
-from actdocs.evidence import (
+from actdocs.evidence import (  # ALLOCATES and FLAGGED: what a timing reading without a verdict says
+    ALLOCATES,
     alexnet_sense,
     cross_entropy,
     each,
     Evidence,
+    FLAGGED,
     gelu_error,
     gradient_depth,
     hardswish,
@@ -72,7 +74,7 @@ IDENTITY_TOLERANCE = 1e-12
 PEAK_TOLERANCE = 1e-3
 #: "Does not fade": the first layer keeps at least this share of the last layer's gradient.
 NO_FADE_SHARE = 0.1
-#: "Expensive": at least this many times ReLU's time.
+#: "Expensive": at least this many times ReLU's time (a ratio: its sensitivity moves the excess over 1).
 EXPENSIVE_RATIO = 1.5
 #: "Sparse": at least this share of exact zeros.
 SPARSE_SHARE = 0.25
@@ -103,7 +105,8 @@ class Origin:
         cited = references.cite([self.ref]) if self.ref else ""
         who = {
             "publication": cited,
-            "folklore": f"Folklore: {self.source}" + (f" ({cited})" if cited else ""),
+            "folklore": f"Folklore: {self.source}" + (f". The publication it leans on is {cited}, which is "
+                                                      "not the source of these words" if cited else ""),
             "mathematics": "Mathematics: it follows from the formula",
             "documentation": f"Documentation: {self.source}",
         }[self.kind]
@@ -306,7 +309,8 @@ CLAIMS: tuple[Claim, ...] = (
                  "network with ReLUs reached 25 % training error on CIFAR-10 six times sooner, in epochs, than "
                  "the same network with tanh units, each at the learning rate that trained it fastest. It did "
                  "not time the functions.", ref="krizhevsky2012"),
-          (Sense("training speed, AlexNet's sense: ReLU against tanh, steps to a training error",
+          (Sense("training speed, AlexNet's sense: ReLU against tanh, steps to a training error "
+                 "(a small MLP on 8 × 8 digits, not AlexNet's convolutional network on CIFAR-10)",
                  "The relu-vs-tanh experiment: the same MLP on the digits data, SGD with momentum, each activation "
                  "at its fastest learning rate, five seeds.", SpeedUp(6.0, "tanh's steps over ReLU's"),
                  alexnet_sense),
@@ -332,7 +336,7 @@ CLAIMS: tuple[Claim, ...] = (
           Origin("folklore", "Nothing was timed.",
                  source="the textbook's cost rows (“High (exponential)”), common wisdom"),
           (Sense("kernel time against ReLU's", _KERNELS,
-                 AtLeast(EXPENSIVE_RATIO, "the function's time over ReLU's"),
+                 AtLeast(EXPENSIVE_RATIO, "the function's time over ReLU's", ratio=True),
                  each(("sigmoid", "tanh", "gelu", "elu"), "relu")),),
           "classic.md"),
     Claim("hardswish-piecewise", "Hardswish(x) = 0 for x ≤ −3, x(x + 3)/6 between, x for x ≥ 3.",
@@ -376,11 +380,13 @@ CLAIMS: tuple[Claim, ...] = (
                  "network keeps the scale of its gradients from layer to layer, and trained deep ReLU networks "
                  "with it that an earlier scheme could not.", ref="he2015"),
           (Sense("with He initialisation, the origin's condition",
-                 "The gradient-flow experiment at depth 20: the first layer's weight-gradient norm over the last's.",
-                 AtLeast(NO_FADE_SHARE, "the first layer's share of the last layer's gradient"),
+                 "The gradient-flow experiment at depth 20: the first layer's weight-gradient norm over the last's "
+                 "(the gradient reaching a weight matrix, which also carries the norm of that layer's input; not "
+                 "the pre-activation gradient of the ten-layer sigmoid bound).",
+                 AtLeast(NO_FADE_SHARE, "the first layer's share of the last layer's weight-gradient norm"),
                  gradient_depth("kaiming")),
            Sense("with PyTorch's default initialisation", "The same network with nn.Linear's own initialisation.",
-                 AtLeast(NO_FADE_SHARE, "the first layer's share of the last layer's gradient"),
+                 AtLeast(NO_FADE_SHARE, "the first layer's share of the last layer's weight-gradient norm"),
                  gradient_depth("default"))),
           "relu.md"),
     Claim("relu-dies-high-lr", "A too-high learning rate kills ReLU units.",

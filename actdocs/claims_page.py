@@ -14,9 +14,10 @@ from typing import Any
 from actdocs import recorded
 from actdocs.build import REPO_ROOT, Artifact, Context
 from actdocs.claims import Claim, Finding, Row, evaluate
-from actdocs.evidence import EXPERIMENT_JSON, Evidence, Reading
+from actdocs.evidence import ALLOCATES, EXPERIMENT_JSON, FLAGGED, Evidence, Reading
 from actdocs.markdown import markdown_table, write_text
 from actdocs.numbers import format_sig, round_floats
+from actdocs.verdicts import Edge, SpeedUp
 
 MODULE = "actdocs.claims_page"
 
@@ -37,18 +38,46 @@ def _verdict_cell(f: Finding) -> str:
     return f"**{f.verdict}**" + (f": {f.note}" if f.note else "")
 
 
+def _summary_cell(f: Finding) -> str:
+    """The verdict; an undecided one over several settings also says what each of them gave, so
+    that a consistent measurement that one flagged run leaves undecided reads as such."""
+    own = f.own
+    if f.verdict != "undecided" or len(own) < 2:
+        return _verdict_cell(f)
+    if len(own) == 2:
+        return _verdict_cell(f) + " (" + "; ".join(
+            f"{row.label}: {row.verdict}" + (f", {row.note}" if row.note else "") for row in own) + ")"
+    counts: dict[str, int] = {}
+    for row in own:
+        said = row.verdict + (f", {row.note}" if row.note else "")
+        counts[said] = counts.get(said, 0) + 1
+    return _verdict_cell(f) + " (" + "; ".join(f"{n} of {len(own)} settings: {said}" for said, n in counts.items()) + ")"
+
+
 def summary_table(results: list[tuple[Claim, list[Finding]]]) -> str:
     """Claim | sense | verdict, one row per sense, each claim linked to its section."""
     rows = []
     for claim, findings in results:
         for i, f in enumerate(findings):
             title = f"[{claim.words}](#{claim.key})" if i == 0 else ""
-            rows.append([title, f.sense.name, _verdict_cell(f)])
+            rows.append([title, f.sense.name, _summary_cell(f)])
     return markdown_table(["The claim", "Sense", "Verdict"], rows)
 
 
 def _threshold(value: float) -> str:
     return format_sig(value, 3)
+
+
+def _knob_words(f: Finding) -> str:
+    """What the sensitivity moves, in the rule's own terms."""
+    rule = f.sense.rule
+    if isinstance(rule, Edge):
+        return f"the stated edge |x| = {_threshold(rule.threshold)} (not the “≈ 0” threshold, varied in the rows above)"
+    if isinstance(rule, SpeedUp):
+        return f"the claimed speed-up's excess over 1 (claimed {_threshold(rule.claimed)}×)"
+    if getattr(rule, "ratio", False):
+        return f"the threshold ratio's excess over 1 (threshold {_threshold(rule.threshold)})"
+    return f"the rule's threshold ({_threshold(rule.threshold)})"
 
 
 def sensitivity_line(f: Finding) -> str:
@@ -61,7 +90,7 @@ def sensitivity_line(f: Finding) -> str:
               if label == "flips at"]
     if not any(label == "flips at" for label, _, _ in f.sensitivity):
         parts.append("no threshold near the stated one changes it")
-    return f"- {f.sense.name}: " + "; ".join(parts)
+    return f"- {f.sense.name}; moving {_knob_words(f)}: " + "; ".join(parts)
 
 
 def claim_section(claim: Claim, findings: list[Finding]) -> str:
@@ -76,9 +105,9 @@ def claim_section(claim: Claim, findings: list[Finding]) -> str:
                  for row in f.extra]
     table = markdown_table(["Sense", "Setting", "How we check", "Rule", "We measured", "Verdict"], rows)
     lines = [line for line in map(sensitivity_line, findings) if line]
-    moves = ("\n\n**How the verdict moves with the threshold** (the rule's threshold, or a claimed speed-up's "
-             "excess over 1, halved, as stated and doubled, and the nearest value past which the verdict "
-             "changes):\n\n"
+    moves = ("\n\n**How the verdict moves with the threshold** (each line names what it moves: a rule's "
+             "threshold, a ratio's or a claimed speed-up's excess over 1, or a rule of thumb's stated edge; "
+             "halved, as stated and doubled, and the nearest value past which the verdict changes):\n\n"
              + "\n".join(lines) + "\n") if lines else "\n"
     return (f"### “{claim.words}” {{ #{claim.key} }}\n\n"
             f"**Where it comes from.** {claim.origin.markdown()}\n\n{table}{moves}")
@@ -136,8 +165,15 @@ def runs_markdown(runs: list[recorded.Run] | None) -> str:
         lines.append(f"- {device}: {len(ordered)} recorded run{'s' if len(ordered) > 1 else ''}; {spread_text}")
     if not lines:
         return ""
-    return ("**The recorded runs.** A timing verdict below stands only where every recorded run of the device "
-            "gives it; how far the runs lie apart, cell by cell:\n\n" + "\n".join(lines) + "\n\n")
+    return ("**The recorded runs.** Each file under `data/bench/` is a separate full `make bench` run; within "
+            "one run, a retry after the ceiling drifted keeps only the attempt with the fewest flagged cells "
+            "(the [benchmarks page](benchmarks.md#how-it-is-measured)), but every recorded run is evidence "
+            "here. A timing verdict below stands only where every recorded run of the device gives it. A "
+            "cell that a run flagged (wide interval, load, drift, too few passes) reads "
+            f"“{FLAGGED}” and gives no verdict, so it leaves the row undecided; a “preallocated” "
+            "forward+backward cell whose backward has no allocation-free kernel reads "
+            f"“{ALLOCATES}” and gives none either, since it times the allocator beside the "
+            "function. How far the runs lie apart, cell by cell:\n\n" + "\n".join(lines) + "\n\n")
 
 
 def _make(out: Path, ctx: Context) -> None:
