@@ -23,25 +23,23 @@ The evidence is stable by construction: functions measured in float64, seeded
 experiments made earlier in the same build, and benchmark runs recorded in
 ``data/bench/`` (:mod:`actdocs.recorded`). The build's quick benchmark is not evidence
 here, so two builds of the same commit give the same ``tables/claims.md`` and
-``data/claims.json``.
+``data/claims.json``, which :mod:`actdocs.claims_page` renders.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any, Callable, Literal
+from dataclasses import dataclass, field
+from typing import Callable, Literal
 
-from actdocs import recorded, references
-from actdocs.build import REPO_ROOT, Artifact, Context
-from actdocs.evidence import (
+from actdocs import references
+from actdocs.evidence import (  # ALLOCATES and FLAGGED: what a timing reading without a verdict says
+    ALLOCATES,
     alexnet_sense,
     cross_entropy,
     each,
     Evidence,
-    EXPERIMENT_JSON,
+    FLAGGED,
     gelu_error,
     gradient_depth,
     hardswish,
@@ -65,10 +63,7 @@ from actdocs.evidence import (
     tanh,
     tanh_from_sigmoid,
 )
-from actdocs.markdown import markdown_table, write_text
-from actdocs.numbers import round_floats
-from actdocs.numbers import format_sig
-from actdocs.verdicts import (AtLeast, AtMost, Edge, Measured, Rule, SpeedUp, Verdict, across_runs, as_bound,
+from actdocs.verdicts import (AtLeast, AtMost, Edge, Rule, SpeedUp, Verdict, across_runs, as_bound,
                               breakpoints, combine, knob, moved, scaled)
 
 MODULE = "actdocs.claims"
@@ -79,7 +74,7 @@ IDENTITY_TOLERANCE = 1e-12
 PEAK_TOLERANCE = 1e-3
 #: "Does not fade": the first layer keeps at least this share of the last layer's gradient.
 NO_FADE_SHARE = 0.1
-#: "Expensive": at least this many times ReLU's time.
+#: "Expensive": at least this many times ReLU's time (a ratio: its sensitivity moves the excess over 1).
 EXPENSIVE_RATIO = 1.5
 #: "Sparse": at least this share of exact zeros.
 SPARSE_SHARE = 0.25
@@ -110,7 +105,8 @@ class Origin:
         cited = references.cite([self.ref]) if self.ref else ""
         who = {
             "publication": cited,
-            "folklore": f"Folklore: {self.source}" + (f" ({cited})" if cited else ""),
+            "folklore": f"Folklore: {self.source}" + (f". The publication it leans on is {cited}, which is "
+                                                      "not the source of these words" if cited else ""),
             "mathematics": "Mathematics: it follows from the formula",
             "documentation": f"Documentation: {self.source}",
         }[self.kind]
@@ -313,7 +309,8 @@ CLAIMS: tuple[Claim, ...] = (
                  "network with ReLUs reached 25 % training error on CIFAR-10 six times sooner, in epochs, than "
                  "the same network with tanh units, each at the learning rate that trained it fastest. It did "
                  "not time the functions.", ref="krizhevsky2012"),
-          (Sense("training speed, AlexNet's sense: ReLU against tanh, steps to a training error",
+          (Sense("training speed, AlexNet's sense: ReLU against tanh, steps to a training error "
+                 "(a small MLP on 8 × 8 digits, not AlexNet's convolutional network on CIFAR-10)",
                  "The relu-vs-tanh experiment: the same MLP on the digits data, SGD with momentum, each activation "
                  "at its fastest learning rate, five seeds.", SpeedUp(6.0, "tanh's steps over ReLU's"),
                  alexnet_sense),
@@ -339,7 +336,7 @@ CLAIMS: tuple[Claim, ...] = (
           Origin("folklore", "Nothing was timed.",
                  source="the textbook's cost rows (“High (exponential)”), common wisdom"),
           (Sense("kernel time against ReLU's", _KERNELS,
-                 AtLeast(EXPENSIVE_RATIO, "the function's time over ReLU's"),
+                 AtLeast(EXPENSIVE_RATIO, "the function's time over ReLU's", ratio=True),
                  each(("sigmoid", "tanh", "gelu", "elu"), "relu")),),
           "classic.md"),
     Claim("hardswish-piecewise", "Hardswish(x) = 0 for x ≤ −3, x(x + 3)/6 between, x for x ≥ 3.",
@@ -383,11 +380,13 @@ CLAIMS: tuple[Claim, ...] = (
                  "network keeps the scale of its gradients from layer to layer, and trained deep ReLU networks "
                  "with it that an earlier scheme could not.", ref="he2015"),
           (Sense("with He initialisation, the origin's condition",
-                 "The gradient-flow experiment at depth 20: the first layer's weight-gradient norm over the last's.",
-                 AtLeast(NO_FADE_SHARE, "the first layer's share of the last layer's gradient"),
+                 "The gradient-flow experiment at depth 20: the first layer's weight-gradient norm over the last's "
+                 "(the gradient reaching a weight matrix, which also carries the norm of that layer's input; not "
+                 "the pre-activation gradient of the ten-layer sigmoid bound).",
+                 AtLeast(NO_FADE_SHARE, "the first layer's share of the last layer's weight-gradient norm"),
                  gradient_depth("kaiming")),
            Sense("with PyTorch's default initialisation", "The same network with nn.Linear's own initialisation.",
-                 AtLeast(NO_FADE_SHARE, "the first layer's share of the last layer's gradient"),
+                 AtLeast(NO_FADE_SHARE, "the first layer's share of the last layer's weight-gradient norm"),
                  gradient_depth("default"))),
           "relu.md"),
     Claim("relu-dies-high-lr", "A too-high learning rate kills ReLU units.",
@@ -418,143 +417,9 @@ CLAIMS: tuple[Claim, ...] = (
 )
 
 
-# ------------------------------------------------------------------ evaluation and output
+# ------------------------------------------------------------------ evaluation
 
 
 def evaluate(evidence: Evidence) -> list[tuple[Claim, list[Finding]]]:
     """Every claim with the finding of each of its senses, in the textbook's order."""
     return [(claim, [judge(s, evidence, claim.setting) for s in claim.senses]) for claim in CLAIMS]
-
-
-def _row_text(row: Row) -> str:
-    """A row's measurements: one per recorded run (named), or the one."""
-    text = "; ".join(f"{r.run}: {r.text}" if r.run else r.text for r in row.readings)
-    return f"{text} ({row.note})" if row.note else text
-
-
-def _own_text(f: Finding) -> str:
-    own = f.own
-    if len(own) == 1:
-        return _row_text(own[0])
-    return "; ".join(f"{row.label}: {_row_text(row)} ({row.verdict})" for row in own) or "no reading in this setting"
-
-
-def _verdict_cell(f: Finding) -> str:
-    return f"**{f.verdict}**" + (f": {f.note}" if f.note else "")
-
-
-def summary_table(results: list[tuple[Claim, list[Finding]]]) -> str:
-    """Claim | sense | verdict, one row per sense, each claim linked to its section."""
-    rows = []
-    for claim, findings in results:
-        for i, f in enumerate(findings):
-            title = f"[{claim.words}](#{claim.key})" if i == 0 else ""
-            rows.append([title, f.sense.name, _verdict_cell(f)])
-    return markdown_table(["The claim", "Sense", "Verdict"], rows)
-
-
-def _threshold(value: float) -> str:
-    return format_sig(value, 3)
-
-
-def sensitivity_line(f: Finding) -> str:
-    """How the sense's verdict moves with its threshold, in words; empty when it has none to move."""
-    if not f.sensitivity:
-        return ""
-    parts = [f"{label} ({_threshold(value)}): {verdict}" for label, value, verdict in f.sensitivity
-             if label != "flips at"]
-    parts += [f"it turns to {verdict} past {_threshold(value)}" for label, value, verdict in f.sensitivity
-              if label == "flips at"]
-    if not any(label == "flips at" for label, _, _ in f.sensitivity):
-        parts.append("no threshold near the stated one changes it")
-    return f"- {f.sense.name}: " + "; ".join(parts)
-
-
-def claim_section(claim: Claim, findings: list[Finding]) -> str:
-    """One claim: its words, origin and what that measured, a table of its senses at the setting
-    it names with other settings as extra rows, then how each verdict moves with its threshold."""
-    rows = []
-    for f in findings:
-        setting = f.setting.words() + ("; a bound: every condition measured" if f.sense.bound else "")
-        rows.append([f.sense.name, setting, f.sense.method, f.sense.rule.describe(), _own_text(f),
-                     _verdict_cell(f)])
-        rows += [["", f"extra row: {row.label}", "", "", _row_text(row), f"{row.verdict} (not in the verdict)"]
-                 for row in f.extra]
-    table = markdown_table(["Sense", "Setting", "How we check", "Rule", "We measured", "Verdict"], rows)
-    lines = [line for line in map(sensitivity_line, findings) if line]
-    moves = ("\n\n**How the verdict moves with the threshold** (the rule's threshold, or a claimed speed-up's "
-             "excess over 1, halved, as stated and doubled, and the nearest value past which the verdict "
-             "changes):\n\n"
-             + "\n".join(lines) + "\n") if lines else "\n"
-    return (f"### “{claim.words}” {{ #{claim.key} }}\n\n"
-            f"**Where it comes from.** {claim.origin.markdown()}\n\n{table}{moves}")
-
-
-def claims_markdown(results: list[tuple[Claim, list[Finding]]]) -> str:
-    """The summary table, then a section per claim."""
-    return summary_table(results) + "\n" + "\n".join(claim_section(c, f) for c, f in results)
-
-
-def claims_document(results: list[tuple[Claim, list[Finding]]]) -> list[dict[str, Any]]:
-    """The JSON form: each claim with its origin and setting and, per sense, rule, rows, verdict
-    and sensitivity."""
-    def reading(r: Reading) -> dict[str, Any]:
-        m = r.measured
-        return {"run": r.run, "device": r.device, "text": r.text,
-                "value": None if m is None else m.value, "low": None if m is None else m.low,
-                "high": None if m is None else m.high}
-
-    def row(w: Row) -> dict[str, Any]:
-        return {"regime": w.label, "setting": vars(w.setting), "own": w.own, "verdict": w.verdict, "note": w.note,
-                "readings": [reading(r) for r in w.readings]}
-
-    return [{
-        "key": c.key, "claim": c.words, "page": c.page, "setting": vars(c.setting),
-        "origin": {"kind": c.origin.kind, "ref": c.origin.ref, "source": c.origin.source, "measured": c.origin.measured},
-        "senses": [{"sense": f.sense.name, "method": f.sense.method, "rule": f.sense.rule.describe(),
-                    "setting": vars(f.setting), "bound": f.sense.bound, "rows": [row(w) for w in f.rows],
-                    "verdict": f.verdict, "note": f.note,
-                    "sensitivity": [{"at": label, "threshold": value, "verdict": v} for label, value, v in f.sensitivity]}
-                   for f in findings],
-    } for c, findings in results]
-
-
-def runs_markdown(runs: list[recorded.Run] | None) -> str:
-    """How far the recorded runs of each device lie apart, pair by pair in date order, with the
-    benchmark's own comparison (:func:`actdocs.bench.compare.spread`)."""
-    from actdocs.bench.compare import spread
-    from actdocs.numbers import format_percent
-
-    by_device: dict[str, list[recorded.Run]] = {}
-    for run in runs or ():
-        by_device.setdefault(recorded.device(run), []).append(run)
-    lines = []
-    for device, found in by_device.items():
-        ordered = sorted(found, key=lambda r: (r.doc.get("environment", {}).get("date", ""), r.label))
-        parts = []
-        for a, b in zip(ordered, ordered[1:]):
-            measured = [(label, spread(a.doc, b.doc, name)) for name, label in
-                        (("median_s", "in time"), ("ratio_to_relu", "in ratio to ReLU"))]
-            words = ", ".join(f"a median {format_percent(m.median)} {label} (90th percentile "
-                              f"{format_percent(m.p90)})" for label, m in measured if m)
-            parts.append(f"`{b.label}` lies from `{a.label}` {words or 'by no cell both share'}")
-        spread_text = ("; ".join(parts) + ".") if parts else "one run only, so nothing to compare it with."
-        lines.append(f"- {device}: {len(ordered)} recorded run{'s' if len(ordered) > 1 else ''}; {spread_text}")
-    if not lines:
-        return ""
-    return ("**The recorded runs.** A timing verdict below stands only where every recorded run of the device "
-            "gives it; how far the runs lie apart, cell by cell:\n\n" + "\n".join(lines) + "\n\n")
-
-
-def _make(out: Path, ctx: Context) -> None:
-    evidence = Evidence.load(ctx.cache, ctx.root)
-    results = evaluate(evidence)
-    write_text(out, "tables/claims.md", runs_markdown(evidence.runs) + claims_markdown(results))
-    document = round_floats(claims_document(results), 6)
-    write_text(out, "data/claims.json", json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
-
-
-def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
-    """The claims page's fragment and JSON, after the experiments; keyed by the recorded runs."""
-    return [Artifact("claims", ("tables/claims.md", "data/claims.json"), _make, MODULE,
-                     inputs=recorded.input_files(root), reads=tuple(EXPERIMENT_JSON.values()))]

@@ -279,7 +279,7 @@ def gradient_depth(init: str) -> Callable[[Evidence], list[Reading]]:
         ratio = data["at_depth"]["relu"]["ratio_first_last"][init]
         return [Reading("", Measured.exact(ratio),
                         f"through {data['depth']} ReLU layers the first gets {format_sig(ratio)} of the last "
-                        f"layer's gradient")]
+                        f"layer's weight-gradient norm")]
 
     return read
 
@@ -360,6 +360,10 @@ def leaky_recovery(data: dict[str, Any]) -> list[Reading]:
 
 # ------------------------------------------------------------------ readers: recorded runs
 
+FLAGGED = recorded.FLAGGED
+#: A "preallocated" cell whose backward has no allocation-free kernel: it times the allocator too.
+ALLOCATES = "not comparable"
+
 
 def kernel_ratio(numerator: str, denominator: str, sizes: tuple[str, ...] = tuple(recorded.SIZES),
                  modes: tuple[str, ...] = ("forward",), conventions: tuple[str, ...] = ("preallocated",),
@@ -378,8 +382,13 @@ def kernel_ratio(numerator: str, denominator: str, sizes: tuple[str, ...] = tupl
                         device = recorded.device(run)
                         setting = Setting(size, mode, convention, "float32", device)
                         m = recorded.ratio(run, numerator, denominator, size=size, mode=mode, convention=convention)
-                        text = (f"{format_ratio(m.value)} ({format_ratio(m.low)}–{format_ratio(m.high)})" if m
-                                else "no interval that passes in this run")
+                        allocates = recorded.allocating(run, (numerator, denominator), size=size, mode=mode,
+                                                        convention=convention)
+                        if allocates:  # the allocator's time, not the function's: no verdict
+                            m, text = None, f"{ALLOCATES}, {allocates}"
+                        else:
+                            text = (f"{format_ratio(m.value)} ({format_ratio(m.low)}–{format_ratio(m.high)})"
+                                    if m else FLAGGED)
                         readings.append(Reading(setting.words(), m, text, setting, run.label, device))
         return readings
 

@@ -265,7 +265,7 @@ def speed_text(runs: list[recorded.Run] | None, slow: str = "silu", fast: str = 
         for size, size_label in recorded.SIZES.items():
             m = recorded.ratio(run, slow, fast, size=size)
             value = (f"{format_ratio(m.value)} ({format_ratio(m.low)}–{format_ratio(m.high)})" if m
-                     else "no interval that passes")
+                     else recorded.FLAGGED)
             parts.append(f"{run.label}, {size_label}: {value}")
     return "; ".join(parts)
 
@@ -358,7 +358,7 @@ def gelu_tanh_speed_fragment(runs: list[recorded.Run] | None) -> str:
             for size, size_label in recorded.SIZES.items():
                 m = recorded.ratio(run, "gelu", "gelu_tanh", size=size)
                 if m is None:
-                    lines.append(f"- {run.label}, {size_label}: no interval that passes.")
+                    lines.append(f"- {run.label}, {size_label}: {recorded.FLAGGED}.")
                     continue
                 verdict = ("the tanh form is faster" if m.low > 1 else "the tanh form is slower" if m.high < 1
                            else "neither is clearly faster")

@@ -137,7 +137,7 @@ HIDDEN_LAYERS: tuple[HiddenChoice, ...] = (
     HiddenChoice(
         "Large language models (feed-forward block)",
         (Pick("swiglu"), Pick("geglu")),
-        "A gated unit: PaLM and LLaMA use SwiGLU [@chowdhery2022; @touvron2023], Gemma uses GeGLU "
+        "A gated unit: PaLM and LLaMA use SwiGLU [@chowdhery2023; @touvron2023], Gemma uses GeGLU "
         "[@gemma2024]; both beat the plain GELU block at equal size in Shazeer's comparison [@shazeer2020]",
     ),
     HiddenChoice(
@@ -175,7 +175,7 @@ DECISION_TREE: tuple[DecisionStep, ...] = (
         "Building a transformer?",
         "For an encoder such as BERT or ViT, or a GPT-style model, use {gelu} "
         "[@devlin2019; @dosovitskiy2021; @radford2018]. For a large decoder-only language model, "
-        "follow PaLM and LLaMA and use the gated {swiglu} [@chowdhery2022; @touvron2023]; Gemma's "
+        "follow PaLM and LLaMA and use the gated {swiglu} [@chowdhery2023; @touvron2023]; Gemma's "
         "{geglu} [@gemma2024] is the other gated choice in use.",
     ),
     DecisionStep(

@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from actdocs.bench.schema import recorded_runs
-from actdocs.bench.stats import ratio_interval
+from actdocs.bench.stats import find_cell, ratio_interval
 from actdocs.verdicts import Measured
 
 #: Where recorded runs live, relative to the repository root.
 BENCH_DIR = "data/bench"
 #: What a timing claim or fact says without a recorded run.
 NO_RUN = "not measured (no recorded benchmark run)"
+#: A cell the run flagged (see the benchmarks page's "Flags"): it gives no interval, so no verdict.
+FLAGGED = "flagged in this run (no interval)"
 
 #: The two sizes of the benchmark and how a page names them.
 SIZES: dict[str, str] = {"cache": "in cache (1000 × 256)", "memory": "memory-bound (2²⁴ elements)"}
@@ -59,6 +61,20 @@ def ratio(run: Run, numerator: str, denominator: str, *, size: str, mode: str = 
     if found is None:
         return None
     return Measured(found.median, found.low, found.high)
+
+
+def allocating(run: Run, keys: tuple[str, ...], *, size: str, mode: str, convention: str) -> str:
+    """The note of the first of ``keys`` whose cell in ``run`` allocates although ``convention``
+    is ``preallocated`` (a backward with no allocation-free kernel); empty when none does.
+    Such a cell times the allocator beside the function, so it decides no claim."""
+    if convention != "preallocated":
+        return ""
+    where = {"size": size, "mode": mode, "convention": convention, "dtype": "float32", "column": "eager"}
+    for key in keys:
+        cell = find_cell(run.doc, key, where)
+        if cell is not None and cell.get("allocation_free") is False:
+            return cell.get("note") or "it allocates"
+    return ""
 
 
 def input_files(root: Path) -> tuple[str, ...]:

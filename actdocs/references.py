@@ -24,13 +24,21 @@ whose first word gives the key. The URL is shown as plain text on the References
 only: the site requests nothing from another host.
 
 Keys: ba2016, barron2017, bengio1994, bergstra2009, bochkovskiy2020, bridle1990,
-cho2014, chowdhery2022, clevert2016, collobert2011, cox1958, cybenko1989,
+cho2014, chowdhery2023, clevert2016, collobert2011, cox1958, cybenko1989,
 dauphin2017, devlin2019, donoho1994, dosovitskiy2021, dugas2001, elfwing2018,
+<<<<<<< HEAD
 gemma2024, glorot2010, glorot2011, google2020, graves2013, greff2017, gregor2010, he2015, he2016,
 hendrycks2016, hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015,
 klambauer2017, krizhevsky2012, lecun1998, leshno1993, liu2020, liu2022, maas2013, mikolov2013,
 misra2020, montufar2014, nair2010, openai2019, pytorch2026, radford2016, radford2018, radford2019,
 ramachandran2017, rosenblatt1958, rumelhart1986, sandler2018, shazeer2020, simonyan2015,
+=======
+gemma2024, glorot2010, glorot2011, google2020, graves2013, gregor2010, he2015, he2016,
+hendrycks2016, hochreiter1991, hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015,
+klambauer2017, krizhevsky2012, lecun1998, liu2020, liu2022, maas2013, mikolov2013,
+misra2020, montufar2014, nair2010, pytorch2026, radford2016, radford2018, radford2019,
+ramachandran2018, rosenblatt1958, rumelhart1986, sandler2018, shazeer2020, simonyan2015,
+>>>>>>> fix-r3
 tan2019, touvron2023, vaswani2017, xu2015, yang2019.
 """
 
@@ -133,6 +141,8 @@ REFERENCES: tuple[Reference, ...] = (
               "Neurocomputing: Algorithms, Architectures and Applications, NATO ASI Series F68, Springer", 1990),
     Reference("hornik1991", _authors("Hornik, Kurt"), "Approximation capabilities of multilayer feedforward networks",
               "Neural Networks 4(2), 251–257", 1991),
+    Reference("hochreiter1991", _authors("Hochreiter, Sepp"), "Untersuchungen zu dynamischen neuronalen Netzen",
+              "Diploma thesis, Institut für Informatik, Technische Universität München", 1991),
     Reference("bengio1994", _authors("Bengio, Yoshua; Simard, Patrice; Frasconi, Paolo"),
               "Learning long-term dependencies with gradient descent is difficult",
               "IEEE Transactions on Neural Networks 5(2), 157–166", 1994),
@@ -225,6 +235,7 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("vaswani2017", _authors("Vaswani, Ashish; Shazeer, Noam; Parmar, Niki; Uszkoreit, Jakob; Jones, Llion; "
                                       "Gomez, Aidan N.; Kaiser, Łukasz; Polosukhin, Illia"),
               "Attention is all you need", f"{_NIPS} 30", 2017, arxiv="1706.03762"),
+<<<<<<< HEAD
     Reference("greff2017", _authors("Greff, Klaus; Srivastava, Rupesh K.; Koutník, Jan; Steunebrink, Bas R.; "
                                     "Schmidhuber, Jürgen"),
               "LSTM: a search space odyssey",
@@ -232,6 +243,10 @@ REFERENCES: tuple[Reference, ...] = (
               arxiv="1503.04069"),
     Reference("ramachandran2017", _authors("Ramachandran, Prajit; Zoph, Barret; Le, Quoc V."),
               "Searching for activation functions", _ARXIV, 2017, arxiv="1710.05941"),
+=======
+    Reference("ramachandran2018", _authors("Ramachandran, Prajit; Zoph, Barret; Le, Quoc V."),
+              "Searching for activation functions", f"{_ICLR}, Workshop Track", 2018, arxiv="1710.05941"),
+>>>>>>> fix-r3
     Reference("barron2017", _authors("Barron, Jonathan T."), "Continuously differentiable exponential linear units",
               _ARXIV, 2017, arxiv="1704.07483"),
     Reference("elfwing2018", _authors("Elfwing, Stefan; Uchibe, Eiji; Doya, Kenji"),
@@ -281,8 +296,9 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("dosovitskiy2021", _authors("Dosovitskiy, Alexey; Beyer, Lucas; Kolesnikov, Alexander"),
               "An image is worth 16x16 words: transformers for image recognition at scale", _ICLR, 2021,
               arxiv="2010.11929", et_al=True),
-    Reference("chowdhery2022", _authors("Chowdhery, Aakanksha; Narang, Sharan; Devlin, Jacob"),
-              "PaLM: scaling language modeling with Pathways", _ARXIV, 2022, arxiv="2204.02311", et_al=True),
+    Reference("chowdhery2023", _authors("Chowdhery, Aakanksha; Narang, Sharan; Devlin, Jacob"),
+              "PaLM: scaling language modeling with Pathways", "Journal of Machine Learning Research 24(240), 1–113",
+              2023, arxiv="2204.02311", et_al=True),
     Reference("liu2022", _authors("Liu, Zhuang; Mao, Hanzi; Wu, Chao-Yuan; Feichtenhofer, Christoph; "
                                   "Darrell, Trevor; Xie, Saining"),
               "A ConvNet for the 2020s", _CVPR, 2022, arxiv="2201.03545"),
@@ -332,7 +348,7 @@ def cite(keys_: Iterable[str], page: str = "") -> str:
     raises UnknownReferenceError.
     """
     target = link(page)
-    return "; ".join(f"[{get(k).label}]({target}#{k})" for k in keys_)
+    return "; ".join(f"[{get(k).label}]({target}#{get(k).key})" for k in keys_)
 
 
 def cite_parenthetical(keys_: Iterable[str], page: str = "", *, enclosed: bool = False) -> str:
@@ -342,5 +358,5 @@ def cite_parenthetical(keys_: Iterable[str], page: str = "", *, enclosed: bool =
     then no second pair is added ("(as He initialisation does; He et al., 2015)").
     """
     target = link(page)
-    inner = "; ".join(f"[{get(k).parenthetical}]({target}#{k})" for k in keys_)
+    inner = "; ".join(f"[{get(k).parenthetical}]({target}#{get(k).key})" for k in keys_)
     return inner if enclosed else f"({inner})"

@@ -89,7 +89,7 @@ _HIDDEN = "choosing.md#hidden-layers"
 _TREE = "choosing.md#a-short-decision-tree"
 _OUTPUT = "choosing.md#output-layer"
 _LOGITS = "choosing.md#why-crossentropyloss-takes-raw-logits"
-_GELU_USERS = "devlin2019 radford2018 dosovitskiy2021 chowdhery2022 touvron2023"
+_GELU_USERS = "devlin2019 radford2018 dosovitskiy2021 chowdhery2023 touvron2023"
 _GELU_TODAY = ("BERT, GPT and ViT put GELU in their feed-forward blocks; large language models such as PaLM and "
                "LLaMA use the gated SwiGLU instead, so GELU is the rule for encoder and GPT-2-style models only.")
 _LITE_TRUTH = ("EfficientNet-Lite has no Hardswish: its authors removed every swish and used ReLU6, which "
@@ -282,12 +282,12 @@ STATEMENTS: tuple[Statement, ...] = (
     # ---------------------------------------------------------------- swish
     fact("swish", "discovered through neural architecture search", "Swish was found by architecture search.",
          CAVEAT, "An automated search over activation functions found it; the same function, as SiLU, had been "
-         "proposed shortly before for reinforcement learning.", "ramachandran2017 elfwing2018",
+         "proposed shortly before for reinforcement learning.", "ramachandran2018 elfwing2018",
          "modern.md#swish-silu-sigmoid-linear-unit"),
     fact("swish", "popular in vision models", "Swish is popular in vision models.", CORRECT,
          "EfficientNet uses it.", "tan2019", "modern.md#swish-silu-sigmoid-linear-unit"),
     fact("swish", "the sigmoid acts as a gate", "Swish is self-gated: σ(x) decides how much of x passes.",
-         CORRECT, "Its authors call it self-gating.", "ramachandran2017"),
+         CORRECT, "Its authors call it self-gating.", "ramachandran2018"),
     # ---------------------------------------------------------------- mish
     measured("mish", "Mish(x)=xtanh(softplus(x))", "Mish(x) = x · tanh(softplus(x)).", "mish-form",
              "The formula matches PyTorch's."),
@@ -336,7 +336,7 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("glu", "uses one linear projection as", "GLU gates one linear projection with another.", CORRECT,
          "σ(Wx + b) ⊙ (Vx + c), from gated convolutional language models.", "dauphin2017", _GLU),
     fact("glu", "language models like LLaMA and", "SwiGLU and GeGLU are used in LLaMA and PaLM.", CAVEAT,
-         "Both use SwiGLU; GeGLU is Gemma's choice, not theirs.", "touvron2023 chowdhery2022 gemma2024", _GLU),
+         "Both use SwiGLU; GeGLU is Gemma's choice, not theirs.", "touvron2023 chowdhery2023 gemma2024", _GLU),
     # ---------------------------------------------------------------- where used
     fact("where", "GELUBERT", "GELU: used in BERT.", CORRECT, "BERT uses GELU.", "devlin2019"),
     fact("where", "BERT, GPT", "GELU: used in GPT.", CORRECT,
@@ -347,7 +347,7 @@ STATEMENTS: tuple[Statement, ...] = (
          "tan2019"),
     fact("where", "ResNet variantsSelf-gated", "Swish/SiLU: used in ResNet variants.", VAGUE,
          "No variant is named. ResNet itself uses ReLU; the Swish paper reports that swapping ReLU for Swish "
-         "improved Inception-ResNet-v2 on ImageNet.", "he2016 ramachandran2017"),
+         "improved Inception-ResNet-v2 on ImageNet.", "he2016 ramachandran2018"),
     fact("where", "MishYOLOv4", "Mish: used in YOLOv4.", CORRECT, "YOLOv4 uses Mish in its backbone.",
          "bochkovskiy2020", "modern.md#mish"),
     fact("where", "CSPDarknetNon-monotonic", "Mish: used in CSPDarknet.", CAVEAT,
@@ -358,7 +358,7 @@ STATEMENTS: tuple[Statement, ...] = (
          "google2020 liu2020", _LITE),
     fact("where", "SwiGLULLaMA", "SwiGLU: used in LLaMA.", CORRECT, "LLaMA's feed-forward blocks use SwiGLU.",
          "touvron2023", _GLU),
-    fact("where", "PaLMGated", "SwiGLU: used in PaLM.", CORRECT, "PaLM uses SwiGLU.", "chowdhery2022", _GLU),
+    fact("where", "PaLMGated", "SwiGLU: used in PaLM.", CORRECT, "PaLM uses SwiGLU.", "chowdhery2023", _GLU),
     fact("where", "GeGLUSome GPT variants", "GeGLU: used in some GPT variants.", VAGUE,
          "No variant is named, and the GPT papers cited here use plain GELU. GeGLU comes from Shazeer's "
          "comparison of gated units; Gemma, for one, uses it.",
@@ -387,7 +387,7 @@ STATEMENTS: tuple[Statement, ...] = (
          "The original Transformer used ReLU; BERT, GPT and ViT use GELU; recent large language models use "
          "SwiGLU.", "vaswani2017 devlin2019 touvron2023"),
     fact("pytorch", "often outperforms ReLU", "Swish often beats ReLU.", CAVEAT,
-         "Its authors report gains mostly on deeper models; it is not a general rule.", "ramachandran2017"),
+         "Its authors report gains mostly on deeper models; it is not a general rule.", "ramachandran2018"),
     fact("pytorch", "works well in vision models", "Mish works well in vision models.", CAVEAT,
          "Its author reports vision results and YOLOv4 adopted it; results vary by model.",
          "misra2020 bochkovskiy2020"),
@@ -401,7 +401,7 @@ STATEMENTS: tuple[Statement, ...] = (
          "The site recommends the same.", page=_HIDDEN),
     fact("choosing", "standard for attention", "Transformers: GELU, standard for attention.", DATED,
          _TRANSFORMER_ADVICE + " GELU sits in the feed-forward block, not in attention.",
-         "devlin2019 dosovitskiy2021 chowdhery2022 touvron2023 gemma2024", _HIDDEN),
+         "devlin2019 dosovitskiy2021 chowdhery2023 touvron2023 gemma2024", _HIDDEN),
     fact("choosing", "Vision modelsReLU", "Vision models: ReLU, Swish or Mish.", CURRENT,
          "Practice is divided: ReLU in ResNet, SiLU in EfficientNet, Mish in YOLOv4.",
          "he2016 tan2019 bochkovskiy2020", _HIDDEN),
@@ -411,7 +411,7 @@ STATEMENTS: tuple[Statement, ...] = (
          "DCGAN's guidelines support Leaky ReLU in the discriminator (with ReLU in the generator); nothing cited "
          "supports GELU here.", "radford2016", _HIDDEN),
     fact("choosing", "Transformers or modern NLP?", "Transformers: use GELU, the standard.", DATED,
-         _TRANSFORMER_ADVICE, "devlin2019 dosovitskiy2021 chowdhery2022 touvron2023 gemma2024", _TREE),
+         _TRANSFORMER_ADVICE, "devlin2019 dosovitskiy2021 chowdhery2023 touvron2023 gemma2024", _TREE),
     fact("choosing", "Start with ReLU", "Image CNNs: begin with ReLU; try Swish or Mish for top results.", CURRENT,
          "The site adds: measure before switching.", page=_TREE),
     fact("choosing", "MLPs for tabular data?", "Tabular MLPs: ReLU or Leaky ReLU.", CURRENT,

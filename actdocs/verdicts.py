@@ -12,6 +12,8 @@ Verdicts:
 
 * ``holds``: the measurement agrees with the claim;
 * ``smaller than claimed``: a speed-up in the claimed direction, clearly below its size;
+* ``larger than claimed``: a speed-up clearly beyond its claimed size (a size is claimed
+  both ways: "about 40 % faster" is contradicted by 64 % as by 10 %);
 * ``does not hold here``: the measurement contradicts the claim;
 * ``undecided``: the interval straddles a threshold (more runs would tell), or the
   recorded runs of one device disagree (:func:`across_runs`);
@@ -28,11 +30,13 @@ from typing import Iterable, Literal, Sequence
 
 from actdocs.numbers import format_number, format_percent, format_sig
 
-Verdict = Literal["holds", "smaller than claimed", "does not hold here", "undecided",
+Verdict = Literal["holds", "smaller than claimed", "larger than claimed", "does not hold here", "undecided",
                   "holds only in some regime", "not measured"]
 
 #: Share of a claimed speed-up's excess over 1 that a measurement must reach: "6× faster"
-#: holds from 4.75×. :meth:`SpeedUp.describe` says "75 % of the way" from 1.
+#: holds from 4.75×. :meth:`SpeedUp.describe` says "75 % of the way" from 1. The same share
+#: bounds it above: the excess may be at most 1/SPEEDUP_SHARE of the claimed one ("6×
+#: faster" holds up to 7.67×).
 SPEEDUP_SHARE = 0.75
 
 
@@ -59,11 +63,14 @@ class Measured:
 @dataclass(frozen=True)
 class AtLeast:
     """Holds when the whole interval is at or above ``threshold``; fails when all below.
-    ``most`` is the largest threshold that means anything (1 for a share)."""
+    ``most`` is the largest threshold that means anything (1 for a share). A ``ratio``
+    threshold (a time over ReLU's, say) is a ratio of 1 plus an excess: its sensitivity
+    halves and doubles the excess, as a speed-up's does (:func:`scaled`)."""
 
     threshold: float
     what: str
     most: float = math.inf
+    ratio: bool = False
 
     def verdict(self, m: Measured) -> Verdict:
         """The verdict for ``m``."""
@@ -100,10 +107,13 @@ class AtMost:
 class SpeedUp:
     """A claimed speed-up ``claimed`` (a ratio of times, slow over fast; 1 means "faster").
 
-    The threshold is ``1 + (claimed - 1) * SPEEDUP_SHARE``. Holds when the whole
-    interval reaches it; ``smaller than claimed`` when the whole interval is above 1 and
-    below it; ``does not hold here`` when the whole interval is at or below 1 (no
-    speed-up at all); ``undecided`` when it straddles either threshold.
+    The threshold is ``1 + (claimed - 1) * SPEEDUP_SHARE`` and the upper end
+    ``1 + (claimed - 1) / SPEEDUP_SHARE``. Holds when the whole interval lies between the
+    two; ``smaller than claimed`` when the whole interval is above 1 and below the
+    threshold; ``larger than claimed`` when the whole interval is beyond the upper end (a
+    claimed size is contradicted from both sides); ``does not hold here`` when the whole
+    interval is at or below 1 (no speed-up at all); ``undecided`` when it straddles any of
+    them. A plain "faster" (``claimed`` 1) has no size and so no upper end.
     """
 
     claimed: float
@@ -114,9 +124,16 @@ class SpeedUp:
         """The smallest ratio that counts as the claimed speed-up."""
         return 1 + (self.claimed - 1) * SPEEDUP_SHARE
 
+    @property
+    def upper(self) -> float:
+        """The largest ratio that still counts as the claimed speed-up (infinite for a plain "faster")."""
+        return 1 + (self.claimed - 1) / SPEEDUP_SHARE if self.claimed > 1 else math.inf
+
     def verdict(self, m: Measured) -> Verdict:
         """The verdict for ``m``."""
-        if m.low >= self.threshold and m.low > 1:
+        if m.low > self.upper:
+            return "larger than claimed"
+        if m.low >= self.threshold and m.low > 1 and m.high <= self.upper:
             return "holds"
         if m.high <= 1:
             return "does not hold here"
@@ -129,17 +146,22 @@ class SpeedUp:
         if self.claimed == 1:
             return (f"holds when {self.what} is above 1 over its whole interval; "
                     "does not hold when it is at most 1")
-        return (f"holds when {self.what} is at least {format_number(self.threshold, 2)}, "
-                f"{format_percent(SPEEDUP_SHARE, 2)} of the way from 1 to the claimed {format_number(self.claimed, 2)}, over its whole interval; "
-                f"smaller than claimed when it lies between 1 and that; does not hold when it is at most 1")
+        return (f"holds when {self.what} is between {format_number(self.threshold, 2)} "
+                f"({format_percent(SPEEDUP_SHARE, 2)} of the way from 1 to the claimed {format_number(self.claimed, 2)}) "
+                f"and {format_number(self.upper, 2)} (the claimed excess over 1 divided by "
+                f"{format_number(SPEEDUP_SHARE, 2)}) over its whole interval; smaller than claimed when it lies "
+                f"between 1 and the first, larger than claimed when it lies beyond the second; "
+                f"does not hold when it is at most 1")
 
 
 @dataclass(frozen=True)
 class Edge:
-    """A rule of thumb's threshold ("≈ 0 when |x| > 4") against the measured edge, the smallest
-    value from which the property holds. Holds when the whole interval of the edge is at or
-    inside the stated ``threshold``; fails when all of it lies beyond. :meth:`note` says how far
-    the stated threshold is from the edge, so a failure says by how much."""
+    """A rule of thumb's stated edge ("≈ 0 when |x| > 4": the stated |x|, 4) against the measured
+    edge, the smallest value from which the property holds. Holds when the whole interval of the
+    edge is at or inside the stated edge (``threshold``); fails when all of it lies beyond.
+    :meth:`note` says how far the stated edge is from the measured one, so a failure says by how
+    much. Its sensitivity halves and doubles the stated edge, not the property's own threshold
+    (the 0.01 of "|f′| < 0.01"), which the claim varies as rows of their own."""
 
     threshold: float
     what: str
@@ -151,7 +173,7 @@ class Edge:
     def describe(self) -> str:
         """The rule in words."""
         return (f"holds when {self.what} is at most the stated {format_number(self.threshold, 4)}; "
-                "the verdict gives the edge and how far the stated threshold lies from it")
+                "the verdict gives the measured edge and how far the stated edge lies from it")
 
     def note(self, m: Measured) -> str:
         """Where the edge is and how far the stated threshold lies from it, in words."""
@@ -170,10 +192,13 @@ def knob(rule: Rule) -> str:
 
 
 def scaled(rule: Rule, factor: float) -> float:
-    """The rule's knob scaled by ``factor``: a threshold times it, a claimed speed-up's excess over 1
-    times it ("6× faster" halved is 3.5×, doubled 11×)."""
+    """The rule's knob scaled by ``factor``: a threshold times it, a claimed speed-up's (or a ratio
+    threshold's) excess over 1 times it ("6× faster" halved is 3.5×, doubled 11×; "at least 1.5×
+    ReLU's time" halved is 1.25×, not 0.75×, which would call a faster function expensive)."""
     if isinstance(rule, SpeedUp):
         return 1 + (rule.claimed - 1) * factor
+    if getattr(rule, "ratio", False):
+        return 1 + (rule.threshold - 1) * factor
     return rule.threshold * factor
 
 
@@ -184,19 +209,21 @@ def moved(rule: Rule, value: float) -> Rule:
 
 def breakpoints(rule: Rule, m: Measured) -> set[float]:
     """The values of the rule's knob at which its verdict on ``m`` can change."""
-    if isinstance(rule, SpeedUp):  # threshold(c) = 1 + (c - 1) * SHARE meets an end of the interval
-        return {1 + (end - 1) / SPEEDUP_SHARE for end in (m.low, m.high) if end > 1}
+    if isinstance(rule, SpeedUp):  # threshold(c) = 1 + (c - 1) * SHARE or upper(c) meets an end of the interval
+        return ({1 + (end - 1) / SPEEDUP_SHARE for end in (m.low, m.high) if end > 1}
+                | {1 + (end - 1) * SPEEDUP_SHARE for end in (m.low, m.high) if end > 1})
     return {m.low, m.high}
 
 
-FAILURES: frozenset[Verdict] = frozenset({"smaller than claimed", "does not hold here"})
+FAILURES: frozenset[Verdict] = frozenset({"smaller than claimed", "larger than claimed", "does not hold here"})
 
 
 def combine(verdicts: Iterable[Verdict]) -> Verdict:
     """One verdict for several regimes.
 
     Unmeasured regimes are ignored; all alike gives that verdict; ``holds`` in some
-    and a failure (``smaller than claimed``, ``does not hold here``) in others gives
+    and a failure (``smaller than claimed``, ``larger than claimed``, ``does not hold
+    here``) in others gives
     ``holds only in some regime``; failures only give ``does not hold here``; any other
     mix (an ``undecided`` regime among them) is ``undecided``.
     """

@@ -512,3 +512,24 @@ def test_training_table_does_not_change_with_the_runs_times(trained) -> None:
         summary.update({k: 7 * v for k, v in summary.items() if k.endswith("seconds")})
     assert training.table(slower) == training.table(trained)
     assert "\u202f%" in training.table(trained) and " ± " in training.table(trained)
+
+
+def test_tanh_units_do_not_drift_into_their_tails_in_the_gradient_flow_network():
+    """The experiments page says the gradient-flow network is no evidence of tanh units drifting
+    into their flat tails (review R3, E1): under nn.Linear's default initialisation the
+    pre-activations shrink from layer to layer, and none reaches tanh's saturation edge."""
+    from actdocs.evidence import SATURATION_EPS, saturation_edge
+    from actdocs.experiments import gradient_flow as gf
+
+    edge = saturation_edge("tanh", SATURATION_EPS)
+    torch.manual_seed(0)
+    h = torch.randn(gf.BATCH, gf.WIDTH)
+    stds, largest = [], 0.0
+    with torch.no_grad():
+        for _ in range(gf.DEPTH):
+            z = torch.nn.Linear(gf.WIDTH, gf.WIDTH)(h)
+            stds.append(z.std().item())
+            largest = max(largest, z.abs().max().item())
+            h = torch.tanh(z)
+    assert stds[-1] < stds[1] < stds[0]
+    assert largest < edge

@@ -112,6 +112,21 @@ def test_every_key_cited_on_the_site_has_a_complete_record():
     assert {k: record_problems(references.get(k)) for k in cited if record_problems(references.get(k))} == {}
 
 
+#: Preprints whose peer-reviewed version exists: the record must cite that version (the module's
+#: rule), with its venue and year, and keep the arXiv id.
+PUBLISHED = {
+    "chowdhery2023": ("Journal of Machine Learning Research", 2023, "2204.02311"),
+    "ramachandran2018": ("Workshop Track", 2018, "1710.05941"),
+}
+
+
+@pytest.mark.parametrize("key", sorted(PUBLISHED))
+def test_a_preprint_with_a_peer_reviewed_version_cites_that_version(key):
+    venue, year, arxiv = PUBLISHED[key]
+    ref = references.get(key)
+    assert venue in ref.venue and ref.year == year and ref.arxiv == arxiv and "preprint" not in ref.venue
+
+
 def test_the_docstring_lists_every_key():
     listed = re.search(r"Keys: (.*?)\.\n", references.__doc__, re.S).group(1)
     assert sorted(k.strip() for k in listed.split(",")) == sorted(references.keys())
@@ -121,7 +136,7 @@ def test_short_labels():
     assert references.get("rosenblatt1958").label == "Rosenblatt (1958)"
     assert references.get("nair2010").label == "Nair and Hinton (2010)"
     assert references.get("krizhevsky2012").label == "Krizhevsky et al. (2012)"
-    assert references.get("chowdhery2022").label == "Chowdhery et al. (2022)"  # first authors only
+    assert references.get("chowdhery2023").label == "Chowdhery et al. (2023)"  # first authors only
     assert references.get("nair2010").full_authors == "Vinod Nair and Geoffrey E. Hinton"
     assert references.get("touvron2023").full_authors.endswith(" et al.")
 
@@ -394,6 +409,7 @@ SCOPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "nair2010": (("Boltzmann",), ()),
     # learning long-term dependencies with gradient descent is difficult: recurrent networks
     "bengio1994": (("recurrent", "through time", "across time"), ()),
+    "hochreiter1991": (("recurrent", "through time", "across time"), ()),
     # Xu et al. divide by a ~ U(3, 8) and use (3 + 8)/2 at test time; 11/48 is PyTorch's
     "xu2015": ((), ("11/48",)),
     # Cybenko proves approximation for sigmoidal activations, Hornik for bounded non-constant ones

@@ -54,6 +54,9 @@ def test_speedup_threshold_is_three_quarters_of_the_excess():
     (around(1.0), "does not hold here"),
     (Measured(4.8, 4.6, 5.0), "undecided"),            # straddles 4.75
     (Measured(1.05, 0.9, 1.2), "undecided"),           # straddles 1
+    (around(7.5, 0.1), "holds"),                       # below the upper end, 1 + 5 / 0.75 = 7.67
+    (around(9.0, 0.5), "larger than claimed"),         # a size is claimed both ways
+    (Measured(7.7, 7.5, 7.9), "undecided"),            # straddles the upper end
 ])
 def test_speedup(m, verdict):
     assert SpeedUp(6.0, "x").verdict(m) == verdict
@@ -65,6 +68,18 @@ def test_speedup(m, verdict):
 ])
 def test_plain_faster(m, verdict):
     assert SpeedUp(1.0, "x").verdict(m) == verdict
+
+
+def test_an_about_claim_is_checked_on_both_sides():
+    """"About 40 % faster" (a ratio of 5/3) is contradicted by 2.8× as by 1.2×: the rule has an
+    upper end as far beyond the claimed excess as its threshold is short of it."""
+    rule = SpeedUp(5 / 3, "x")
+    assert rule.upper == pytest.approx(1 + (2 / 3) / SPEEDUP_SHARE)
+    assert rule.verdict(Measured(2.8, 2.6, 3.1)) == "larger than claimed"
+    assert rule.verdict(Measured(1.2, 1.1, 1.3)) == "smaller than claimed"
+    assert rule.verdict(around(5 / 3, 0.05)) == "holds"
+    assert SpeedUp(1.0, "x").verdict(around(100.0)) == "holds"   # a plain "faster" has no size
+    assert "larger than claimed" in rule.describe() and "1.89" in rule.describe()
 
 
 def test_every_rule_states_its_threshold():
@@ -129,7 +144,19 @@ def test_sensitivity_moves_a_threshold_or_a_speedups_excess():
     assert moved(SpeedUp(6.0, "x"), 3.5) == SpeedUp(3.5, "x") and moved(AtLeast(0.5, "x"), 0.2).threshold == 0.2
     assert breakpoints(AtMost(0.01, "x"), Measured(0.02, 0.015, 0.025)) == {0.015, 0.025}
     # the claimed ratio whose threshold meets the interval's ends: 1 + (end - 1) / SPEEDUP_SHARE
-    (low, high) = sorted(breakpoints(SpeedUp(6.0, "x"), Measured(3.0, 2.5, 4.0)))
+    (low, high) = sorted(p for p in breakpoints(SpeedUp(6.0, "x"), Measured(3.0, 2.5, 4.0))
+                         if min(abs(SpeedUp(p, "x").threshold - end) for end in (2.5, 4.0)) < 1e-9)
     assert SpeedUp(low, "x").threshold == pytest.approx(2.5) and SpeedUp(high, "x").threshold == pytest.approx(4.0)
-    assert SpeedUp(low * 0.999, "x").verdict(Measured(3.0, 2.5, 4.0)) == "holds"
+    # past the low end the threshold is met, but 4.0 lies beyond that claim's upper end (3.66)
+    assert SpeedUp(low * 0.999, "x").verdict(Measured(3.0, 2.5, 4.0)) == "undecided"
+    assert SpeedUp(low * 0.999, "x").verdict(Measured(3.0, 2.5, 3.5)) == "holds"
     assert SpeedUp(6.0, "x").verdict(Measured(3.0, 2.5, 4.0)) == "smaller than claimed"
+    # and the claimed ratio whose upper end meets them: 1 + (end - 1) * SPEEDUP_SHARE
+    assert {1 + 1.5 * SPEEDUP_SHARE, 1 + 3.0 * SPEEDUP_SHARE} <= breakpoints(SpeedUp(6.0, "x"), Measured(3.0, 2.5, 4.0))
+
+
+def test_a_ratio_threshold_scales_its_excess_over_one():
+    """Halving "at least 1.5× ReLU's time" gives 1.25×: 0.75× would call a faster function expensive."""
+    rule = AtLeast(1.5, "time over ReLU's", ratio=True)
+    assert scaled(rule, 0.5) == pytest.approx(1.25) and scaled(rule, 2) == pytest.approx(2.0)
+    assert scaled(AtLeast(1.5, "a share"), 0.5) == pytest.approx(0.75)

@@ -161,6 +161,11 @@ def _find(doc: dict[str, Any], key: str, where: dict[str, str]) -> dict[str, Any
     return hits[0] if len(hits) == 1 else None
 
 
+def find_cell(doc: dict[str, Any], key: str, where: dict[str, str]) -> dict[str, Any] | None:
+    """The one cell of ``key`` in ``doc`` that matches every field of ``where``; None if not exactly one."""
+    return _find(doc, key, where)
+
+
 def ratio_interval(doc: dict[str, Any], numerator: str, denominator: str, *, size: str, mode: str,
                    convention: str = "preallocated", dtype: str = "float32",
                    column: str = "eager") -> RatioInterval | None:

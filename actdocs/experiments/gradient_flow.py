@@ -354,8 +354,8 @@ def table(results: dict[str, Any]) -> str:
     compare = results["params"]["compare_init"].capitalize()
     headers = [
         "Activation",
-        "Layer 1 gradient",
-        f"Layer {depth} gradient",
+        "Layer 1 weight-gradient norm",
+        f"Layer {depth} weight-gradient norm",
         "Layer 1 / last (default init)",
         f"Layer 1 / last ({compare} init)",
     ]
@@ -442,7 +442,9 @@ def summary_fragment(results: dict[str, Any]) -> str:
         kaiming = results["at_depth"]["relu"]["ratio_first_last"][compare]
         text += (
             f" Re-initialised with {compare.capitalize()} (He) weights, ReLU's ratio becomes "
-            f"{format_sig(kaiming, 2)}."
+            f"{format_sig(kaiming, 2)}: about {format_number(kaiming ** (1 / (depth - 1)), 3)} of the "
+            f"weight-gradient norm kept per layer on average, compounded over the {depth - 1} steps from the last "
+            f"layer to the first."
         )
     return text + "\n"
 

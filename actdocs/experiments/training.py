@@ -362,8 +362,9 @@ def summary_fragment(results: dict[str, Any]) -> str:
             verdict = "more than one seed-to-seed standard deviation: ReLU is ahead here"
         text += (
             f" The custom {names[CUSTOM_KEY].replace(' (custom)', '').lower()} reaches "
-            f"{_accuracy(c)} against ReLU's {_accuracy(r)}, a difference of "
-            f"{format_number(100 * diff, 2)} points, {verdict}."
+            f"{_accuracy(c)} against ReLU's {_accuracy(r)} (means {format_number(100 * c['mean'], 2)} % and "
+            f"{format_number(100 * r['mean'], 2)} %), a difference of {format_number(100 * diff, 2)} points, "
+            f"{verdict}."
         )
     return text + "\n"
 
