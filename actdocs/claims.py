@@ -33,13 +33,11 @@ from dataclasses import dataclass, field
 from typing import Callable, Literal
 
 from actdocs import references
-from actdocs.evidence import (  # ALLOCATES and FLAGGED: what a timing reading without a verdict says
-    ALLOCATES,
+from actdocs.evidence import (
     alexnet_sense,
     cross_entropy,
     each,
     Evidence,
-    FLAGGED,
     gelu_error,
     gradient_depth,
     hardswish,

@@ -14,7 +14,8 @@ from typing import Any
 from actdocs import recorded
 from actdocs.build import REPO_ROOT, Artifact, Context
 from actdocs.claims import Claim, Finding, Row, evaluate
-from actdocs.evidence import ALLOCATES, EXPERIMENT_JSON, FLAGGED, Evidence, Reading
+from actdocs.evidence import ALLOCATES, EXPERIMENT_JSON, Evidence, Reading
+from actdocs.recorded import FLAGGED
 from actdocs.markdown import markdown_table, write_text
 from actdocs.numbers import format_sig, round_floats
 from actdocs.verdicts import Edge, SpeedUp

@@ -360,7 +360,6 @@ def leaky_recovery(data: dict[str, Any]) -> list[Reading]:
 
 # ------------------------------------------------------------------ readers: recorded runs
 
-FLAGGED = recorded.FLAGGED
 #: A "preallocated" cell whose backward has no allocation-free kernel: it times the allocator too.
 ALLOCATES = "not comparable"
 
@@ -388,7 +387,7 @@ def kernel_ratio(numerator: str, denominator: str, sizes: tuple[str, ...] = tupl
                             m, text = None, f"{ALLOCATES}, {allocates}"
                         else:
                             text = (f"{format_ratio(m.value)} ({format_ratio(m.low)}–{format_ratio(m.high)})"
-                                    if m else FLAGGED)
+                                    if m else recorded.FLAGGED)
                         readings.append(Reading(setting.words(), m, text, setting, run.label, device))
         return readings
 
