@@ -19,13 +19,8 @@ def all_artifacts() -> list[Artifact]:
     from actdocs import listings
 
     listings.start_fork_server()
-<<<<<<< HEAD
-    from actdocs import (bench, claims, demos, experiments, facts, figures, gate_figure, glossary, guide,
-                         listing_figures, notebooks, reference_page, statements, tables, torch_nn)
-=======
     from actdocs import (bench, claims_page, demos, experiments, facts, figures, gate_figure, glossary, guide,
-                         listing_figures, notebooks, reference_page, tables, torch_nn)
->>>>>>> fix-r3
+                         listing_figures, notebooks, reference_page, statements, tables, torch_nn)
 
     others = [
         *notebooks.artifacts(),     # the exercise notebooks, executed in kernels
@@ -41,12 +36,8 @@ def all_artifacts() -> list[Artifact]:
         *bench.artifacts(),         # the quick benchmark
         *demos.artifacts(),         # plotly data for the interactive demos
         *facts.artifacts(),         # measured numbers quoted by the section pages
-<<<<<<< HEAD
-        *claims.artifacts(),        # every claim of the textbook with its verdict
-        *statements.artifacts(),    # every statement of the textbook with its verdict and source
-=======
         *claims_page.artifacts(),   # every claim of the textbook with its verdict
->>>>>>> fix-r3
+        *statements.artifacts(),    # every statement of the textbook with its verdict and source
     ]
     outputs = {rel for artifact in others for rel in artifact.outputs}
     return [*others, *reference_page.artifacts(outputs)]  # the References page, with the pages citing each entry

@@ -26,19 +26,11 @@ only: the site requests nothing from another host.
 Keys: ba2016, barron2017, bengio1994, bergstra2009, bochkovskiy2020, bridle1990,
 cho2014, chowdhery2023, clevert2016, collobert2011, cox1958, cybenko1989,
 dauphin2017, devlin2019, donoho1994, dosovitskiy2021, dugas2001, elfwing2018,
-<<<<<<< HEAD
 gemma2024, glorot2010, glorot2011, google2020, graves2013, greff2017, gregor2010, he2015, he2016,
-hendrycks2016, hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015,
+hendrycks2016, hochreiter1991, hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015,
 klambauer2017, krizhevsky2012, lecun1998, leshno1993, liu2020, liu2022, maas2013, mikolov2013,
 misra2020, montufar2014, nair2010, openai2019, pytorch2026, radford2016, radford2018, radford2019,
-ramachandran2017, rosenblatt1958, rumelhart1986, sandler2018, shazeer2020, simonyan2015,
-=======
-gemma2024, glorot2010, glorot2011, google2020, graves2013, gregor2010, he2015, he2016,
-hendrycks2016, hochreiter1991, hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015,
-klambauer2017, krizhevsky2012, lecun1998, liu2020, liu2022, maas2013, mikolov2013,
-misra2020, montufar2014, nair2010, pytorch2026, radford2016, radford2018, radford2019,
 ramachandran2018, rosenblatt1958, rumelhart1986, sandler2018, shazeer2020, simonyan2015,
->>>>>>> fix-r3
 tan2019, touvron2023, vaswani2017, xu2015, yang2019.
 """
 
@@ -235,18 +227,13 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("vaswani2017", _authors("Vaswani, Ashish; Shazeer, Noam; Parmar, Niki; Uszkoreit, Jakob; Jones, Llion; "
                                       "Gomez, Aidan N.; Kaiser, Łukasz; Polosukhin, Illia"),
               "Attention is all you need", f"{_NIPS} 30", 2017, arxiv="1706.03762"),
-<<<<<<< HEAD
     Reference("greff2017", _authors("Greff, Klaus; Srivastava, Rupesh K.; Koutník, Jan; Steunebrink, Bas R.; "
                                     "Schmidhuber, Jürgen"),
               "LSTM: a search space odyssey",
               "IEEE Transactions on Neural Networks and Learning Systems 28(10), 2222–2232", 2017,
               arxiv="1503.04069"),
-    Reference("ramachandran2017", _authors("Ramachandran, Prajit; Zoph, Barret; Le, Quoc V."),
-              "Searching for activation functions", _ARXIV, 2017, arxiv="1710.05941"),
-=======
     Reference("ramachandran2018", _authors("Ramachandran, Prajit; Zoph, Barret; Le, Quoc V."),
               "Searching for activation functions", f"{_ICLR}, Workshop Track", 2018, arxiv="1710.05941"),
->>>>>>> fix-r3
     Reference("barron2017", _authors("Barron, Jonathan T."), "Continuously differentiable exponential linear units",
               _ARXIV, 2017, arxiv="1704.07483"),
     Reference("elfwing2018", _authors("Elfwing, Stefan; Uchibe, Eiji; Doya, Kenji"),
