@@ -431,3 +431,18 @@ def test_the_home_page_teaches_and_the_making_of_has_its_own_page():
     assert re.search(r'"Activation Functions", section 33 in\s+Chapter 5 of an online deep-learning textbook', about)
     for page in ("experiments", "benchmarks", "claims", "references"):
         assert f"]({page}.md)" in about, f"about.md does not point to the {page} page"
+
+
+#: The lines a merge leaves around a conflict it could not resolve.
+CONFLICT_MARKER = re.compile(r"^(<{7} |={7}$|>{7} )", re.M)
+
+
+def test_no_file_holds_a_merge_conflict_marker():
+    """A marker in a page or a data file still builds; one left by a merge must not land."""
+    folders = ("actdocs", "docs", "snippets", "tests", "data", ".ci", ".github")
+    files = [REPO_ROOT / name for name in ("README.md", "CONTRIBUTING.md", "mkdocs.yml", "pyproject.toml")]
+    files += [p for folder in folders for p in sorted((REPO_ROOT / folder).rglob("*"))
+              if p.is_file() and "__pycache__" not in p.parts]
+    found = [str(p.relative_to(REPO_ROOT)) for p in files
+             if p.exists() and CONFLICT_MARKER.search(p.read_text(encoding="utf-8", errors="replace"))]
+    assert found == [], f"merge conflict markers in {found}"
