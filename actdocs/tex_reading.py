@@ -367,8 +367,16 @@ def read(tex: str) -> list[Equation]:
     return equations
 
 
+def _step_at_zero(expr: sympy.Basic) -> sympy.Basic:
+    """``expr`` with every Heaviside step taking 0 at its step, as PyTorch's autograd does."""
+    return expr.replace(sympy.Heaviside, lambda *args: sympy.Heaviside(args[0], 0))
+
+
 def elementary(expr: sympy.Basic) -> sympy.Expr:
     """``expr`` with every named function replaced by its meaning and derivatives, sums and
     integrals done; a step's derivative at its step is 0, as PyTorch's autograd gives."""
-    done = formula_values.unnamed(expr).doit()
-    return done.replace(sympy.Heaviside, lambda *args: sympy.Heaviside(args[0], 0))
+    expr = formula_values.unnamed(expr).replace(  # the step's value at 0 is set before a Subs reads it
+        lambda e: isinstance(e, sympy.Subs),
+        lambda e: sympy.Subs(_step_at_zero(e.expr.doit()), e.variables, e.point))
+    done = expr.doit()
+    return _step_at_zero(done)

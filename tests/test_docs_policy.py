@@ -410,7 +410,8 @@ LEARNING_PATH = (
     "pitfalls/", "summary/", "quiz/", "concepts/", "exercises/",
 )
 #: The generated reference, after the learning path.
-REFERENCE = ("activations/", "demos/", "experiments/", "benchmarks/", "claims/", "references/", "glossary/", "about/")
+REFERENCE = ("activations/", "demos/", "experiments/", "benchmarks/", "claims/", "textbook/", "references/", "glossary/",
+             "about/")
 
 
 def test_the_nav_teaches_first_then_gives_the_reference():

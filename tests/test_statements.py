@@ -10,6 +10,7 @@ import pytest
 
 from actdocs import claims, references, statements
 from actdocs.build import REPO_ROOT, Context
+from actdocs.evidence import EXPERIMENT_JSON, Evidence
 from actdocs.statement_data import STATEMENTS
 
 SEED = REPO_ROOT.parent / "shared" / "seed" / "activation-functions.txt"
@@ -20,7 +21,7 @@ WHERE_USED = [("GELU", "BERT"), ("GELU", "GPT"), ("GELU", "ViT"), ("Swish/SiLU",
               ("Hardswish", "MobileNetV3"), ("Hardswish", "EfficientNet-Lite"), ("SwiGLU", "LLaMA"),
               ("SwiGLU", "PaLM"), ("GeGLU", "some GPT variants")]
 
-NOTHING = claims.Evidence({name: None for name in claims.EXPERIMENT_JSON}, None)
+NOTHING = Evidence({name: None for name in EXPERIMENT_JSON}, None)
 
 
 @pytest.fixture(scope="module")
