@@ -97,7 +97,9 @@ _LITE_TRUTH = ("EfficientNet-Lite has no Hardswish: its authors removed every sw
 _TRANSFORMER_ADVICE = ("Still right for BERT- and ViT-style encoders and GPT-2-style models; large decoder "
                        "language models have moved to gated units (SwiGLU in PaLM and LLaMA, GeGLU in Gemma).")
 _GATES = ("In LSTM and GRU cells the gates are sigmoids; tanh squashes the candidate values and the cell "
-          "output. Both belong in the cell, but tanh is not a gate.")
+          "output. Both belong in the cell, but tanh is not a gate in the sense of a (0, 1) multiplier: "
+          "PyTorch's nn.LSTM documentation calls the tanh branch the 'cell gate', yet it is the candidate value.")
+_GATE_REFS = "hochreiter1997 greff2017 cho2014"
 
 STATEMENTS: tuple[Statement, ...] = (
     # ---------------------------------------------------------------- history
@@ -112,7 +114,9 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("history", "approximate arbitrarily complex functions",
          "Activations are what let networks approximate arbitrarily complex functions.", CAVEAT,
          "With a non-polynomial activation, wide enough networks can approximate any continuous function on a "
-         "bounded region; this is about what exists, not about what training finds.",
+         "closed, bounded (compact) set; this is about what exists, not about what training finds. Cybenko "
+         "proved it for sigmoidal units, Hornik for bounded non-constant ones, Leshno et al. for any "
+         "non-polynomial one, ReLU included.",
          "cybenko1989 hornik1991 leshno1993"),
     fact("history", "perceptron (1958) used a step", "The original perceptron thresholded with a step function.",
          CORRECT, "Rosenblatt's perceptron fires when a weighted sum crosses a threshold: a step function.",
@@ -123,8 +127,9 @@ STATEMENTS: tuple[Statement, ...] = (
          "standard choice.", "rumelhart1986 lecun1998", _HISTORY),
     fact("history", "was used in AlexNet, winning",
          "AlexNet used ReLU and won the ImageNet challenge by a wide margin.", CORRECT,
-         "AlexNet used rectified units and won the challenge clearly; rectifiers had been introduced a few "
-         "years before it.", "krizhevsky2012 nair2010 glorot2011", _HISTORY),
+         "AlexNet used rectified units and won the challenge clearly. Rectifying units are much older; a few "
+         "years before AlexNet they had been shown to help restricted Boltzmann machines and deep networks, "
+         "which popularised them.", "krizhevsky2012 nair2010 glorot2011", _HISTORY),
     fact("history", "was one of the key innovations",
          "Replacing sigmoid by max(0, x) was a key innovation behind the deep learning boom.", CAVEAT,
          "AlexNet's paper measured ReLU against tanh, and ReLU was one ingredient beside GPU training, "
@@ -141,7 +146,8 @@ STATEMENTS: tuple[Statement, ...] = (
          "The universal approximation theorem guarantees such networks approximate any continuous function.",
          CAVEAT, "It guarantees that some network with enough hidden units comes within any tolerance of a "
          "continuous function on a compact set; it gives no size and no training procedure. Cybenko proved it "
-         "for sigmoidal units, Hornik for bounded non-constant ones, Leshno et al. for any non-polynomial one.",
+         "for sigmoidal units, Hornik for bounded non-constant ones, Leshno et al. for any non-polynomial one, "
+         "ReLU included.",
          "cybenko1989 hornik1991 leshno1993", "why-nonlinearity.md#one-non-linearity-changes-everything"),
     # ---------------------------------------------------------------- sigmoid
     fact("sigmoid", "sigmoid's derivative is tiny for large",
@@ -186,9 +192,10 @@ STATEMENTS: tuple[Statement, ...] = (
              "Four times sigmoid's peak."),
     # ---------------------------------------------------------------- saturation
     measured("saturation", "when x>4", "Sigmoid's slope is about zero beyond |x| = 4.", "sigmoid-saturates",
-             "A rule of thumb: the site reads where the slope drops below its saturation threshold."),
+             "A rule of thumb that starts too early: σ′ falls below {eps} only from |x| ≈ {sigmoid_edge} on, and "
+             "σ′(4) ≈ {sigmoid_slope_4}."),
     measured("saturation", "when x>3", "Tanh's slope is about zero beyond |x| = 3.", "tanh-saturates",
-             "A rule of thumb, read against the same threshold."),
+             "Close: |tanh′| falls below {eps} from |x| ≈ {tanh_edge} on, and tanh′(3) ≈ {tanh_slope_3}."),
     fact("saturation", "shrink exponentially as they backpropagate",
          "In deep networks the gradient can shrink exponentially, leaving early layers all but untrainable.",
          CAVEAT, "A product of one small factor per layer can decay geometrically, and saturation makes it "
@@ -203,8 +210,9 @@ STATEMENTS: tuple[Statement, ...] = (
          page="relu.md#1-no-saturation-for-positive-inputs"),
     measured("relu", "Gradients flow unchanged through many",
              "So gradients pass through many layers unchanged.", "relu-gradient-depth",
-             "The weights scale the gradient at every layer: it keeps its size with He initialisation, and "
-             "fades with PyTorch's default one."),
+             "Not unchanged: the weights scale the gradient at every layer. With He initialisation it keeps its "
+             "order of magnitude over the depth measured, though it still shrinks (the claims page gives the "
+             "ratio and the threshold it is judged against); with PyTorch's default one it fades."),
     fact("relu", "no exponentials, no divisions", "ReLU needs only a comparison.", CORRECT,
          "One comparison and a select per element.", page="relu.md#2-it-is-cheap", reasoning=True),
     measured("relu", "6× faster than sigmoid", "ReLU runs six times faster than sigmoid in practice.",
@@ -225,8 +233,9 @@ STATEMENTS: tuple[Statement, ...] = (
          "A unit negative on every input outputs zero and gets zero gradient.", CORRECT,
          "Every path to its weights passes ReLU′ = 0, so its own weights receive no gradient.", page=_DYING),
     fact("dying", "it will never activate again", "Such a unit is dead for good.", CAVEAT,
-         "Its own weights stay put, but the layers below keep changing its inputs, so some stuck units revive; "
-         "the dying-ReLU experiment counts them.", page="experiments.md#dying-relu"),
+         "No gradient reaches its own weights (momentum or weight decay may still move them for a while), and "
+         "the layers below keep changing its inputs, so some stuck units revive; the dying-ReLU experiment "
+         "counts them.", page="experiments.md#dying-relu"),
     fact("dying", "Poor weight initialization", "Bad initialisation can cause it.", CORRECT,
          "Weights and biases that make most pre-activations negative start units dead.", page=_DYING,
          reasoning=True),
@@ -277,12 +286,13 @@ STATEMENTS: tuple[Statement, ...] = (
          "Smooth and close to ReLU for large |x|, but it dips slightly below zero for negative inputs.",
          page="modern.md#gelu-gaussian-error-linear-unit"),
     fact("gelu", "and most modern transformers use",
-         "GELU is the activation of BERT, GPT, ViT and nearly all recent transformers.",
-         CAVEAT, _GELU_TODAY, _GELU_USERS),
+         "GELU is the activation of BERT, GPT, ViT and most modern transformers.",
+         MISLEADING, _GELU_TODAY, _GELU_USERS),
     # ---------------------------------------------------------------- swish
     fact("swish", "discovered through neural architecture search", "Swish was found by architecture search.",
-         CAVEAT, "An automated search over activation functions found it; the same function, as SiLU, had been "
-         "proposed shortly before for reinforcement learning.", "ramachandran2018 elfwing2018",
+         CAVEAT, "An automated search over activation functions found it; the same function had already been "
+         "named SiLU in the GELU paper and used for reinforcement learning by Elfwing et al.",
+         "ramachandran2018 hendrycks2016 elfwing2018",
          "modern.md#swish-silu-sigmoid-linear-unit"),
     fact("swish", "popular in vision models", "Swish is popular in vision models.", CORRECT,
          "EfficientNet uses it.", "tan2019", "modern.md#swish-silu-sigmoid-linear-unit"),
@@ -340,7 +350,8 @@ STATEMENTS: tuple[Statement, ...] = (
     # ---------------------------------------------------------------- where used
     fact("where", "GELUBERT", "GELU: used in BERT.", CORRECT, "BERT uses GELU.", "devlin2019"),
     fact("where", "BERT, GPT", "GELU: used in GPT.", CORRECT,
-         "GPT uses GELU; GPT-2 keeps GPT's design apart from a few changes that leave the activation alone.",
+         "GPT uses it in its feed-forward blocks; GPT-2 follows GPT's design apart from a few changes that leave "
+         "the activation alone (its paper does not name the function).",
          "radford2018 radford2019"),
     fact("where", "ViTSmooth", "GELU: used in ViT.", CORRECT, "ViT's MLP blocks use GELU.", "dosovitskiy2021"),
     fact("where", "Swish/SiLUEfficientNet", "Swish/SiLU: used in EfficientNet.", CORRECT, "EfficientNet uses it.",
@@ -350,8 +361,9 @@ STATEMENTS: tuple[Statement, ...] = (
          "improved Inception-ResNet-v2 on ImageNet.", "he2016 ramachandran2018"),
     fact("where", "MishYOLOv4", "Mish: used in YOLOv4.", CORRECT, "YOLOv4 uses Mish in its backbone.",
          "bochkovskiy2020", "modern.md#mish"),
-    fact("where", "CSPDarknetNon-monotonic", "Mish: used in CSPDarknet.", CAVEAT,
-         "CSPDarknet53 with Mish is YOLOv4's backbone, not a separate model.", "bochkovskiy2020", "modern.md#mish"),
+    fact("where", "CSPDarknetNon-monotonic", "Mish: used in CSPDarknet.", CORRECT,
+         "YOLOv4's CSPDarknet53 backbone uses Mish; the YOLOv4 paper also evaluates it as an ImageNet "
+         "classifier with and without Mish.", "bochkovskiy2020", "modern.md#mish"),
     fact("where", "HardswishMobileNetV3", "Hardswish: used in MobileNetV3.", CORRECT, "MobileNetV3 introduced it.",
          "howard2019", _HARDSWISH),
     fact("where", "EfficientNet-LiteFast", "Hardswish: used in EfficientNet-Lite.", WRONG, _LITE_TRUTH,
@@ -360,8 +372,8 @@ STATEMENTS: tuple[Statement, ...] = (
          "touvron2023", _GLU),
     fact("where", "PaLMGated", "SwiGLU: used in PaLM.", CORRECT, "PaLM uses SwiGLU.", "chowdhery2023", _GLU),
     fact("where", "GeGLUSome GPT variants", "GeGLU: used in some GPT variants.", VAGUE,
-         "No variant is named, and the GPT papers cited here use plain GELU. GeGLU comes from Shazeer's "
-         "comparison of gated units; Gemma, for one, uses it.",
+         "No variant is named: GPT's feed-forward blocks use the plain, ungated form, and GPT-2 follows GPT "
+         "there. GeGLU comes from Shazeer's comparison of gated units; Gemma, for one, uses it.",
          "shazeer2020 gemma2024 radford2018 radford2019", _GLU),
     # ---------------------------------------------------------------- pytorch
     fact("pytorch", "activation functions in three ways",
@@ -403,21 +415,25 @@ STATEMENTS: tuple[Statement, ...] = (
          _TRANSFORMER_ADVICE + " GELU sits in the feed-forward block, not in attention.",
          "devlin2019 dosovitskiy2021 chowdhery2023 touvron2023 gemma2024", _HIDDEN),
     fact("choosing", "Vision modelsReLU", "Vision models: ReLU, Swish or Mish.", CURRENT,
-         "Practice is divided: ReLU in ResNet, SiLU in EfficientNet, Mish in YOLOv4.",
-         "he2016 tan2019 bochkovskiy2020", _HIDDEN),
-    fact("choosing", "Tanh (gates), Sigmoid (gates)", "RNNs: tanh and sigmoid, both as gates.", WRONG, _GATES,
-         "hochreiter1997 cho2014", _HIDDEN),
+         "Practice is divided: ReLU in ResNet, SiLU in EfficientNet, Mish in YOLOv4. The list is incomplete: "
+         "GELU belongs on it (ViT, ConvNeXt), and Mish is seldom chosen now.",
+         "he2016 tan2019 bochkovskiy2020 dosovitskiy2021 liu2022", _HIDDEN),
+    fact("choosing", "Tanh (gates), Sigmoid (gates)", "RNNs: tanh and sigmoid, both as gates.", MISLEADING, _GATES,
+         _GATE_REFS, _HIDDEN),
     fact("choosing", "GANsLeaky ReLU or GELU", "GANs: Leaky ReLU or GELU, for stable training.", VAGUE,
          "DCGAN's guidelines support Leaky ReLU in the discriminator (with ReLU in the generator); nothing cited "
          "supports GELU here.", "radford2016", _HIDDEN),
     fact("choosing", "Transformers or modern NLP?", "Transformers: use GELU, the standard.", DATED,
          _TRANSFORMER_ADVICE, "devlin2019 dosovitskiy2021 chowdhery2023 touvron2023 gemma2024", _TREE),
     fact("choosing", "Start with ReLU", "Image CNNs: begin with ReLU; try Swish or Mish for top results.", CURRENT,
-         "The site adds: measure before switching.", page=_TREE),
+         "The site adds: measure before switching. GELU, as in ConvNeXt, is a candidate too, and Mish is "
+         "seldom chosen now.", "liu2022", _TREE),
     fact("choosing", "MLPs for tabular data?", "Tabular MLPs: ReLU or Leaky ReLU.", CURRENT,
          "The same as the site's advice.", page=_TREE),
-    fact("choosing", "Worried about dying neurons?", "Dying units: Leaky ReLU, ELU or GELU.", CURRENT,
-         "Lowering the learning rate comes first; then a negative side with a gradient.", page=_TREE),
+    fact("choosing", "Worried about dying neurons?", "Dying units: Leaky ReLU, ELU or GELU.", QUESTIONABLE,
+         "Lower the learning rate first, then use Leaky ReLU or ELU, whose negative side keeps a gradient. "
+         "GELU's does not: |GELU′| stays below {eps} for every x below {gelu_weak} (ELU's only below "
+         "{elu_weak}), so a unit pushed far negative is as stuck as with ReLU.", page=_TREE),
     fact("choosing", "Need bounded outputs in hidden", "Bounded hidden values (rare): tanh.", CURRENT,
          "Tanh keeps them in (−1, 1).", page=_TREE),
     # ---------------------------------------------------------------- output layer
@@ -428,7 +444,9 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("output", "Regression (any value)None", "Unbounded regression: no activation.", CURRENT,
          "Raw output.", page=_OUTPUT),
     fact("output", "Regression (positive values)ReLU", "Positive regression: ReLU or Softplus.", CURRENT,
-         "Softplus never has a zero gradient; ReLU only when the targets really are non-negative.", page=_OUTPUT),
+         "Softplus keeps a gradient where ReLU's is zero, until float32 underflows it to exactly 0 far on the "
+         "negative side. A ReLU output stops learning on any example whose pre-activation is negative.",
+         page=_OUTPUT),
     fact("output", "Regression (bounded range)Sigmoid", "Bounded regression: sigmoid or tanh.", CURRENT,
          "Scaled to the target's range.", page=_OUTPUT),
     measured("output", "combines LogSoftmax and NLLLoss", "nn.CrossEntropyLoss is LogSoftmax then NLLLoss.",
@@ -467,7 +485,7 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("summary", "Maximum gradient of 0.25/1.0 causes", "Peak slopes of 0.25 and 1 cause vanishing gradients.",
          MISLEADING, "A peak of 1 cuts nothing; tanh's problem is saturation away from zero, and sigmoid's its "
          "small slope everywhere.", page=_SATURATION),
-    fact("summary", "GELU is the transformer standard", "GELU is the transformer standard.", CAVEAT, _GELU_TODAY,
+    fact("summary", "GELU is the transformer standard", "GELU is the transformer standard.", MISLEADING, _GELU_TODAY,
          _GELU_USERS),
     fact("summary", "Use sigmoid for binary classification", "Output layers: sigmoid, logits, none by task.",
          CURRENT, "Put the sigmoid inside nn.BCEWithLogitsLoss.", page=_OUTPUT),
@@ -475,15 +493,16 @@ STATEMENTS: tuple[Statement, ...] = (
          _TRANSFORMER_ADVICE, "devlin2019 dosovitskiy2021 touvron2023", "choosing.md"),
     fact("summary", "General hidden layers, CNNs", "ReLU: general hidden layers; watch for dying units.", CURRENT,
          "The same as the site's summary.", page="summary.md#at-a-glance"),
-    fact("summary", "Slightly more expensive", "Leaky ReLU costs slightly more than ReLU.", VAGUE,
-         "No source; both are one comparison and a select per element, and the benchmarks time them.",
+    fact("summary", "Slightly more expensive", "Leaky ReLU costs slightly more than ReLU.", CAVEAT,
+         "It also multiplies by the slope. On the recorded CPU runs, forward, it takes {leaky_cache} ReLU's "
+         "time in cache and {leaky_memory} when memory-bound, where both only stream memory.",
          page="benchmarks.md"),
     measured("summary", "modern NLPComputational cost", "GELU's watch-out is its computational cost.",
              "exponentials-expensive", "An error function per element; the time depends on the kernel."),
     fact("summary", "Binary classification outputVanishing", "Sigmoid: binary outputs, not hidden layers.",
          CURRENT, "Also the gates of recurrent cells.", page="summary.md#at-a-glance"),
     fact("summary", "RNN gates, bounded hidden outputs", "Tanh: RNN gates and bounded hidden values.", MISLEADING,
-         _GATES, "hochreiter1997 cho2014", _HIDDEN),
+         _GATES, _GATE_REFS, _HIDDEN),
     fact("summary", "More expensive than ReLU", "SiLU costs more than ReLU.", CAVEAT,
          "It needs an exponential; whether that costs time depends on whether the kernel is memory-bound.",
          page="benchmarks.md", reasoning=True),
@@ -491,7 +510,10 @@ STATEMENTS: tuple[Statement, ...] = (
          CORRECT, "It has kinks at ±3.", "howard2019", _HARDSWISH),
     # ---------------------------------------------------------------- exercises
     measured("exercises", "fast GELU approximation used in", "The tanh form is the fast GELU approximation.",
-             "gelu-tanh-fast", "Whether it is faster depends on the kernel and hardware."),
+             "gelu-tanh-fast",
+             "Not in PyTorch on the recorded CPU runs: the tanh form took {gelu_tanh_cache} exact GELU's time "
+             "in cache and {gelu_tanh_memory} when memory-bound, wherever a cell was measured; a verdict "
+             "stays open only where a run flagged a cell. Other hardware (GPUs) may differ."),
     measured("exercises", "0.044715x3", "0.5x(1 + tanh(√(2/π)(x + 0.044715x³))) approximates GELU.",
              "gelu-tanh-approx", "It is close to the exact form everywhere."),
     measured("exercises", "(Mish), or invent your own", "x · tanh(softplus(x)) is Mish.", "mish-form",

@@ -18,12 +18,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterable, get_args
+from typing import Any, Callable, Iterable, get_args
 
 from actdocs import claims, recorded, references
 from actdocs.build import REPO_ROOT, Artifact, Context
-from actdocs.evidence import EXPERIMENT_JSON, Evidence
+from actdocs.evidence import EXPERIMENT_JSON, SATURATION_EPS, Evidence, saturation_edge
 from actdocs.markdown import markdown_table, write_text
+from actdocs.numbers import format_number, format_ratio, format_sig
 from actdocs.statement_data import SECTIONS, STATEMENTS, VERDICTS, Statement
 from actdocs.verdicts import Verdict
 
@@ -46,6 +47,73 @@ CLAIMS_PAGE = "claims.md"
 
 #: Per claim key, each sense's short label and computed verdict.
 Measured = dict[str, tuple[tuple[str, Verdict], ...]]
+
+
+def _slope(key: str, x: float) -> float:
+    import torch
+
+    from actdocs import catalog, properties
+
+    return properties.derivative(catalog.get(key), torch.tensor([x], dtype=torch.float64)).item()
+
+
+def _weak_below(key: str, eps: float = SATURATION_EPS) -> str:
+    """The x below which |f′| of ``key`` stays under ``eps`` on the negative side."""
+    import torch
+
+    from actdocs import catalog, properties
+
+    x = properties.measurement_grid()
+    x = x[x < 0]
+    awake = x[properties.derivative(catalog.get(key), x).abs() >= eps]
+    return format_sig(awake.min().item())
+
+
+def _ratio_span(numerator: str, denominator: str, size: str, conventions: tuple[str, ...],
+                mode: str = "forward") -> Callable[[Evidence], str]:
+    """``numerator``'s time over ``denominator``'s: the range of the medians over the recorded runs and
+    ``conventions`` whose cells give an interval (a flagged cell drops out)."""
+
+    def text(e: Evidence) -> str:
+        if not e.runs:
+            return recorded.NO_RUN
+        found = [m.value for run in e.runs for c in conventions
+                 if (m := recorded.ratio(run, numerator, denominator, size=size, mode=mode, convention=c))]
+        if not found:
+            return recorded.FLAGGED
+        low, high = format_ratio(min(found)), format_ratio(max(found))
+        return low if low == high else f"{low[:-1]}–{high}"
+
+    return text
+
+
+#: The numbers a record's ``truth`` may name as ``{name}``: computed at build time, never typed.
+NUMBERS: dict[str, Callable[[Evidence], str]] = {
+    "eps": lambda e: format_number(SATURATION_EPS),
+    "sigmoid_edge": lambda e: format_sig(saturation_edge("sigmoid", SATURATION_EPS)),
+    "sigmoid_slope_4": lambda e: format_sig(_slope("sigmoid", 4.0), 2),
+    "tanh_edge": lambda e: format_sig(saturation_edge("tanh", SATURATION_EPS)),
+    "tanh_slope_3": lambda e: format_sig(_slope("tanh", 3.0), 2),
+    "gelu_weak": lambda e: _weak_below("gelu"),
+    "elu_weak": lambda e: _weak_below("elu"),
+    "leaky_cache": _ratio_span("leaky_relu", "relu", "cache", ("as called", "preallocated")),
+    "leaky_memory": _ratio_span("leaky_relu", "relu", "memory", ("as called", "preallocated")),
+    # the setting of the claim gelu-tanh-fast: preallocated forward, both sizes
+    "gelu_tanh_cache": _ratio_span("gelu_tanh", "gelu", "cache", ("preallocated",)),
+    "gelu_tanh_memory": _ratio_span("gelu_tanh", "gelu", "memory", ("preallocated",)),
+}
+
+_NAME = re.compile(r"\{(\w+)\}")
+
+
+def fill(text: str, numbers: dict[str, str]) -> str:
+    """``text`` with each ``{name}`` replaced by its computed number."""
+    return _NAME.sub(lambda m: numbers[m.group(1)], text)
+
+
+def numbers(evidence: Evidence) -> dict[str, str]:
+    """Every entry of :data:`NUMBERS`, computed from ``evidence``."""
+    return {name: make(evidence) for name, make in NUMBERS.items()}
 
 
 def measured_verdicts(results: list[tuple[claims.Claim, list[claims.Finding]]]) -> Measured:
@@ -83,6 +151,9 @@ def problems(statements: Iterable[Statement], measured: Measured) -> list[str]:
             found.append(f"{where}: an anchor has 1 to {ANCHOR_WORDS} words")
         if not (s.says.strip() and s.truth.strip()):
             found.append(f"{where}: says and truth are required")
+        for name in _NAME.findall(s.says + s.truth):
+            if name not in NUMBERS:
+                found.append(f"{where}: unknown number {{{name}}}")
         if s.claim:
             if s.verdict:
                 found.append(f"{where}: a typed verdict on a claims-backed row (claim {s.claim!r})")
@@ -135,9 +206,12 @@ def _source_cell(s: Statement) -> str:
     return "; ".join(parts)
 
 
-def statements_markdown(statements: Iterable[Statement], measured: Measured) -> str:
-    """A count of the rows by verdict, then one table per section: says | verdict | what is true | source."""
+def statements_markdown(statements: Iterable[Statement], measured: Measured,
+                        values: dict[str, str] | None = None) -> str:
+    """A count of the rows by verdict, then one table per section: says | verdict | what is true | source.
+    ``values`` fills the truths' ``{name}`` numbers (computed without timing evidence when None)."""
     statements = tuple(statements)
+    values = numbers(Evidence({}, None)) if values is None else values
     counts: dict[str, int] = {}
     for s in statements:
         for _, v in verdicts(s, measured):
@@ -146,7 +220,7 @@ def statements_markdown(statements: Iterable[Statement], measured: Measured) -> 
     lines = [f"{len(statements)} statements. Verdicts (a measured row counts once per sense): "
              + ", ".join(f"{v} {counts[v]}" for v in ordered) + ".\n"]
     for key, title in SECTIONS:
-        rows = [[s.says, _verdict_cell(verdicts(s, measured)), s.truth, _source_cell(s)]
+        rows = [[s.says, _verdict_cell(verdicts(s, measured)), fill(s.truth, values), _source_cell(s)]
                 for s in statements if s.section == key]
         if rows:
             lines.append(f"## {title}\n\n"
@@ -154,15 +228,17 @@ def statements_markdown(statements: Iterable[Statement], measured: Measured) -> 
     return "\n".join(lines)
 
 
-def statements_document(statements: Iterable[Statement], measured: Measured) -> list[dict[str, Any]]:
+def statements_document(statements: Iterable[Statement], measured: Measured,
+                        values: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The JSON form: each section with its rows, their verdicts (per sense where measured) and evidence."""
     titles = dict(SECTIONS)
+    values = numbers(Evidence({}, None)) if values is None else values
     document: list[dict[str, Any]] = []
     for s in statements:
         if not document or document[-1]["section"] != s.section:
             document.append({"section": s.section, "title": titles[s.section], "statements": []})
         document[-1]["statements"].append({
-            "anchor": s.anchor, "says": s.says, "truth": s.truth,
+            "anchor": s.anchor, "says": s.says, "truth": fill(s.truth, values),
             "verdicts": [{"sense": label, "verdict": v} for label, v in verdicts(s, measured)],
             "evidence": {"claim": s.claim, "refs": list(s.refs), "page": s.page, "reasoning": s.reasoning},
         })
@@ -170,10 +246,12 @@ def statements_document(statements: Iterable[Statement], measured: Measured) -> 
 
 
 def _make(out: Path, ctx: Context) -> None:
-    measured = measured_verdicts(claims.evaluate(Evidence.load(ctx.cache, ctx.root)))
+    evidence = Evidence.load(ctx.cache, ctx.root)
+    measured = measured_verdicts(claims.evaluate(evidence))
     check(STATEMENTS, measured)
-    write_text(out, "tables/statements.md", statements_markdown(STATEMENTS, measured))
-    text = json.dumps(statements_document(STATEMENTS, measured), indent=1, ensure_ascii=False)
+    values = numbers(evidence)
+    write_text(out, "tables/statements.md", statements_markdown(STATEMENTS, measured, values))
+    text = json.dumps(statements_document(STATEMENTS, measured, values), indent=1, ensure_ascii=False)
     write_text(out, "data/statements.json", text + "\n")
 
 

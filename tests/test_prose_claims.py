@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from actdocs import catalog, facts, figures, glossary, guide, properties
 from actdocs.build import REPO_ROOT
 from actdocs.catalog import SATURATION_THRESHOLD
+from actdocs.statement_data import STATEMENTS
 
 DOCS = REPO_ROOT / "docs"
 
@@ -80,6 +81,8 @@ def _site_statements() -> list[tuple[str, str]]:
     for entry in (*guide.HIDDEN_LAYERS, *guide.DECISION_TREE, *guide.OUTPUT_LAYERS):
         texts += [("guide", v) for v in vars(entry).values() if isinstance(v, str)]
     texts += [("snippets", p.read_text(encoding="utf-8")) for p in (REPO_ROOT / "snippets").glob("*.py")]
+    # the textbook page's own "what is true" text (its "says" column paraphrases the textbook)
+    texts += [(f"textbook:{s.anchor}", s.truth) for s in STATEMENTS]
     return [(where, s) for where, text in texts for s in re.split(r"(?<=[.;])\s+|\n\s*\n", text)]
 
 

@@ -431,7 +431,17 @@ def citing_statements() -> list[tuple[str, str]]:
         texts += [(f"catalog:{record.key}", t) for t in (record.summary, record.best_for, record.watch_out)]
     for entry in (*guide.HIDDEN_LAYERS, *guide.DECISION_TREE, *guide.OUTPUT_LAYERS):
         texts += [("guide", v) for v in vars(entry).values() if isinstance(v, str)]
-    return [(where, s) for where, text in texts for s in _statements(text)]
+    return [(where, s) for where, text in texts for s in _statements(text)] + ledger_statements()
+
+
+def ledger_statements() -> list[tuple[str, str]]:
+    """The textbook page's rows: each row's own "what is true" text, whole, citing the row's references
+    (its "says" column paraphrases the textbook and may be wrong on purpose, so it is not read)."""
+    rows = []
+    for s in statements.STATEMENTS:
+        cites = f" [@{'; @'.join(s.refs)}]" if s.refs else ""
+        rows.append((f"textbook:{s.anchor}", s.truth + cites))
+    return rows
 
 
 def scope_problems(statements: list[tuple[str, str]]) -> list[str]:
@@ -490,6 +500,11 @@ def test_a_tanh_lstm_cell_cites_the_modern_form():
 def test_the_approximation_theorem_is_stated_on_compact_sets_and_covers_relu():
     """An open bounded region is not enough (1/x on (0, 1)); the sigmoidal and bounded-activation
     proofs do not cover ReLU, Leshno et al.'s non-polynomial result does."""
+    theorem = {"cybenko1989", "hornik1991", "leshno1993"}
+    for where, statement in citing_statements():
+        assert "bounded region" not in statement, (where, statement[:100])
+        if where.startswith("textbook:") and _cites(statement) & theorem:
+            assert "compact" in statement and "ReLU" in statement, (where, statement[:100])
     text = " ".join((REPO_ROOT / "docs" / "why-nonlinearity.md").read_text(encoding="utf-8").split())
     start = text.index("universal approximation theorem")
     paragraph = text[start:text.index("XOR is the smallest", start)]

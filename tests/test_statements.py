@@ -129,3 +129,67 @@ def test_the_artifact_is_registered_and_the_page_includes_it():
 
     assert any(a.name == "statements" for a in all_artifacts())
     assert '--8<-- "tables/statements.md"' in (REPO_ROOT / "docs" / "textbook.md").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ one verdict per assertion, numbers computed
+
+
+def test_rows_with_the_same_truth_share_a_verdict():
+    """The same assertion (tanh as a gate, GELU as the transformer rule) is graded once, not twice."""
+    by_truth: dict[str, set[str]] = {}
+    for s in STATEMENTS:
+        if not s.claim:
+            by_truth.setdefault(s.truth, set()).add(s.verdict)
+    assert {t[:60]: v for t, v in by_truth.items() if len(v) > 1} == {}
+
+
+def test_a_truth_names_only_known_numbers_and_renders_them(measured):
+    i = next(i for i, s in enumerate(STATEMENTS) if not s.claim)
+    bad = dataclasses.replace(STATEMENTS[i], truth="About {no_such_number}.")
+    assert statements.problems(STATEMENTS[:i] + (bad,) + STATEMENTS[i + 1:], measured)
+    text = statements.statements_markdown(STATEMENTS, measured)
+    assert "{" not in text.replace("{#", "")
+    assert any("{" in s.truth for s in STATEMENTS)
+
+
+def _by_anchor(anchor: str):
+    return next(s for s in STATEMENTS if s.anchor == anchor)
+
+
+def test_a_remedy_for_dying_units_keeps_a_gradient_far_on_the_negative_side():
+    """An advice row is current only if every function it names keeps |f′| at the saturation
+    threshold somewhere past x = −5 (GELU's slope falls off like a Gaussian; ELU's, Leaky ReLU's do not)."""
+    import torch
+
+    from actdocs import catalog, properties
+    from actdocs.evidence import SATURATION_EPS
+
+    names = {"Leaky ReLU": "leaky_relu", "ELU": "elu", "GELU": "gelu"}
+    row = _by_anchor("Worried about dying neurons?")
+    x = torch.tensor([-5.0], dtype=torch.float64)
+    weak = [n for n, k in names.items() if n in row.says
+            and properties.derivative(catalog.get(k), x).abs().item() < SATURATION_EPS / 10]
+    assert weak == ["GELU"]  # the check finds the case the review found
+    assert row.verdict != "advice: current"
+    assert "GELU" not in row.truth.split("GELU's does not")[0]
+
+
+def test_a_timing_row_agrees_with_the_recorded_runs():
+    """Where every recorded run puts Leaky ReLU's in-cache forward above ReLU's (interval above 1), the
+    row may not call the cost unsourced; where the tanh form of GELU is slower in every measured cell,
+    the row says so."""
+    from actdocs import recorded
+
+    runs = recorded.runs(REPO_ROOT)
+    if not runs:
+        pytest.skip("no recorded benchmark run")
+    leaky = [recorded.ratio(r, "leaky_relu", "relu", size="cache", convention=c) for r in runs
+             for c in ("as called", "preallocated")]
+    if all(m and m.low > 1 for m in leaky):
+        row = _by_anchor("Slightly more expensive")
+        assert row.verdict != "unsourced or vague" and "{leaky_cache}" in row.truth
+    tanh = [m for r in runs for size in recorded.SIZES
+            if (m := recorded.ratio(r, "gelu_tanh", "gelu", size=size))]
+    if tanh and all(m.low > 1 for m in tanh):
+        row = _by_anchor("fast GELU approximation used in")
+        assert row.truth.startswith("Not in PyTorch") and "{gelu_tanh_cache}" in row.truth
