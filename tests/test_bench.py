@@ -242,6 +242,32 @@ def test_within_15_percent_is_a_verdict_only_for_unflagged_cells() -> None:
     assert render.within_text({**cell, "flags": ["wide"]}) == "no verdict (flagged)"
 
 
+def test_a_run_with_too_few_passes_promises_no_medians_or_intervals() -> None:
+    """A one-pass quick run has no median and no bootstrap interval; its header must not promise them."""
+    few, full = simple(passes=1), simple(passes=7)
+    assert all("few_passes" in c["flags"] for c in few["cells"])
+    assert "bootstrap intervals" not in render.header_line(few)
+    assert "too few" in render.header_line(few)
+    assert "bootstrap intervals" in render.header_line(full)
+
+
+def test_the_charts_band_is_stated_with_its_width() -> None:
+    sentence = render.band_sentence()
+    assert render.format_percent(render.WITHIN) in sentence and render.format_percent(1 - render.WITHIN) in sentence
+    assert "memory-bound" in sentence
+
+
+def test_a_working_set_that_nearly_fills_a_level_is_not_said_to_fit_plainly() -> None:
+    from actdocs.bench import method
+
+    doc = {"environment": {"threads": 2, "device": "cpu",
+                           "caches": [{"level": 2, "bytes": 1 << 20, "shared_by": 1},
+                                      {"level": 3, "bytes": 32 << 20, "shared_by": 16}]}}
+    nearly = method._why_level(doc, {"working_set_bytes": int(1.95 * (1 << 20))})
+    assert "only just holds it" in nearly and "next level" in nearly
+    assert method._why_level(doc, {"working_set_bytes": 1 << 20}) == "L2 (2 × 1 MiB: holds it)"
+
+
 def test_regime_charts_are_light_and_dark_svgs_with_their_numbers_in_the_alt_text(tmp_path: Path) -> None:
     from actdocs.bench import charts
 

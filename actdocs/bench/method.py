@@ -27,6 +27,9 @@ from actdocs.markdown import markdown_table
 from actdocs.numbers import format_percent, format_seconds, format_sig
 
 _MIB = 1024 * 1024
+#: A level whose capacity the working set fills beyond this share "only just" holds it: the other
+#: tensors of a pass and the code's own data need room too, so part may come from the next level.
+NEARLY_FULL = 0.9
 
 
 def _bytes(n: float) -> str:
@@ -51,7 +54,14 @@ def _why_level(doc: dict[str, Any], entry: dict[str, Any]) -> str:
         total = cache["bytes"] * instances
         what = f"{instances} × {_bytes(cache['bytes'])}" if instances > 1 else _bytes(cache["bytes"])
         fits = entry["working_set_bytes"] <= total
-        parts.append(f"L{cache['level']} ({what}: {'holds it' if fits else 'too small'})")
+        if not fits:
+            verdict = "too small"
+        elif entry["working_set_bytes"] > NEARLY_FULL * total:
+            verdict = (f"only just holds it, {format_percent(entry['working_set_bytes'] / total)} full, "
+                       "so part may come from the next level")
+        else:
+            verdict = "holds it"
+        parts.append(f"L{cache['level']} ({what}: {verdict})")
         if fits:
             break
     return ", ".join(parts)
@@ -69,7 +79,7 @@ def ceiling_finding(doc: dict[str, Any], dtype: str = "float32") -> str:
         read = _kernel(entry, entry["best"].get("read"))
         text = (f"- **{schema.size_label(doc, size)}**: the read-one-write-one kernels touch "
                 f"{_bytes(entry['working_set_bytes'])}; {_why_level(doc, entry) or 'no cache sizes recorded'}. "
-                f"The ceiling there streams through **{entry['level']}**")
+                f"By size, the ceiling there streams through **{entry['level']}**")
         if best:
             text += f": `{best['method']}` at {_gbps(best)}"
         if two:

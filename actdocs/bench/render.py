@@ -61,10 +61,21 @@ def header_line(doc: dict[str, Any]) -> str:
     kind = "quick run" if env["quick"] else "full run"
     allocator = ", ".join(f"{k}={v}" for k, v in env["allocator"].items() if v) or "default allocator"
     threads = f"{env['threads']} thread{'s' if env['threads'] != 1 else ''}"
+    passes = f"{run['passes']} interleaved pass{'es' if run['passes'] != 1 else ''}"
+    if run["passes"] < env["thresholds"]["min_passes"]:
+        summary = (f"{passes}: too few for medians and intervals, so every cell is flagged "
+                   f"({FLAG_WORDS['few_passes']})")
+    else:
+        summary = f"{passes}, medians with {format_percent(env['thresholds']['level'])} bootstrap intervals"
     return (f"Measured on **{env['device']}** ({env['device_name']}), torch {env['torch']}, {threads}, "
-            f"{', '.join(env['dtypes'])}, {allocator}, {date_text(doc)}; {kind}, {run['passes']} interleaved "
-            f"pass{'es' if run['passes'] != 1 else ''}, medians with {format_percent(env['thresholds']['level'])} "
-            f"bootstrap intervals.")
+            f"{', '.join(env['dtypes'])}, {allocator}, {date_text(doc)}; {kind}, {summary}.")
+
+
+def band_sentence() -> str:
+    """What the charts' two lines mean, with the band's width from :data:`WITHIN`."""
+    return (f"In each chart the solid line is the ceiling and the dashed line lies at "
+            f"{format_percent(1 - WITHIN)} of it: a memory-bound cell at or beyond the dashed line counts as "
+            f"keeping up with the ceiling (within {format_percent(WITHIN)} of it).")
 
 
 def harness_failures(doc: dict[str, Any]) -> list[str]:

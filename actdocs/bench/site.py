@@ -57,7 +57,7 @@ def recorded_section(rel: str, doc: dict[str, Any], previous: tuple[str, dict[st
 
     env = doc["environment"]
     parts = [f"**Recorded on {env['device_name']}, {render.date_text(doc)}** (`{rel}`). "
-             + render.header_line(doc), "", render.flags_line(doc), ""]
+             + render.header_line(doc), "", render.flags_line(doc), "", render.band_sentence(), ""]
     failures = render.failures_sentence(doc)
     if failures:
         parts += [failures]
