@@ -110,9 +110,15 @@ def entry(ref: references.Reference, cited_on: list[tuple[str, str]]) -> str:
     return f"{text} Not cited on any page.\n"
 
 
+def page_order() -> list[references.Reference]:
+    """The references as the page lists them: by year, then by key (the first author's family name,
+    or the organisation's first word)."""
+    return sorted(references.REFERENCES, key=lambda ref: (ref.year, ref.key))
+
+
 def page_fragment(citing: dict[str, list[tuple[str, str]]]) -> str:
-    """Every reference, in the table's order, as paragraphs separated by blank lines."""
-    return "\n".join(entry(ref, citing.get(ref.key, [])) for ref in references.REFERENCES)
+    """Every reference, in :func:`page_order`, as paragraphs separated by blank lines."""
+    return "\n".join(entry(ref, citing.get(ref.key, [])) for ref in page_order())
 
 
 def _make(out: Path, ctx: Context) -> None:

@@ -364,6 +364,18 @@ def test_references_page_lists_the_citing_pages(tmp_path: Path, monkeypatch):
     assert "Background: Why it is listed." in next(p for p in text.split("\n\n") if 'id="ba2016"' in p)
 
 
+def test_the_page_lists_references_by_year_then_first_author():
+    text = reference_page.page_fragment({})
+    keys = re.findall(r'<a id="([a-z0-9]+)"></a>', text)
+    years = [references.get(k).year for k in keys]
+    assert years == sorted(years)
+    for a, b in zip(keys, keys[1:]):
+        if references.get(a).year == references.get(b).year:
+            assert a < b, (a, b)
+    assert keys.index("leshno1993") < keys.index("hochreiter1997")  # the review's out-of-order pair
+    assert "order of year" in (REPO_ROOT / "docs" / "references.md").read_text(encoding="utf-8")
+
+
 def test_references_artifact_is_keyed_by_the_pages_and_what_they_include():
     from actdocs.artifacts import all_artifacts
 
