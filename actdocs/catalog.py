@@ -507,7 +507,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         kernels={"forward": "tanh(x)", "backward": "tanh_backward(g, y)"},
         summary="A rescaled sigmoid with outputs in (-1, 1), centred on zero.",
         used_in=(Usage("GRU candidate state", "cho2014"), Usage("LSTM cell input and output", "graves2013")),
-        best_for="Candidate and cell values inside LSTM cells as used today and GRU cells [@greff2017; @cho2014]; hidden values that must stay bounded",
+        best_for="Candidate values, and the output (tanh of the cell state), of LSTM cells as used today; GRU candidate states [@greff2017; @cho2014]; hidden values that must stay bounded",
         watch_out="Saturates on both sides: a unit driven far from zero passes back almost no gradient",
         properties=Properties(
             output_range=(-1.0, 1.0), range_closed=(False, False), zero_centred=True,
@@ -651,7 +651,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
         summary="Scaled ELU whose constants keep activations at mean 0 and variance 1.",
         used_in=(Usage("Introduced, with its two constants", "klambauer2017"),),
         best_for="Deep fully connected networks, initialised LeCun-normal [@klambauer2017]",
-        watch_out="Self-normalises only with LeCun-normal weights and without batch norm",
+        watch_out="Self-normalises only with standardised inputs, LeCun-normal weights and alpha dropout in place of ordinary dropout [@klambauer2017]",
         properties=Properties(
             output_range=(-SELU_SCALE * SELU_ALPHA, math.inf), range_closed=(False, False),
             zero_centred=True, monotonic=True, smooth=False, bounded="below",
@@ -765,7 +765,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
             Usage("Introduced", "misra2020"),
             Usage("YOLOv4 (CSPDarknet53 backbone)", "bochkovskiy2020"),
         ),
-        best_for="Object-detection backbones such as YOLOv4's [@bochkovskiy2020]",
+        best_for="The backbone of the YOLOv4 detector [@bochkovskiy2020]; check what the version of a detector family you follow uses",
         watch_out="A softplus and a tanh per element: among the costliest here",
         properties=Properties(
             output_range=(-0.308843, math.inf), range_closed=(True, False), zero_centred=False,

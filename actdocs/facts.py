@@ -314,24 +314,35 @@ def swish_hardswish_fragment(runs: list[recorded.Run] | None) -> str:
 KINK_OFFSET = 1e-9
 
 
+def break_type(x: float, jumps: tuple[float, ...]) -> str:
+    """"jump" where the function's value changes at ``x`` (one of the record's measured jumps),
+    else "kink": the glossary's two words, one definition each."""
+    return "jump" if x in jumps else "kink"
+
+
 def kinks_fragment() -> str:
-    """At each kink of every record (where its figure's derivative jumps): the derivative's
+    """At each kink and jump of every record (where its figure's derivative jumps), with its type: the derivative's
     limit from the left and from the right, and what PyTorch's autograd returns exactly
     there (the value every table and figure uses)."""
     rows = []
     for record in catalog.ACTIVATIONS:
+        jumps = properties.measure(record).jumps
         for x in properties.breaks(record):
             left, right, at = (_grad(record.key, x + d) for d in (-KINK_OFFSET, KINK_OFFSET, 0.0))
-            rows.append([record.name, _x(x), format_sig(left, 4), format_sig(right, 4), format_sig(at, 4)])
-    table = markdown_table(["Activation", "Kink", "f′ just left of it", "f′ just right of it", "PyTorch's f′ there"],
-                           rows, ["left", "right", "right", "right", "right"])
+            rows.append([record.name, _x(x), break_type(x, jumps), format_sig(left, 4), format_sig(right, 4),
+                         format_sig(at, 4)])
+    table = markdown_table(["Activation", "Point", "Type", "f′ just left of it", "f′ just right of it",
+                            "PyTorch's f′ there"], rows, ["left", "right", "left", "right", "right", "right"])
     hard = catalog.get("hardswish")
     lo, hi = properties.breaks(hard)
     at_lo, at_hi = _grad(hard.key, lo), _grad(hard.key, hi)
     outer = (at_lo == _grad(hard.key, lo - KINK_OFFSET) and at_hi == _grad(hard.key, hi + KINK_OFFSET))
     peak = properties.measure(hard).max_grad
     return (
-        f"{table}\nAt a kink the derivative is not defined: its one-sided limits differ. PyTorch's autograd "
+        f"{table}\nA kink is a point where the function is continuous but its slope changes; at a jump the "
+        f"function's value itself changes (the glossary defines both). At either point the derivative is "
+        f"not defined: at a kink its one-sided limits differ, and at a jump the function is not even "
+        f"continuous. PyTorch's autograd "
         f"returns a value there anyway (the last column), and every derivative this site shows at such a point "
         f"is PyTorch's. For {hard.name} it gives {format_sig(at_lo, 4)} at {_x(lo)} and {format_sig(at_hi, 4)} "
         f"at {_x(hi)}{', the slopes of the outer pieces' if outer else ''}; the middle piece's slope only "

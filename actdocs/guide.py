@@ -129,23 +129,25 @@ HIDDEN_LAYERS: tuple[HiddenChoice, ...] = (
         "Cheap and hard to get wrong; move to Leaky ReLU if many units end up dead",
     ),
     HiddenChoice(
-        "Transformer encoders and GPT-2-style models",
+        "Transformer encoders, and GPT-2-style models you reproduce or fine-tune",
         (Pick("gelu"),),
         "What GPT, BERT and the Vision Transformer put in their feed-forward blocks "
         "[@radford2018; @devlin2019; @dosovitskiy2021]; GPT-2 follows GPT [@radford2019]",
     ),
     HiddenChoice(
-        "Large language models (feed-forward block)",
+        "New decoder-only language models, of any size (feed-forward block)",
         (Pick("swiglu"), Pick("geglu")),
         "A gated unit: PaLM and LLaMA use SwiGLU [@chowdhery2023; @touvron2023], Gemma uses GeGLU "
-        "[@gemma2024]; both beat the plain GELU block at equal size in Shazeer's comparison [@shazeer2020]",
+        "[@gemma2024]; both beat the plain GELU block at equal size in Shazeer's comparison, made on "
+        "T5-base-sized models, so the gain is not limited to large ones [@shazeer2020]",
     ),
     HiddenChoice(
         "Convolutional networks for images",
-        (Pick("relu"), Pick("silu"), Pick("gelu"), Pick("mish")),
+        (Pick("relu"), Pick("silu"), Pick("gelu")),
         "ReLU in ResNet and VGG [@he2016; @simonyan2015], SiLU in EfficientNet [@tan2019], GELU in "
-        "ConvNeXt, which borrowed it from transformers [@liu2022], Mish in the YOLOv4 detector "
-        "[@bochkovskiy2020]: practice is divided",
+        "ConvNeXt, which borrowed it from transformers [@liu2022]; Mish was chosen for the YOLOv4 "
+        "detector [@bochkovskiy2020]: practice is divided, so follow the version of the family you "
+        "build on",
     ),
     HiddenChoice(
         "Recurrent cells (LSTM, GRU)",
@@ -173,10 +175,10 @@ HIDDEN_LAYERS: tuple[HiddenChoice, ...] = (
 DECISION_TREE: tuple[DecisionStep, ...] = (
     DecisionStep(
         "Building a transformer?",
-        "For an encoder such as BERT or ViT, or a GPT-style model, use {gelu} "
-        "[@devlin2019; @dosovitskiy2021; @radford2018]. For a large decoder-only language model, "
-        "follow PaLM and LLaMA and use the gated {swiglu} [@chowdhery2023; @touvron2023]; Gemma's "
-        "{geglu} [@gemma2024] is the other gated choice in use.",
+        "For an encoder such as BERT or ViT, or to reproduce or fine-tune a GPT-2-style model, use "
+        "{gelu} [@devlin2019; @dosovitskiy2021; @radford2018]. For a new decoder-only language model, "
+        "small or large, follow PaLM and LLaMA and use the gated {swiglu} [@chowdhery2023; "
+        "@touvron2023]; Gemma's {geglu} [@gemma2024] is the other gated choice in use.",
     ),
     DecisionStep(
         "A convolutional network for images?",

@@ -198,35 +198,45 @@ def _labels(names: dict) -> list[str]:
     return [*(str(i) for i in range(1, layers)), "out"]
 
 
+#: The listing's tanh run with an initialisation matched to tanh, drawn beside sigmoid and ReLU.
+TANH_MATCHED = "tanh, Xavier with tanh's gain"
+
+
 def draw_gradients(names: dict, theme: str, path: Path) -> Path:
-    """The deep-sigmoid pitfall: weight-gradient norm per Linear layer, sigmoid vs ReLU, log scale."""
+    """The deep-sigmoid pitfall: weight-gradient norm per Linear layer, sigmoid vs ReLU
+    (one scheme, one set of draws) and tanh with its matched initialisation, log scale."""
     labels = _labels(names)
     layers = list(range(1, len(labels) + 1))
     with use_theme(theme) as t:
         fig = new_figure(*GRADIENTS_FIGSIZE)
         ax = fig.add_subplot()
-        for key, name, colour, marker in (("relu_norms", "ReLU", t.cycle[0], "s"),
-                                          ("sigmoid_norms", "Sigmoid", t.cycle[1], "o")):
-            ax.plot(layers, names[key], color=colour, marker=marker, markersize=5, linewidth=1.8, label=name)
+        for norms, name, colour, marker in (
+            (names["relu_norms"], "ReLU (Kaiming)", t.cycle[0], "s"),
+            (names["sigmoid_norms"], "Sigmoid (Kaiming)", t.cycle[1], "o"),
+            (names["tanh_norms"][TANH_MATCHED], "Tanh (Xavier, tanh's gain)", t.cycle[2], "^"),
+        ):
+            ax.plot(layers, norms, color=colour, marker=marker, markersize=5, linewidth=1.8, label=name)
         ax.set_yscale("log")
         ax.set_xticks(layers, labels)
         ax.set_xlabel("Linear layer (1 = input side, out = output layer)")
         ax.set_ylabel("weight-gradient norm")
-        ax.set_title(f"{names['depth']} hidden layers, sigmoid against ReLU, one backward pass", fontsize=11)
+        ax.set_title(f"{names['depth']} hidden layers, one backward pass", fontsize=11)
         ax.legend(loc="lower right", frameon=False)
         return save_svg(fig, path)
 
 
 def gradients_alt(names: dict) -> str:
     """The per-layer gradient figure's alt text, with each network's first-to-output ratio."""
-    sig, relu = names["sigmoid_norms"], names["relu_norms"]
+    sig, relu, tanh = names["sigmoid_norms"], names["relu_norms"], names["tanh_norms"][TANH_MATCHED]
     return (
         f"Line chart on a log scale of the weight-gradient norm of each of the {len(sig)} Linear "
-        f"layers of two networks with {names['depth']} hidden layers, one with sigmoid and one with "
-        f"ReLU, initialised with the same scheme and the same draws. The sigmoid line falls steeply towards the "
+        f"layers of three networks with {names['depth']} hidden layers: sigmoid and ReLU, initialised "
+        f"with the same scheme (Kaiming normal) and the same draws, and tanh with Xavier weights scaled "
+        f"by tanh's gain. The sigmoid line falls steeply towards the "
         f"input: its first layer gets {format_sig(sig[0] / sig[-1], 2)} of the output layer's "
         f"gradient. The ReLU line stays level within a small factor: its first layer gets "
-        f"{format_sig(relu[0] / relu[-1], 2)} of it."
+        f"{format_sig(relu[0] / relu[-1], 2)} of it. The tanh line stays level too: its first layer "
+        f"gets {format_sig(tanh[0] / tanh[-1], 2)} of it."
     )
 
 

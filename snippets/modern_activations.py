@@ -20,7 +20,7 @@ def feed_forward(width, activation, expansion=4):  # (1)!
 
 
 bert_style = feed_forward(64, nn.GELU())  # (2)!
-vision_style = feed_forward(64, nn.SiLU())  # (3)!
+silu_block = feed_forward(64, nn.SiLU())  # (3)!
 mish = nn.Mish()  # (4)!
 
 
@@ -36,7 +36,7 @@ class GatedProjection(nn.Module):  # (5)!
 
 gated = GatedProjection(64)
 tokens = torch.randn(3, 5, 64)  # 3 sequences of 5 tokens, 64 features each
-for name, block in [("GELU block", bert_style), ("SiLU block", vision_style),
+for name, block in [("GELU block", bert_style), ("SiLU block", silu_block),
                     ("gated unit", gated)]:
     out = block(tokens)
     assert out.shape == tokens.shape

@@ -1,4 +1,5 @@
-"""Pitfall 4: sigmoid in a deep network starves the first layers."""
+"""Pitfall 4: sigmoid in a deep network starves the first layers; tanh does only
+when its weights are too small for it or its units saturate."""
 
 import torch
 import torch.nn as nn
@@ -38,6 +39,44 @@ def init(model):
     return model
 
 
+# --8<-- [start:tanh]
+def deep_mlp(activation):
+    layers = []
+    for _ in range(depth):
+        layers += [nn.Linear(width, width), activation()]
+    return nn.Sequential(*layers, nn.Linear(width, 1))
+
+
+def init_xavier(model, gain, bias_std=0.0):
+    """Xavier (Glorot) normal weights scaled by ``gain``; biases drawn with
+    ``bias_std`` (0: all zero). Large biases push units into their flat tails."""
+    torch.manual_seed(0)
+    for module in model:
+        if isinstance(module, nn.Linear):
+            nn.init.xavier_normal_(module.weight, gain=gain)
+            nn.init.normal_(module.bias, std=bias_std)
+    return model
+
+
+def init_default(model):
+    """PyTorch's own nn.Linear initialisation, weight variance 1/(3 n_in)."""
+    torch.manual_seed(0)
+    for module in model:
+        if isinstance(module, nn.Linear):
+            module.reset_parameters()
+    return model
+
+
+tanh_gain = nn.init.calculate_gain("tanh")  # 5/3
+tanh_runs = {
+    "tanh, Xavier with tanh's gain": init_xavier(deep_mlp(nn.Tanh), tanh_gain),
+    "tanh, PyTorch's default init": init_default(deep_mlp(nn.Tanh)),
+    "tanh, same weights, biases std 3": init_xavier(deep_mlp(nn.Tanh), tanh_gain, 3.0),
+    "sigmoid, Xavier (gain 1)": init_xavier(deep_mlp(nn.Sigmoid), 1.0),
+}
+# --8<-- [end:tanh]
+
+
 def grad_norms(model):
     """Norm of each Linear layer's weight gradient after one backward."""
     torch.manual_seed(1)
@@ -59,3 +98,13 @@ assert ratio > 1e3  # orders of magnitude apart at the first layer
 assert sigmoid_norms[0] < 1e-3 * sigmoid_norms[-1]  # fades towards the input
 assert relu_norms[0] > 0.1 * relu_norms[-1]  # reaches the first layer
 print(f"first layer: ReLU's gradient is {ratio:.0e} times sigmoid's")
+
+tanh_norms = {name: grad_norms(model) for name, model in tanh_runs.items()}
+first_over_output = {name: n[0] / n[-1] for name, n in tanh_norms.items()}
+print("\nfirst layer's gradient over the output layer's")
+for name, value in first_over_output.items():
+    print(f"{name:<34} {value:9.2e}")
+matched, default, saturated, sigmoid_xavier = first_over_output.values()
+assert matched > 0.1  # tanh with a matching init: the gradient reaches layer 1
+assert default < 1e-2 and saturated < 1e-2  # too-small weights or saturated units
+assert sigmoid_xavier < 1e-3  # sigmoid's 0.25 ceiling: fades whatever the init

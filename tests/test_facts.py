@@ -202,12 +202,34 @@ def test_the_quick_benchmark_feeds_no_fragment() -> None:
 
 def test_kink_fragment_states_pytorchs_convention() -> None:
     text = facts.kinks_fragment()
-    rows = {(r[0], r[1]): r[2:] for r in assert_valid_table(text)[2:]}
+    rows = {(r[0], r[1]): r[3:] for r in assert_valid_table(text)[2:]}
     assert rows[("Hardswish", "x = 3")] == ["1.5", "1", "1"]
     assert rows[("Hardswish", f"x = {MINUS}3")] == ["0", f"{MINUS}0.5", "0"]
     assert rows[("ReLU", "x = 0")] == ["0", "1", "0"]
     assert rows[("ReLU6", "x = 6")] == ["1", "0", "0"]
     assert "approaches 1.5 as x rises to 3 and never reaches it" in text
+
+
+def test_kink_table_calls_a_jump_a_jump() -> None:
+    """The glossary's definitions: a kink is continuous with a slope change, a jump is not
+    continuous. Each row's type must agree with the function itself, read by torch."""
+    import torch
+
+    text = facts.kinks_fragment()
+    header, _, *body = assert_valid_table(text)
+    assert header[1:3] == ["Point", "Type"]
+    by_name = {r.name: r for r in catalog.ACTIVATIONS}
+    types = set()
+    for name, point, kind, *_ in body:
+        record = by_name[name]
+        x = float(point.removeprefix("x = ").replace(MINUS, "-"))
+        left, right = (float(record.scalar_view(torch.tensor([x + d], dtype=torch.float64)))
+                       for d in (-1e-9, 1e-9))
+        continuous = abs(right - left) < 1e-6
+        assert kind == ("kink" if continuous else "jump"), (name, point, kind, left, right)
+        types.add(kind)
+    assert types == {"kink", "jump"}
+    assert ("Threshold", "x = 1") in {(r[0], r[1]) for r in body}
 
 
 def test_gelu_tanh_speed_follows_the_recorded_ratio(recorded_runs) -> None:

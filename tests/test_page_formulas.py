@@ -179,7 +179,7 @@ NOT_IDENTITIES = {
     ("docs/why-nonlinearity.md", r"\mathbf{b}' = W_2 \mathbf{b}_1 + \mathbf{b}_2"): _LINEAR,
     ("docs/why-nonlinearity.md", r"\mathbf{b}' = W_2\mathbf{b}_1 + \mathbf{b}_2"): _LINEAR,
     ("docs/why-nonlinearity.md", r"\mathbf{y} = W\mathbf{x} + \mathbf{b}"): _LINEAR,
-    ("docs/why-nonlinearity.md", r"\mathbf{y} = W_2 \, \sigma\!\left(W_1 \mathbf{x} + \mathbf{b}_1\right) + \mathbf{b}_2"): _LINEAR,
+    ("docs/why-nonlinearity.md", r"\mathbf{y} = W_2 \, \varphi\!\left(W_1 \mathbf{x} + \mathbf{b}_1\right) + \mathbf{b}_2"): _LINEAR,
     ("snippets/notebooks/challenge_custom_activation.py", r"f'(x) \neq 0"): "a requirement on the reader's function",
     ("snippets/notebooks/challenge_custom_activation.py", r"f(x) = \tanh(x) + \alpha x, \qquad "
      r"f'(x) = 1 - \tanh^2(x) + \alpha \in (\alpha, 1 + \alpha]."): "the solution's own function and its range; its notebook tests it",

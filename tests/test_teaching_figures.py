@@ -147,8 +147,30 @@ def test_gradient_figure_alt_text_quotes_both_networks_ratios(names) -> None:
     alt = listing_figures.gradients_alt(ns)
     sig, relu = ns["sigmoid_norms"], ns["relu_norms"]
     assert format_sig(sig[0] / sig[-1], 2) in alt and format_sig(relu[0] / relu[-1], 2) in alt
+    tanh = ns["tanh_norms"][listing_figures.TANH_MATCHED]
+    assert f"tanh line stays level too: its first layer gets {format_sig(tanh[0] / tanh[-1], 2)}" in alt
     assert f"each of the {len(sig)} Linear layers" in alt
     assert listing_figures._labels(ns)[-1] == "out" and len(listing_figures._labels(ns)) == len(sig)
+
+
+def test_deep_network_pitfall_prose_follows_its_tanh_data(names) -> None:
+    """The pitfall and the summary may group tanh with sigmoid only as far as the listing's
+    data do: sigmoid fades under every init it tries, tanh keeps its gradient under the init
+    matched to it and loses it with too-small weights or saturated units."""
+    ns = names["pitfalls_deep_sigmoid"]
+    ratios = ns["first_over_output"]
+    matched = ratios[listing_figures.TANH_MATCHED]
+    default, saturated, sigmoid_xavier = (v for k, v in ratios.items() if k != listing_figures.TANH_MATCHED)
+    sigmoid_kaiming = ns["sigmoid_norms"][0] / ns["sigmoid_norms"][-1]
+    assert matched > 0.1 and max(sigmoid_kaiming, sigmoid_xavier) < 1e-3
+    assert default < 1e-2 and saturated < 1e-2
+    pitfall = (DOCS / "pitfalls.md").read_text(encoding="utf-8")
+    section = pitfall.split("## Sigmoid or tanh in a deep network", 1)[1].split("\n## ", 1)[0]
+    for needed in ("too small", "saturate", "Xavier"):
+        assert needed in section
+    assert "Tanh's derivative peaks at 1 but it saturates too" not in section
+    summary = (DOCS / "summary.md").read_text(encoding="utf-8")
+    assert "deep stacks of\n    them starve" not in summary and "sigmoids starves" in summary
 
 
 @pytest.mark.parametrize("stem", list(listing_figures.FIGURES))
