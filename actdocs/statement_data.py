@@ -94,8 +94,8 @@ _GELU_TODAY = ("BERT, GPT and ViT put GELU in their feed-forward blocks; large l
                "LLaMA use the gated SwiGLU instead, so GELU is the rule for encoder and GPT-2-style models only.")
 _LITE_TRUTH = ("EfficientNet-Lite has no Hardswish: its authors removed every swish and used ReLU6, which "
                "survives quantisation better (and dropped squeeze-and-excitation). MobileNetV3 does use it.")
-_TRANSFORMER_ADVICE = ("Still right for BERT- and ViT-style encoders and GPT-2-style models; large decoder "
-                       "language models have moved to gated units (SwiGLU in PaLM and LLaMA, GeGLU in Gemma).")
+_TRANSFORMER_ADVICE = ("Still right for BERT- and ViT-style encoders and for reproducing GPT-2-style models; new "
+                       "decoder-only language models use gated units (SwiGLU in PaLM and LLaMA, GeGLU in Gemma).")
 _GATES = ("In LSTM and GRU cells the gates are sigmoids; tanh squashes the candidate values and the cell "
           "output. Both belong in the cell, but tanh is not a gate in the sense of a (0, 1) multiplier: "
           "PyTorch's nn.LSTM documentation calls the tanh branch the 'cell gate', yet it is the candidate value.")
