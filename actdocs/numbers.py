@@ -49,7 +49,11 @@ def superscript(n: int) -> str:
     return str(int(n)).translate(_SUPERSCRIPT)
 
 
-def format_number(value: float, digits: int = 4) -> str:
+#: Decimals of a number on the site unless its sentence asks for others (rounded to the nearest).
+DECIMALS = 4
+
+
+def format_number(value: float, digits: int = DECIMALS) -> str:
     """``value`` rounded to ``digits`` decimals, trailing zeros dropped, with a real minus.
 
     ``0.25`` -> "0.25", ``1.0`` -> "1", ``-1.7580993`` -> "−1.7581", ``inf`` -> "∞".

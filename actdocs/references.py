@@ -23,7 +23,7 @@ its author may be an organisation (``organisation=True``: "PyTorch Contributors"
 whose first word gives the key. The URL is shown as plain text on the References page
 only: the site requests nothing from another host.
 
-Keys: ba2016, barron2017, bengio1994, bergstra2009, bochkovskiy2020, bridle1990,
+Keys: ba2016, barron2017, bengio1994, bengio2012, bergstra2009, bochkovskiy2020, bridle1990,
 cho2014, chowdhery2023, clevert2016, collobert2011, cox1958, cybenko1989,
 dauphin2017, devlin2019, donoho1994, dosovitskiy2021, dugas2001, elfwing2018,
 gemma2024, glorot2010, glorot2011, google2020, graves2013, greff2017, gregor2010, he2015, he2016,
@@ -175,6 +175,12 @@ REFERENCES: tuple[Reference, ...] = (
               2011, arxiv="1103.0398"),
     Reference("krizhevsky2012", _authors("Krizhevsky, Alex; Sutskever, Ilya; Hinton, Geoffrey E."),
               "ImageNet classification with deep convolutional neural networks", f"{_NIPS} 25", 2012),
+    Reference("bengio2012", _authors("Bengio, Yoshua"),
+              "Practical recommendations for gradient-based training of deep architectures",
+              "Neural Networks: Tricks of the Trade, 2nd edition, Lecture Notes in Computer Science 7700, Springer",
+              2012, arxiv="1206.5533",
+              background="The gradient-flow exercise notebook (which, downloaded on its own, cites by title and "
+                         "arXiv identifier) takes from it the sigmoid initialisation four times as wide as tanh's."),
     Reference("maas2013", _authors("Maas, Andrew L.; Hannun, Awni Y.; Ng, Andrew Y."),
               "Rectifier nonlinearities improve neural network acoustic models",
               "ICML Workshop on Deep Learning for Audio, Speech and Language Processing", 2013),

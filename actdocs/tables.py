@@ -21,13 +21,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Sequence
 
-from actdocs import catalog, formulas, glossary, shortcodes, shown_properties
+from actdocs import catalog, formulas, glossary, shortcodes, shown_properties, style
 from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.notation import kink_line, max_grad_cell, symbols_line
 from actdocs.figure_markdown import figure_markdown
 from actdocs.markdown import SERVED_ROOT, markdown_table, text_artifact, write_text
-from actdocs.numbers import format_number
+from actdocs.numbers import DECIMALS, format_number
 from actdocs.style import format_cost, format_range, format_saturation, yes_no
 
 MODULE = "actdocs.tables"
@@ -262,7 +262,24 @@ def properties_legend() -> str:
         "below use the value PyTorch's autograd returns there. For "
         f"{_names_list([r.name for r in ACTIVATIONS if not r.elementwise])}, "
         "which act on more than one number, the row describes the one-variable view explained in their "
-        "sections.\n"
+        "sections.\n\n" + _rounding_note()
+    )
+
+
+def _rounding_note() -> str:
+    """How the table rounds: to the nearest, except the flat regions' ends, which are rounded
+    towards the inside of the flat set (:func:`actdocs.style.flat_end`), so that the written
+    condition holds at every x it names; tanh's edge is the example, read from the catalog."""
+    tanh, approx = catalog.get("tanh"), catalog.get("gelu_tanh")
+    edge = tanh.properties.saturation[-1].lo
+    low = approx.properties.output_range[0]
+    return (
+        f"Numbers are rounded to the nearest at {DECIMALS} decimals, trailing zeros dropped: the "
+        f"minimum of {approx.name} is {format_number(low, 6)}, so its range reads {format_range(approx.properties)}. The ends "
+        f"of the flat regions are the exception: they are rounded to {style.FLAT_DECIMALS} decimals "
+        "towards the inside of the flat set, so that the stated condition holds at every x the table "
+        f"names. {tanh.name}'s derivative falls below the threshold at |x| = {format_number(edge)}, "
+        f"so its row says {style.format_saturation(tanh.properties)}.\n"
     )
 
 

@@ -265,3 +265,13 @@ def test_slider_sets_a_default_parameter_and_stops_at_its_default(record: catalo
 def test_x_range_contains_the_origin(record: catalog.Activation) -> None:
     lo, hi = record.x_range
     assert lo < 0 < hi
+
+
+def test_a_card_claiming_self_normalisation_states_its_conditions():
+    """Review S2, M2: SELU's mean-0, variance-1 property holds only for deep fully connected
+    networks with LeCun-normal weights (Klambauer et al., 2017); a card saying it names them."""
+    for record in ACTIVATIONS:
+        text = " ".join((record.summary, record.best_for, record.watch_out))
+        if "variance 1" in text or "self-normalis" in text.lower():
+            assert "LeCun-normal" in record.summary and "fully connected" in record.summary, record.key
+            assert any(u.ref == "klambauer2017" for u in record.used_in), record.key

@@ -300,16 +300,26 @@ def test_gelu_tanh_approximation_error(gelu):
 
 def test_custom_activation_meets_the_three_requirements():
     req = training.requirements()
-    assert req["nonzero_gradient"]["ok"] and req["nonzero_gradient"]["min_gradient"] == pytest.approx(0.1, abs=1e-6)
+    assert req["gradient_bounded"]["ok"] and req["gradient_bounded"]["min_gradient"] == pytest.approx(0.1, abs=1e-6)
     assert req["slow_growth"]["ok"] and req["slow_growth"]["asymptotic_slope"] == pytest.approx(0.1, rel=1e-6)
     assert req["smooth"]["ok"]
     assert properties.check(training.LEAKY_TANH) == []
     assert properties.check(training.LEAKY_TANH, impl="scratch") == []
 
 
-@pytest.mark.parametrize("key, failed", [("relu", "nonzero_gradient"), ("tanh", "nonzero_gradient"), ("elu", "nonzero_gradient")])
+@pytest.mark.parametrize("key, failed", [("relu", "gradient_bounded"), ("tanh", "gradient_bounded"), ("elu", "gradient_bounded"), ("softplus", "gradient_bounded")])
 def test_requirements_reject_activations_that_fail_them(key, failed):
     assert not training.requirements(catalog.get(key))[failed]["ok"]
+
+
+@pytest.mark.parametrize("key", ["elu", "softplus"])
+def test_requirement_one_is_a_bound_not_a_sign(key):
+    """ELU's and softplus's slopes are positive at every grid point (a "non-zero gradient"
+    rule would pass them): they fail requirement 1 because the slope falls below the bound."""
+    dy = properties.derivative(catalog.get(key), properties.measurement_grid())
+    assert float(dy.min()) > 0
+    assert float(dy.min()) < training.MIN_GRADIENT
+    assert not training.requirements(catalog.get(key))["gradient_bounded"]["ok"]
 
 
 def test_requirements_reject_fast_growth_and_kinks():

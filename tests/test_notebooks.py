@@ -223,6 +223,62 @@ def test_the_challenge_has_one_answer_notebook_and_experiment_alike():
     assert torch.equal(scope["LeakyTanh"]()(x), training.LeakyTanh()(x))
 
 
+def _module_constant(tree: ast.Module, name: str):
+    values = [ast.literal_eval(node.value) for node in ast.walk(tree) if isinstance(node, ast.Assign)
+              and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)]
+    assert len(values) == 1, f"{name} is assigned once"
+    return values[0]
+
+
+def test_the_challenge_states_the_gradient_criterion_it_checks(executed):
+    """Requirement 1 in words is the requirement the code checks: the task names the
+    constants the check compares with (no number typed into the prose), the check uses
+    them, the printed criterion and column come from them, the bound is the experiment's,
+    and ELU, softplus and tanh (positive slope, not bounded away from zero) fail only it."""
+    from actdocs.experiments import training
+    from actdocs.numbers import format_number
+
+    source = next(s for s in SOURCES if s.stem == "challenge_custom_activation")
+    nb = notebooks.load(source)
+    task = next(c.source for c in nb.cells if c.cell_type == "markdown")
+    requirement = next(line for line in task.split("\n1. ")[1:2])
+    assert "bounded away from zero" in requirement and "`MIN_GRADIENT`" in requirement and "`CHECK_RANGE`" in requirement
+    for text in (c.source for c in nb.cells if c.cell_type == "markdown"):
+        assert not re.search(r"1e-3|10\^\{?-3|0\.001|\[-20, 20\]", text), "the bound is read from the code, never typed"
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    bound, limit = _module_constant(tree, "MIN_GRADIENT"), _module_constant(tree, "CHECK_RANGE")
+    assert bound == training.MIN_GRADIENT, "the notebook and the experiments page ask for the same bound"
+    check = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "requirements")
+    compared = [c for c in ast.walk(check) if isinstance(c, ast.Compare) and isinstance(c.ops[0], ast.GtE)]
+    assert any(isinstance(c.comparators[0], ast.Name) and c.comparators[0].id == "MIN_GRADIENT" for c in compared)
+    assert "linspace(-CHECK_RANGE, CHECK_RANGE" in ast.unparse(check)
+    text = stdout(executed["challenge_custom_activation"])
+    assert f"|f'(x)| >= {bound:g} on [-{limit}, {limit}]" in text
+    assert re.search(rf"^activation\s+\|f'\| >= {re.escape(f'{bound:g}')}\s+slow growth\s+smooth$", text, re.M)
+    for name in ("ELU", "Softplus", "Tanh"):
+        assert re.search(rf"^{name}\s+no\s+yes\s+yes$", text, re.M), name
+    assert f"\\ge {format_number(training.MIN_GRADIENT)}$ everywhere" in training.requirements_table(
+        {"custom": {"requirements": training.requirements(), "relu_min_gradient": 0.0, "slope": training.LEAKY_TANH_SLOPE,
+                    "declared_mismatches": []}})
+
+
+def test_a_publication_a_notebook_names_is_a_reference_record():
+    """A notebook (downloaded alone, so no [@key]) names a source by its arXiv identifier,
+    and the title it quotes before it is the record's exact title."""
+    from actdocs import references
+
+    by_arxiv = {r.arxiv: r for r in references.REFERENCES if r.arxiv}
+    found = 0
+    for source in SOURCES:
+        prose = " ".join(" ".join(c.source.split()) for c in notebooks.load(source).cells if c.cell_type == "markdown")
+        for match in re.finditer(r"(?:\*(?P<title>[^*]+)\*\s*)?\(arXiv:(?P<id>\d{4}\.\d{4,5})\)", prose):
+            found += 1
+            assert match["id"] in by_arxiv, f"{source.name}: arXiv:{match['id']} has no reference record"
+            if match["title"]:
+                assert match["title"] == by_arxiv[match["id"]].title, source.name
+    assert found, "the gradient-flow notebook cites Bengio's recommendations"
+
+
 # ------------------------------------------------------------------ errors, cache, environment
 
 

@@ -180,7 +180,9 @@ NOT_IDENTITIES = {
     ("docs/why-nonlinearity.md", r"\mathbf{b}' = W_2\mathbf{b}_1 + \mathbf{b}_2"): _LINEAR,
     ("docs/why-nonlinearity.md", r"\mathbf{y} = W\mathbf{x} + \mathbf{b}"): _LINEAR,
     ("docs/why-nonlinearity.md", r"\mathbf{y} = W_2 \, \varphi\!\left(W_1 \mathbf{x} + \mathbf{b}_1\right) + \mathbf{b}_2"): _LINEAR,
-    ("snippets/notebooks/challenge_custom_activation.py", r"f'(x) \neq 0"): "a requirement on the reader's function",
+    ("snippets/notebooks/challenge_custom_activation.py", r"|f'(x)| \geq c"): "a requirement on the reader's function",
+    ("actdocs/experiments/training.py", r"\lvert f'(x)\rvert \ge ⟦format_number(r['gradient_bounded']['bound'])⟧"):
+        "a requirement on the custom function, checked by training.requirements",
     ("snippets/notebooks/challenge_custom_activation.py", r"f(x) = \tanh(x) + \alpha x, \qquad "
      r"f'(x) = 1 - \tanh^2(x) + \alpha \in (\alpha, 1 + \alpha]."): "the solution's own function and its range; its notebook tests it",
     ("snippets/notebooks/challenge_custom_activation.py", "x < 0"): _POINT,

@@ -71,3 +71,48 @@ def test_each_question_has_one_right_answer():
     assert len(found) >= 12
     for question in found:
         assert sum(right for right, _ in options(question)) == 1, question[:80]
+
+
+#: Models the quiz names; a right option naming one must be backed by its explanation.
+MODELS = ("BERT", "GPT", "GPT-2", "GPT-3", "ViT", "LLaMA", "PaLM", "Gemma", "EfficientNet", "MobileNetV3",
+          "YOLOv4", "AlexNet", "ResNet", "Transformer")
+
+
+def explanation(question: str) -> str:
+    return question.split("\n\n", 1)[1] if "\n\n" in question else ""
+
+
+def named_models(text: str) -> set[str]:
+    return {m for m in MODELS if re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])", text)}
+
+
+def test_a_model_the_right_answer_names_is_in_its_explanation():
+    """Review S2, C1: the answer said GPT-2 while the explanation cited only GPT."""
+    checked = 0
+    for question in questions():
+        right = next(text for ok, text in options(question) if ok)
+        missing = named_models(right) - named_models(explanation(question))
+        assert not missing, (missing, right)
+        checked += bool(named_models(right))
+    assert checked, "some right answer names a model"
+
+
+#: The Swish question's options as code (review S2, D1: a wrong option must be a different function).
+SWISH_OPTIONS = {
+    r"$x\,\sigma(x)$: the input, gated by its own sigmoid": lambda x: x * torch.sigmoid(x),
+    r"$\ln(1 + e^{x})$": lambda x: torch.log1p(torch.exp(x)),
+    r"$x \tanh(\operatorname{softplus}(x))$": lambda x: x * torch.tanh(F.softplus(x)),
+    # a GLU of the scalar x with W = V = 1 and zero biases: x * sigmoid(x), so it is Swish
+    # only with those weights; as a layer it has two projections, not one input
+}
+
+
+def test_only_the_right_swish_option_is_swish():
+    [question] = [q for q in questions() if "What does Swish (SiLU) compute?" in q]
+    found = options(question)
+    x = torch.linspace(-6, 6, 241, dtype=torch.float64)
+    for right, text in found:
+        if text not in SWISH_OPTIONS:
+            assert r"\odot" in text and "W" in text, f"no code for the option {text!r}"
+            continue
+        assert torch.allclose(SWISH_OPTIONS[text](x), F.silu(x)) == right, text

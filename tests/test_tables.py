@@ -500,3 +500,24 @@ def test_taught_in_check_catches_a_page_that_does_not_teach():
     assert taught_problems(catalog.get("softmin"), tables.FAMILY_PAGES["output"])
     assert taught_problems(catalog.get("gelu"), ("modern.md#no-such-section", "Modern"))
     assert taught_problems(catalog.get("relu"), ("relu.md", "ReLU")) == []
+
+
+def test_the_legend_says_how_flat_ends_are_rounded_and_its_example_needs_it() -> None:
+    """The flat regions' ends are rounded inward, everything else to the nearest (review
+    S2, C3: tanh's edge 2.9933 printed as 3 read as an error): the legend says so, and its
+    example is a record whose edge rounded inward differs from the edge rounded to the nearest."""
+    legend = tables.properties_legend()
+    assert "towards the inside of the flat set" in legend and f"{style.FLAT_DECIMALS} decimals" in legend
+    tanh = catalog.get("tanh")
+    edge = tanh.properties.saturation[-1].lo
+    inward, nearest = style.flat_end(edge, up=True), numbers.format_number(edge, style.FLAT_DECIMALS)
+    assert inward != nearest, "the example shows the inward rounding"
+    assert numbers.format_number(edge) in legend and style.format_saturation(tanh.properties) in legend
+    # the written condition holds: the inward end lies inside the measured flat set
+    assert float(inward) >= edge
+    for record in catalog.ACTIVATIONS:
+        for flat in record.properties.saturation:
+            if math.isfinite(flat.lo):
+                assert float(style.flat_end(flat.lo, up=True).replace(numbers.MINUS, "-")) >= flat.lo, record.key
+            if math.isfinite(flat.hi):
+                assert float(style.flat_end(flat.hi, up=False).replace(numbers.MINUS, "-")) <= flat.hi, record.key

@@ -3,8 +3,11 @@
 #
 # **Task.** Invent an activation function $f$ and hold it to three requirements:
 #
-# 1. **no flat region**: $f'(x) \neq 0$ for every $x$, so a unit always receives some
-#    gradient and cannot die;
+# 1. **gradient bounded away from zero**: $|f'(x)| \geq c$ for every $x$, for a fixed
+#    positive $c$, so no range of inputs starves a unit of gradient and it cannot die. A
+#    derivative that is positive everywhere but tends to 0 in a tail does not meet it: far
+#    enough out, the unit learns almost as slowly as a dead one. The check below reads $c$
+#    from `MIN_GRADIENT` and scans $[-L, L]$ with $L$ = `CHECK_RANGE` (it prints both);
 # 2. **tame growth**: $|f(x)|$ grows no faster than $|x|$, or stays bounded, so the
 #    activation itself never amplifies large inputs (the weights and their
 #    initialisation still decide whether activations grow from layer to layer);
@@ -105,16 +108,24 @@ def test_accuracy(make_activation, seed: int, epochs: int = 15, width: int = 128
         return (net(X_test).argmax(1) == Y_test).float().mean().item()
 
 
+#: Requirement 1: |f'(x)| must be at least this large at every point checked.
+MIN_GRADIENT = 1e-3
+#: The requirements are checked on a fine grid of [-CHECK_RANGE, CHECK_RANGE].
+CHECK_RANGE = 20
+print(f"requirement 1 is checked as |f'(x)| >= {MIN_GRADIENT:g} on [-{CHECK_RANGE}, {CHECK_RANGE}]")
+
+
 def requirements(activation: nn.Module) -> dict[str, bool]:
-    """Check the three requirements numerically, in float64, on a fine grid of [-20, 20]."""
-    x = torch.linspace(-20, 20, 40001, dtype=torch.float64, requires_grad=True)
+    """Check the three requirements numerically, in float64, on a fine grid of [-CHECK_RANGE, CHECK_RANGE]."""
+    x = torch.linspace(-CHECK_RANGE, CHECK_RANGE, 40001, dtype=torch.float64, requires_grad=True)
     y = activation(x)
     (grad,) = torch.autograd.grad(y.sum(), x)
     x, y = x.detach(), y.detach()
     step = (x[1] - x[0]).item()
     return {
-        # at least 1e-3 everywhere, and never changing sign (a sign change means a zero)
-        "non-zero gradient": bool(grad.abs().min() >= 1e-3 and ((grad > 0).all() or (grad < 0).all())),
+        # |f'| at least MIN_GRADIENT everywhere, and never changing sign (with a continuous
+        # f', a sign change means a zero between two grid points)
+        "gradient bounded": bool(grad.abs().min() >= MIN_GRADIENT and ((grad > 0).all() or (grad < 0).all())),
         # no faster than linear: |f(x)| <= |x| + 1
         "slowly growing": bool((y.abs() <= x.abs() + 1).all()),
         # the derivative changes by at most 10 * step between neighbouring points (no kink)
@@ -137,9 +148,12 @@ class MyActivation(nn.Module):
 # ## Solution
 #
 # First, how do the usual suspects fare? ReLU fails twice (zero gradient for $x < 0$, a
-# kink at 0). ELU, softplus and tanh are smooth but their gradients fade to nothing for
-# large negative (or, for tanh, any large) inputs. Swish and Mish are smooth, but they
-# have a minimum, so their gradient changes sign and is exactly zero there.
+# kink at 0). ELU, softplus and tanh are smooth and their derivatives are positive
+# everywhere, but not bounded away from zero: ELU's and softplus's shrink like $e^{x}$ as
+# $x$ goes to $-\infty$, tanh's like $4e^{-2|x|}$ in both tails, so each falls below $c$ inside
+# the checked range and misses requirement 1 (and only that one). Swish and Mish are
+# smooth, but they have a minimum, so their gradient changes sign and is exactly zero
+# there.
 
 # %%
 candidates = {"ReLU": nn.ReLU(), "ELU": nn.ELU(), "Softplus": nn.Softplus(), "Tanh": nn.Tanh(),
@@ -147,11 +161,15 @@ candidates = {"ReLU": nn.ReLU(), "ELU": nn.ELU(), "Softplus": nn.Softplus(), "Ta
 checks = {name: requirements(module) for name, module in candidates.items()}
 
 
+COLUMNS = (f"|f'| >= {MIN_GRADIENT:g}", "slow growth", "smooth")
+HEADER = f"{'activation':<14}" + "".join(f"{column:>14}" for column in COLUMNS)
+
+
 def show(name: str, result: dict[str, bool]) -> None:
     print(f"{name:<14}" + "".join(f"{'yes' if ok else 'no':>14}" for ok in result.values()))
 
 
-print(f"{'activation':<14}{'non-zero grad':>14}{'slow growth':>14}{'smooth':>14}")
+print(HEADER)
 for name, result in checks.items():
     show(name, result)
 
@@ -185,7 +203,7 @@ class LeakyTanh(nn.Module):
 
 
 mine = requirements(LeakyTanh())
-print(f"{'activation':<14}{'non-zero grad':>14}{'slow growth':>14}{'smooth':>14}")
+print(HEADER)
 show("LeakyTanh", mine)
 
 # %%
@@ -228,7 +246,9 @@ plt.show()
 
 # %%
 assert all(mine.values()), mine
-assert not all(checks["ReLU"].values()) and not checks["Swish (SiLU)"]["non-zero gradient"]
+assert not all(checks["ReLU"].values()) and not checks["Swish (SiLU)"]["gradient bounded"]
+for name in ("ELU", "Softplus", "Tanh"):  # positive slope everywhere, but not bounded away from zero
+    assert checks[name] == {"gradient bounded": False, "slowly growing": True, "smooth": True}, name
 assert scores["LeakyTanh"].mean() > 0.85, "far above chance (0.10)"
 assert scores["ReLU"].mean() > 0.85
 assert abs(difference) < 0.02, "within a couple of points of ReLU"

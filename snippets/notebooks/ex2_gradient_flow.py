@@ -15,9 +15,9 @@
 # **Task.** For sigmoid, tanh and ReLU in turn, stack 20 fully connected layers of
 # width 64, train the network on the same data, and keep the norm of every layer's
 # weight gradient, $\lVert \partial L / \partial W_l \rVert$. Draw the norms against the
-# layer index with a logarithmic axis. Through which activation does the gradient reach
-# the first layers with the least loss relative to the last layer (the smallest *spread*,
-# largest norm over smallest), and does that network also learn best?
+# layer index with a logarithmic axis. Which activation gives the smallest *spread*
+# (the largest layer's norm over the smallest, so the evenest flow across the layers),
+# and does that network also learn best?
 #
 # The data is scikit-learn's bundled `digits` set (8×8 images of the digits 0–9, no
 # download). Each network gets the initialisation PyTorch recommends for its activation
@@ -126,10 +126,11 @@ plt.show()
 # level). ReLU, initialised with He's scaling, keeps the gradient within a small factor
 # across all 20 layers (the *spread* column): the evenest flow, owed to the activation
 # and the initialisation together. Tanh, whose derivative is 1 at the origin, keeps it
-# within an order of magnitude too (growing a little towards the input with this gain),
-# and here it even trains faster than ReLU: healthy gradients are what makes depth
-# trainable at all, not a guarantee of the fastest training. (The question asked about
-# the spread; by size alone, compare the layer-1 column.)
+# within an order of magnitude too, though it grows several times over towards the
+# input with this gain (its layer-1 norm against its layer-20 norm), and here it even
+# trains faster than ReLU: healthy gradients are what makes depth trainable at all, not
+# a guarantee of the fastest training. The spread measures evenness, not size: by size
+# alone, compare the layer-1 column, where tanh's first layer gets the most.
 
 # %%
 sigmoid, tanh, relu = gradients["sigmoid"], gradients["tanh"], gradients["relu"]
@@ -137,6 +138,8 @@ assert sigmoid[0] < 1e-6 * relu[0], "sigmoid's first-layer gradient should be fa
 assert sigmoid[0] < 1e-10 * sigmoid[-1], "sigmoid's gradient should vanish towards the input"
 assert relu.max() / relu.min() < 10, "ReLU's gradient should stay within an order of magnitude"
 assert relu.max() / relu.min() < tanh.max() / tanh.min() < 10, "tanh's within an order of magnitude"
+assert tanh[0] > 3 * tanh[-1], "tanh's gradient grows several times over towards the input"
+assert tanh[0] == max(g[0] for g in gradients.values()), "tanh's first layer gets the largest gradient"
 final = {name: sum(values[-20:]) / 20 for name, values in losses.items()}
 assert final["sigmoid"] > 2.0, "the sigmoid network should not have learned"
 assert final["tanh"] < final["relu"] < final["sigmoid"], final
@@ -145,8 +148,10 @@ print("sigmoid's gradient vanishes; ReLU's stays within a small factor across 20
 
 # %% [markdown]
 # How much of the sigmoid's gap does the initialisation decide? PyTorch's gain of 1 for
-# the sigmoid ignores that its derivative is only $\tfrac14$ at the origin; an older
-# recipe scaled sigmoid weights up fourfold to make up for it. One batch at
+# the sigmoid ignores that its derivative is only $\tfrac14$ at the origin. An older
+# recipe makes up for it: Bengio's *Practical recommendations for gradient-based training
+# of deep architectures* (arXiv:1206.5533) draws sigmoid weights from a range four times
+# as wide as the Glorot range it gives for tanh units. One batch at
 # initialisation, gain 1 against gain 4, is enough to see the effect.
 
 # %%
