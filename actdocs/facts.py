@@ -223,7 +223,7 @@ def _gelu_values(exact: Activation, gap: float, at: float, approx: Activation) -
     points = sorted({at, -at}) if _mirrored(exact, approx, gap, at) else [at]
     return " and ".join(
         f"{format_sig(exact.scalar_view(torch.tensor([x], dtype=torch.float64)).item())} at {format_number(x, 2)}"
-        for x in points)
+        for x in (round(p, 2) for p in points))  # the value at the point it names, not at the unrounded one
 
 
 def gelu_tanh_error_fragment() -> str:

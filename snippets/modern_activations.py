@@ -63,7 +63,7 @@ assert isinstance(prelu.weight, nn.Parameter) and prelu.weight.shape == (3,)
 assert torch.all(prelu.weight == 0.25)
 prelu(images).pow(2).mean().backward()
 torch.optim.SGD(prelu.parameters(), lr=0.5).step()
-slopes = ", ".join(f"{s:.3f}" for s in prelu.weight.tolist())
+slopes = ", ".join(f"{s:.4f}" for s in prelu.weight.tolist())
 assert prelu.weight.unique().numel() == 3  # each channel's slope moved its own way
 print(f"PReLU: {prelu.weight.numel()} slopes, 0.25 each at first, {slopes}"
       " after one SGD step")

@@ -107,4 +107,4 @@ for name, value in first_over_output.items():
 matched, default, saturated, sigmoid_xavier = first_over_output.values()
 assert matched > 0.1  # tanh with a matching init: the gradient reaches layer 1
 assert default < 1e-2 and saturated < 1e-2  # too-small weights or saturated units
-assert sigmoid_xavier < 1e-3  # sigmoid's 0.25 ceiling: fades whatever the init
+assert sigmoid_xavier < 1e-3  # sigmoid's 0.25 ceiling: fades under Xavier too
