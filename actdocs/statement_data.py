@@ -208,10 +208,12 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("variants", "max(0.01x, x)", "Leaky ReLU is max(0.01x, x).", CORRECT,
          "0.01 is the slope of the original leaky rectifier and PyTorch's default.", "maas2013",
          "relu.md#relu-variants"),
-    fact("variants", "where α is learned", "PReLU learns its negative slope.", CORRECT,
-         "The slope is a parameter trained with the weights.", "he2015", "relu.md#relu-variants"),
+    fact("variants", "where α is learned", "PReLU is max(αx, x) with α learned.", CAVEAT,
+         "The slope α is trained with the weights, but the definition is max(0, x) + α·min(0, x): max(αx, x) "
+         "equals it only while α ≤ 1, and training does not keep α there.", "he2015", "relu.md#relu-variants"),
     fact("variants", "Smooth for x < 0,", "ELU is smooth on the negative side and shifts the mean.",
-         CAVEAT, "Smooth for x < 0, and at 0 only when α = 1; its negative outputs pull mean activations "
+         CAVEAT, "Smooth for x < 0; differentiable at 0 only when α = 1, and then only once (the second "
+         "derivative still jumps from 1 to 0). Its negative outputs pull mean activations "
          "towards zero.", "clevert2016", "relu.md#relu-variants"),
     measured("variants", "Self-normalizing property", "SELU, a scaled ELU, is self-normalising.",
              "selu-self-normalising",
@@ -338,8 +340,10 @@ STATEMENTS: tuple[Statement, ...] = (
          page="pytorch.md#three-ways-to-call-an-activation"),
     fact("pytorch", "stateful behavior (rare for activations)", "Activations seldom hold state.", CORRECT,
          "Most have none; PReLU's learned slope is the usual exception.", page="pytorch.md", reasoning=True),
-    fact("pytorch", "The most common activation function", "ReLU is the most common activation.", VAGUE,
-         "Plausible, but the textbook cites no count; this site has none either.", reasoning=True),
+    fact("pytorch", "The most common activation function", "ReLU is the most common activation.", CAVEAT,
+         "The Swish paper calls it the most successful and widely used activation when it appeared. "
+         "Transformers have since moved to GELU and gated units, so it holds for CNNs and plain MLPs.",
+         "ramachandran2018 devlin2019 touvron2023"),
     fact("pytorch", "Used for binary classification outputs", "Sigmoid serves binary classification outputs.",
          CORRECT, "It turns a score into P(class = 1), best applied inside the loss.", page=OUTPUT),
     measured("pytorch", "prevents dying ReLU problem", "Leaky ReLU's small slope prevents dying ReLU.",
@@ -351,9 +355,8 @@ STATEMENTS: tuple[Statement, ...] = (
          CORRECT, "Same computation as the modules.", page="pytorch.md#three-ways-to-call-an-activation"),
     fact("pytorch", "softmax is applied in the", "Classifiers output logits; the loss applies softmax stably.",
          CORRECT, "nn.CrossEntropyLoss applies log-softmax with the log-sum-exp trick.", page=LOGITS),
-    fact("pytorch", "The standard MLP block in", "Transformer MLP blocks use GELU as standard.", CAVEAT,
-         "The original Transformer used ReLU; BERT, GPT and ViT use GELU; recent large language models use "
-         "SwiGLU.", "vaswani2017 devlin2019 touvron2023"),
+    fact("pytorch", "The standard MLP block in", "Transformer MLP blocks use GELU as standard.", MISLEADING,
+         GELU_TODAY, "vaswani2017 " + GELU_USERS),
     fact("pytorch", "often outperforms ReLU", "Swish often beats ReLU.", CAVEAT,
          "Its authors report gains mostly on deeper models; it is not a general rule.", "ramachandran2018"),
     fact("pytorch", "works well in vision models", "Mish works well in vision models.", CAVEAT,
@@ -376,7 +379,7 @@ STATEMENTS: tuple[Statement, ...] = (
          "he2016 tan2019 bochkovskiy2020 dosovitskiy2021 liu2022", HIDDEN),
     fact("choosing", "Tanh (gates), Sigmoid (gates)", "RNNs: tanh and sigmoid, both as gates.", MISLEADING, GATES,
          GATE_REFS, HIDDEN),
-    fact("choosing", "GANsLeaky ReLU or GELU", "GANs: Leaky ReLU or GELU, for stable training.", VAGUE,
+    fact("choosing", "GANsLeaky ReLU or GELU", "GANs: Leaky ReLU or GELU, for stable training.", QUESTIONABLE,
          "DCGAN's guidelines support Leaky ReLU in the discriminator (with ReLU in the generator); nothing cited "
          "supports GELU here.", "radford2016", HIDDEN),
     fact("choosing", "Transformers or modern NLP?", "Transformers: use GELU, the standard.", DATED,
@@ -387,9 +390,10 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("choosing", "MLPs for tabular data?", "Tabular MLPs: ReLU or Leaky ReLU.", CURRENT,
          "The same as the site's advice.", page=TREE),
     fact("choosing", "Worried about dying neurons?", "Dying units: Leaky ReLU, ELU or GELU.", QUESTIONABLE,
-         "Lower the learning rate first, then use Leaky ReLU or ELU, whose negative side keeps a gradient. "
-         "GELU's does not: |GELU′| stays below {eps} for every x below {gelu_weak} (ELU's only below "
-         "{elu_weak}), so a unit pushed far negative is as stuck as with ReLU.", page=TREE),
+         "Lower the learning rate first, then use Leaky ReLU or ELU, whose negative side keeps a gradient further "
+         "out. GELU's does not: |GELU′| stays below {eps} for every x below {gelu_weak}, so a unit pushed far "
+         "negative is nearly as stuck as with ReLU. ELU's gradient fades too, but only below {elu_weak}; "
+         "only Leaky ReLU's never does.", page=TREE),
     fact("choosing", "Need bounded outputs in hidden", "Bounded hidden values (rare): tanh.", CURRENT,
          "Tanh keeps them in (−1, 1).", page=TREE),
     # ---------------------------------------------------------------- output layer
@@ -459,19 +463,27 @@ STATEMENTS: tuple[Statement, ...] = (
          CURRENT, "Also the gates of recurrent cells.", page="summary.md#at-a-glance"),
     fact("summary", "RNN gates, bounded hidden outputs", "Tanh: RNN gates and bounded hidden values.", MISLEADING,
          GATES, GATE_REFS, HIDDEN),
-    fact("summary", "More expensive than ReLU", "SiLU costs more than ReLU.", CAVEAT,
-         "It needs an exponential; whether that costs time depends on whether the kernel is memory-bound.",
-         page="benchmarks.md", reasoning=True),
+    fact("summary", "More expensive than ReLU", "SiLU costs more than ReLU.", CORRECT,
+         "It needs an exponential. On the recorded CPU runs, forward, it takes {silu_cache} ReLU's time in "
+         "cache and {silu_memory} when memory-bound, where the extra arithmetic mostly hides behind memory.",
+         page="benchmarks.md"),
     fact("summary", "Mobile/edge deploymentPiecewise", "Hardswish: for edge devices; not smooth everywhere.",
          CORRECT, "It has kinks at ±3.", "howard2019", HARDSWISH),
     # ---------------------------------------------------------------- exercises
     measured("exercises", "fast GELU approximation used in", "The tanh form is the fast GELU approximation.",
              "gelu-tanh-fast",
              "Not in PyTorch on the recorded CPU runs: the tanh form took {gelu_tanh_cache} exact GELU's time "
-             "in cache and {gelu_tanh_memory} when memory-bound, wherever a cell was measured; a verdict "
-             "stays open only where a run flagged a cell. Other hardware (GPUs) may differ."),
+             "in cache and {gelu_tanh_memory} when memory-bound in the claim's setting (forward, preallocated "
+             "outputs), and {gelu_tanh_other} in every other measured cell; a verdict stays open only where a "
+             "run flagged a cell. Other hardware (GPUs) may differ."),
     measured("exercises", "0.044715x3", "0.5x(1 + tanh(√(2/π)(x + 0.044715x³))) approximates GELU.",
              "gelu-tanh-approx", "It is close to the exact form everywhere."),
+    fact("exercises", "Consider combinations like Swish",
+         "Swish and Mish are starting points that meet the challenge's requirements.", MISLEADING,
+         "Both are smooth, but neither keeps a non-zero gradient everywhere: Swish′ is exactly 0 at x ≈ "
+         "{silu_flat} and Mish′ at x ≈ {mish_flat}, and on the negative side |f′| stays below {eps} for "
+         "every x below {silu_weak} (Swish) and {mish_weak} (Mish).", "ramachandran2018 misra2020",
+         "experiments.md#a-custom-activation", reasoning=True),
     measured("exercises", "(Mish), or invent your own", "x · tanh(softplus(x)) is Mish.", "mish-form",
              "The definition."),
 )
