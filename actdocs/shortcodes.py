@@ -35,6 +35,8 @@ Handler = Callable[[str, str], str]
 #: The general form and the citation's short form.
 GENERAL = re.compile(r"<!--\s*md:([\w-]+)(.*?)-->", re.S)
 CITATION = re.compile(r"\[@([\w-]+(?:\s*;\s*@[\w-]+)*)\]")
+#: A citation with the blanks before it (one line break at most), which an enclosed citation replaces by "; ".
+_SPACED_CITATION = re.compile(r"([ \t]*(?:\n[ \t]*)?)" + CITATION.pattern)
 
 #: Fenced code blocks (``` or ~~~, any indent) and inline code spans, never expanded.
 _CODE = re.compile(
@@ -89,12 +91,20 @@ def _expand_text(text: str, page: str) -> str:
         return handler(args, page)
 
     def parenthetical(match: re.Match[str]) -> str:
-        paragraph = text[text.rfind("\n\n", 0, match.start()) + 1:match.start()]
+        space, keys, at = match.group(1), match.group(2), match.start(2) - 2
+        paragraph = text[text.rfind("\n\n", 0, at) + 1:at]
         enclosed = paragraph.count("(") > paragraph.count(")")
-        return references.cite_parenthetical(citation_keys(match.group(1)), page, enclosed=enclosed)
+        if enclosed and not paragraph.rstrip().endswith(("(", ";")):
+            # inside the sentence's parentheses a citation never runs into the clause before it ("(… assumes
+            # Klambauer et al., 2017)"): at the close it is its own clause, "(… assumes; Klambauer et al.,
+            # 2017)"; mid-sentence it keeps its own pair, "(… a step function (Rosenblatt, 1958), which …)"
+            if re.match(r"\s*\.?\)", text[match.end():]):
+                return "; " + references.cite_parenthetical(citation_keys(keys), page, enclosed=True)
+            return space + references.cite_parenthetical(citation_keys(keys), page)
+        return space + references.cite_parenthetical(citation_keys(keys), page, enclosed=enclosed)
 
     try:
-        text = CITATION.sub(parenthetical, text)
+        text = _SPACED_CITATION.sub(parenthetical, text)
         return GENERAL.sub(general, text)
     except references.UnknownReferenceError as err:
         raise ShortcodeError(f"{page}: {err}") from None

@@ -11,37 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from actdocs.statement_text import (  # noqa: F401  (SECTIONS is part of this module's interface)
+    DYING, GATE_REFS, GATES, GELU_TODAY, GELU_USERS, GLU, HARDSWISH, HIDDEN, HISTORY, LITE, LITE_TRUTH, LOGITS,
+    OUTPUT, SATURATION, SECTIONS, TANH_WHY, TRAINABLE, TRANSFORMER_ADVICE, TREE)
+
 #: The verdicts a record may type; a claims-backed row shows its claim's verdict instead.
 CORRECT, CAVEAT, MISLEADING, WRONG, VAGUE = (
     "correct", "correct with a caveat", "misleading", "wrong", "unsourced or vague")
 CURRENT, DATED, QUESTIONABLE = "advice: current", "advice: dated", "advice: questionable"
 VERDICTS = (CORRECT, CAVEAT, MISLEADING, WRONG, VAGUE, CURRENT, DATED, QUESTIONABLE)
 
-#: The textbook's sections, in its order: key and heading.
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("history", "The big picture and its history"),
-    ("nonlinearity", "Why non-linearity matters"),
-    ("sigmoid", "Sigmoid"),
-    ("tanh", "Tanh"),
-    ("saturation", "Saturation"),
-    ("relu", "ReLU and why it works"),
-    ("dying", "The dying ReLU problem"),
-    ("variants", "The table of ReLU variants"),
-    ("vanishing", "Vanishing gradients: the quick check"),
-    ("normalisation", "Beyond activations: normalisation"),
-    ("gelu", "GELU"),
-    ("swish", "Swish and SiLU"),
-    ("mish", "Mish"),
-    ("hardswish", "Hardswish, its comparison table and where it is used"),
-    ("glu", "GLU"),
-    ("where", "The table of where each is used, row by row"),
-    ("pytorch", "The PyTorch listings and their notes"),
-    ("choosing", "Choosing for hidden layers, and the decision tree"),
-    ("output", "The output layer"),
-    ("pitfalls", "Common pitfalls"),
-    ("summary", "The summary and its table"),
-    ("exercises", "The exercises"),
-)
 
 
 @dataclass(frozen=True)
@@ -77,29 +56,6 @@ def measured(section: str, anchor: str, says: str, claim: str, truth: str) -> St
     return Statement(section, anchor, says, truth, claim=claim)
 
 
-_HISTORY = "why-nonlinearity.md#a-short-history"
-_SATURATION = "classic.md#the-problem-saturation"
-_TANH_WHY = "classic.md#why-tanh-beats-sigmoid-in-hidden-layers"
-_DYING = "relu.md#the-dying-relu-problem"
-_TRAINABLE = "relu.md#what-made-deep-networks-trainable"
-_HARDSWISH = "modern.md#hardswish"
-_LITE = "modern.md#swish-or-hardswish"
-_GLU = "modern.md#glu-and-its-variants"
-_HIDDEN = "choosing.md#hidden-layers"
-_TREE = "choosing.md#a-short-decision-tree"
-_OUTPUT = "choosing.md#output-layer"
-_LOGITS = "choosing.md#why-crossentropyloss-takes-raw-logits"
-_GELU_USERS = "devlin2019 radford2018 dosovitskiy2021 chowdhery2023 touvron2023"
-_GELU_TODAY = ("BERT, GPT and ViT put GELU in their feed-forward blocks; large language models such as PaLM and "
-               "LLaMA use the gated SwiGLU instead, so GELU is the rule for encoder and GPT-2-style models only.")
-_LITE_TRUTH = ("EfficientNet-Lite has no Hardswish: its authors removed every swish and used ReLU6, which "
-               "survives quantisation better (and dropped squeeze-and-excitation). MobileNetV3 does use it.")
-_TRANSFORMER_ADVICE = ("Still right for BERT- and ViT-style encoders and for reproducing GPT-2-style models; new "
-                       "decoder-only language models use gated units (SwiGLU in PaLM and LLaMA, GeGLU in Gemma).")
-_GATES = ("In LSTM and GRU cells the gates are sigmoids; tanh squashes the candidate values and the cell "
-          "output. Both belong in the cell, but tanh is not a gate in the sense of a (0, 1) multiplier: "
-          "PyTorch's nn.LSTM documentation calls the tanh branch the 'cell gate', yet it is the candidate value.")
-_GATE_REFS = "hochreiter1997 greff2017 cho2014"
 
 STATEMENTS: tuple[Statement, ...] = (
     # ---------------------------------------------------------------- history
@@ -120,20 +76,20 @@ STATEMENTS: tuple[Statement, ...] = (
          "cybenko1989 hornik1991 leshno1993"),
     fact("history", "perceptron (1958) used a step", "The original perceptron thresholded with a step function.",
          CORRECT, "Rosenblatt's perceptron fires when a weighted sum crosses a threshold: a step function.",
-         "rosenblatt1958", _HISTORY),
+         "rosenblatt1958", HISTORY),
     fact("history", "sigmoid and tanh dominated",
          "Sigmoid and tanh were the usual hidden-layer functions for decades.", CORRECT,
          "From backpropagation's spread until about the rectifier papers, smooth squashing functions were the "
-         "standard choice.", "rumelhart1986 lecun1998", _HISTORY),
+         "standard choice.", "rumelhart1986 lecun1998", HISTORY),
     fact("history", "was used in AlexNet, winning",
          "AlexNet used ReLU and won the ImageNet challenge by a wide margin.", CORRECT,
          "AlexNet used rectified units and won the challenge clearly. Rectifying units are much older; a few "
          "years before AlexNet they had been shown to help restricted Boltzmann machines and deep networks, "
-         "which popularised them.", "krizhevsky2012 nair2010 glorot2011", _HISTORY),
+         "which popularised them.", "krizhevsky2012 nair2010 glorot2011", HISTORY),
     fact("history", "was one of the key innovations",
          "Replacing sigmoid by max(0, x) was a key innovation behind the deep learning boom.", CAVEAT,
          "AlexNet's paper measured ReLU against tanh, and ReLU was one ingredient beside GPU training, "
-         "dropout and data augmentation.", "krizhevsky2012", _HISTORY),
+         "dropout and data augmentation.", "krizhevsky2012", HISTORY),
     # ---------------------------------------------------------------- why non-linearity
     measured("nonlinearity", "Substituting the first equation",
              "Two stacked layers collapse to W′ = W₂W₁ and b′ = W₂b₁ + b₂, for any number of layers.",
@@ -152,7 +108,7 @@ STATEMENTS: tuple[Statement, ...] = (
     # ---------------------------------------------------------------- sigmoid
     fact("sigmoid", "sigmoid's derivative is tiny for large",
          "Sigmoid's slope is tiny far from zero, while ReLU's is exactly 1 on the positive side.", CORRECT,
-         "Both are read off the derivatives; the site measures them.", page=_SATURATION),
+         "Both are read off the derivatives; the site measures them.", page=SATURATION),
     fact("sigmoid", "squashes any input to the range",
          "Sigmoid maps every input into (0, 1), with derivative σ(1 − σ).", CORRECT,
          "The derivative follows from the chain rule, as the classic page derives step by step.",
@@ -160,7 +116,7 @@ STATEMENTS: tuple[Statement, ...] = (
     measured("sigmoid", "0.25 at x = 0", "Sigmoid's largest slope is 0.25, at zero.", "sigmoid-max-grad",
              "σ′ = σ(1 − σ) peaks where σ = 1/2, at x = 0, at 1/4."),
     fact("sigmoid", "Zero-centeredNo", "Sigmoid is not zero-centred.", CORRECT,
-         "Its outputs are all positive, with mean 1/2 for inputs symmetric about zero.", page=_TANH_WHY),
+         "Its outputs are all positive, with mean 1/2 for inputs symmetric about zero.", page=TANH_WHY),
     measured("sigmoid", "High (exponential)", "Sigmoid is costly because of its exponential.",
              "exponentials-expensive",
              "It needs an exponential per element; whether that shows in the time depends on whether the kernel "
@@ -183,11 +139,11 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("tanh", "negative outputs are equally likely",
          "Being zero-centred means positive and negative outputs are equally likely.", CAVEAT,
          "Only when the inputs are spread symmetrically about zero; a shifted input gives a shifted output.",
-         page=_TANH_WHY, reasoning=True),
+         page=TANH_WHY, reasoning=True),
     fact("tanh", "more balanced gradient updates",
          "This balances the weight updates and often speeds up convergence.", CORRECT,
          "Zero-mean inputs let the next layer's weight gradients take both signs, which Efficient BackProp "
-         "recommends for faster convergence.", "lecun1998", _TANH_WHY),
+         "recommends for faster convergence.", "lecun1998", TANH_WHY),
     measured("tanh", "Tanh also has a higher", "Tanh's peak slope of 1 beats sigmoid's 0.25.", "tanh-max-grad",
              "Four times sigmoid's peak."),
     # ---------------------------------------------------------------- saturation
@@ -231,18 +187,18 @@ STATEMENTS: tuple[Statement, ...] = (
     # ---------------------------------------------------------------- dying relu
     fact("dying", "input is consistently negative",
          "A unit negative on every input outputs zero and gets zero gradient.", CORRECT,
-         "Every path to its weights passes ReLU′ = 0, so its own weights receive no gradient.", page=_DYING),
+         "Every path to its weights passes ReLU′ = 0, so its own weights receive no gradient.", page=DYING),
     fact("dying", "it will never activate again", "Such a unit is dead for good.", CAVEAT,
          "No gradient reaches its own weights (momentum or weight decay may still move them for a while), and "
          "the layers below keep changing its inputs, so some stuck units revive; the dying-ReLU experiment "
          "counts them.", page="experiments.md#dying-relu"),
     fact("dying", "Poor weight initialization", "Bad initialisation can cause it.", CORRECT,
-         "Weights and biases that make most pre-activations negative start units dead.", page=_DYING,
+         "Weights and biases that make most pre-activations negative start units dead.", page=DYING,
          reasoning=True),
     measured("dying", "Too high learning rate", "A too-high learning rate can cause it.", "relu-dies-high-lr",
              "The dying-ReLU experiment compares a high rate with the default on the same weights."),
     fact("dying", "Biased input distributions", "Skewed inputs can cause it.", CORRECT,
-         "Inputs that, with the weights, keep a pre-activation negative do so.", page=_DYING, reasoning=True),
+         "Inputs that, with the weights, keep a pre-activation negative do so.", page=DYING, reasoning=True),
     # ---------------------------------------------------------------- variants
     fact("variants", "Several variants address the dying",
          "The variants in the table all target dying ReLU.", CAVEAT,
@@ -252,10 +208,12 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("variants", "max(0.01x, x)", "Leaky ReLU is max(0.01x, x).", CORRECT,
          "0.01 is the slope of the original leaky rectifier and PyTorch's default.", "maas2013",
          "relu.md#relu-variants"),
-    fact("variants", "where α is learned", "PReLU learns its negative slope.", CORRECT,
-         "The slope is a parameter trained with the weights.", "he2015", "relu.md#relu-variants"),
+    fact("variants", "where α is learned", "PReLU is max(αx, x) with α learned.", CAVEAT,
+         "The slope α is trained with the weights, but the definition is max(0, x) + α·min(0, x): max(αx, x) "
+         "equals it only while α ≤ 1, and training does not keep α there.", "he2015", "relu.md#relu-variants"),
     fact("variants", "Smooth for x < 0,", "ELU is smooth on the negative side and shifts the mean.",
-         CAVEAT, "Smooth for x < 0, and at 0 only when α = 1; its negative outputs pull mean activations "
+         CAVEAT, "Smooth for x < 0; differentiable at 0 only when α = 1, and then only once (the second "
+         "derivative still jumps from 1 to 0). Its negative outputs pull mean activations "
          "towards zero.", "clevert2016", "relu.md#relu-variants"),
     measured("variants", "Self-normalizing property", "SELU, a scaled ELU, is self-normalising.",
              "selu-self-normalising",
@@ -271,7 +229,7 @@ STATEMENTS: tuple[Statement, ...] = (
          "They rescale pre-activations during training, but do not prevent either problem by themselves: in a "
          "deep network without skip connections batch normalisation makes gradients explode at "
          "initialisation. Residual connections are the other part.",
-         "ioffe2015 ba2016 yang2019 he2016", _TRAINABLE),
+         "ioffe2015 ba2016 yang2019 he2016", TRAINABLE),
     # ---------------------------------------------------------------- gelu
     fact("gelu", "combine the benefits of ReLU", "Modern activations add smoothness to ReLU's behaviour.",
          CORRECT, "GELU, SiLU and Mish approach ReLU for large |x| and join the sides smoothly.",
@@ -287,7 +245,7 @@ STATEMENTS: tuple[Statement, ...] = (
          page="modern.md#gelu-gaussian-error-linear-unit"),
     fact("gelu", "and most modern transformers use",
          "GELU is the activation of BERT, GPT, ViT and most modern transformers.",
-         MISLEADING, _GELU_TODAY, _GELU_USERS),
+         MISLEADING, GELU_TODAY, GELU_USERS),
     # ---------------------------------------------------------------- swish
     fact("swish", "discovered through neural architecture search", "Swish was found by architecture search.",
          CAVEAT, "An automated search over activation functions found it; the same function had already been "
@@ -311,42 +269,42 @@ STATEMENTS: tuple[Statement, ...] = (
              "hardswish-piecewise", "The ReLU6 form and the piecewise form agree exactly."),
     fact("hardswish", "hardware-efficient approximation of Swish",
          "Hardswish is a cheap stand-in for Swish, made for mobile devices.", CORRECT,
-         "MobileNetV3 introduced it for phones.", "howard2019", _HARDSWISH),
+         "MobileNetV3 introduced it for phones.", "howard2019", HARDSWISH),
     fact("hardswish", "it uses a piecewise linear function", "It replaces the sigmoid by a piecewise linear one.",
          CAVEAT, "The gate ReLU6(x + 3)/6 is piecewise linear; Hardswish itself has a quadratic middle piece.",
-         page=_HARDSWISH),
+         page=HARDSWISH),
     fact("hardswish", "provides Hardswish natively", "PyTorch has Hardswish built in.", CORRECT,
          "nn.Hardswish and F.hardswish.", page="pytorch.md#every-activation-module-in-torchnn"),
     fact("hardswish", "Key activation for MobileNetV3", "MobileNetV3 blocks use Hardswish.", CAVEAT,
          "MobileNetV3 uses it in its first layer and its deeper blocks, and keeps ReLU in the early ones.",
-         "howard2019", _HARDSWISH),
+         "howard2019", HARDSWISH),
     measured("hardswish", "40% faster!)", "Hardswish is about 40 % faster than SiLU.",
              "hardswish-vs-swish-speed", "Timed on the site's recorded runs, in the textbook's own setting."),
     fact("hardswish", "Yes (everywhere)", "Swish is smooth everywhere.", CORRECT,
          "x · σ(x) is infinitely differentiable.", page="modern.md#swish-silu-sigmoid-linear-unit", reasoning=True),
     fact("hardswish", "Piecewise linear", "Hardswish is piecewise linear.", WRONG,
-         "Its gate ReLU6(x + 3)/6 is; the function is not: its middle piece x(x + 3)/6 is a parabola.", page=_HARDSWISH),
+         "Its gate ReLU6(x + 3)/6 is; the function is not: its middle piece x(x + 3)/6 is a parabola.", page=HARDSWISH),
     fact("hardswish", "Requires exponential", "Swish needs an exponential; Hardswish only adds, multiplies, clamps.",
-         CORRECT, "The sigmoid gate needs exp; the ReLU6 gate does not.", page=_HARDSWISH, reasoning=True),
+         CORRECT, "The sigmoid gate needs exp; the ReLU6 gate does not.", page=HARDSWISH, reasoning=True),
     measured("hardswish", "~40% faster", "Hardswish runs about 40 % faster than Swish.",
              "hardswish-vs-swish-speed", "The same claim as the listing's comment."),
     fact("hardswish", "EfficientNet, Transformers", "Swish is used in EfficientNet and in transformers.", CAVEAT,
          "EfficientNet uses it; in transformers it appears as the gate of SwiGLU.",
-         "tan2019 shazeer2020 touvron2023", _GLU),
+         "tan2019 shazeer2020 touvron2023", GLU),
     fact("hardswish", "MobileNetV3, EfficientNet-Lite", "Hardswish is used in MobileNetV3 and EfficientNet-Lite.",
-         WRONG, _LITE_TRUTH, "howard2019 google2020 liu2020", _LITE),
+         WRONG, LITE_TRUTH, "howard2019 google2020 liu2020", LITE),
     fact("hardswish", "Use Hardswish when deploying on", "Pick Hardswish for mobile, embedded and edge targets.",
-         CURRENT, "That is what it was designed for.", "howard2019", _LITE),
+         CURRENT, "That is what it was designed for.", "howard2019", LITE),
     fact("hardswish", "Swish may be slightly better", "Where accuracy matters most, Swish may be a bit better.",
          VAGUE, "No source is given; MobileNetV3's authors found no discernible accuracy difference between "
-         "the hard and the smooth versions.", "howard2019", _LITE),
+         "the hard and the smooth versions.", "howard2019", LITE),
     fact("hardswish", "MobileNetV3 and EfficientNet-Lite specifically", "Both MobileNetV3 and EfficientNet-Lite "
-         "use Hardswish.", WRONG, _LITE_TRUTH, "howard2019 google2020 liu2020", _LITE),
+         "use Hardswish.", WRONG, LITE_TRUTH, "howard2019 google2020 liu2020", LITE),
     # ---------------------------------------------------------------- glu
     fact("glu", "uses one linear projection as", "GLU gates one linear projection with another.", CORRECT,
-         "σ(Wx + b) ⊙ (Vx + c), from gated convolutional language models.", "dauphin2017", _GLU),
+         "σ(Wx + b) ⊙ (Vx + c), from gated convolutional language models.", "dauphin2017", GLU),
     fact("glu", "language models like LLaMA and", "SwiGLU and GeGLU are used in LLaMA and PaLM.", CAVEAT,
-         "Both use SwiGLU; GeGLU is Gemma's choice, not theirs.", "touvron2023 chowdhery2023 gemma2024", _GLU),
+         "Both use SwiGLU; GeGLU is Gemma's choice, not theirs.", "touvron2023 chowdhery2023 gemma2024", GLU),
     # ---------------------------------------------------------------- where used
     fact("where", "GELUBERT", "GELU: used in BERT.", CORRECT, "BERT uses GELU.", "devlin2019"),
     fact("where", "BERT, GPT", "GELU: used in GPT.", CORRECT,
@@ -365,16 +323,16 @@ STATEMENTS: tuple[Statement, ...] = (
          "YOLOv4's CSPDarknet53 backbone uses Mish; the YOLOv4 paper also evaluates it as an ImageNet "
          "classifier with and without Mish.", "bochkovskiy2020", "modern.md#mish"),
     fact("where", "HardswishMobileNetV3", "Hardswish: used in MobileNetV3.", CORRECT, "MobileNetV3 introduced it.",
-         "howard2019", _HARDSWISH),
-    fact("where", "EfficientNet-LiteFast", "Hardswish: used in EfficientNet-Lite.", WRONG, _LITE_TRUTH,
-         "google2020 liu2020", _LITE),
+         "howard2019", HARDSWISH),
+    fact("where", "EfficientNet-LiteFast", "Hardswish: used in EfficientNet-Lite.", WRONG, LITE_TRUTH,
+         "google2020 liu2020", LITE),
     fact("where", "SwiGLULLaMA", "SwiGLU: used in LLaMA.", CORRECT, "LLaMA's feed-forward blocks use SwiGLU.",
-         "touvron2023", _GLU),
-    fact("where", "PaLMGated", "SwiGLU: used in PaLM.", CORRECT, "PaLM uses SwiGLU.", "chowdhery2023", _GLU),
+         "touvron2023", GLU),
+    fact("where", "PaLMGated", "SwiGLU: used in PaLM.", CORRECT, "PaLM uses SwiGLU.", "chowdhery2023", GLU),
     fact("where", "GeGLUSome GPT variants", "GeGLU: used in some GPT variants.", VAGUE,
          "No variant is named: GPT's feed-forward blocks use the plain, ungated form, and GPT-2 follows GPT "
          "there. GeGLU comes from Shazeer's comparison of gated units; Gemma, for one, uses it.",
-         "shazeer2020 gemma2024 radford2018 radford2019", _GLU),
+         "shazeer2020 gemma2024 radford2018 radford2019", GLU),
     # ---------------------------------------------------------------- pytorch
     fact("pytorch", "activation functions in three ways",
          "PyTorch offers activations as modules, as functions and as tensor methods.", CORRECT,
@@ -382,10 +340,12 @@ STATEMENTS: tuple[Statement, ...] = (
          page="pytorch.md#three-ways-to-call-an-activation"),
     fact("pytorch", "stateful behavior (rare for activations)", "Activations seldom hold state.", CORRECT,
          "Most have none; PReLU's learned slope is the usual exception.", page="pytorch.md", reasoning=True),
-    fact("pytorch", "The most common activation function", "ReLU is the most common activation.", VAGUE,
-         "Plausible, but the textbook cites no count; this site has none either.", reasoning=True),
+    fact("pytorch", "The most common activation function", "ReLU is the most common activation.", CAVEAT,
+         "The Swish paper calls it the most successful and widely used activation when it appeared. "
+         "Transformers have since moved to GELU and gated units, so it holds for CNNs and plain MLPs.",
+         "ramachandran2018 devlin2019 touvron2023"),
     fact("pytorch", "Used for binary classification outputs", "Sigmoid serves binary classification outputs.",
-         CORRECT, "It turns a score into P(class = 1), best applied inside the loss.", page=_OUTPUT),
+         CORRECT, "It turns a score into P(class = 1), best applied inside the loss.", page=OUTPUT),
     measured("pytorch", "prevents dying ReLU problem", "Leaky ReLU's small slope prevents dying ReLU.",
              "leaky-avoids-dying",
              "It keeps a gradient flowing to a stuck unit; whether the unit comes back depends on the loss."),
@@ -394,70 +354,70 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("pytorch", "provides stateless activation functions", "torch.nn.functional holds stateless versions.",
          CORRECT, "Same computation as the modules.", page="pytorch.md#three-ways-to-call-an-activation"),
     fact("pytorch", "softmax is applied in the", "Classifiers output logits; the loss applies softmax stably.",
-         CORRECT, "nn.CrossEntropyLoss applies log-softmax with the log-sum-exp trick.", page=_LOGITS),
-    fact("pytorch", "The standard MLP block in", "Transformer MLP blocks use GELU as standard.", CAVEAT,
-         "The original Transformer used ReLU; BERT, GPT and ViT use GELU; recent large language models use "
-         "SwiGLU.", "vaswani2017 devlin2019 touvron2023"),
+         CORRECT, "nn.CrossEntropyLoss applies log-softmax with the log-sum-exp trick.", page=LOGITS),
+    fact("pytorch", "The standard MLP block in", "Transformer MLP blocks use GELU as standard.", MISLEADING,
+         GELU_TODAY, "vaswani2017 " + GELU_USERS),
     fact("pytorch", "often outperforms ReLU", "Swish often beats ReLU.", CAVEAT,
          "Its authors report gains mostly on deeper models; it is not a general rule.", "ramachandran2018"),
     fact("pytorch", "works well in vision models", "Mish works well in vision models.", CAVEAT,
          "Its author reports vision results and YOLOv4 adopted it; results vary by model.",
          "misra2020 bochkovskiy2020"),
     fact("pytorch", "one for content, one for", "GLU splits its input into content and gate halves.", CORRECT,
-         "F.glu takes the first half as content and the second as gate.", page=_GLU),
+         "F.glu takes the first half as content and the second as gate.", page=GLU),
     fact("pytorch", "Different slope per channel", "PReLU learns a slope per channel.", CAVEAT,
          "Only when num_parameters is the channel count; by default one slope is shared.", "he2015",
          "relu.md#relu-variants"),
     # ---------------------------------------------------------------- choosing
     fact("choosing", "General MLPsReLU", "Plain MLPs: ReLU or Leaky ReLU.", CURRENT,
-         "The site recommends the same.", page=_HIDDEN),
+         "The site recommends the same.", page=HIDDEN),
     fact("choosing", "standard for attention", "Transformers: GELU, standard for attention.", DATED,
-         _TRANSFORMER_ADVICE + " GELU sits in the feed-forward block, not in attention.",
-         "devlin2019 dosovitskiy2021 chowdhery2023 touvron2023 gemma2024", _HIDDEN),
+         TRANSFORMER_ADVICE + " GELU sits in the feed-forward block, not in attention.",
+         "devlin2019 dosovitskiy2021 chowdhery2023 touvron2023 gemma2024", HIDDEN),
     fact("choosing", "Vision modelsReLU", "Vision models: ReLU, Swish or Mish.", CURRENT,
          "Practice is divided: ReLU in ResNet, SiLU in EfficientNet, Mish in YOLOv4. The list is incomplete: "
          "GELU belongs on it (ViT, ConvNeXt), and Mish is seldom chosen now.",
-         "he2016 tan2019 bochkovskiy2020 dosovitskiy2021 liu2022", _HIDDEN),
-    fact("choosing", "Tanh (gates), Sigmoid (gates)", "RNNs: tanh and sigmoid, both as gates.", MISLEADING, _GATES,
-         _GATE_REFS, _HIDDEN),
-    fact("choosing", "GANsLeaky ReLU or GELU", "GANs: Leaky ReLU or GELU, for stable training.", VAGUE,
+         "he2016 tan2019 bochkovskiy2020 dosovitskiy2021 liu2022", HIDDEN),
+    fact("choosing", "Tanh (gates), Sigmoid (gates)", "RNNs: tanh and sigmoid, both as gates.", MISLEADING, GATES,
+         GATE_REFS, HIDDEN),
+    fact("choosing", "GANsLeaky ReLU or GELU", "GANs: Leaky ReLU or GELU, for stable training.", QUESTIONABLE,
          "DCGAN's guidelines support Leaky ReLU in the discriminator (with ReLU in the generator); nothing cited "
-         "supports GELU here.", "radford2016", _HIDDEN),
+         "supports GELU here.", "radford2016", HIDDEN),
     fact("choosing", "Transformers or modern NLP?", "Transformers: use GELU, the standard.", DATED,
-         _TRANSFORMER_ADVICE, "devlin2019 dosovitskiy2021 chowdhery2023 touvron2023 gemma2024", _TREE),
+         TRANSFORMER_ADVICE, "devlin2019 dosovitskiy2021 chowdhery2023 touvron2023 gemma2024", TREE),
     fact("choosing", "Start with ReLU", "Image CNNs: begin with ReLU; try Swish or Mish for top results.", CURRENT,
          "The site adds: measure before switching. GELU, as in ConvNeXt, is a candidate too, and Mish is "
-         "seldom chosen now.", "liu2022", _TREE),
+         "seldom chosen now.", "liu2022", TREE),
     fact("choosing", "MLPs for tabular data?", "Tabular MLPs: ReLU or Leaky ReLU.", CURRENT,
-         "The same as the site's advice.", page=_TREE),
+         "The same as the site's advice.", page=TREE),
     fact("choosing", "Worried about dying neurons?", "Dying units: Leaky ReLU, ELU or GELU.", QUESTIONABLE,
-         "Lower the learning rate first, then use Leaky ReLU or ELU, whose negative side keeps a gradient. "
-         "GELU's does not: |GELU′| stays below {eps} for every x below {gelu_weak} (ELU's only below "
-         "{elu_weak}), so a unit pushed far negative is as stuck as with ReLU.", page=_TREE),
+         "Lower the learning rate first, then use Leaky ReLU or ELU, whose negative side keeps a gradient further "
+         "out. GELU's does not: |GELU′| stays below {eps} for every x below {gelu_weak}, so a unit pushed far "
+         "negative is nearly as stuck as with ReLU. ELU's gradient fades too, but only below {elu_weak}; "
+         "only Leaky ReLU's never does.", page=TREE),
     fact("choosing", "Need bounded outputs in hidden", "Bounded hidden values (rare): tanh.", CURRENT,
-         "Tanh keeps them in (−1, 1).", page=_TREE),
+         "Tanh keeps them in (−1, 1).", page=TREE),
     # ---------------------------------------------------------------- output layer
     fact("output", "Binary classificationSigmoid", "Binary classification: sigmoid.", CURRENT,
-         "Best inside the loss: nn.BCEWithLogitsLoss on the logit.", page=_OUTPUT),
+         "Best inside the loss: nn.BCEWithLogitsLoss on the logit.", page=OUTPUT),
     fact("output", "Softmax (often in loss)", "Multi-class: softmax, often in the loss.", CURRENT,
-         "nn.CrossEntropyLoss on the logits.", page=_OUTPUT),
+         "nn.CrossEntropyLoss on the logits.", page=OUTPUT),
     fact("output", "Regression (any value)None", "Unbounded regression: no activation.", CURRENT,
-         "Raw output.", page=_OUTPUT),
+         "Raw output.", page=OUTPUT),
     fact("output", "Regression (positive values)ReLU", "Positive regression: ReLU or Softplus.", CURRENT,
          "Softplus keeps a gradient where ReLU's is zero, until float32 underflows it to exactly 0 far on the "
          "negative side. A ReLU output stops learning on any example whose pre-activation is negative.",
-         page=_OUTPUT),
+         page=OUTPUT),
     fact("output", "Regression (bounded range)Sigmoid", "Bounded regression: sigmoid or tanh.", CURRENT,
-         "Scaled to the target's range.", page=_OUTPUT),
+         "Scaled to the target's range.", page=OUTPUT),
     measured("output", "combines LogSoftmax and NLLLoss", "nn.CrossEntropyLoss is LogSoftmax then NLLLoss.",
              "cross-entropy", "PyTorch's reference says so, and the two agree numerically."),
     fact("output", "should NOT apply softmax in", "Do not apply softmax in the model with this loss.", CURRENT,
-         "Softmax belongs at inference only.", page=_LOGITS),
+         "Softmax belongs at inference only.", page=LOGITS),
     fact("output", "Sigmoid for binary", "The binary model returns sigmoid probabilities.", QUESTIONABLE,
          "That forces nn.BCELoss, which breaks on a confident mistake once σ rounds to 1 in float32; return "
          "the logit and use nn.BCEWithLogitsLoss.", page="choosing.md#one-head-per-task"),
     fact("output", "let loss handle softmax", "The multi-class model returns raw logits.", CURRENT,
-         "As nn.CrossEntropyLoss expects.", page=_LOGITS),
+         "As nn.CrossEntropyLoss expects.", page=LOGITS),
     # ---------------------------------------------------------------- pitfalls
     fact("pitfalls", "only learn linear relationships", "Without activations the network learns only linear maps.",
          CORRECT, "The linear network trained on XOR stays at chance.",
@@ -484,13 +444,13 @@ STATEMENTS: tuple[Statement, ...] = (
              "connections."),
     fact("summary", "Maximum gradient of 0.25/1.0 causes", "Peak slopes of 0.25 and 1 cause vanishing gradients.",
          MISLEADING, "A peak of 1 cuts nothing; tanh's problem is saturation away from zero, and sigmoid's its "
-         "small slope everywhere.", page=_SATURATION),
-    fact("summary", "GELU is the transformer standard", "GELU is the transformer standard.", MISLEADING, _GELU_TODAY,
-         _GELU_USERS),
+         "small slope everywhere.", page=SATURATION),
+    fact("summary", "GELU is the transformer standard", "GELU is the transformer standard.", MISLEADING, GELU_TODAY,
+         GELU_USERS),
     fact("summary", "Use sigmoid for binary classification", "Output layers: sigmoid, logits, none by task.",
-         CURRENT, "Put the sigmoid inside nn.BCEWithLogitsLoss.", page=_OUTPUT),
+         CURRENT, "Put the sigmoid inside nn.BCEWithLogitsLoss.", page=OUTPUT),
     fact("summary", "When in doubt, use ReLU", "Default: ReLU, and GELU for transformers.", DATED,
-         _TRANSFORMER_ADVICE, "devlin2019 dosovitskiy2021 touvron2023", "choosing.md"),
+         TRANSFORMER_ADVICE, "devlin2019 dosovitskiy2021 touvron2023", "choosing.md"),
     fact("summary", "General hidden layers, CNNs", "ReLU: general hidden layers; watch for dying units.", CURRENT,
          "The same as the site's summary.", page="summary.md#at-a-glance"),
     fact("summary", "Slightly more expensive", "Leaky ReLU costs slightly more than ReLU.", CAVEAT,
@@ -502,20 +462,28 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("summary", "Binary classification outputVanishing", "Sigmoid: binary outputs, not hidden layers.",
          CURRENT, "Also the gates of recurrent cells.", page="summary.md#at-a-glance"),
     fact("summary", "RNN gates, bounded hidden outputs", "Tanh: RNN gates and bounded hidden values.", MISLEADING,
-         _GATES, _GATE_REFS, _HIDDEN),
-    fact("summary", "More expensive than ReLU", "SiLU costs more than ReLU.", CAVEAT,
-         "It needs an exponential; whether that costs time depends on whether the kernel is memory-bound.",
-         page="benchmarks.md", reasoning=True),
+         GATES, GATE_REFS, HIDDEN),
+    fact("summary", "More expensive than ReLU", "SiLU costs more than ReLU.", CORRECT,
+         "It needs an exponential. On the recorded CPU runs, forward, it takes {silu_cache} ReLU's time in "
+         "cache and {silu_memory} when memory-bound, where the extra arithmetic mostly hides behind memory.",
+         page="benchmarks.md"),
     fact("summary", "Mobile/edge deploymentPiecewise", "Hardswish: for edge devices; not smooth everywhere.",
-         CORRECT, "It has kinks at ±3.", "howard2019", _HARDSWISH),
+         CORRECT, "It has kinks at ±3.", "howard2019", HARDSWISH),
     # ---------------------------------------------------------------- exercises
     measured("exercises", "fast GELU approximation used in", "The tanh form is the fast GELU approximation.",
              "gelu-tanh-fast",
              "Not in PyTorch on the recorded CPU runs: the tanh form took {gelu_tanh_cache} exact GELU's time "
-             "in cache and {gelu_tanh_memory} when memory-bound, wherever a cell was measured; a verdict "
-             "stays open only where a run flagged a cell. Other hardware (GPUs) may differ."),
+             "in cache and {gelu_tanh_memory} when memory-bound in the claim's setting (forward, preallocated "
+             "outputs), and {gelu_tanh_other} in every other measured cell; a verdict stays open only where a "
+             "run flagged a cell. Other hardware (GPUs) may differ."),
     measured("exercises", "0.044715x3", "0.5x(1 + tanh(√(2/π)(x + 0.044715x³))) approximates GELU.",
              "gelu-tanh-approx", "It is close to the exact form everywhere."),
+    fact("exercises", "Consider combinations like Swish",
+         "Swish and Mish are starting points that meet the challenge's requirements.", MISLEADING,
+         "Both are smooth, but neither keeps a non-zero gradient everywhere: Swish′ is exactly 0 at x ≈ "
+         "{silu_flat} and Mish′ at x ≈ {mish_flat}, and on the negative side |f′| stays below {eps} for "
+         "every x below {silu_weak} (Swish) and {mish_weak} (Mish).", "ramachandran2018 misra2020",
+         "experiments.md#a-custom-activation", reasoning=True),
     measured("exercises", "(Mish), or invent your own", "x · tanh(softplus(x)) is Mish.", "mish-form",
              "The definition."),
 )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, get_args
 
 from actdocs import claims, recorded, references
+from actdocs.bench import schema
 from actdocs.build import REPO_ROOT, Artifact, Context
 from actdocs.evidence import EXPERIMENT_JSON, SATURATION_EPS, Evidence, saturation_edge
 from actdocs.markdown import markdown_table, write_text
@@ -73,11 +74,18 @@ def _ratio_span(numerator: str, denominator: str, size: str, conventions: tuple[
                 mode: str = "forward") -> Callable[[Evidence], str]:
     """``numerator``'s time over ``denominator``'s: the range of the medians over the recorded runs and
     ``conventions`` whose cells give an interval (a flagged cell drops out)."""
+    return _ratio_range(numerator, denominator, tuple((size, mode, c) for c in conventions))
+
+
+def _ratio_range(numerator: str, denominator: str,
+                 cells: tuple[tuple[str, str, str], ...]) -> Callable[[Evidence], str]:
+    """The range of ``numerator``'s time over ``denominator``'s over the recorded runs and the
+    (size, mode, convention) ``cells`` that give an interval (a flagged cell drops out)."""
 
     def text(e: Evidence) -> str:
         if not e.runs:
             return recorded.NO_RUN
-        found = [m.value for run in e.runs for c in conventions
+        found = [m.value for run in e.runs for size, mode, c in cells
                  if (m := recorded.ratio(run, numerator, denominator, size=size, mode=mode, convention=c))]
         if not found:
             return recorded.FLAGGED
@@ -85,6 +93,34 @@ def _ratio_span(numerator: str, denominator: str, size: str, conventions: tuple[
         return low if low == high else f"{low[:-1]}–{high}"
 
     return text
+
+
+def flat_point(key: str) -> float:
+    """Where f′ of ``key`` crosses zero on the negative side: bisected from the sign change on the measurement
+    grid (float64) until the bracket is 1e-9 wide."""
+    import torch
+
+    from actdocs import catalog, properties
+
+    record = catalog.get(key)
+    x = properties.measurement_grid()
+    x = x[x < 0]
+    g = properties.derivative(record, x)
+    crossings = torch.nonzero(torch.sign(g[:-1]) * torch.sign(g[1:]) < 0).flatten().tolist()
+    if not crossings:
+        raise ValueError(f"f′ of {key} does not change sign on the negative side")
+    i = crossings[0]
+    low, high = x[i].item(), x[i + 1].item()
+    sign_low = torch.sign(g[i]).item()
+    while high - low > 1e-9:
+        mid = (low + high) / 2
+        at = properties.derivative(record, torch.tensor([mid], dtype=torch.float64)).item()
+        low, high = (mid, high) if (at > 0) == (sign_low > 0) else (low, mid)
+    return (low + high) / 2
+
+
+#: Every (size, mode, convention) a benchmark run measures.
+_ALL_CELLS = tuple((size, mode, c) for size in schema.SIZES for mode in schema.MODES for c in schema.CONVENTIONS)
 
 
 #: The numbers a record's ``truth`` may name as ``{name}``: computed at build time, never typed.
@@ -101,6 +137,15 @@ NUMBERS: dict[str, Callable[[Evidence], str]] = {
     # the setting of the claim gelu-tanh-fast: preallocated forward, both sizes
     "gelu_tanh_cache": _ratio_span("gelu_tanh", "gelu", "cache", ("preallocated",)),
     "gelu_tanh_memory": _ratio_span("gelu_tanh", "gelu", "memory", ("preallocated",)),
+    "gelu_tanh_other": _ratio_range("gelu_tanh", "gelu",
+                                    tuple(c for c in _ALL_CELLS if c[1:] != ("forward", "preallocated"))),
+    "silu_cache": _ratio_span("silu", "relu", "cache", ("as called", "preallocated")),
+    "silu_memory": _ratio_span("silu", "relu", "memory", ("as called", "preallocated")),
+    # where f′ = 0 on the negative side, and below which |f′| stays under the threshold
+    "silu_flat": lambda e: format_sig(flat_point("silu")),
+    "mish_flat": lambda e: format_sig(flat_point("mish")),
+    "silu_weak": lambda e: _weak_below("silu"),
+    "mish_weak": lambda e: _weak_below("mish"),
 }
 
 _NAME = re.compile(r"\{(\w+)\}")

@@ -223,6 +223,22 @@ def test_a_harness_failure_is_said_and_never_shown_as_a_number() -> None:
     assert row == "| ReLU | preallocated | eager | – | – | harness failure | – | 0 | above its ceiling (a harness failure) |"
 
 
+def test_above_the_ceiling_in_a_single_pass_is_not_called_a_harness_failure() -> None:
+    """One pass cannot show a share clearly above one: an interrupted ceiling kernel is enough."""
+    doc = simple(passes=1, copy_s=1e-4, relu=[1e-4 / 1.2])
+    assert render.too_few_passes(doc)
+    cell = next(c for c in doc["cells"] if c["key"] == "relu")
+    assert "above_ceiling" in cell["flags"] and "few_passes" in cell["flags"]
+    text = render.markdown_tables(doc)
+    assert "Harness failure" not in text and "harness failure |" not in render.compact_table(doc)
+    assert "above 105\u202f% of the ceiling in this single pass" in text and "a full run decides" in text
+    assert "no kernel can beat" not in text
+    assert render.above_word(cell) in render.compact_table(doc)
+    assert render.ABOVE_UNJUDGED in render.cell_table(doc, "float32", "cache", "forward")
+    full = render.markdown_tables(simple(relu=[1e-4 / 1.2] * 7))
+    assert "**Harness failure: 1 cell" in full and "no kernel can beat" not in full
+
+
 def test_the_compact_table_withholds_flagged_numbers_and_the_full_table_marks_them() -> None:
     doc = document([ceiling_item("copy_", "1r1w", [1e-4] * 5),
                     cell_item("relu", [2e-4] * 5, loaded=[True] * 5), cell_item("sigmoid", [4e-4] * 5)])

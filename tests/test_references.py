@@ -215,8 +215,22 @@ def test_citation_shortcodes_expand_to_links():
 def test_a_citation_inside_parentheses_gets_no_second_pair():
     text = "One (as the authors say [@he2015]) and (closed) then [@he2015].\n\nNew (paragraph"
     expanded = shortcodes.expand(text, "x.md")
-    assert expanded.startswith("One (as the authors say [He et al., 2015](references.md#he2015)) and (closed) then "
+    assert expanded.startswith("One (as the authors say; [He et al., 2015](references.md#he2015)) and (closed) then "
                                "([He et al., 2015](references.md#he2015)).")
+
+
+def test_a_citation_inside_parentheses_is_its_own_clause():
+    """Inside the sentence's parentheses a citation follows "(" or "; ", so it never reads as part of the
+    clause before it ("which the derivation assumes Klambauer et al.")."""
+    for text in ("(zero biases, which it assumes [@he2015])", "(zero biases, which it assumes\n[@he2015])",
+                 "(zero biases, which it assumes; [@he2015])"):
+        assert shortcodes.expand(text, "x.md") == "(zero biases, which it assumes; [He et al., 2015](references.md#he2015))"
+    assert shortcodes.expand("([@he2015]; later work)", "x.md") == "([He et al., 2015](references.md#he2015); later work)"
+    assert shortcodes.expand("Text\n[@he2015].", "x.md") == "Text\n([He et al., 2015](references.md#he2015))."
+    assert shortcodes.expand("(a step function [@he2015], which fails)", "x.md") == (
+        "(a step function ([He et al., 2015](references.md#he2015)), which fails)")
+    assert shortcodes.expand("(for this reason [@he2015].)", "x.md") == (
+        "(for this reason; [He et al., 2015](references.md#he2015).)")
 
 
 def test_shortcodes_in_code_are_left_alone():

@@ -193,3 +193,102 @@ def test_a_timing_row_agrees_with_the_recorded_runs():
     if tanh and all(m.low > 1 for m in tanh):
         row = _by_anchor("fast GELU approximation used in")
         assert row.truth.startswith("Not in PyTorch") and "{gelu_tanh_cache}" in row.truth
+    if tanh and all(m.low > 1 for m in tanh):
+        # the numbers name their setting; the other cells get their own computed range, never "wherever"
+        assert "{gelu_tanh_other}" in row.truth and "wherever" not in row.truth
+        other = [m for r in runs for c in statements._ALL_CELLS if c[1:] != ("forward", "preallocated")
+                 if (m := recorded.ratio(r, "gelu_tanh", "gelu", size=c[0], mode=c[1], convention=c[2]))]
+        assert other and all(m.low > 1 for m in other)  # "slower in every other cell" holds
+    silu = [recorded.ratio(r, "silu", "relu", size=s, convention=c) for r in runs for s in recorded.SIZES
+            for c in ("as called", "preallocated")]
+    if all(m is None or m.low > 1 for m in silu) and any(silu):
+        row = _by_anchor("More expensive than ReLU")
+        assert row.verdict == "correct" and "{silu_cache}" in row.truth and "{silu_memory}" in row.truth
+
+
+# ------------------------------------------------------------------ review round 3: checked with torch
+
+
+def test_prelu_as_max_of_two_lines_matches_pytorch_only_for_slopes_up_to_one():
+    """The textbook's max(αx, x) is PReLU only while α ≤ 1; the row keeps the formula and says so."""
+    import torch
+    import torch.nn.functional as F
+
+    x = torch.linspace(-5, 5, 1001, dtype=torch.float64)
+    for alpha in (0.0, 0.01, 0.25, 1.0):
+        assert torch.equal(F.prelu(x, torch.tensor([alpha], dtype=torch.float64)), torch.maximum(alpha * x, x))
+    for alpha in (1.5, 2.0):
+        assert not torch.equal(F.prelu(x, torch.tensor([alpha], dtype=torch.float64)), torch.maximum(alpha * x, x))
+    row = _by_anchor("where α is learned")
+    assert "max(αx, x)" in row.says and row.verdict == "correct with a caveat"
+    assert "α ≤ 1" in row.truth and "max(0, x) + α·min(0, x)" in row.truth
+
+
+def test_the_challenge_hint_row_names_where_swish_and_mish_lose_their_gradient():
+    """The hint points to Swish and Mish for a 'non-zero gradient everywhere'; each has f′ = 0 at one point,
+    computed (never typed) and checked here against PyTorch's own functions."""
+    import torch
+    import torch.nn.functional as F
+
+    for key, f in (("silu", F.silu), ("mish", F.mish)):
+        at = statements.flat_point(key)
+        x = torch.tensor([at - 1e-3, at, at + 1e-3], dtype=torch.float64, requires_grad=True)
+        (g,) = torch.autograd.grad(f(x).sum(), x)
+        assert abs(g[1].item()) < 1e-5 and g[0].item() < 0 < g[2].item(), (key, g)
+    row = _by_anchor("Consider combinations like Swish")
+    assert row.verdict == "misleading"
+    assert {"silu_flat", "mish_flat", "silu_weak", "mish_weak"} <= set(statements._NAME.findall(row.truth))
+
+
+def test_elu_at_zero_is_differentiable_once_and_the_row_does_not_call_it_smooth_there():
+    import torch
+    import torch.nn.functional as F
+
+    z = torch.tensor([-1e-4, 1e-4], dtype=torch.float64, requires_grad=True)
+    (g,) = torch.autograd.grad(F.elu(z).sum(), z, create_graph=True)
+    (h,) = torch.autograd.grad(g.sum(), z)
+    assert abs(g[0].item() - g[1].item()) < 1e-3  # the first derivative is continuous at α = 1
+    assert h[0].item() > 0.99 and h[1].item() == 0.0  # the second jumps from 1 to 0
+    truth = _by_anchor("Smooth for x < 0,").truth
+    assert "only once" in truth and "smooth" not in truth.lower().split("for x < 0")[1]
+
+
+def test_a_gradient_that_fades_is_not_called_as_stuck_as_relu():
+    """GELU′ far on the negative side is small but not zero, so "as stuck as with ReLU" needs a "nearly"."""
+    import torch
+
+    from actdocs import catalog, properties
+
+    x = torch.tensor([-4.0], dtype=torch.float64)
+    assert properties.derivative(catalog.get("gelu"), x).abs().item() > 0
+    for s in STATEMENTS:
+        for at in [i for i in range(len(s.truth)) if s.truth.startswith("as stuck as", i)]:
+            assert s.truth[:at].endswith("nearly "), s
+
+
+# Rows whose paraphrase makes GELU the transformer rule: one assertion, one grading.
+_GELU_RULE = ("GELU is the transformer standard.", "Transformer MLP blocks use GELU as standard.",
+              "GELU is the activation of BERT, GPT, ViT and most modern transformers.")
+
+
+def test_rows_making_gelu_the_transformer_standard_share_their_verdict():
+    import re
+
+    found = [s for s in STATEMENTS if "GELU" in s.says and re.search("transformer", s.says, re.I)
+             and re.search("standard|most modern", s.says)]
+    facts = {s.verdict for s in found if not s.verdict.startswith("advice")}
+    advice = {s.verdict for s in found if s.verdict.startswith("advice")}
+    assert {s.says for s in found if not s.verdict.startswith("advice")} == set(_GELU_RULE)
+    assert facts == {"misleading"} and advice == {"advice: dated"}
+
+
+def test_an_unsourced_row_names_what_is_missing_and_a_recommendation_gets_an_advice_verdict():
+    """"Unsourced" must not contradict the row's own evidence: such a row's truth opens by naming what
+    is missing (no variant named, no source given). The choosing and output sections are recommendations,
+    graded on the advice scale (or misleading where the row corrects a fact inside the advice)."""
+    for s in STATEMENTS:
+        if s.verdict == "unsourced or vague":
+            assert s.truth.startswith("No "), s
+        if s.section in ("choosing", "output") and not s.claim:
+            assert s.verdict.startswith("advice") or s.verdict == "misleading", s
+    assert "ramachandran2018" in _by_anchor("The most common activation function").refs

@@ -2,7 +2,8 @@
 
 Horizontal bars (preallocated outputs), error bars from the bootstrap interval, a line at
 100 % (the ceiling) and a dashed one at 100 % minus :data:`actdocs.bench.render.WITHIN`. A
-flagged cell gets no bar, only the word "flagged" (a harness failure: "harness failure"),
+flagged cell gets no bar, only the word "flagged" (a harness failure: "harness failure", or in a run
+of too few passes, :func:`actdocs.bench.render.above_word`),
 so that a number the run could not trust is never drawn. Light and dark variants through
 :mod:`actdocs.style`.
 """
@@ -73,7 +74,7 @@ def regime_chart(doc: dict[str, Any], size: str, mode: str, dtype: str, light: P
                     if c is None or c["pct_of_ceiling"] is None:
                         continue
                     if c["flags"]:
-                        word = "harness failure" if "above_ceiling" in c["flags"] else "flagged"
+                        word = render.above_word(c) if "above_ceiling" in c["flags"] else "flagged"
                         ax.text(1, y, word, va="center", fontsize=8, color=t.muted)
                         continue
                     low, high = c["pct_of_ceiling_ci"]

@@ -22,6 +22,8 @@ FLAG_WORDS = {
     "loaded": "measured under load",
     "few_passes": "too few passes",
 }
+#: A cell above its ceiling in a run of too few passes: one interrupted ceiling kernel can cause it.
+ABOVE_UNJUDGED = "above its ceiling (too few passes to call it a harness failure)"
 #: A memory-bound element-wise activation "keeps up" with the ceiling within this share of it.
 WITHIN = 0.15
 
@@ -78,6 +80,22 @@ def band_sentence() -> str:
             f"keeping up with the ceiling (within {format_percent(WITHIN)} of it).")
 
 
+def flag_words(cell: dict[str, Any]) -> list[str]:
+    """The cell's flags in words; above the ceiling is a harness failure only in a run of enough passes."""
+    return [ABOVE_UNJUDGED if f == "above_ceiling" and "few_passes" in cell["flags"] else FLAG_WORDS[f]
+            for f in cell["flags"]]
+
+
+def above_word(cell: dict[str, Any]) -> str:
+    """What a cell above its ceiling shows instead of its number."""
+    return "above the ceiling (too few passes)" if "few_passes" in cell["flags"] else "harness failure"
+
+
+def too_few_passes(doc: dict[str, Any]) -> bool:
+    """Whether the run measured fewer passes than a verdict needs (a quick run of one pass, say)."""
+    return doc["run"]["passes"] < doc["environment"]["thresholds"]["min_passes"]
+
+
 def harness_failures(doc: dict[str, Any]) -> list[str]:
     """One line per cell above its ceiling: what the run must say about them."""
     limit = format_percent(doc["environment"]["thresholds"]["above_ceiling"])
@@ -93,8 +111,16 @@ def failures_sentence(doc: dict[str, Any]) -> str:
     limit = format_percent(doc["environment"]["thresholds"]["above_ceiling"])
     names = "; ".join(f"{display_name(c['key'])}, {regime_label(c['size'], c['mode'])}, {c['convention']}, "
                       f"{c['column']}" for c in failed)
-    return (f"**Harness failure: {len(failed)} cell{'s' if len(failed) > 1 else ''} measured above {limit} of "
-            f"the ceiling, which no kernel can beat; their numbers are withheld:** {names}.\n")
+    cells = f"{len(failed)} cell{'s' if len(failed) > 1 else ''}"
+    if too_few_passes(doc):
+        passes = doc["run"]["passes"]
+        where = "this single pass" if passes == 1 else f"these {passes} passes"
+        return (f"**{cells} measured above {limit} of the ceiling in {where}; their numbers are withheld:** "
+                f"{names}. With so few passes one interrupted ceiling kernel is enough to cause it, so load or "
+                f"noise is the likely cause; a full run decides whether the harness failed.\n")
+    return (f"**Harness failure: {cells} measured above {limit} of the ceiling (the best measured streaming "
+            f"kernel, which an element-wise activation should not outrun); their numbers are withheld:** "
+            f"{names}.\n")
 
 
 def interval(low: float, high: float) -> str:
@@ -107,11 +133,11 @@ def pct_text(cell: dict[str, Any] | None, *, withhold: bool) -> str:
     if cell is None:
         return "–"
     if "above_ceiling" in cell["flags"]:
-        return "harness failure"
+        return above_word(cell)
     if cell["pct_of_ceiling"] is None:
         return "–"
     if withhold and cell["flags"]:
-        return "⚠ " + ", ".join(FLAG_WORDS[f] for f in cell["flags"])
+        return "⚠ " + ", ".join(flag_words(cell))
     text = f"{format_percent(cell['pct_of_ceiling'] / 100)} ({interval(*cell['pct_of_ceiling_ci'])})"
     return text + (" ⚠" if cell["flags"] else "")
 
@@ -166,7 +192,7 @@ def cell_table(doc: dict[str, Any], dtype: str, size: str, mode: str) -> str:
             f"{format_seconds(c['median_s'])} ({format_seconds(c['ci_s'][0])}–{format_seconds(c['ci_s'][1])})",
             format_sig(c["gb_per_s"]), pct_text(c, withhold=False), ratio_text(c["ratio_to_relu"], c["ratio_to_relu_ci"])]
         row = [display_name(c["key"]), c["convention"], c["column"], *numbers,
-               format_sig(c["faults_per_call"]), ", ".join(FLAG_WORDS[f] for f in c["flags"]) or "–"]
+               format_sig(c["faults_per_call"]), ", ".join(flag_words(c)) or "–"]
         if memory:
             row.insert(-1, within_text(c) if c["column"] == "eager" and c["convention"] == "preallocated" else "–")
         rows.append(row)
