@@ -481,8 +481,8 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("exercises", "Consider combinations like Swish",
          "Swish and Mish are starting points that meet the challenge's requirements.", MISLEADING,
          "Both are smooth, but neither keeps a non-zero gradient everywhere: Swish′ is exactly 0 at x ≈ "
-         "{silu_flat} and Mish′ at x ≈ {mish_flat}, and on the negative side |f′| stays below {eps} for "
-         "every x below {silu_weak} (Swish) and {mish_weak} (Mish).", "ramachandran2018 misra2020",
+         "{silu_flat} and Mish′ at x ≈ {mish_flat}, and |f′| stays below {eps} for every x below "
+         "{silu_weak} for Swish, and below {mish_weak} for Mish, whose tail is nearly Swish's.", "ramachandran2018 misra2020",
          "experiments.md#a-custom-activation", reasoning=True),
     measured("exercises", "(Mish), or invent your own", "x · tanh(softplus(x)) is Mish.", "mish-form",
              "The definition."),
