@@ -416,7 +416,8 @@ def saturation_words(properties: "Properties", least: float | None = None) -> st
             return (f"{text}, though its smallest |f{PRIME}|, {format_number(least)}, is exactly that "
                     "threshold: never smaller and never zero")
         if least < SATURATION_THRESHOLD:
-            return f"{text}; its smallest |f{PRIME}|, {format_sig(least)}, occurs only on narrower stretches"
+            return (f"{text}; it falls below that only on narrower stretches, where it reaches its smallest "
+                    f"value, {format_sig(least)}")
         return f"{text}; its smallest |f{PRIME}| is {format_sig(least)}"
     return f"{_flat_condition(properties, words=True)} for {' and '.join(_flat_parts(properties))}"
 
