@@ -129,17 +129,18 @@ HIDDEN_LAYERS: tuple[HiddenChoice, ...] = (
         "Cheap and hard to get wrong; move to Leaky ReLU if many units end up dead",
     ),
     HiddenChoice(
-        "Transformer encoders, and GPT-2-style models you reproduce or fine-tune",
+        "Existing transformer encoders (BERT, ViT) and GPT-2-style models you reproduce or fine-tune",
         (Pick("gelu"),),
         "What GPT, BERT and the Vision Transformer put in their feed-forward blocks "
         "[@radford2018; @devlin2019; @dosovitskiy2021]; GPT-2 follows GPT [@radford2019]",
     ),
     HiddenChoice(
-        "New decoder-only language models, of any size (feed-forward block)",
+        "New transformers, above all decoder-only language models of any size (feed-forward block)",
         (Pick("swiglu"), Pick("geglu")),
         "A gated unit: PaLM and LLaMA use SwiGLU [@chowdhery2023; @touvron2023], Gemma uses GeGLU "
         "[@gemma2024]; both beat the plain GELU block at equal size in Shazeer's comparison, made on "
-        "T5-base-sized models, so the gain is not limited to large ones [@shazeer2020]",
+        "T5-base-sized encoder-decoder models, so the gain is limited neither to large models nor to "
+        "decoders [@shazeer2020]; for a new encoder practice is divided and GELU is still common",
     ),
     HiddenChoice(
         "Convolutional networks for images",
@@ -175,10 +176,11 @@ HIDDEN_LAYERS: tuple[HiddenChoice, ...] = (
 DECISION_TREE: tuple[DecisionStep, ...] = (
     DecisionStep(
         "Building a transformer?",
-        "For an encoder such as BERT or ViT, or to reproduce or fine-tune a GPT-2-style model, use "
-        "{gelu} [@devlin2019; @dosovitskiy2021; @radford2018]. For a new decoder-only language model, "
-        "small or large, follow PaLM and LLaMA and use the gated {swiglu} [@chowdhery2023; "
-        "@touvron2023]; Gemma's {geglu} [@gemma2024] is the other gated choice in use.",
+        "To reproduce or fine-tune an existing model such as BERT, ViT or GPT-2, keep its "
+        "{gelu} [@devlin2019; @dosovitskiy2021; @radford2018]. For a new transformer, and above all a "
+        "new decoder-only language model, small or large, follow PaLM and LLaMA and use the gated "
+        "{swiglu} [@chowdhery2023; @touvron2023]; Gemma's {geglu} [@gemma2024] is the other gated "
+        "choice in use, and for a new encoder GELU is still common.",
     ),
     DecisionStep(
         "A convolutional network for images?",
