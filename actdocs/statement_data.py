@@ -341,7 +341,7 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("pytorch", "stateful behavior (rare for activations)", "Activations seldom hold state.", CORRECT,
          "Most have none; PReLU's learned slope is the usual exception.", page="pytorch.md", reasoning=True),
     fact("pytorch", "The most common activation function", "ReLU is the most common activation.", CAVEAT,
-         "The Swish paper calls it the most successful and widely used activation when it appeared. "
+         "The Swish paper calls it the most successful and widely used activation at the time that paper appeared. "
          "Transformers have since moved to GELU and gated units, so it holds for CNNs and plain MLPs.",
          "ramachandran2018 devlin2019 touvron2023"),
     fact("pytorch", "Used for binary classification outputs", "Sigmoid serves binary classification outputs.",
@@ -356,7 +356,7 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("pytorch", "softmax is applied in the", "Classifiers output logits; the loss applies softmax stably.",
          CORRECT, "nn.CrossEntropyLoss applies log-softmax with the log-sum-exp trick.", page=LOGITS),
     fact("pytorch", "The standard MLP block in", "Transformer MLP blocks use GELU as standard.", MISLEADING,
-         GELU_TODAY, "vaswani2017 " + GELU_USERS),
+         GELU_TODAY, GELU_USERS),
     fact("pytorch", "often outperforms ReLU", "Swish often beats ReLU.", CAVEAT,
          "Its authors report gains mostly on deeper models; it is not a general rule.", "ramachandran2018"),
     fact("pytorch", "works well in vision models", "Mish works well in vision models.", CAVEAT,
@@ -450,7 +450,7 @@ STATEMENTS: tuple[Statement, ...] = (
     fact("summary", "Use sigmoid for binary classification", "Output layers: sigmoid, logits, none by task.",
          CURRENT, "Put the sigmoid inside nn.BCEWithLogitsLoss.", page=OUTPUT),
     fact("summary", "When in doubt, use ReLU", "Default: ReLU, and GELU for transformers.", DATED,
-         TRANSFORMER_ADVICE, "devlin2019 dosovitskiy2021 touvron2023", "choosing.md"),
+         TRANSFORMER_ADVICE, "devlin2019 dosovitskiy2021 chowdhery2023 touvron2023 gemma2024", "choosing.md"),
     fact("summary", "General hidden layers, CNNs", "ReLU: general hidden layers; watch for dying units.", CURRENT,
          "The same as the site's summary.", page="summary.md#at-a-glance"),
     fact("summary", "Slightly more expensive", "Leaky ReLU costs slightly more than ReLU.", CAVEAT,
@@ -480,9 +480,9 @@ STATEMENTS: tuple[Statement, ...] = (
              "gelu-tanh-approx", "It is close to the exact form everywhere."),
     fact("exercises", "Consider combinations like Swish",
          "Swish and Mish are starting points that meet the challenge's requirements.", MISLEADING,
-         "Both are smooth, but neither keeps a non-zero gradient everywhere: Swish′ is exactly 0 at x ≈ "
-         "{silu_flat} and Mish′ at x ≈ {mish_flat}, and |f′| stays below {eps} for every x below "
-         "{silu_weak} for Swish, and below {mish_weak} for Mish, whose tail is nearly Swish's.", "ramachandran2018 misra2020",
+         "Both are smooth, but neither keeps |f′| above the challenge's bound of {challenge_bound}: Swish′ is "
+         "0 at x ≈ {silu_flat} and Mish′ at x ≈ {mish_flat}, and |f′| stays under the bound below x ≈ "
+         "{silu_weak} (Swish) and {mish_weak} (Mish).", "ramachandran2018 misra2020",
          "experiments.md#a-custom-activation", reasoning=True),
     measured("exercises", "(Mish), or invent your own", "x · tanh(softplus(x)) is Mish.", "mish-form",
              "The definition."),

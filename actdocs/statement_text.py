@@ -47,8 +47,9 @@ GELU_TODAY = ("BERT, GPT and ViT put GELU in their feed-forward blocks; large la
               "LLaMA use the gated SwiGLU instead, so GELU is the rule for encoder and GPT-2-style models only.")
 LITE_TRUTH = ("EfficientNet-Lite has no Hardswish: its authors removed every swish and used ReLU6, which "
               "survives quantisation better (and dropped squeeze-and-excitation). MobileNetV3 does use it.")
-TRANSFORMER_ADVICE = ("Still right for BERT- and ViT-style encoders and for reproducing GPT-2-style models; new "
-                      "decoder-only language models use gated units (SwiGLU in PaLM and LLaMA, GeGLU in Gemma).")
+TRANSFORMER_ADVICE = ("Still right for a model you reproduce or fine-tune (BERT, ViT, GPT-2); new transformers, "
+                      "decoder-only language models above all, use gated units (SwiGLU in PaLM and LLaMA, GeGLU in "
+                      "Gemma).")
 GATES = ("In LSTM and GRU cells the gates are sigmoids; tanh squashes the candidate values and the cell "
          "output. Both belong in the cell, but tanh is not a gate in the sense of a (0, 1) multiplier: "
          "PyTorch's nn.LSTM documentation calls the tanh branch the 'cell gate', yet it is the candidate value.")

@@ -58,6 +58,13 @@ def _slope(key: str, x: float) -> float:
     return properties.derivative(catalog.get(key), torch.tensor([x], dtype=torch.float64)).item()
 
 
+def _challenge_bound() -> float:
+    """The smallest |f′| the challenge's first requirement allows (the experiment's constant)."""
+    from actdocs.experiments.training import MIN_GRADIENT
+
+    return MIN_GRADIENT
+
+
 def _weak_below(key: str, eps: float = SATURATION_EPS) -> str:
     """The x below which |f′| of ``key`` stays under ``eps`` on the negative side."""
     import torch
@@ -141,11 +148,12 @@ NUMBERS: dict[str, Callable[[Evidence], str]] = {
                                     tuple(c for c in _ALL_CELLS if c[1:] != ("forward", "preallocated"))),
     "silu_cache": _ratio_span("silu", "relu", "cache", ("as called", "preallocated")),
     "silu_memory": _ratio_span("silu", "relu", "memory", ("as called", "preallocated")),
-    # where f′ = 0 on the negative side, and below which |f′| stays under the threshold
+    # where f′ = 0 on the negative side, and below which |f′| stays under the challenge's bound
     "silu_flat": lambda e: format_sig(flat_point("silu")),
     "mish_flat": lambda e: format_sig(flat_point("mish")),
-    "silu_weak": lambda e: _weak_below("silu"),
-    "mish_weak": lambda e: _weak_below("mish"),
+    "challenge_bound": lambda e: format_number(_challenge_bound()),
+    "silu_weak": lambda e: _weak_below("silu", _challenge_bound()),
+    "mish_weak": lambda e: _weak_below("mish", _challenge_bound()),
 }
 
 _NAME = re.compile(r"\{(\w+)\}")

@@ -244,7 +244,8 @@ def flags_line(doc: dict[str, Any]) -> str:
     flagged = doc["run"]["flagged"]
     if not flagged:
         return f"No cell of the {len(doc['cells'])} is flagged."
-    parts = ", ".join(f"{n} {FLAG_WORDS[f]}" for f, n in counts.items() if n)
+    words = {**FLAG_WORDS, "above_ceiling": ABOVE_UNJUDGED} if too_few_passes(doc) else FLAG_WORDS
+    parts = ", ".join(f"{n} {words[f]}" for f, n in counts.items() if n)
     return (f"{flagged} of {len(doc['cells'])} cells are flagged and carry no verdict ({parts}); "
             f"⚠ marks them in the full tables.")
 
