@@ -399,7 +399,7 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("leaky-avoids-dying", "Leaky ReLU avoids dying units.",
           Origin("publication", "Introduced the leak so that a unit that is not active still receives a small "
                  "gradient, and measured word error rates of speech recognisers, where leaky and plain rectifiers "
-                 "did about equally well; it did not count dead units.", ref="maas2013"),
+                 "did about equally well; it reported no count of dead units.", ref="maas2013"),
           (Sense("gradient sense: a stuck unit still gets a gradient",
                  "Gradient of the loss over the whole training set reaching each stuck unit's weights and bias, "
                  "after the high-rate phase; per seed.",
