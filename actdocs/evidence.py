@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from actdocs import recorded
 from actdocs.build import REPO_ROOT
+from actdocs.catalog import SATURATION_THRESHOLD
 from actdocs.numbers import format_number, format_percent, format_ratio, format_sig
 from actdocs.verdicts import Measured
 
@@ -115,19 +116,21 @@ def peak(key: str, value: float, at: float) -> Callable[[Evidence], list[Reading
     return read
 
 
-#: "≈ 0" read as |f′| below this (the site's saturation threshold), and the neighbours shown beside it.
-SATURATION_EPS = 0.01
+#: "≈ 0" read as |f′| below the site's saturation threshold; the neighbours shown beside it.
+SATURATION_EPS = SATURATION_THRESHOLD
 SATURATION_OTHER_EPS = (0.005, 0.02)
 
 
-def saturation_edge(key: str, eps: float) -> float | None:
-    """The smallest |x| from which on |f′| stays below ``eps`` (to the grid's step), None if it never does."""
+def saturation_edge(key: str, eps: float, negative_only: bool = False) -> float | None:
+    """The smallest |x| from which on |f′| stays below ``eps`` (to the grid's step), None if it never does;
+    with ``negative_only``, on the negative side alone (GELU's tail, where its positive side never fades)."""
     import torch
 
     from actdocs import catalog, properties
 
     x = properties.measurement_grid()
-    far = torch.tensor([-properties.FAR, properties.FAR], dtype=x.dtype)
+    far = torch.tensor([-properties.FAR] if negative_only else [-properties.FAR, properties.FAR], dtype=x.dtype)
+    x = x[x < 0] if negative_only else x
     record = catalog.get(key)
     if properties.derivative(record, far).abs().max().item() >= eps:
         return None

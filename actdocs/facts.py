@@ -310,9 +310,6 @@ def swish_hardswish_fragment(runs: list[recorded.Run] | None) -> str:
 
 # ----------------------------------------------------------------- kinks and GELU's speed
 
-#: How far from a kink its one-sided limits are read.
-KINK_OFFSET = 1e-9
-
 
 def break_type(x: float, jumps: tuple[float, ...]) -> str:
     """"jump" where the function's value changes at ``x`` (one of the record's measured jumps),
@@ -328,7 +325,8 @@ def kinks_fragment() -> str:
     for record in catalog.ACTIVATIONS:
         jumps = properties.measure(record).jumps
         for x in properties.breaks(record):
-            left, right, at = (_grad(record.key, x + d) for d in (-KINK_OFFSET, KINK_OFFSET, 0.0))
+            off = properties.KINK_OFFSET
+            left, right, at = (_grad(record.key, x + d) for d in (-off, off, 0.0))
             rows.append([record.name, _x(x), break_type(x, jumps), format_sig(left, 4), format_sig(right, 4),
                          format_sig(at, 4)])
     table = markdown_table(["Activation", "Point", "Type", "f′ just left of it", "f′ just right of it",
@@ -336,7 +334,8 @@ def kinks_fragment() -> str:
     hard = catalog.get("hardswish")
     lo, hi = properties.breaks(hard)
     at_lo, at_hi = _grad(hard.key, lo), _grad(hard.key, hi)
-    outer = (at_lo == _grad(hard.key, lo - KINK_OFFSET) and at_hi == _grad(hard.key, hi + KINK_OFFSET))
+    off = properties.KINK_OFFSET
+    outer = (at_lo == _grad(hard.key, lo - off) and at_hi == _grad(hard.key, hi + off))
     peak = properties.measure(hard).max_grad
     return (
         f"{table}\nA kink is a point where the function is continuous but its slope changes; at a jump the "

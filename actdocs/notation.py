@@ -7,7 +7,8 @@
   and links to the cards of other activations its formulas call. :func:`undefined_symbols`
   and :func:`unused_definitions` check a record against it (``tests/test_tables.py``).
 * :func:`kinks`: the points where a function's two pieces meet at an angle, so that
-  its derivative is undefined there (where :mod:`actdocs.properties` measures its derivative jumping).
+  its derivative is undefined there (where :mod:`actdocs.properties` measures its
+  derivative jumping).
   A framework must still return a number; this site uses PyTorch's. :func:`kink_line` says so on the card, with the values autograd
   returns at each kink, computed at build time; :func:`max_grad_cell` says so in the
   "Max gradient" cell when the largest derivative sits at a kink.
@@ -223,7 +224,7 @@ def max_grad_cell(record: Activation) -> str:
     value = grad_at(record, at)
     if math.isclose(value, p.max_grad, rel_tol=1e-9):
         return f"{text} (PyTorch's value at the kink)"
-    side = "below" if math.isclose(grad_at(record, at - 1e-9), p.max_grad, rel_tol=1e-6) else "above"
+    side = "below" if math.isclose(grad_at(record, at - properties.KINK_OFFSET), p.max_grad, rel_tol=1e-6) else "above"
     return (
         f"\u2192 {format_number(p.max_grad)} as x \u2192 {format_number(at)} from {side} "
         f"({format_number(value)} at x = {format_number(at)} in PyTorch)"

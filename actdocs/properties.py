@@ -45,6 +45,8 @@ ARGMAX_TOLERANCE = 1e-9
 SMOOTH_MAX_JUMP = 1e-2
 #: Decimals of a kink's or a jump's location: the grid places it within one step, 1e-4.
 BREAK_DECIMALS = 3
+#: How far from a kink its one-sided limits are read (the derivative just left and right of it).
+KINK_OFFSET = 1e-9
 #: Tolerances of :func:`check`.
 RANGE_TOLERANCE = 1e-4
 MAX_GRAD_REL_TOLERANCE = 1e-4

@@ -32,8 +32,6 @@ from actdocs.errors import DeclarationError
 POINT_DECIMALS = 4
 #: Significant digits kept of a measured value, which drops float64 noise and nothing a table shows.
 VALUE_DIGITS = 10
-#: How far from a kink its one-sided limits are read.
-KINK_OFFSET = 1e-9
 #: A derivative this far below its peak one grid step past a run of maxima has left the peak
 #: there (ELU at 0: 1e-4 below); closer, it is still creeping up to it (Softplus: 2e-9).
 APPROACH_GAP = 1e-6
@@ -93,7 +91,7 @@ def _where(record: Activation, m: properties.Measured) -> tuple[float, float | A
         near = [b for b in (*m.kinks, *m.jumps) if abs(b - point) < properties.LOCATION_TOLERANCE]
         if not near:
             return _value(m.max_grad), round(point, POINT_DECIMALS) + 0.0
-        sides = derivative(record, torch.tensor([near[0] - KINK_OFFSET, near[0] + KINK_OFFSET],
+        sides = derivative(record, torch.tensor([near[0] - properties.KINK_OFFSET, near[0] + properties.KINK_OFFSET],
                                                 dtype=torch.float64)).abs()
         return _value(max(m.max_grad, sides.max().item())), near[0]
     if all(_attained_on(record, m.max_grad, lo, hi) for lo, hi in runs):

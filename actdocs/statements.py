@@ -67,14 +67,7 @@ def _challenge_bound() -> float:
 
 def _weak_below(key: str, eps: float = SATURATION_EPS) -> str:
     """The x below which |f′| of ``key`` stays under ``eps`` on the negative side."""
-    import torch
-
-    from actdocs import catalog, properties
-
-    x = properties.measurement_grid()
-    x = x[x < 0]
-    awake = x[properties.derivative(catalog.get(key), x).abs() >= eps]
-    return format_sig(awake.min().item())
+    return format_sig(-saturation_edge(key, eps, negative_only=True))
 
 
 def _ratio_span(numerator: str, denominator: str, size: str, conventions: tuple[str, ...],
