@@ -56,8 +56,6 @@ OVERVIEW_PHONE_COLUMNS = 2
 OVERVIEW_PHONE_PANEL: tuple[float, float] = (1.9, 1.45)
 OVERVIEW_PHONE_FONTS: tuple[float, float, float] = (10.5, 9.0, 9.0)
 
-#: How far either side of a kink or a jump its one-sided limits are read, for the broken lines.
-_LIMIT_PROBE = 1e-6
 
 #: Short subtitles for records drawn through their scalar view, by family
 #: (the same cases as :meth:`actdocs.catalog.Activation.scalar_view`).
@@ -102,8 +100,8 @@ def curves(
     breaks = [b for b in properties.breaks(record) if lo <= b <= hi]
     x = torch.unique(torch.cat([k / per_unit, torch.tensor(breaks, dtype=torch.float64)]))
     y, dy = values_and_derivative(record, x)
-    y_left, left = values_and_derivative(record, x - _LIMIT_PROBE)
-    y_right, right = values_and_derivative(record, x + _LIMIT_PROBE)
+    y_left, left = values_and_derivative(record, x - properties.KINK_OFFSET)
+    y_right, right = values_and_derivative(record, x + properties.KINK_OFFSET)
     jumps = set(properties.measure(record).jumps)
     xs, ys = _broken(x.tolist(), y.tolist(), [xi in jumps for xi in x.tolist()], y_left.tolist(), y_right.tolist())
     dxs, dys = _broken(x.tolist(), dy.tolist(), [xi in breaks for xi in x.tolist()], left.tolist(), right.tolist())

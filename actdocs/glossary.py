@@ -85,7 +85,7 @@ def _kink() -> str:
 def _jump() -> str:
     return (
         "A point where the function itself is discontinuous (Threshold, Hardshrink): its value "
-        f"changes by more than {_n(properties.JUMP_MIN)} between neighbouring points of the "
+        f"changes by {_n(properties.JUMP_MIN)} or more between neighbouring points of the "
         f"measurement grid (steps of {_n(properties.FINE_STEP)} near zero). Its derivative jumps "
         "there too."
     )

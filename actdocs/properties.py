@@ -425,7 +425,15 @@ def check(activation: Activation, impl: Impl = "torch") -> list[str]:
         + _flag_mismatches(declared, m)
         + _gradient_mismatches(declared, m)
         + _jump_mismatch(declared, m)
+        + _cost_mismatch(activation)
     )
+
+
+def _cost_mismatch(activation: Activation) -> list[str]:
+    """The declared cost against the one the formula gives (:func:`cost_class`)."""
+    derived = cost_class(activation)
+    return [] if activation.properties.cost == derived else [
+        f"cost: declared {activation.properties.cost!r}, the formula gives {derived!r}"]
 
 
 # --------------------------------------------------------------------------------------

@@ -25,7 +25,9 @@ from actdocs.bench import schema
 from actdocs.build import REPO_ROOT, Artifact, Context
 from actdocs.evidence import EXPERIMENT_JSON, SATURATION_EPS, Evidence, saturation_edge
 from actdocs.markdown import markdown_table, write_text
+from actdocs.facts import EDGE_DECIMALS
 from actdocs.numbers import format_number, format_ratio, format_sig
+from actdocs.style import flat_end
 from actdocs.statement_data import SECTIONS, STATEMENTS, VERDICTS, Statement
 from actdocs.verdicts import Verdict
 
@@ -66,8 +68,9 @@ def _challenge_bound() -> float:
 
 
 def _weak_below(key: str, eps: float = SATURATION_EPS) -> str:
-    """The x below which |f′| of ``key`` stays under ``eps`` on the negative side."""
-    return format_sig(-saturation_edge(key, eps, negative_only=True))
+    """The x below which |f′| of ``key`` stays under ``eps`` on the negative side, rounded down
+    (towards the inside of that stretch, as every flat end the site writes)."""
+    return flat_end(-saturation_edge(key, eps, negative_only=True), up=False, decimals=EDGE_DECIMALS)
 
 
 def _ratio_span(numerator: str, denominator: str, size: str, conventions: tuple[str, ...],
@@ -126,9 +129,9 @@ _ALL_CELLS = tuple((size, mode, c) for size in schema.SIZES for mode in schema.M
 #: The numbers a record's ``truth`` may name as ``{name}``: computed at build time, never typed.
 NUMBERS: dict[str, Callable[[Evidence], str]] = {
     "eps": lambda e: format_number(SATURATION_EPS),
-    "sigmoid_edge": lambda e: format_sig(saturation_edge("sigmoid", SATURATION_EPS)),
+    "sigmoid_edge": lambda e: flat_end(saturation_edge("sigmoid", SATURATION_EPS), up=True, decimals=EDGE_DECIMALS),
     "sigmoid_slope_4": lambda e: format_sig(_slope("sigmoid", 4.0), 2),
-    "tanh_edge": lambda e: format_sig(saturation_edge("tanh", SATURATION_EPS)),
+    "tanh_edge": lambda e: flat_end(saturation_edge("tanh", SATURATION_EPS), up=True, decimals=EDGE_DECIMALS),
     "tanh_slope_3": lambda e: format_sig(_slope("tanh", 3.0), 2),
     "gelu_weak": lambda e: _weak_below("gelu"),
     "elu_weak": lambda e: _weak_below("elu"),

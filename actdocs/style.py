@@ -302,9 +302,12 @@ def format_range_words(properties: "Properties") -> str:
 
 
 def _gap_words(properties: "Properties") -> str:
-    """", with no output strictly between 0 and 1" for each gap of the range; "" if none."""
-    return "".join(f", with no output strictly between {format_number(a)} and {format_number(b)}"
-                   for a, b, _, _ in properties.gaps)
+    """", with no output above 0 up to and including 1" for each gap of the range; "" if none.
+    An end of the gap that is an output is excluded from it ("above", "below"), one that is not
+    is included ("from", "up to and including")."""
+    return "".join(f", with no output {'above' if a_in else 'from'} {format_number(a)} "
+                   f"{'and below' if b_in else 'up to and including'} {format_number(b)}"
+                   for a, b, a_in, b_in in properties.gaps)
 
 
 def format_max_grad(properties: "Properties") -> str:

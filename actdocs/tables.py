@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Sequence
 
-from actdocs import catalog, formulas, glossary, shortcodes, shown_properties, style
+from actdocs import catalog, formulas, glossary, properties, shortcodes, shown_properties, style
 from actdocs.build import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.notation import kink_line, max_grad_cell, symbols_line
@@ -270,9 +270,9 @@ def _rounding_note() -> str:
     """How the table rounds: to the nearest, except the flat regions' ends, which are rounded
     towards the inside of the flat set (:func:`actdocs.style.flat_end`), so that the written
     condition holds at every x it names; tanh's edge is the example, read from the catalog."""
-    tanh, approx = catalog.get("tanh"), catalog.get("gelu_tanh")
-    edge = tanh.properties.saturation[-1].lo
-    low = approx.properties.output_range[0]
+    tanh, approx = (shown_properties.as_measured(catalog.get(k)) for k in ("tanh", "gelu_tanh"))
+    edge = properties.measure(tanh).saturation[-1].lo
+    low = properties.measure(approx).output_min
     return (
         f"Numbers are rounded to the nearest at {DECIMALS} decimals, trailing zeros dropped: the "
         f"minimum of {approx.name} is {format_number(low, 6)}, so its range reads {format_range(approx.properties)}. The ends "
