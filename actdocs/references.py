@@ -341,7 +341,7 @@ def cite(keys_: Iterable[str], page: str = "") -> str:
     raises UnknownReferenceError.
     """
     target = link(page)
-    return "; ".join(f"[{get(k).label}]({target}#{get(k).key})" for k in keys_)
+    return "; ".join(f"[{get(k).label}]({target}#{k})" for k in keys_)
 
 
 def cite_parenthetical(keys_: Iterable[str], page: str = "", *, enclosed: bool = False) -> str:
@@ -351,5 +351,5 @@ def cite_parenthetical(keys_: Iterable[str], page: str = "", *, enclosed: bool =
     then no second pair is added ("(as He initialisation does; He et al., 2015)").
     """
     target = link(page)
-    inner = "; ".join(f"[{get(k).parenthetical}]({target}#{get(k).key})" for k in keys_)
+    inner = "; ".join(f"[{get(k).parenthetical}]({target}#{k})" for k in keys_)
     return inner if enclosed else f"({inner})"

@@ -368,8 +368,7 @@ def test_the_page_says_how_far_the_recorded_runs_of_a_device_lie_apart():
     from actdocs.numbers import format_percent
 
     runs = recorded.runs(REPO_ROOT)
-    if len(runs) < 2:
-        pytest.skip("fewer than two recorded runs")
+    assert len(runs) >= 2, "data/bench/ holds two recorded runs"
     text = claims_page.runs_markdown(runs)
     first, second = sorted(runs, key=lambda r: r.doc["environment"]["date"])[:2]
     assert f"a median {format_percent(spread(first.doc, second.doc, 'median_s').median)} in time" in text
@@ -405,9 +404,9 @@ def test_a_preallocated_cell_whose_backward_allocates_gives_no_verdict():
 def test_an_undecided_summary_says_what_each_setting_gave():
     results = claims_page.claims_markdown(claims.evaluate(_recorded_evidence()))
     summary = results.split("\n### ")[0]
-    for line in summary.splitlines():
-        if "**undecided**" in line and "#gelu-tanh-fast" in line:
-            assert "in cache" in line and "memory-bound" in line
+    (line,) = [line for line in summary.splitlines() if "#gelu-tanh-fast" in line]
+    assert "**undecided**" in line, "the recorded runs no longer leave this claim undecided: pick another case"
+    assert "in cache" in line and "memory-bound" in line
 
 
 def test_the_sensitivity_names_what_it_moves():
@@ -417,13 +416,13 @@ def test_the_sensitivity_names_what_it_moves():
     edge = claims_page.sensitivity_line(results["sigmoid-saturates"][0])
     assert "the stated edge |x| = 4" in edge and "×½ (2)" in edge
     expensive = claims_page.sensitivity_line(results["exponentials-expensive"][0])
-    if expensive:
-        assert "excess over 1" in expensive and "×½ (1.25)" in expensive and "×2 (2)" in expensive
+    assert expensive
+    assert "excess over 1" in expensive and "×½ (1.25)" in expensive and "×2 (2)" in expensive
 
 
 def test_the_flagged_phrase_is_defined_on_the_claims_page():
     text = claims_page.runs_markdown(recorded.runs(REPO_ROOT))
-    if text:
-        assert recorded.FLAGGED in text and ALLOCATES in text
+    assert text
+    assert recorded.FLAGGED in text and ALLOCATES in text
     page = (REPO_ROOT / "docs" / "claims.md").read_text(encoding="utf-8")
     assert "day to day" not in page and "flagged" in page
