@@ -145,7 +145,7 @@ STATEMENTS: tuple[Statement, ...] = (
          "Zero-mean inputs let the next layer's weight gradients take both signs, which Efficient BackProp "
          "recommends for faster convergence.", "lecun1998", TANH_WHY),
     measured("tanh", "Tanh also has a higher", "Tanh's peak slope of 1 beats sigmoid's 0.25.", "tanh-max-grad",
-             "Four times sigmoid's peak."),
+             "{tanh_over_sigmoid} times sigmoid's peak, measured."),
     # ---------------------------------------------------------------- saturation
     measured("saturation", "when x>4", "Sigmoid's slope is about zero beyond |x| = 4.", "sigmoid-saturates",
              "A rule of thumb that starts too early: σ′ falls below {eps} only from |x| ≈ {sigmoid_edge} on, and "
@@ -206,7 +206,7 @@ STATEMENTS: tuple[Statement, ...] = (
          "zero, and SELU was designed for self-normalisation.",
          "maas2013 he2015 clevert2016 klambauer2017", "relu.md#relu-variants"),
     fact("variants", "max(0.01x, x)", "Leaky ReLU is max(0.01x, x).", CORRECT,
-         "0.01 is the slope of the original leaky rectifier and PyTorch's default.", "maas2013",
+         "{leaky_default} is the slope of the original leaky rectifier and PyTorch's default.", "maas2013",
          "relu.md#relu-variants"),
     fact("variants", "where α is learned", "PReLU is max(αx, x) with α learned.", CAVEAT,
          "The slope α is trained with the weights, but the definition is max(0, x) + α·min(0, x): max(αx, x) "
@@ -468,7 +468,7 @@ STATEMENTS: tuple[Statement, ...] = (
          "cache and {silu_memory} when memory-bound, where the extra arithmetic mostly hides behind memory.",
          page="benchmarks.md"),
     fact("summary", "Mobile/edge deploymentPiecewise", "Hardswish: for edge devices; not smooth everywhere.",
-         CORRECT, "It has kinks at ±3.", "howard2019", HARDSWISH),
+         CORRECT, "It has kinks at x = {hardswish_kinks}.", "howard2019", HARDSWISH),
     # ---------------------------------------------------------------- exercises
     measured("exercises", "fast GELU approximation used in", "The tanh form is the fast GELU approximation.",
              "gelu-tanh-fast",

@@ -20,12 +20,13 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, get_args
 
-from actdocs import claims, recorded, references
+from actdocs import catalog, claims, properties, recorded, references
 from actdocs.bench import schema
+from actdocs.autograd import grad_at
 from actdocs.build import REPO_ROOT, Artifact, Context
 from actdocs.evidence import EXPERIMENT_JSON, SATURATION_EPS, Evidence, saturation_edge
 from actdocs.markdown import markdown_table, write_text
-from actdocs.facts import EDGE_DECIMALS
+from actdocs.facts import EDGE_DECIMALS, SOURCE_SATURATION
 from actdocs.numbers import format_number, format_ratio, format_sig
 from actdocs.style import flat_end
 from actdocs.statement_data import SECTIONS, STATEMENTS, VERDICTS, Statement
@@ -52,12 +53,14 @@ CLAIMS_PAGE = "claims.md"
 Measured = dict[str, tuple[tuple[str, Verdict], ...]]
 
 
-def _slope(key: str, x: float) -> float:
-    import torch
+def _measure(key: str):
+    """The measured properties of the record ``key`` (:func:`actdocs.properties.measure`)."""
+    return properties.measure(catalog.get(key))
 
-    from actdocs import catalog, properties
 
-    return properties.derivative(catalog.get(key), torch.tensor([x], dtype=torch.float64)).item()
+def _peak(key: str) -> float:
+    """The record's largest |f′|, measured."""
+    return _measure(key).max_grad
 
 
 def _challenge_bound() -> float:
@@ -103,8 +106,6 @@ def flat_point(key: str) -> float:
     grid (float64) until the bracket is 1e-9 wide."""
     import torch
 
-    from actdocs import catalog, properties
-
     record = catalog.get(key)
     x = properties.measurement_grid()
     x = x[x < 0]
@@ -130,10 +131,13 @@ _ALL_CELLS = tuple((size, mode, c) for size in schema.SIZES for mode in schema.M
 NUMBERS: dict[str, Callable[[Evidence], str]] = {
     "eps": lambda e: format_number(SATURATION_EPS),
     "sigmoid_edge": lambda e: flat_end(saturation_edge("sigmoid", SATURATION_EPS), up=True, decimals=EDGE_DECIMALS),
-    "sigmoid_slope_4": lambda e: format_sig(_slope("sigmoid", 4.0), 2),
+    "sigmoid_slope_4": lambda e: format_sig(grad_at(catalog.get("sigmoid"), SOURCE_SATURATION["sigmoid"]), 2),
     "tanh_edge": lambda e: flat_end(saturation_edge("tanh", SATURATION_EPS), up=True, decimals=EDGE_DECIMALS),
-    "tanh_slope_3": lambda e: format_sig(_slope("tanh", 3.0), 2),
+    "tanh_slope_3": lambda e: format_sig(grad_at(catalog.get("tanh"), SOURCE_SATURATION["tanh"]), 2),
     "gelu_weak": lambda e: _weak_below("gelu"),
+    "tanh_over_sigmoid": lambda e: format_number(_peak("tanh") / _peak("sigmoid")),
+    "leaky_default": lambda e: format_number(catalog.get("leaky_relu").defaults["negative_slope"]),
+    "hardswish_kinks": lambda e: " and ".join(format_number(k) for k in _measure("hardswish").kinks),
     "elu_weak": lambda e: _weak_below("elu"),
     "leaky_cache": _ratio_span("leaky_relu", "relu", "cache", ("as called", "preallocated")),
     "leaky_memory": _ratio_span("leaky_relu", "relu", "memory", ("as called", "preallocated")),
