@@ -1,12 +1,12 @@
 """The artifact list: everything ``python -m actdocs build`` makes.
 
 The list's order does not matter: the build orders the artifacts from what each one
-``reads`` and ``outputs`` (:mod:`actdocs.order`).
+``reads`` and ``outputs`` (:mod:`actdocs.engine.order`).
 """
 
 from __future__ import annotations
 
-from actdocs.build import Artifact
+from actdocs.engine.artifact import Artifact
 
 
 def all_artifacts() -> list[Artifact]:
@@ -16,11 +16,15 @@ def all_artifacts() -> list[Artifact]:
     The listings' fork server is started first: its imports of torch and matplotlib
     overlap the producers' imports below instead of delaying the first listing.
     """
-    from actdocs import listings
+    from actdocs.execute import listings
 
     listings.start_fork_server()
-    from actdocs import (bench, claims_page, demos, experiments, facts, figures, gate_figure, glossary, guide,
-                         listing_figures, notebooks, reference_page, statements, tables, torch_nn)
+    from actdocs.bench import site as bench
+    from actdocs.experiments import site as experiments
+    from actdocs.execute import listing_figures, notebooks
+    from actdocs.interactive import demos
+    from actdocs.produce import facts, figures, gate_figure, glossary, guide, reference_page, tables, torch_nn
+    from actdocs.textbook import claims_page, statements
 
     others = [
         *notebooks.artifacts(),     # the exercise notebooks, executed in kernels

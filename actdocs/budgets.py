@@ -41,9 +41,9 @@ from pathlib import Path
 from typing import Iterator, NoReturn
 from urllib.parse import urlparse, urlsplit
 
-from actdocs.build import REPO_ROOT
-from actdocs.markdown import markdown_table
-from actdocs.numbers import format_number
+from actdocs.engine.artifact import REPO_ROOT
+from actdocs.render.markdown import markdown_table
+from actdocs.render.numbers import format_number
 
 #: Budgets on the 2-core reference machine: (limit, aim).
 BUDGETS = {

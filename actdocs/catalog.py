@@ -7,11 +7,11 @@ Each record holds the PyTorch module and functional, a from-scratch implementati
 built only of basic tensor operations (``exp``, ``erf``, ``tanh``, ``log1p``,
 ``where``, ``clamp``, arithmetic), the formula and derivative as SymPy (:class:`Maths`),
 default parameters, where the function is used, and its *declared* properties. The
-formulas are written once, as SymPy text: :mod:`actdocs.formulas` renders the LaTeX the
-cards show from them, and ``tests/test_formulas.py`` evaluates every side of every "="
+formulas are written once, as SymPy text: :mod:`actdocs.measure.formulas` renders the LaTeX the
+cards show from them, and ``tests/measure/test_formulas.py`` evaluates every side of every "="
 against PyTorch and autograd. The declared properties are checked against values
-measured from the function itself by :mod:`actdocs.properties` (see
-``tests/test_properties.py``).
+measured from the function itself by :mod:`actdocs.measure.properties` (see
+``tests/measure/test_properties.py``).
 
 Gated activations (GLU, SwiGLU, GeGLU) and softmax are not element-wise. For figures
 and properties they are read through a one-dimensional *scalar view*, documented in
@@ -154,7 +154,7 @@ class Slider:
 class Constant:
     """A constant a formula names, its value written beside the formula: ``alpha = 1``.
 
-    ``symbol`` is its name in the formulas (:data:`actdocs.formulas.CONSTANTS`). Its value is
+    ``symbol`` is its name in the formulas (:data:`actdocs.measure.formulas.CONSTANTS`). Its value is
     the record's default for the keyword ``default`` or, for a constant no keyword sets, ``value``.
     The card writes "=" and the value when four decimals write it exactly, "≈" and four
     decimals otherwise, a fraction when ``fraction`` (``l = 1/8``), or ``template`` with
@@ -185,7 +185,7 @@ class Definition:
 
 @dataclass(frozen=True)
 class Maths:
-    """An activation's formula and derivative, as SymPy text (:mod:`actdocs.formulas` reads it).
+    """An activation's formula and derivative, as SymPy text (:mod:`actdocs.measure.formulas` reads it).
 
     ``name`` is the function's name as formulas call it ("ReLU", "sigma", "log_softmax").
     ``formula`` holds the right-hand sides of its definition and ``derivative`` those of its
@@ -972,7 +972,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
 # BEGIN torch.nn coverage (issue 12): every activation module PyTorch exports.
 # The records below complete the catalog to torch.nn.modules.activation.__all__;
 # TORCH_NN_ALIASES and TORCH_NN_EXCLUDED name the modules that get no record, with
-# the reason (tests/test_torch_coverage.py compares the three with PyTorch's list).
+# the reason (tests/measure/test_torch_coverage.py compares the three with PyTorch's list).
 # ======================================================================================
 
 #: RReLU's default slope bounds (PyTorch's), and the fixed slope it uses in eval mode.

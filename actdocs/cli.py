@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from actdocs import device as devices
-from actdocs.errors import CacheError, DeclarationError, ListingError, UsageError
+from actdocs.engine import device as devices
+from actdocs.engine.errors import CacheError, DeclarationError, ListingError, UsageError
 
 PROG = "actdocs"
 
@@ -82,7 +82,7 @@ def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="time every activation forward and backward against the copy bandwidth")
     if next((a for a in argv if not a.startswith("-")), None) == "bench":
-        from actdocs import bench as benchmark
+        from actdocs.bench import cli as benchmark
 
         benchmark.add_arguments(bench)
 
@@ -90,11 +90,12 @@ def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace, progress: _Progress, stopping: threading.Event) -> int:
-    from actdocs.build import Context, REPO_ROOT, ensure_writable, tidy
+    from actdocs.engine.artifact import Context, REPO_ROOT
+    from actdocs.engine.build import ensure_writable, tidy
     from actdocs.experiments.threads import experiment_threads
-    from actdocs.listings import time_limit
-    from actdocs.keys import tree_fingerprint
-    from actdocs.manifest import complete
+    from actdocs.execute.listings import time_limit
+    from actdocs.engine.keys import tree_fingerprint
+    from actdocs.engine.manifest import complete
 
     started = time.perf_counter()
     requested = devices.requested(args.device)
@@ -112,9 +113,9 @@ def _build(args: argparse.Namespace, progress: _Progress, stopping: threading.Ev
             _log(f"actdocs: all {count} artifacts cached, nothing to do ({time.perf_counter() - started:.2f}s)")
             return 0
 
-    from actdocs.build import build, select
-    from actdocs.keys import snapshot_code
-    from actdocs.order import with_dependencies
+    from actdocs.engine.build import build, select
+    from actdocs.engine.keys import snapshot_code
+    from actdocs.engine.order import with_dependencies
 
     snapshot_code()  # hash the code before importing it: a save mid-build cannot mix them
     from actdocs.artifacts import all_artifacts
@@ -183,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser(argv).parse_args(argv)
         if args.command == "bench":
-            from actdocs import bench
+            from actdocs.bench import cli as bench
 
             return bench.main(args)
         return _build(args, progress, stop.requested)

@@ -12,7 +12,7 @@ from typing import Sequence
 from actdocs.bench import assemble
 from actdocs.bench.gate import LoadGate
 from actdocs.bench.kernels import Call
-from actdocs.bench.runner import Item, RunConfig
+from actdocs.bench.config import Item, RunConfig
 
 #: The cache size's elements (1000 x 256) and the bytes a float32 read-one-write-one kernel moves there.
 N = 1000 * 256

@@ -14,7 +14,7 @@ active for ``pytest README.md`` and ``pytest docs/`` too, not only when
   Here every Python fence is collected.
 
 A fence whose only content is ``--8<-- "snippets/NAME.py"`` includes (and that checks no
-expected output) is left out: ``tests/test_snippets.py`` runs that file as ``__main__``
+expected output) is left out: ``tests/execute/test_snippets.py`` runs that file as ``__main__``
 with the working directory at the repository root, which is how a reader runs it.
 ``tests/test_docs_policy.py`` fails on any Python fence that is neither such an include
 nor collected here (a ``~~~`` fence, a skipped fence, a ``skipfile`` page).
@@ -35,7 +35,8 @@ import pytest_codeblocks.main
 import pytest_codeblocks.plugin
 from pytest_codeblocks.main import CodeBlock
 
-from actdocs.build import REPO_ROOT, default_cache
+from actdocs.engine.artifact import REPO_ROOT
+from actdocs.engine.build import default_cache
 
 #: Fence languages that are Python (the first word of the info string, or its first
 #: ``.class`` in the ``{.python title="x"}`` form).
@@ -100,7 +101,7 @@ def prepare(blocks: list[CodeBlock]) -> list[CodeBlock]:
     for block in blocks:
         if is_python(block.syntax):
             if only_snippet_includes(block.code) and block.expected_output is None:
-                continue  # run as __main__ by tests/test_snippets.py
+                continue  # run as __main__ by tests/execute/test_snippets.py
             block.syntax = "python"
             block.code = expand(block.code)
             if block.expected_output is not None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from actdocs.build import Artifact, Context
+from actdocs.engine.artifact import Artifact, Context
 
 CTX = Context(device="cpu")
 DRIVER = Path(__file__).with_name("build_driver.py")

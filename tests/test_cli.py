@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from actdocs import cli
-from actdocs.build import REPO_ROOT
-from actdocs import listing_figures
-from actdocs.listings import ListingError, artifacts as listing_artifacts, run_listing
-from actdocs.manifest import MANIFEST
+from actdocs.engine.artifact import REPO_ROOT
+from actdocs.execute import listing_figures
+from actdocs.execute.listings import ListingError, artifacts as listing_artifacts, run_listing
+from actdocs.engine.manifest import MANIFEST
 
 TABLES = "table-*"
 
@@ -222,7 +222,7 @@ def test_the_mkdocs_hook_prints_a_failing_build_s_error_once(monkeypatch, capsys
     """The build's log goes through; its last line, the error, only in MkDocs' one line."""
     from mkdocs.exceptions import PluginError
 
-    from actdocs import mkdocs_hook
+    from actdocs.site import mkdocs_hook
 
     log = "[1/2] cached   0.00s  table-properties\nactdocs: error: unknown device 'tpu'\n"
     monkeypatch.setattr(mkdocs_hook, "run_build", lambda command: (2, log))

@@ -28,7 +28,7 @@ from codeblocks_glue import is_python, only_snippet_includes
 from site_fixtures import load_mkdocs_config, nav_pages
 
 from actdocs import catalog
-from actdocs.build import REPO_ROOT
+from actdocs.engine.artifact import REPO_ROOT
 
 FENCE_OPEN = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 CONT = "<!--pytest-codeblocks:cont-->"

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from actdocs import catalog, reference_page, references, shortcodes, statements
+from actdocs import catalog, references
+from actdocs.produce import reference_page
+from actdocs.site import shortcodes
+from actdocs.textbook import statements
 from actdocs.catalog import ACTIVATIONS
-from actdocs.errors import UsageError
+from actdocs.engine.errors import UsageError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted((REPO_ROOT / "docs").glob("*.md"))
@@ -87,7 +90,7 @@ def test_record_check_catches_an_incomplete_record():
 def site_citations() -> dict[str, set[str]]:
     """Every key cited anywhere on the site, with where: the pages' shortcodes, the catalog's
     Usage entries and prose, and the choosing guide's prose."""
-    from actdocs import guide
+    from actdocs.produce import guide
 
     found: dict[str, set[str]] = {}
     for page in DOCS:
@@ -263,7 +266,7 @@ def _tiny_site(tmp_path: Path, page: str) -> subprocess.CompletedProcess:
     (docs / "index.md").write_text(page, encoding="utf-8")
     anchors = "".join(f'<a id="{k}"></a>{k}\n\n' for k in references.keys())
     (docs / "references.md").write_text(f"# References\n\n{anchors}", encoding="utf-8")
-    (tmp_path / "hook.py").write_text("from actdocs.mkdocs_hook import on_page_markdown  # noqa: F401\n",
+    (tmp_path / "hook.py").write_text("from actdocs.site.mkdocs_hook import on_page_markdown  # noqa: F401\n",
                                       encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: t\ndocs_dir: docs\nhooks: [hook.py]\nnav: [index.md, references.md]\n"
@@ -450,7 +453,7 @@ SCOPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 def citing_statements() -> list[tuple[str, str]]:
     """(where, statement) for every statement on the pages and in the catalog's and guide's prose."""
-    from actdocs import guide
+    from actdocs.produce import guide
 
     texts = [(page.name, page.read_text(encoding="utf-8")) for page in DOCS]
     for record in ACTIVATIONS:

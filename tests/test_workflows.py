@@ -28,8 +28,8 @@ import pytest
 import yaml
 from site_fixtures import MKDOCS_YML, load_mkdocs_config, mkdocs_build_command, tiny_project
 
-from actdocs import bench
-from actdocs.build import REPO_ROOT
+from actdocs.bench import schema
+from actdocs.engine.artifact import REPO_ROOT
 
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 DOCS_WORKFLOW = WORKFLOWS / "docs.yml"
@@ -221,7 +221,7 @@ def test_docs_caches_the_artifact_cache_keyed_by_locks_and_sources(docs_wf):
     # It is the folder the build writes: the hook's default cache and the Makefile's CACHE.
     env = {k: v for k, v in os.environ.items() if k != "ACTDOCS_CACHE"}
     out = subprocess.run(
-        [sys.executable, "-c", "from actdocs.build import default_cache; print(default_cache())"],
+        [sys.executable, "-c", "from actdocs.engine.build import default_cache; print(default_cache())"],
         env=env, capture_output=True, text=True, check=True,
     )
     assert Path(out.stdout.strip()) == REPO_ROOT / path
@@ -261,7 +261,7 @@ def test_docs_tests_then_builds_strictly_then_uploads_site(docs_wf):
     assert upload["with"]["path"] == "site"
     # `make site` builds into mkdocs' default site_dir, and site/ is git-ignored output.
     assert load_mkdocs_config().get("site_dir", "site") == "site"
-    assert "site/" in (REPO_ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert "/site/" in (REPO_ROOT / ".gitignore").read_text(encoding="utf-8").split()  # the built site, not actdocs/site
 
 
 def test_docs_deploys_to_pages_from_main_only(docs_wf):
@@ -326,11 +326,11 @@ def test_gpu_runs_the_full_benchmark_on_cuda(gpu_wf):
 
 def test_gpu_uploads_the_json_the_bench_writes(gpu_wf):
     (upload,) = uses(gpu_wf, "actions/upload-artifact")
-    assert upload["with"]["path"] == f"{bench.SAVED_DIR}/*.json"
+    assert upload["with"]["path"] == f"{schema.RECORDED_DIR}/*.json"
     assert upload["with"].get("if-no-files-found") == "error"
-    assert (REPO_ROOT / bench.SAVED_DIR).is_dir()
+    assert (REPO_ROOT / schema.RECORDED_DIR).is_dir()
     recipe = re.search(r"^bench:.*\n((?:\t.*\n)+)", MAKEFILE.read_text(encoding="utf-8"), re.M).group(1)
-    assert f"--json-dir {bench.SAVED_DIR}" in recipe
+    assert f"--json-dir {schema.RECORDED_DIR}" in recipe
 
 
 # ------------------------------------------------------------------ the Makefile

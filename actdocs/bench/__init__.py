@@ -15,15 +15,6 @@ The package, one job per module:
   tables, charts and the method's findings; :mod:`~actdocs.bench.site`: the build's artifacts;
 * :mod:`~actdocs.bench.compare`: ``--compare``; :mod:`~actdocs.bench.cli`: the options and ``main``.
 
-The names below are what the rest of the package uses; none of these modules imports
-torch at import time, so the command line stays fast to start.
+None of these modules imports torch at import time, so the command line stays fast to
+start; this file imports nothing, so that importing one module never pulls in its siblings.
 """
-
-from actdocs.bench.cli import add_arguments, main
-from actdocs.bench.load import BenchDataError, load
-from actdocs.bench.schema import RECORDED_DIR as SAVED_DIR
-from actdocs.bench.schema import SCHEMA, SIZES
-from actdocs.bench.site import artifacts
-from actdocs.bench.validate import validate
-
-__all__ = ["BenchDataError", "SAVED_DIR", "SCHEMA", "SIZES", "add_arguments", "artifacts", "load", "main", "validate"]

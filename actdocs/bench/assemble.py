@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from actdocs.bench import schema, stats
 from actdocs.bench.gate import loadavg
-from actdocs.numbers import round_floats, round_sig
+from actdocs.render.numbers import round_floats, round_sig
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from actdocs.bench.gate import LoadGate
-    from actdocs.bench.runner import Item, RunConfig
+    from actdocs.bench.config import Item, RunConfig
 
 #: Significant digits kept in the document.
 DIGITS = 6
@@ -79,7 +79,7 @@ def environment(config: "RunConfig", timer: str, gate: "LoadGate", loadavg_befor
     """Where and how the run was made."""
     import torch
 
-    from actdocs import device as devices
+    from actdocs.engine import device as devices
 
     caches = read_caches() if config.device == "cpu" else [
         {"level": 2, "bytes": int(getattr(torch.cuda.get_device_properties(0), "L2_cache_size", 0)), "shared_by": 1}]

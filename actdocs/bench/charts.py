@@ -5,7 +5,7 @@ Horizontal bars (preallocated outputs), error bars from the bootstrap interval, 
 flagged cell gets no bar, only the word "flagged" (a harness failure: "harness failure", or in a run
 of too few passes, :func:`actdocs.bench.render.above_word`),
 so that a number the run could not trust is never drawn. Light and dark variants through
-:mod:`actdocs.style`.
+:mod:`actdocs.render.style`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from actdocs.bench import render, schema
-from actdocs.numbers import format_percent
+from actdocs.render.numbers import format_percent
 
 #: Inches per activation row and around the bars.
 ROW_IN, PAD_IN, WIDTH_IN = 0.3, 1.3, 7.0
@@ -52,7 +52,7 @@ def regime_chart(doc: dict[str, Any], size: str, mode: str, dtype: str, light: P
     """Draw one regime's chart in the light and the dark theme; return the two paths."""
     from matplotlib.ticker import FuncFormatter
 
-    from actdocs import style
+    from actdocs.render import style
 
     series = _series(doc, size, mode, dtype)
     if not series:

@@ -2,7 +2,7 @@
 
 Bad input (an unknown activation, more threads than cores, an unreadable ``--compare``
 file, a JSON folder that does not exist or cannot be written, buffers too large for the
-memory) raises :class:`actdocs.errors.UsageError`, which the ``actdocs`` command prints as
+memory) raises :class:`actdocs.engine.errors.UsageError`, which the ``actdocs`` command prints as
 one line with exit status 2. The JSON destination is checked before anything is measured.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from actdocs.bench import schema
-from actdocs.errors import UsageError
+from actdocs.engine.errors import UsageError
 
 
 def _path(text: str) -> Path:
@@ -41,7 +41,7 @@ def _positive(kind: type) -> Any:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``actdocs bench``."""
-    from actdocs import device as devices
+    from actdocs.engine import device as devices
 
     add = parser.add_argument
     add("--device", choices=devices.CHOICES, default=None,
@@ -72,9 +72,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> "Any":
-    """A :class:`actdocs.bench.runner.RunConfig` from parsed options; UsageError on bad input."""
-    from actdocs import device as devices
-    from actdocs.bench.runner import RunConfig
+    """A :class:`actdocs.bench.config.RunConfig` from parsed options; UsageError on bad input."""
+    from actdocs.engine import device as devices
+    from actdocs.bench.config import RunConfig
 
     get = lambda name: getattr(args, name, None)  # noqa: E731
     return RunConfig(
@@ -103,7 +103,7 @@ def _compare(paths: list[Path]) -> int:
 def _writable_folder(folder: Path, named: str) -> None:
     """Refuse ``folder`` unless it is an existing folder a file can be written in; ``named``
     is how the error names it. A missing one is not created: it is more likely a typo."""
-    from actdocs.build import ensure_writable
+    from actdocs.engine.build import ensure_writable
 
     if not folder.is_dir():
         raise UsageError(f"{named} {'is not a folder' if folder.exists() else 'does not exist'}")
@@ -121,7 +121,7 @@ def _check_outputs(json_file: Path | None, json_dir: Path | None) -> None:
 
 
 def _write(path: Path, doc: dict[str, Any]) -> None:
-    from actdocs.build import atomic_write
+    from actdocs.engine.build import atomic_write
 
     try:
         atomic_write(path, schema.dumps(doc).encode())

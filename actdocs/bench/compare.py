@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from actdocs.bench import schema, stats
-from actdocs.numbers import format_percent
+from actdocs.render.numbers import format_percent
 
 #: Largest median and 90th-percentile per-cell differences of two runs that repeat.
 GOALS = {"median": 0.05, "p90": 0.15}

@@ -29,7 +29,7 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from actdocs.errors import UsageError
+from actdocs.engine.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import torch

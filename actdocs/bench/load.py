@@ -1,4 +1,5 @@
-"""Reading a benchmark document from disk: valid, or one clear error naming the file."""
+"""Reading benchmark documents from disk: one valid document, or one clear error naming the
+file, and the runs kept under ``data/bench``."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from actdocs.bench.schema import RECORDED_DIR
 from actdocs.bench.validate import validate
-from actdocs.errors import UsageError
+from actdocs.engine.errors import UsageError
 
 
 class BenchDataError(UsageError):
@@ -35,3 +37,30 @@ def load(path: Path | str) -> dict[str, Any]:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise BenchDataError(f"{path}: not a valid benchmark document: {problems[0]}{more}")
     return doc
+
+
+def kept_files(root: Path | str) -> list[Path]:
+    """The ``*.json`` files kept under ``root``/data/bench, sorted. Anything else so named
+    (a folder) is a :class:`BenchDataError` naming it."""
+    paths = sorted((Path(root) / RECORDED_DIR).glob("*.json"))
+    for path in paths:
+        if not path.is_file():
+            found = "a folder" if path.is_dir() else "no regular file"
+            raise BenchDataError(f"{path}: expected a benchmark JSON file, found {found}")
+    return paths
+
+
+def recorded_runs(root: Path | str) -> list[tuple[Path, dict[str, Any]]]:
+    """The valid documents kept under ``root``/data/bench, newest first (by their UTC date).
+
+    Files that are not valid benchmark documents are left out here; the site build
+    reads each kept file through :func:`load`, which stops on them.
+    A folder named like one stops it here (:func:`kept_files`).
+    """
+    found = []
+    for path in kept_files(root):
+        try:
+            found.append((path, load(path)))
+        except BenchDataError:
+            continue
+    return sorted(found, key=lambda item: (item[1]["environment"]["date"], item[0].name), reverse=True)

@@ -23,8 +23,8 @@ from __future__ import annotations
 from typing import Any
 
 from actdocs.bench import render, schema
-from actdocs.markdown import markdown_table
-from actdocs.numbers import format_percent, format_seconds, format_sig
+from actdocs.render.markdown import markdown_table
+from actdocs.render.numbers import format_percent, format_seconds, format_sig
 
 _MIB = 1024 * 1024
 #: A level whose capacity the working set fills beyond this share "only just" holds it: the other

@@ -1,6 +1,6 @@
 """A benchmark document as Markdown: the header, the compact table, the full per-cell tables.
 
-Numbers are written by :mod:`actdocs.numbers`. A flagged cell (see
+Numbers are written by :mod:`actdocs.render.numbers`. A flagged cell (see
 :mod:`actdocs.bench.stats`) carries no verdict: the compact table shows its flags
 instead of its number, the full tables show the number marked ⚠, and a cell above its
 ceiling, a harness failure, is never shown as a number at all.
@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from actdocs.bench import schema
-from actdocs.markdown import markdown_table
-from actdocs.numbers import format_percent, format_ratio, format_seconds, format_sig
+from actdocs.render.markdown import markdown_table
+from actdocs.render.numbers import format_percent, format_ratio, format_seconds, format_sig
 
 #: Each flag in words.
 FLAG_WORDS = {

@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from pathlib import Path
 from typing import Any
 
 SCHEMA = 2
@@ -105,40 +104,9 @@ def saved_name(doc: dict[str, Any]) -> str:
     return f"{slug(env['device'])}-{slug(env['device_name'])}-{env['threads']}t-{stamp}.json"
 
 
-def kept_files(root: Path | str) -> list[Path]:
-    """The ``*.json`` files kept under ``root``/data/bench, sorted. Anything else so named
-    (a folder) is a :class:`actdocs.bench.load.BenchDataError` naming it."""
-    from actdocs.bench.load import BenchDataError
-
-    paths = sorted((Path(root) / RECORDED_DIR).glob("*.json"))
-    for path in paths:
-        if not path.is_file():
-            found = "a folder" if path.is_dir() else "no regular file"
-            raise BenchDataError(f"{path}: expected a benchmark JSON file, found {found}")
-    return paths
-
-
-def recorded_runs(root: Path | str) -> list[tuple[Path, dict[str, Any]]]:
-    """The valid documents kept under ``root``/data/bench, newest first (by their UTC date).
-
-    Files that are not valid benchmark documents are left out here; the site build
-    reads each kept file through :func:`actdocs.bench.load.load`, which stops on them.
-    A folder named like one stops it here (:func:`kept_files`).
-    """
-    from actdocs.bench.load import BenchDataError, load
-
-    found = []
-    for path in kept_files(root):
-        try:
-            found.append((path, load(path)))
-        except BenchDataError:
-            continue
-    return sorted(found, key=lambda item: (item[1]["environment"]["date"], item[0].name), reverse=True)
-
-
 def size_label(doc: dict[str, Any], size: str) -> str:
     """"1000 × 256 (in cache)" or "2²⁴ = 65536 × 256 (memory-bound)"."""
-    from actdocs.numbers import superscript
+    from actdocs.render.numbers import superscript
 
     shape = doc["environment"].get("sizes", {}).get(size) or SIZES[size]
     n = math.prod(shape)

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from actdocs.bench import schema
-from actdocs.markdown import image_pair, write_text
+from actdocs.render.markdown import image_pair, write_text
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from actdocs.build import Artifact, Context
+    from actdocs.engine.artifact import Artifact, Context
 
 MODULE = "actdocs.bench.site"
 QUICK_JSON = "data/bench-quick.json"
@@ -34,7 +34,8 @@ def chart_path(device: str, size: str, mode: str) -> str:
 
 def _make_quick(out: Path, ctx: "Context") -> None:
     from actdocs.bench.render import markdown_tables
-    from actdocs.bench.runner import RunConfig, run
+    from actdocs.bench.config import RunConfig
+    from actdocs.bench.runner import run
 
     doc = run(RunConfig(device=ctx.device, quick=True))
     write_text(out, QUICK_JSON, schema.dumps(doc))
@@ -42,7 +43,7 @@ def _make_quick(out: Path, ctx: "Context") -> None:
 
 
 def newest_per_device(runs: list[tuple[Path, dict[str, Any]]]) -> dict[str, list[tuple[Path, dict[str, Any]]]]:
-    """The runs of each device, newest first (``runs`` newest first, as :func:`schema.recorded_runs` gives)."""
+    """The runs of each device, newest first (``runs`` newest first, as :func:`load.recorded_runs` gives)."""
     by_device: dict[str, list[tuple[Path, dict[str, Any]]]] = {}
     for path, doc in runs:
         by_device.setdefault(doc["environment"]["device"], []).append((path, doc))
@@ -105,13 +106,13 @@ def artifacts(root: Path | None = None) -> list["Artifact"]:
     """``bench-quick`` (run on the build's device) and ``bench-recorded`` (from ``data/bench``
     of the repository at ``root``, this one by default)."""
     from actdocs.bench import render
-    from actdocs.bench.runner import QUICK, QUICK_SKIP
-    from actdocs.build import REPO_ROOT, Artifact
+    from actdocs.bench.load import kept_files, recorded_runs
+    from actdocs.engine.artifact import REPO_ROOT, Artifact
 
     root = root or REPO_ROOT
-    rels = tuple(p.relative_to(root).as_posix() for p in schema.kept_files(root))
+    rels = tuple(p.relative_to(root).as_posix() for p in kept_files(root))
     figures = []
-    for device, device_runs in newest_per_device(schema.recorded_runs(root)).items():
+    for device, device_runs in newest_per_device(recorded_runs(root)).items():
         for size, mode in render.regimes(device_runs[0][1]):
             figures += [chart_path(device, size, mode).format(theme=t) for t in ("light", "dark")]
     return [

@@ -1,6 +1,6 @@
 """Experiments: real PyTorch networks, seeded and deterministic, run at build time.
 
-One module per experiment (:data:`EXPERIMENTS`). Each has
+One module per experiment (:data:`actdocs.experiments.site.EXPERIMENTS`). Each has
 
 * ``run(..., seed=0, device="cpu") -> dict``: pure and deterministic (same arguments,
   same numbers); the dict is what the experiment's JSON holds;
@@ -22,33 +22,8 @@ only on the helpers it uses:
 * :mod:`~actdocs.experiments.data`: the digits data set and mini-batches
   (:mod:`~actdocs.experiments.mnist` for a local MNIST copy).
 
-Their figures take the house style, many series included, from :mod:`actdocs.style`.
+Their figures take the house style, many series included, from :mod:`actdocs.render.style`.
 
-:func:`artifacts` imports the experiment modules by name, so that this module's source
-does not key their cache entries.
+:mod:`~actdocs.experiments.site` lists them (:data:`~actdocs.experiments.site.EXPERIMENTS`) and
+gathers their artifacts, importing each by name so that its source keys none of them.
 """
-
-from __future__ import annotations
-
-import importlib
-
-from actdocs.build import Artifact
-
-#: The experiment modules, in the order the page presents them.
-EXPERIMENTS: tuple[str, ...] = (
-    "gradient_flow",
-    "dying_relu",
-    "distributions",
-    "self_normalisation",
-    "training",
-    "relu_vs_tanh",
-    "gelu_approx",
-)
-
-
-def artifacts() -> list[Artifact]:
-    """Every experiment's artifacts, in :data:`EXPERIMENTS` order."""
-    found: list[Artifact] = []
-    for module in EXPERIMENTS:
-        found.extend(importlib.import_module(f"{__name__}.{module}").artifacts())
-    return found

@@ -12,7 +12,7 @@ through every element-wise activation of the catalog (its PyTorch implementation
 * the fraction of outputs exactly zero (in float32: ReLU's negative half, but also
   values that underflow, like GELU far below zero);
 * the fraction saturated: inputs in the record's saturation set
-  (:func:`actdocs.properties.saturated`, the site's one definition: a stretch at least
+  (:func:`actdocs.measure.properties.saturated`, the site's one definition: a stretch at least
   ``catalog.MIN_FLAT_WIDTH`` wide where ``|f'| < catalog.SATURATION_THRESHOLD``), so a
   sample near a point where f' only passes through zero (GELU's minimum) is not counted.
 
@@ -41,13 +41,14 @@ from typing import Any, Sequence
 
 import torch
 
-from actdocs import catalog, properties
-from actdocs.build import Artifact
+from actdocs import catalog
+from actdocs.measure import properties
+from actdocs.engine.artifact import Artifact
 from actdocs.experiments.output import Parts, experiment_artifact, header
 from actdocs.experiments.seeding import deterministic, randn
-from actdocs.numbers import format_number, format_percent
-from actdocs.style import new_figure, save_svg, series_styles, use_theme
-from actdocs.markdown import markdown_table
+from actdocs.render.numbers import format_number, format_percent
+from actdocs.render.style import new_figure, save_svg, series_styles, use_theme
+from actdocs.render.markdown import markdown_table
 
 MODULE = "actdocs.experiments.distributions"
 NAME = "distributions"

@@ -57,14 +57,14 @@ import torch
 import torch.nn as nn
 
 from actdocs import catalog
-from actdocs.build import Artifact
+from actdocs.engine.artifact import Artifact
 from actdocs.experiments.data import DIGITS_CLASSES, DIGITS_FEATURES, digits
 from actdocs.experiments.networks import accuracy, linears, mlp, train
 from actdocs.experiments.output import Parts, experiment_artifact, header
 from actdocs.experiments.seeding import deterministic
-from actdocs.numbers import format_number, format_percent
-from actdocs.style import new_figure, save_svg, use_theme
-from actdocs.markdown import markdown_table
+from actdocs.render.numbers import format_number, format_percent
+from actdocs.render.style import new_figure, save_svg, use_theme
+from actdocs.render.markdown import markdown_table
 
 MODULE = "actdocs.experiments.dying_relu"
 NAME = "dying-relu"

@@ -32,12 +32,12 @@ from typing import Any, Sequence
 import torch
 import torch.nn.functional as F
 
-from actdocs.build import Artifact
+from actdocs.engine.artifact import Artifact
 from actdocs.experiments.output import Parts, experiment_artifact, header
 from actdocs.experiments.seeding import deterministic
-from actdocs.numbers import format_number, format_sig
-from actdocs.style import new_figure, save_svg, use_theme
-from actdocs.markdown import markdown_table
+from actdocs.render.numbers import format_number, format_sig
+from actdocs.render.style import new_figure, save_svg, use_theme
+from actdocs.render.markdown import markdown_table
 
 MODULE = "actdocs.experiments.gelu_approx"
 NAME = "gelu-approx"

@@ -62,13 +62,13 @@ from typing import Any, Sequence
 import torch
 
 from actdocs import catalog
-from actdocs.build import Artifact
+from actdocs.engine.artifact import Artifact
 from actdocs.experiments.networks import linears, mlp
 from actdocs.experiments.output import Parts, experiment_artifact, header
 from actdocs.experiments.seeding import deterministic, randn
-from actdocs.numbers import format_number, format_sig
-from actdocs.style import new_figure, save_svg, series_styles, use_theme
-from actdocs.markdown import markdown_table
+from actdocs.render.numbers import format_number, format_sig
+from actdocs.render.style import new_figure, save_svg, series_styles, use_theme
+from actdocs.render.markdown import markdown_table
 
 MODULE = "actdocs.experiments.gradient_flow"
 NAME = "gradient-flow"

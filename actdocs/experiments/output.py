@@ -6,7 +6,7 @@ Every experiment's JSON shares the top-level keys written by :func:`header`::
      "device": "cpu", "seed": 0, "params": {...}, ...experiment keys...}
 
 Floats are rounded to :data:`SIGNIFICANT` significant digits by
-:func:`actdocs.numbers.round_floats` (so a file is byte-stable and small); a non-finite
+:func:`actdocs.render.numbers.round_floats` (so a file is byte-stable and small); a non-finite
 float is written as ``null``. Keys whose name ends in ``seconds`` hold wall-clock times:
 the only numbers that differ between two runs.
 
@@ -25,10 +25,10 @@ from typing import Any, Callable
 
 import torch
 
-from actdocs.build import Artifact, Context
-from actdocs.markdown import image_pair, write_text
-from actdocs.numbers import round_floats
-from actdocs.style import THEMES, Theme
+from actdocs.engine.artifact import Artifact, Context
+from actdocs.render.markdown import image_pair, write_text
+from actdocs.render.numbers import round_floats
+from actdocs.render.style import THEMES, Theme
 
 #: Version of the JSON layout; bumped when a documented key changes meaning.
 SCHEMA_VERSION = 1

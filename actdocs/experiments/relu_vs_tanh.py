@@ -40,14 +40,14 @@ from typing import Any, Sequence
 import torch
 
 from actdocs import catalog, references
-from actdocs.build import Artifact
+from actdocs.engine.artifact import Artifact
 from actdocs.experiments.data import digits, minibatches
 from actdocs.experiments.networks import mlp, step as train_step
 from actdocs.experiments.output import Parts, experiment_artifact, header
 from actdocs.experiments.seeding import deterministic
-from actdocs.markdown import markdown_table
-from actdocs.numbers import format_number, format_percent, format_ratio
-from actdocs.style import new_figure, save_svg, use_theme
+from actdocs.render.markdown import markdown_table
+from actdocs.render.numbers import format_number, format_percent, format_ratio
+from actdocs.render.style import new_figure, save_svg, use_theme
 
 MODULE = "actdocs.experiments.relu_vs_tanh"
 NAME = "relu-vs-tanh"

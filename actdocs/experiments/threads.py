@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from actdocs.env_numbers import positive
+from actdocs.execute.env_numbers import positive
 
 ENV_VAR = "ACTDOCS_EXPERIMENT_THREADS"
 

@@ -26,7 +26,7 @@ tanh*, ``f(x) = tanh(x) + 0.1 x`` (:class:`LeakyTanh`, record :data:`LEAKY_TANH`
 2. slowly growing: ``|f(x)| <= 1 + 0.1 |x|``, a tenth of ReLU's growth;
 3. smooth: infinitely differentiable.
 
-:func:`requirements` measures all three with :mod:`actdocs.properties` (float64,
+:func:`requirements` measures all three with :mod:`actdocs.measure.properties` (float64,
 autograd, on the properties grid and far out), and ``properties.check`` compares the
 record's declared properties with the measured ones.
 
@@ -58,16 +58,17 @@ from typing import Any, Sequence
 import torch
 import torch.nn as nn
 
-from actdocs import catalog, formulas, properties
-from actdocs.build import Artifact
+from actdocs import catalog
+from actdocs.measure import formulas, properties
+from actdocs.engine.artifact import Artifact
 from actdocs.catalog import Activation, Maths, Properties
 from actdocs.experiments.data import digits
 from actdocs.experiments.networks import accuracy, mlp, train
 from actdocs.experiments.output import SIGNIFICANT, Parts, experiment_artifact, header
 from actdocs.experiments.seeding import deterministic
-from actdocs.numbers import format_mean_spread, format_number, format_percent, round_floats
-from actdocs.style import new_figure, save_svg, use_theme
-from actdocs.markdown import markdown_table
+from actdocs.render.numbers import format_mean_spread, format_number, format_percent, round_floats
+from actdocs.render.style import new_figure, save_svg, use_theme
+from actdocs.render.markdown import markdown_table
 from actdocs.experiments.mnist import mnist_tensors
 
 MODULE = "actdocs.experiments.training"
@@ -120,7 +121,7 @@ def _scratch_leaky_tanh(x: torch.Tensor, slope: float = LEAKY_TANH_SLOPE) -> tor
 
 
 #: The custom activation as an :class:`Activation` record, so that
-#: :mod:`actdocs.properties` can measure it like any catalog entry.
+#: :mod:`actdocs.measure.properties` can measure it like any catalog entry.
 LEAKY_TANH = Activation(
     key="leaky_tanh",
     name="Leaky tanh (custom)",

@@ -1,4 +1,4 @@
-// Interactive demos (see actdocs/demos.py for the JSON they read).
+// Interactive demos (see actdocs/interactive/demos.py for the JSON they read).
 //
 // Every `.actdocs-demo[data-src]` container gets plain HTML controls (a <select>, range
 // sliders, a toggle button), a plotly chart, a one-line summary and, where the demo has

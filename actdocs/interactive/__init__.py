@@ -1,0 +1,1 @@
+"""The interactive demos: their data, their Plotly specification and the explorer."""

@@ -1,0 +1,305 @@
+"""Markdown tables and fragments rendered from the catalog.
+
+Every function here builds its rows from :data:`actdocs.catalog.ACTIVATIONS` and
+returns Markdown text, rendered by :func:`actdocs.render.markdown.markdown_table`. :func:`artifacts` writes them into the cache, where the pages include them with
+``pymdownx.snippets``:
+
+* ``tables/properties.md``: one row of measured properties per activation (the build stops
+  where a declaration disagrees with its measurement);
+* ``tables/property-<key>.md``: a two-column property table per activation;
+* ``tables/variants.md``, ``tables/usage.md``, ``tables/summary.md``;
+* ``fragments/activations.md``: a card per activation for the "All activations" page
+  (formula, derivative, figure, where used, the teaching page; its properties are the
+  row of the one comparison table above the cards).
+
+Numbers are written by :mod:`actdocs.render.numbers`, ranges and gradients by the helpers of
+:mod:`actdocs.render.style`, so a value reads the same in a table, an alt text and a figure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Sequence
+
+from actdocs import catalog
+from actdocs.measure import formulas, properties, shown_properties
+from actdocs.produce import glossary
+from actdocs.render import style
+from actdocs.site import shortcodes
+from actdocs.engine.artifact import Artifact, Context
+from actdocs.catalog import ACTIVATIONS, Activation
+from actdocs.produce.notation import kink_line, max_grad_cell, symbols_line
+from actdocs.site.figure_markdown import figure_markdown
+from actdocs.render.markdown import SERVED_ROOT, markdown_table, text_artifact, write_text
+from actdocs.render.numbers import DECIMALS, format_number
+from actdocs.render.style import format_cost, format_range, format_saturation, yes_no
+
+MODULE = "actdocs.produce.tables"
+
+#: The page (relative to ``docs/``) whose sections the tables link to; anchors are keys.
+ACTIVATIONS_PAGE = "activations.md"
+
+#: Where the site serves the build's output, relative to the pages that include cards.
+IMAGE_ROOT = SERVED_ROOT
+
+#: The teaching page of each family (relative to ``docs/``, with the page's title), where a
+#: card links for more, unless :data:`TAUGHT_IN` says otherwise for the record.
+FAMILY_PAGES: dict[str, tuple[str, str]] = {
+    "classic": ("classic.md", "Classic activations"),
+    "relu": ("relu.md", "ReLU and its variants"),
+    "modern": ("modern.md", "Modern activations"),
+    "gated": ("modern.md", "Modern activations"),
+    "output": ("choosing.md", "Choosing an activation"),
+}
+
+#: Records whose family page does not teach them: the page (with an anchor) and title that
+#: does, or None where no page of the learning path explains the function and the card
+#: itself is its reference. A card links only to a page whose Markdown names the function
+#: (``tests/produce/test_tables.py`` checks it).
+TAUGHT_IN: dict[str, tuple[str, str] | None] = {
+    "gelu_tanh": ("modern.md#the-tanh-approximation", "Modern activations"),
+    "relu6": ("modern.md#hardswish", "Modern activations"),
+    "hardsigmoid": ("modern.md#hardswish", "Modern activations"),
+    "rrelu": ("pytorch.md#every-activation-module-in-torchnn", "In PyTorch"),
+    "softplus": ("pitfalls.md#taking-the-log-of-a-sigmoid-yourself", "Common pitfalls"),
+    "logsigmoid": ("pitfalls.md#taking-the-log-of-a-sigmoid-yourself", "Common pitfalls"),
+    "hardtanh": None,
+    "softsign": None,
+    "celu": None,
+    "threshold": None,
+    "softmin": None,
+    "tanhshrink": None,
+    "softshrink": None,
+    "hardshrink": None,
+}
+
+#: What a card says where no page of the learning path teaches its function.
+NOT_TAUGHT = "no page of the learning path; this card is its reference"
+
+
+def taught_in(record: Activation) -> tuple[str, str] | None:
+    """The (page with optional anchor, title) that teaches ``record``, or None."""
+    if record.key in TAUGHT_IN:
+        return TAUGHT_IN[record.key]
+    return FAMILY_PAGES[record.family]
+
+#: The rows of a per-activation property table, by default.
+PROPERTY_ROWS: tuple[str, ...] = ("output range", "max gradient", "zero-centred", "cost")
+
+# ------------------------------------------------------------ property columns
+
+#: Property columns by name: (header, short label for two-column tables, cell function).
+COLUMNS: dict[str, tuple[str, str, Callable[[Activation], str]]] = {
+    "output range": ("Output range", "Output range", lambda a: format_range(a.properties)),
+    "max gradient": ("Max gradient", "Maximum gradient", max_grad_cell),
+    "zero-centred": ("Zero-centred", "Zero-centred", lambda a: yes_no(a.properties.zero_centred)),
+    "monotonic": ("Monotonic", "Monotonic", lambda a: yes_no(a.properties.monotonic)),
+    "smooth": ("Smooth", "Smooth", lambda a: yes_no(a.properties.smooth)),
+    "saturates": ("Saturates", "Saturates", lambda a: format_saturation(a.properties)),
+    "cost": ("Cost", "Computational cost", lambda a: format_cost(a.properties)),
+}
+
+#: The columns of :func:`properties_table` after the activation's name.
+PROPERTIES_COLUMNS: tuple[str, ...] = ("output range", "max gradient", "zero-centred", "monotonic", "smooth", "saturates", "cost")
+
+
+def _column(name: str) -> tuple[str, str, Callable[[Activation], str]]:
+    try:
+        return COLUMNS[name]
+    except KeyError:
+        raise ValueError(f"unknown property {name!r}; known: {', '.join(COLUMNS)}") from None
+
+
+def listed_in(table: str) -> list[Activation]:
+    """The records whose catalog entry lists them in the curated ``table``, in catalog order."""
+    return [r for r in ACTIVATIONS if table in r.tables]
+
+
+def prose(text: str) -> str:
+    """Catalog or guide prose as Markdown for a fragment: its ``[@key]`` citations expanded
+    (fragments are included by top-level pages, so links are relative to ``docs/``)."""
+    return shortcodes.expand(text, "")
+
+
+def link(record: Activation, page: str = ACTIVATIONS_PAGE) -> str:
+    """A Markdown link to the record's section: ``[Sigmoid](activations.md#sigmoid)``."""
+    return f"[{record.name}]({page}#{record.key})"
+
+
+#: What a gated unit's row describes: the gate with the content fixed at 1.
+GATED_VIEW = "(scalar view: gate only; the unit's output is unbounded)"
+
+
+def _name_cell(record: Activation, page: str) -> str:
+    """The record's name, linked to its card on ``page``; "(scalar view)" when it is not
+    element-wise, so that no range or gradient reads as that of a vector function. A gated
+    unit's scalar view is its gate alone (content 1), so its row says so: the unit itself
+    is unbounded, whatever range the gate has."""
+    name = link(record, page) if page else record.name
+    if record.elementwise:
+        return name
+    return f"{name} {GATED_VIEW}" if record.family == "gated" else f"{name} (scalar view)"
+
+
+def properties_table(records: Sequence[Activation] = ACTIVATIONS, page: str = ACTIVATIONS_PAGE) -> str:
+    """Activation | Output range | Max gradient | Zero-centred | Monotonic | Smooth | Saturates | Cost.
+
+    One row per record, of its measured properties (:func:`actdocs.measure.shown_properties.shown`);
+    the name links to its section on ``page`` (no link if ``page`` is empty).
+    """
+    headers = ["Activation", *(_column(c)[0] for c in PROPERTIES_COLUMNS)]
+    rows = [
+        [_name_cell(r, page), *(_column(c)[2](r) for c in PROPERTIES_COLUMNS)]
+        for r in map(shown_properties.as_measured, records)
+    ]
+    return markdown_table(headers, rows)
+
+
+def property_table(record: Activation | str, rows: Sequence[str] = PROPERTY_ROWS) -> str:
+    """Property | <Name> value: one line per property named in ``rows`` (see COLUMNS), measured."""
+    if isinstance(record, str):
+        record = catalog.get(record)
+    record = shown_properties.as_measured(record)
+    body = [[_column(name)[1], _column(name)[2](record)] for name in rows]
+    return markdown_table(["Property", f"{record.name} value"], body)
+
+
+def inline_math(tex: str) -> str:
+    """``$tex$`` for arithmatex (generic mode), with surrounding whitespace trimmed."""
+    return f"${tex.strip()}$"
+
+
+def variants_table() -> str:
+    """Variant | Formula | Key difference, for the records listed in ``"variants"``."""
+    rows = [[r.name, inline_math(formulas.formula_tex(r)), prose(r.summary)] for r in listed_in("variants")]
+    return markdown_table(["Variant", "Formula", "Key difference"], rows)
+
+
+def summary_order() -> list[Activation]:
+    """Records with ``best_for`` set: the most used first (by ``summary_rank``), then the rest
+    in catalog order."""
+    ranked = sorted((r for r in ACTIVATIONS if r.summary_rank is not None), key=lambda r: r.summary_rank)
+    rest = [r for r in ACTIVATIONS if r.summary_rank is None]
+    return [r for r in (*ranked, *rest) if r.best_for]
+
+
+def summary_table() -> str:
+    """Activation | Best for | Watch out for."""
+    rows = [[r.name, prose(r.best_for), prose(r.watch_out)] for r in summary_order()]
+    return markdown_table(["Activation", "Best for", "Watch out for"], rows)
+
+
+def usage_table() -> str:
+    """Function | Where used | Key property, for the records listed in ``"usage"``."""
+    rows = [[r.name, r.used_in_text, prose(r.summary)] for r in listed_in("usage")]
+    return markdown_table(["Function", "Where used", "Key property"], rows)
+
+
+# ------------------------------------------------------------------------ the cards
+
+
+def _display_math(tex: str) -> str:
+    return f"$$\n{tex.strip()}\n$$"
+
+
+def card(record: Activation, image_root: str = IMAGE_ROOT) -> str:
+    """One activation's section of the "All activations" page, in Markdown."""
+    parts = [
+        f"## {record.name} {{ #{record.key} }}",
+        prose(record.summary),
+        _display_math(formulas.formula_tex(record)),
+        "Its derivative:",
+        _display_math(formulas.derivative_tex(record)),
+    ]
+    parts += [line for line in (symbols_line(record), kink_line(record)) if line]
+    if record.scalar_view_note:
+        parts.append(f"*How it is drawn:* {record.scalar_view_note}")
+    parts.append(figure_markdown(record.key, image_root).rstrip("\n"))
+    if record.used_in:
+        parts.append(f"**Used in:** {record.used_in_text}")
+    taught = taught_in(record)
+    where = f"[{taught[1]}]({taught[0]})" if taught else NOT_TAUGHT
+    parts.append(f"**In PyTorch:** `{record.torch_name}`. **Taught in:** {where}.")
+    return "\n\n".join(parts) + "\n"
+
+
+def activation_cards(records: Sequence[Activation] = ACTIVATIONS, image_root: str = IMAGE_ROOT) -> str:
+    """The cards of every record, in catalog order, separated by blank lines."""
+    return "\n".join(card(r, image_root) for r in records)
+
+
+# ------------------------------------------------------------------------ artifacts
+
+
+def _make_properties_table(out: Path, ctx: Context) -> None:
+    shown_properties.verify()  # a declaration its measurement contradicts stops the build
+    write_text(out, "tables/properties.md", properties_table())
+
+
+def _make_property_tables(out: Path, ctx: Context) -> None:
+    shown_properties.verify()
+    for record in ACTIVATIONS:
+        write_text(out, f"tables/property-{record.key}.md", property_table(record))
+
+
+def _names_list(names: Sequence[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+#: The glossary term behind each column of the properties table that names a measured word.
+LEGEND_TERMS: dict[str, str] = {
+    "zero-centred": "zero-centred", "monotonic": "monotonic", "smooth": "smooth",
+    "saturates": "saturated", "max gradient": "max-gradient", "cost": "cost",
+}
+
+
+def properties_legend() -> str:
+    """What the properties table's columns mean: the glossary's own definitions, each linked."""
+    lines = []
+    for column, anchor in LEGEND_TERMS.items():
+        term = glossary.get(anchor)
+        lines.append(f"- *{_column(column)[0]}* ([{term.name.lower()}]({glossary.PAGE}#{anchor})): {term.define()}")
+    return (
+        "\n".join(lines) + "\n\n"
+        "At a [kink](glossary.md#kink) the derivative is undefined; the row and the function's section "
+        "below use the value PyTorch's autograd returns there. For "
+        f"{_names_list([r.name for r in ACTIVATIONS if not r.elementwise])}, "
+        "which act on more than one number, the row describes the one-variable view explained in their "
+        "sections.\n\n" + _rounding_note()
+    )
+
+
+def _rounding_note() -> str:
+    """How the table rounds: to the nearest, except the flat regions' ends, which are rounded
+    towards the inside of the flat set (:func:`actdocs.render.style.flat_end`), so that the written
+    condition holds at every x it names; tanh's edge is the example, read from the catalog."""
+    tanh, approx = (shown_properties.as_measured(catalog.get(k)) for k in ("tanh", "gelu_tanh"))
+    edge = properties.measure(tanh).saturation[-1].lo
+    low = properties.measure(approx).output_min
+    return (
+        f"Numbers are rounded to the nearest at {DECIMALS} decimals, trailing zeros dropped: the "
+        f"minimum of {approx.name} is {format_number(low, 6)}, so its range reads {format_range(approx.properties)}. The ends "
+        f"of the flat regions are the exception: they are rounded to {style.FLAT_DECIMALS} decimals "
+        "towards the inside of the flat set, so that the stated condition holds at every x the table "
+        f"names. {tanh.name}'s derivative falls below the threshold at |x| = {format_number(edge)}, "
+        f"so its row says {style.format_saturation(tanh.properties)}.\n"
+    )
+
+
+def artifacts() -> list[Artifact]:
+    """The tables and the cards fragment."""
+    return [
+        Artifact("table-properties", ("tables/properties.md",), _make_properties_table, MODULE),
+        Artifact(
+            name="table-property",
+            outputs=tuple(f"tables/property-{r.key}.md" for r in ACTIVATIONS),
+            make=_make_property_tables,
+            module=MODULE,
+        ),
+        text_artifact("table-variants", "tables/variants.md", variants_table, MODULE),
+        text_artifact("table-usage", "tables/usage.md", usage_table, MODULE),
+        text_artifact("table-summary", "tables/summary.md", summary_table, MODULE),
+        text_artifact("fragment-activations", "fragments/activations.md", activation_cards, MODULE),
+        text_artifact("fragment-properties-legend", "fragments/properties-legend.md", properties_legend, MODULE),
+    ]

@@ -1,0 +1,172 @@
+"""Every listing in ``snippets/`` runs, and the docs and the listings agree.
+
+Each snippet runs as ``__main__`` with the working directory at the repository root,
+which is how a reader runs ``python snippets/NAME.py`` and how the build captures its
+output. Its own asserts are the test. The docs side: every snippet is shown on some
+page (no orphan listing), and every ``--8<-- "snippets/..."`` or ``"output/..."``
+include names a listing that exists.
+"""
+
+from __future__ import annotations
+
+import re
+import runpy
+from pathlib import Path
+
+import pytest
+from codeblocks_glue import preprocessor
+
+from actdocs.engine.artifact import REPO_ROOT
+
+SNIPPETS = REPO_ROOT / "snippets"
+DOCS = REPO_ROOT / "docs"
+
+#: An inline include line: ``--8<-- "path"`` (``;--8<--`` is escaped, so not an include).
+INLINE_INCLUDE = re.compile(r"""^\s*-{1,}8<-{1,}[ \t]+(["'])(?P<target>.+?)\1\s*$""")
+#: The marker that opens and closes a block include (one path per line in between).
+BLOCK_MARKER = re.compile(r"^\s*-{1,}8<-{1,}\s*$")
+
+
+def snippet_names() -> list[str]:
+    return sorted(p.name for p in SNIPPETS.glob("*.py"))
+
+
+def includes(text: str) -> list[tuple[int, str]]:
+    """``(line number, file path)`` of every ``--8<--`` include in a Markdown text.
+
+    Handles the inline and the block form; the ``:section`` or line-range suffix is
+    removed with pymdownx's own parser.
+    """
+    found = []
+    in_block = False
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if BLOCK_MARKER.match(line):
+            in_block = not in_block
+            continue
+        if in_block:
+            target = line.strip()
+            if not target or target.startswith(";"):
+                continue
+        else:
+            match = INLINE_INCLUDE.match(line)
+            if not match:
+                continue
+            target = match.group("target").strip()
+        parsed = preprocessor().parse_snippet_target(target)
+        if parsed is not None:
+            found.append((lineno, parsed["path"]))
+    return found
+
+
+def docs_includes() -> list[tuple[str, int, str]]:
+    """``(page, line, path)`` for every include in ``docs/**/*.md``."""
+    return [
+        (str(page.relative_to(REPO_ROOT)), lineno, path)
+        for page in sorted(DOCS.rglob("*.md"))
+        for lineno, path in includes(page.read_text(encoding="utf-8"))
+    ]
+
+
+@pytest.fixture
+def restore_torch_state():
+    """Put back the global torch state a snippet may change (dtype, RNG, threads)."""
+    import torch
+
+    saved = torch.get_default_dtype(), torch.get_rng_state(), torch.get_num_threads()
+    yield
+    torch.set_default_dtype(saved[0])
+    torch.set_rng_state(saved[1])
+    torch.set_num_threads(saved[2])
+
+
+def test_there_are_snippets():
+    assert snippet_names(), "snippets/ holds no listing"
+
+
+#: A duration in printed output: a number followed by a time unit.
+TIMING = re.compile(r"\d\s*(?:s|ms|µs|us|ns|sec|seconds?)\b(?!\w)|\b(?:per call|it/s)\b")
+
+
+def timings(text: str) -> list[str]:
+    """Every stretch of ``text`` that reads as a duration ("36.6 µs", "0.2 s", "per call")."""
+    return [m.group(0) for m in TIMING.finditer(text)]
+
+
+@pytest.mark.parametrize("name", snippet_names())
+def test_snippet_runs(name, monkeypatch, capsys, restore_torch_state):
+    monkeypatch.chdir(REPO_ROOT)
+    runpy.run_path(str(SNIPPETS / name), run_name="__main__")
+    printed = capsys.readouterr().out
+    shown = {path for _, _, path in docs_includes()}
+    if f"output/{Path(name).stem}.txt" in shown:
+        assert printed.strip(), f"{name} prints nothing, but a page shows its output"
+        # A page shows this output as a fact; a timing changes with the machine and its load
+        # and once contradicted the benchmark table next to it. Timings belong to the benchmark.
+        assert not timings(printed), f"{name} prints timings {timings(printed)}; leave them to the benchmark"
+
+
+def test_timing_detector():
+    assert timings("F.hardswish(x) median 7985.6 µs per call") == ["6 µs", "per call"]
+    assert timings("took 0.20 s") and timings("12 ms") and timings("3ns")
+    assert not timings("largest gap 9.5e-07, 16 channels, (8, 3, 32, 32), 50.0% of outputs")
+    assert not timings("loss 0.693 after 300 steps; 2 samples")
+
+
+def test_dying_relu_listing_says_which_way_a_descent_step_moves_the_bias(monkeypatch, capsys, restore_torch_state):
+    """Each printed bias gradient comes with the direction a descent step moves the bias;
+    the direction must be the one the sign implies (a step subtracts the gradient). The
+    page once said Leaky ReLU pushes a dead unit back while its gradient pushed it further off."""
+    monkeypatch.chdir(REPO_ROOT)
+    found = runpy.run_path(str(SNIPPETS / "dying_relu.py"), run_name="__main__")
+    printed = capsys.readouterr().out
+    claims = re.findall(r"bias gradient ([+-]\d\.\d+) \(a descent step (raises|lowers)", printed)
+    assert len(claims) == 2, printed
+    for gradient, direction in claims:
+        assert (float(gradient) < 0) == (direction == "raises"), (gradient, direction)
+    assert {direction for _, direction in claims} == {"raises", "lowers"}  # both cases shown
+    assert found["relu_grad"] == 0.0
+    # and the revival it reports really happened, for Leaky ReLU only
+    assert found["relu_steps"] is None and found["leaky_steps"] is not None
+    assert (found["leaky_unit"](found["inputs"]) > 0).any()
+    assert not (found["relu_unit"](found["inputs"]) > 0).any()
+
+
+def test_includes_parser():
+    text = '\n'.join([
+        '```python',
+        '--8<-- "snippets/a.py"',
+        '```',
+        '    --8<-- "snippets/b.py:section"',
+        ';--8<-- "snippets/escaped.py"',
+        '--8<--',
+        'snippets/c.py:3:9',
+        ';snippets/commented.py',
+        '--8<--',
+        "--8<-- 'output/a.txt'",
+    ])
+    assert includes(text) == [(2, "snippets/a.py"), (4, "snippets/b.py"), (7, "snippets/c.py"), (10, "output/a.txt")]
+
+
+def test_every_snippet_is_shown_on_a_page():
+    shown = {path for _, _, path in docs_includes()}
+    orphans = [name for name in snippet_names() if f"snippets/{name}" not in shown]
+    assert not orphans, f"snippets included by no page in docs/: {orphans}"
+
+
+def test_every_snippet_include_exists():
+    missing = [
+        f"{page}:{lineno}: {path}"
+        for page, lineno, path in docs_includes()
+        if path.startswith("snippets/") and not (REPO_ROOT / path).is_file()
+    ]
+    assert not missing, "includes of missing snippets:\n" + "\n".join(missing)
+
+
+def test_every_output_include_has_its_snippet():
+    """``output/NAME.txt`` is made only from ``snippets/NAME.py``: the listing must exist."""
+    missing = [
+        f"{page}:{lineno}: {path}"
+        for page, lineno, path in docs_includes()
+        if re.fullmatch(r"output/[^/]+\.txt", path) and not (SNIPPETS / f"{Path(path).stem}.py").is_file()
+    ]
+    assert not missing, "output includes without a snippet:\n" + "\n".join(missing)

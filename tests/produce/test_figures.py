@@ -1,0 +1,173 @@
+"""Figures: every artifact writes valid, small, deterministic SVGs in both themes."""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import torch
+
+from actdocs import catalog
+from actdocs.measure import autograd
+from actdocs.produce import figures
+from actdocs.render import numbers, style
+from actdocs.engine.artifact import Context
+from actdocs.engine.build import default_cache
+
+SAMPLE_KEYS = ("sigmoid", "relu", "glu", "softmax")
+OVERVIEWS = ["figure-overview", "figure-overview-phone"]
+PER_FIGURE_LIMIT = 40_000
+OVERVIEW_LIMIT = 200_000
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+_BY_NAME = {a.name: a for a in figures.artifacts()}
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory, built_site: Path) -> dict[str, tuple[Path, Path]]:
+    """Each sampled artifact made here, and as this run's site build made it (in another
+    process, into the artifact cache): name -> (made here, the cache). Comparing with the
+    build's make, not with a second one here, spares the test run a make of each."""
+    result = {}
+    for name in [f"figure-{k}" for k in SAMPLE_KEYS] + OVERVIEWS:
+        out = tmp_path_factory.mktemp(name)
+        _BY_NAME[name].make(out, Context())
+        result[name] = (out, default_cache())
+    return result
+
+
+def test_one_artifact_per_record_plus_overview() -> None:
+    names = [a.name for a in figures.artifacts()]
+    assert names == [f"figure-{k}" for k in catalog.keys()] + OVERVIEWS
+    for artifact in figures.artifacts():
+        assert artifact.module == "actdocs.produce.figures"
+        stem = artifact.name.removeprefix("figure-")
+        assert artifact.outputs == (f"figures/{stem}-light.svg", f"figures/{stem}-dark.svg")
+
+
+def test_the_catalog_and_the_derivative_key_the_figures() -> None:
+    # A record's x-range lives in the catalog, the curve in actdocs.measure.autograd: editing
+    # either must remake the figures, though neither is a parameter of theirs.
+    from actdocs.engine import keys
+
+    imported = keys.actdocs_imports(keys._module_path("actdocs.produce.figures"))
+    assert {"actdocs.catalog", "actdocs.measure.autograd"} <= imported
+
+
+@pytest.mark.parametrize("name", [f"figure-{k}" for k in SAMPLE_KEYS] + OVERVIEWS)
+def test_make_writes_valid_deterministic_svgs(made: dict[str, tuple[Path, Path]], name: str) -> None:
+    first, second = made[name]
+    artifact = _BY_NAME[name]
+    limit = OVERVIEW_LIMIT if name in OVERVIEWS else PER_FIGURE_LIMIT
+    contents = {}
+    for rel in artifact.outputs:
+        data = (first / rel).read_bytes()
+        assert data == (second / rel).read_bytes(), f"{rel} differs between this make and the site build's"
+        assert len(data) < limit, f"{rel} is {len(data)} bytes"
+        root = ET.fromstring(data)
+        assert root.tag == f"{SVG_NS}svg"
+        text = data.decode()
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", text), "a date in the SVG"
+        assert "<dc:date>" not in text and "Matplotlib v" not in text
+        assert any(True for _ in root.iter(f"{SVG_NS}text")), "text kept as text"
+        assert "DejaVuSans-" not in text, "no embedded glyphs"
+        assert "<image" not in text, "no rasterized parts"
+        contents[rel] = text
+    light, dark = contents.values()
+    assert light != dark
+    assert style.LIGHT.background in light and style.DARK.background in dark
+    # the whole output set is exactly the declared outputs
+    written = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
+    assert written == sorted(artifact.outputs)
+
+
+def test_record_figure_has_title_and_scalar_view_subtitle(made: dict[str, tuple[Path, Path]]) -> None:
+    glu = (made["figure-glu"][0] / "figures/glu-light.svg").read_text()
+    assert ">GLU<" in glu and figures.subtitle(catalog.get("glu")) in glu
+    sigmoid = (made["figure-sigmoid"][0] / "figures/sigmoid-dark.svg").read_text()
+    assert ">Sigmoid<" in sigmoid and "scalar view" not in sigmoid
+
+
+@pytest.mark.parametrize("name", OVERVIEWS)
+def test_overview_titles_every_record(made: dict[str, tuple[Path, Path]], name: str) -> None:
+    stem = name.removeprefix("figure-")
+    text = (made[name][0] / f"figures/{stem}-light.svg").read_text()
+    for record in catalog.ACTIVATIONS:
+        assert f">{record.name.split(' (')[0]}" in text
+
+
+def _broken_at(xs: list[float], ys: list[float]) -> list[float]:
+    """The x of each NaN break in a drawn line."""
+    return [x for x, y in zip(xs, ys) if math.isnan(y)]
+
+
+def test_kinks_are_sample_points_and_derivative_breaks_there() -> None:
+    hardswish = catalog.get("hardswish")
+    x, y, dx, dy = figures.curves(hardswish, -6.0, 6.0)
+    for kink in (-3.0, 0.0, 3.0):
+        assert kink in x
+    assert _broken_at(dx, dy) == [-3.0, 3.0]
+    i = dx.index(3.0)
+    assert dy[i] == pytest.approx(1.5) and math.isnan(dy[i + 1]) and dy[i + 2] == pytest.approx(1.0)
+    relu6 = catalog.get("relu6")
+    assert _broken_at(*figures.curves(relu6, *figures.x_range(relu6))[2:]) == [0.0, 6.0]
+    assert _broken_at(*figures.curves(catalog.get("sigmoid"), -6.0, 6.0)[2:]) == []
+    assert figures.x_range(catalog.get("relu6"))[1] > 6
+
+
+def test_autograd_derivative_matches_closed_form() -> None:
+    x = torch.linspace(-5, 5, 101, dtype=torch.float64)
+    y, dy = autograd.values_and_derivative(catalog.get("sigmoid"), x)
+    s = torch.sigmoid(x)
+    torch.testing.assert_close(y, s)
+    torch.testing.assert_close(dy, s * (1 - s))
+    _, dsoft = autograd.values_and_derivative(catalog.get("softmax"), x)
+    torch.testing.assert_close(dsoft, s * (1 - s))
+
+
+@pytest.mark.parametrize("record", catalog.ACTIVATIONS, ids=lambda r: r.key)
+def test_alt_text_describes_the_record(record: catalog.Activation) -> None:
+    text = figures.alt_text(record)
+    assert record.name in text
+    assert numbers.format_number(record.properties.max_grad) in text
+    assert "[" not in text and "]" not in text, "alt text sits inside Markdown's ![...]"
+    assert text.endswith(".")
+    if not record.elementwise:
+        assert "scalar view" in text
+
+
+def test_overview_alt_text_names_every_record() -> None:
+    text = figures.overview_alt_text()
+    for record in catalog.ACTIVATIONS:
+        assert record.name in text
+    assert str(len(catalog.ACTIVATIONS)) in text
+
+
+def test_a_jump_of_the_function_breaks_its_line() -> None:
+    threshold = catalog.get("threshold")
+    x, y, _, _ = figures.curves(threshold, -6.0, 6.0)
+    i = x.index(1.0)
+    assert y[i] == pytest.approx(0.0) and math.isnan(y[i + 1]) and y[i + 2] == pytest.approx(1.0)
+    assert _broken_at(x, y) == [1.0]
+    assert _broken_at(*figures.curves(catalog.get("hardshrink"), -6.0, 6.0)[:2]) == [-0.5, 0.5]
+    assert _broken_at(*figures.curves(catalog.get("relu6"), -2.0, 8.0)[:2]) == []  # kinks, not jumps
+    assert "jumps at x = 1" in figures.alt_text(threshold)
+
+
+def test_alt_text_of_a_decreasing_view_and_a_split_maximum() -> None:
+    assert "negative everywhere" in figures.alt_text(catalog.get("softmin"))
+    assert "x below −0.5 and x above 0.5" in figures.alt_text(catalog.get("softshrink"))
+
+
+@pytest.mark.parametrize("theme", [style.LIGHT, style.DARK], ids=lambda t: t.name)
+def test_series_styles_never_repeat_a_pair_and_own_lines_vary_the_line_too(theme) -> None:
+    many = style.series_styles(theme, 2 * style.PALETTE_SIZE + 1)
+    pairs = [(s["color"], s["linestyle"]) for s in many]
+    assert len(set(pairs)) == len(pairs), "no two series share colour and line style"
+    assert len({s["linestyle"] for s in many[: style.PALETTE_SIZE]}) == 1, "by default colour changes first"
+    few = style.series_styles(theme, len(style.LINESTYLES), own_lines=True)
+    assert len({s["linestyle"] for s in few}) == len(few), "with own_lines no two series share a line style"
+    assert len({s["color"] for s in few}) == len(few)
