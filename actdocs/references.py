@@ -8,7 +8,7 @@ a catalog :class:`~actdocs.catalog.Usage` and a claim's origin point here by key
 year on the site comes from the record it cites, never typed twice.
 
 Pages cite with the shortcode ``[@key]`` (``[@key1; @key2]`` for several), which the
-MkDocs hook expands through :mod:`actdocs.site.shortcodes`; generated fragments call
+MkDocs hook expands through :mod:`actdocs.render.shortcodes`; generated fragments call
 :func:`cite` directly. :mod:`actdocs.produce.reference_page` renders the References page,
 listing under each record the pages that cite it.
 

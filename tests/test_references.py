@@ -13,7 +13,7 @@ import pytest
 
 from actdocs import catalog, references
 from actdocs.produce import reference_page
-from actdocs.site import shortcodes
+from actdocs.render import shortcodes
 from actdocs.textbook import statements
 from actdocs.catalog import ACTIVATIONS
 from actdocs.engine.errors import UsageError

@@ -1,7 +1,7 @@
 """The build's benchmark artifacts: this machine's quick run, and the runs kept in ``data/bench``.
 
-* ``bench-quick`` runs the quick benchmark on the build's device and writes its JSON
-  (read by the claims and facts pages) and its tables ("this machine");
+* ``bench-quick`` (:mod:`actdocs.bench.quick`) runs the quick benchmark on the build's
+  device and writes its JSON (read by the claims and facts pages) and its tables ("this machine");
 * ``bench-recorded`` renders, for each device, the newest kept run as the stable result
   (its charts, one per regime, its compact table, its full tables collapsed, and how far
   it lies from the previous run of that device), and the method's findings from the
@@ -14,6 +14,7 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from actdocs import paths
 from actdocs.bench import schema
 from actdocs.render.markdown import image_pair, write_text
 
@@ -21,25 +22,13 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from actdocs.engine.artifact import Artifact, Context
 
 MODULE = "actdocs.bench.site"
-QUICK_JSON = "data/bench-quick.json"
-QUICK_TABLE = "tables/bench-quick.md"
-RECORDED = "fragments/bench-recorded.md"
-METHOD = "fragments/bench-method.md"
+RECORDED = paths.fragment("bench-recorded")
+METHOD = paths.fragment("bench-method")
 
 
 def chart_path(device: str, size: str, mode: str) -> str:
     """The cache path of one regime's chart, with ``{theme}`` where the theme goes."""
     return f"figures/bench-{schema.slug(device)}-{size}-{schema.slug(mode)}-{{theme}}.svg"
-
-
-def _make_quick(out: Path, ctx: "Context") -> None:
-    from actdocs.bench.render import markdown_tables
-    from actdocs.bench.config import RunConfig
-    from actdocs.bench.runner import run
-
-    doc = run(RunConfig(device=ctx.device, quick=True))
-    write_text(out, QUICK_JSON, schema.dumps(doc))
-    write_text(out, QUICK_TABLE, markdown_tables(doc))
 
 
 def newest_per_device(runs: list[tuple[Path, dict[str, Any]]]) -> dict[str, list[tuple[Path, dict[str, Any]]]]:
@@ -105,7 +94,7 @@ def _make_recorded(rels: tuple[str, ...], out: Path, ctx: "Context") -> None:
 def artifacts(root: Path | None = None) -> list["Artifact"]:
     """``bench-quick`` (run on the build's device) and ``bench-recorded`` (from ``data/bench``
     of the repository at ``root``, this one by default)."""
-    from actdocs.bench import render
+    from actdocs.bench import quick, render
     from actdocs.bench.load import kept_files, recorded_runs
     from actdocs.engine.artifact import REPO_ROOT, Artifact
 
@@ -116,8 +105,7 @@ def artifacts(root: Path | None = None) -> list["Artifact"]:
         for size, mode in render.regimes(device_runs[0][1]):
             figures += [chart_path(device, size, mode).format(theme=t) for t in ("light", "dark")]
     return [
-        Artifact(name="bench-quick", outputs=(QUICK_JSON, QUICK_TABLE), make=_make_quick, module=MODULE,
-                 device_dependent=True, exclusive=True),
+        quick.artifact(),
         Artifact(name="bench-recorded", outputs=(RECORDED, METHOD, *figures),
                  make=functools.partial(_make_recorded, rels), module=MODULE, inputs=rels, params={"files": rels}),
     ]

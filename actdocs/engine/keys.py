@@ -1,7 +1,8 @@
 """What keys an artifact: the code that makes it, its parameters and inputs, the versions.
 
 :func:`code_digest` hashes the source of a module and of every ``actdocs`` module it
-imports, transitively, leaving out the engine (:data:`ENGINE_MODULES`: editing the
+imports when it runs (:func:`closure`: the modules an import statement names, not their
+packages, and none under ``if TYPE_CHECKING:``), leaving out the engine (:data:`ENGINE_MODULES`: editing the
 cache machinery does not invalidate every artifact). :func:`artifact_key` adds the
 artifact's parameters, input files, the outputs it reads, the versions of Python,
 torch and matplotlib and, for device-dependent artifacts, the device.
@@ -16,6 +17,7 @@ import importlib.util
 import json
 import platform
 from functools import lru_cache
+from typing import Iterator
 from pathlib import Path
 
 
@@ -53,7 +55,14 @@ def snapshot_code() -> None:
 
 
 def actdocs_imports(path: Path) -> set[str]:
-    """The ``actdocs`` modules that the file at ``path`` imports (absolute imports only)."""
+    """The ``actdocs`` modules that the file at ``path`` imports when it runs (absolute imports only).
+
+    ``from actdocs.pkg import mod`` names ``actdocs.pkg.mod``, not the package: every
+    sub-package's ``__init__`` is a docstring only, so importing one module of a wing
+    does not run (and so does not depend on) its siblings. ``from actdocs.pkg.mod import
+    name`` names ``actdocs.pkg.mod``. Imports under ``if TYPE_CHECKING:`` never run and
+    name nothing.
+    """
     return set(_imports_in(path.read_text(encoding="utf-8")))
 
 
@@ -61,20 +70,35 @@ def actdocs_imports(path: Path) -> set[str]:
 def _imports_in(source: str) -> frozenset[str]:
     """:func:`actdocs_imports` of a source text; cached by content, since every module's
     digest walks the files its imports reach and most reach the same ones."""
-    tree = ast.parse(source)
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _run_time_nodes(ast.parse(source)):
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.split(".")[0] == "actdocs")
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if node.module.split(".")[0] != "actdocs":
                 continue
-            found.add(node.module)
             for alias in node.names:  # ``from actdocs import catalog`` names a module
                 candidate = f"{node.module}.{alias.name}"
-                if _is_module(candidate):
-                    found.add(candidate)
+                found.add(candidate if _is_module(candidate) else node.module)
     return frozenset(found)
+
+
+def _run_time_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of ``tree`` except the bodies of ``if TYPE_CHECKING:`` blocks."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child.test):
+                todo.extend(child.orelse)
+            else:
+                todo.append(child)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
 def _is_module(name: str) -> bool:
@@ -93,24 +117,27 @@ ENGINE_MODULES = frozenset({"actdocs", "actdocs.engine", "actdocs.engine.artifac
                             "actdocs.engine.manifest", "actdocs.engine.order"})
 
 
-@lru_cache(maxsize=None)
-def code_digest(module: str) -> str:
-    """SHA-256 over the source of ``module`` and every ``actdocs`` module it imports.
-
-    The engine modules (:data:`ENGINE_MODULES`) are left out unless asked for directly.
-    """
-    seen: dict[str, Path] = {}
+def closure(module: str) -> frozenset[str]:
+    """``module`` and every ``actdocs`` module it imports, transitively: what keys an
+    artifact made by ``module``. The engine modules (:data:`ENGINE_MODULES`) are left
+    out unless asked for directly."""
+    seen: set[str] = set()
     todo = [module]
     while todo:
         name = todo.pop()
         if name in seen:
             continue
-        path = _module_path(name)
-        seen[name] = path
-        todo.extend(actdocs_imports(path) - seen.keys() - ENGINE_MODULES)
+        seen.add(name)
+        todo.extend(actdocs_imports(_module_path(name)) - seen - ENGINE_MODULES)
+    return frozenset(seen)
+
+
+@lru_cache(maxsize=None)
+def code_digest(module: str) -> str:
+    """SHA-256 over the source of every module of :func:`closure` of ``module``."""
     digest = hashlib.sha256()
-    for name in sorted(seen):
-        digest.update(name.encode() + b"\0" + seen[name].read_bytes() + b"\0")
+    for name in sorted(closure(module)):
+        digest.update(name.encode() + b"\0" + _module_path(name).read_bytes() + b"\0")
     return digest.hexdigest()
 
 

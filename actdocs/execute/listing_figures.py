@@ -25,11 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from actdocs import paths
 from actdocs.engine.artifact import Artifact, Context, REPO_ROOT
 from actdocs.execute.listings import SNIPPETS, execute, in_own_process, output_path, time_limit
 from actdocs.render.markdown import image_pair, write_text
 from actdocs.render.numbers import format_number, format_percent, format_sig
-from actdocs.render.style import THEMES, Theme, new_figure, save_svg, use_theme
+from actdocs.paths import THEMES
+from actdocs.render.palette import Theme
+from actdocs.render.style import new_figure, save_svg, use_theme
 
 MODULE = "actdocs.execute.listing_figures"
 
@@ -40,16 +43,6 @@ XOR_SAMPLES = 81
 XOR_FIGSIZE = (7.0, 3.5)
 PIECES_FIGSIZE = (7.0, 3.4)
 GRADIENTS_FIGSIZE = (7.0, 3.6)
-
-
-def figure_path(stem: str, theme: str) -> str:
-    """``figures/listing-<stem>-<theme>.svg``."""
-    return f"figures/listing-{stem}-{theme}.svg"
-
-
-def fragment_path(stem: str) -> str:
-    """``fragments/listing-<stem>-figure.md``: the figure's two images and alt text."""
-    return f"fragments/listing-{stem}-figure.md"
 
 
 # ---------------------------------------------------------------------- XOR regions
@@ -270,8 +263,8 @@ def _draw(stem: str, out: Path, ctx: Context) -> None:
     printed, names = execute(path)
     write_text(out, output_path(path), printed)
     for theme in THEMES:
-        figure.draw(names, theme, out / figure_path(stem, theme))
-    write_text(out, fragment_path(stem), image_pair(figure.alt(names), figure_path(stem, "{theme}")))
+        figure.draw(names, theme, out / paths.listing_figure(stem, theme))
+    write_text(out, paths.listing_figure_fragment(stem), image_pair(figure.alt(names), paths.listing_figure(stem)))
 
 
 def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
@@ -282,8 +275,8 @@ def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
     return [
         Artifact(
             name=f"listing-figure-{stem}",
-            outputs=(output_path(Path(f"{stem}.py")), *(figure_path(stem, theme) for theme in THEMES),
-                     fragment_path(stem)),
+            outputs=(output_path(Path(f"{stem}.py")), *(paths.listing_figure(stem, theme) for theme in THEMES),
+                     paths.listing_figure_fragment(stem)),
             make=functools.partial(_make, stem, limit),
             module=MODULE,
             inputs=(f"{SNIPPETS}/{stem}.py",),

@@ -38,6 +38,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, Collection, TypeVar
 
+from actdocs import paths
 from actdocs.engine.artifact import Artifact, Context, REPO_ROOT
 from actdocs.execute.env_numbers import positive
 from actdocs.engine.errors import ListingError
@@ -218,7 +219,7 @@ def _ending(exitcode: int) -> str:
 
 def output_path(path: Path) -> str:
     """Where a listing's captured output lies in the cache: ``output/<name>.txt``."""
-    return f"output/{path.stem}.txt"
+    return paths.listing_output(path.stem)
 
 
 def _make(path: Path, limit: float, out: Path, ctx: Context) -> None:

@@ -47,7 +47,8 @@ from actdocs.engine.artifact import Artifact
 from actdocs.experiments.output import Parts, experiment_artifact, header
 from actdocs.experiments.seeding import deterministic, randn
 from actdocs.render.numbers import format_number, format_percent
-from actdocs.render.style import new_figure, save_svg, series_styles, use_theme
+from actdocs.render.palette import series_styles
+from actdocs.render.style import new_figure, save_svg, use_theme
 from actdocs.render.markdown import markdown_table
 
 MODULE = "actdocs.experiments.distributions"

@@ -25,40 +25,18 @@ from typing import Any, Callable
 
 import torch
 
+from actdocs import paths
 from actdocs.engine.artifact import Artifact, Context
 from actdocs.render.markdown import image_pair, write_text
 from actdocs.render.numbers import round_floats
-from actdocs.render.style import THEMES, Theme
+from actdocs.paths import THEMES
+from actdocs.render.palette import Theme
 
 #: Version of the JSON layout; bumped when a documented key changes meaning.
 SCHEMA_VERSION = 1
 
 #: Significant digits kept for every float written to JSON.
 SIGNIFICANT = 6
-
-
-# ------------------------------------------------------------------ output paths
-
-
-def data_path(name: str) -> str:
-    """``data/experiments/<name>.json``: the results, served to the browser."""
-    return f"data/experiments/{name}.json"
-
-
-def figure_path(name: str, theme: str, part: str = "") -> str:
-    """``figures/exp-<name>[-<part>]-<theme>.svg``."""
-    middle = f"{name}-{part}" if part else name
-    return f"figures/exp-{middle}-{theme}.svg"
-
-
-def table_path(name: str, part: str = "") -> str:
-    """``tables/exp-<name>[-<part>].md``."""
-    return f"tables/exp-{name}-{part}.md" if part else f"tables/exp-{name}.md"
-
-
-def fragment_path(name: str, part: str) -> str:
-    """``fragments/exp-<name>-<part>.md``."""
-    return f"fragments/exp-{name}-{part}.md"
 
 
 def figure_fragment(part: str) -> str:
@@ -122,11 +100,11 @@ class Parts:
     def outputs(self, name: str) -> tuple[str, ...]:
         """Every path the parts of experiment ``name`` write, the JSON first."""
         return (
-            data_path(name),
-            *(figure_path(name, theme, part) for part in self.draws for theme in THEMES),
-            *(table_path(name, part) for part in self.tables),
-            *(fragment_path(name, figure_fragment(part)) for part in self.draws),
-            *(fragment_path(name, part) for part in self.texts),
+            paths.experiment_data(name),
+            *(paths.experiment_figure(name, theme, part) for part in self.draws for theme in THEMES),
+            *(paths.experiment_table(name, part) for part in self.tables),
+            *(paths.experiment_fragment(name, figure_fragment(part)) for part in self.draws),
+            *(paths.experiment_fragment(name, part) for part in self.texts),
         )
 
 
@@ -134,17 +112,17 @@ def write_results(out: Path, name: str, results: dict[str, Any], parts: Parts) -
     """Write an experiment's outputs: its JSON, then, from the rounded results (exactly
     what the JSON holds, so the page quotes the file), every figure in both themes with
     its image fragment, every table and every text fragment."""
-    write_json(out, data_path(name), results)
+    write_json(out, paths.experiment_data(name), results)
     shown = round_floats(results, SIGNIFICANT)
     for part, (draw, alt) in parts.draws.items():
         for theme in THEMES:
-            draw(shown, theme, out / figure_path(name, theme, part))
-        write_text(out, fragment_path(name, figure_fragment(part)),
-                   image_pair(alt(shown), figure_path(name, "{theme}", part)))
+            draw(shown, theme, out / paths.experiment_figure(name, theme, part))
+        write_text(out, paths.experiment_fragment(name, figure_fragment(part)),
+                   image_pair(alt(shown), paths.experiment_figure(name, part=part)))
     for part, render in parts.tables.items():
-        write_text(out, table_path(name, part), render(shown))
+        write_text(out, paths.experiment_table(name, part), render(shown))
     for part, render in parts.texts.items():
-        write_text(out, fragment_path(name, part), render(shown))
+        write_text(out, paths.experiment_fragment(name, part), render(shown))
 
 
 def _make(name: str, run: Callable[..., dict], parts: Parts, params: dict[str, Any], out: Path, ctx: Context) -> None:

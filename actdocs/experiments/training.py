@@ -62,6 +62,7 @@ from actdocs import catalog
 from actdocs.measure import formulas, properties
 from actdocs.engine.artifact import Artifact
 from actdocs.catalog import Activation, Maths, Properties
+from actdocs.experiments.challenge import MIN_GRADIENT
 from actdocs.experiments.data import digits
 from actdocs.experiments.networks import accuracy, mlp, train
 from actdocs.experiments.output import SIGNIFICANT, Parts, experiment_artifact, header
@@ -88,10 +89,6 @@ FIGSIZE = (7.5, 4.2)
 # --------------------------------------------------------------------------------------
 # The custom activation
 # --------------------------------------------------------------------------------------
-
-#: Requirement 1: |f'(x)| must be at least this everywhere (measured on the properties
-#: grid and at +-properties.FAR), a bound away from zero, not merely a positive slope.
-MIN_GRADIENT = 1e-3
 
 # --8<-- [start:custom]
 #: Slope of leaky tanh's linear term: its growth rate and its smallest derivative.

@@ -17,8 +17,8 @@ import json
 import math
 from typing import Any, Sequence
 
-from actdocs.render import style
-from actdocs.render.markdown import SERVED_ROOT
+from actdocs import paths
+from actdocs.render import palette
 from actdocs.render.numbers import round_floats
 
 #: Version of the JSON format described in the module docstring.
@@ -37,16 +37,6 @@ DEMOS: dict[str, str] = {
     "vanishing-gradients": "Vanishing gradients",
     "distributions": "Distribution effects",
 }
-
-def data_path(name: str) -> str:
-    """The demo's JSON, relative to the cache root."""
-    return f"data/demos/{name}.json"
-
-
-def fragment_path(name: str) -> str:
-    """The demo's Markdown fragment, relative to the cache root (and the snippet path)."""
-    return f"fragments/demo-{name}.md"
-
 
 # ------------------------------------------------------------------------ numbers
 
@@ -109,7 +99,7 @@ def _douglas_peucker(points: list[tuple[float, float]], tolerance: float) -> lis
 # ------------------------------------------------------------------------ themes
 
 
-def theme_json(theme: style.Theme) -> dict[str, Any]:
+def theme_json(theme: palette.Theme) -> dict[str, Any]:
     """The colours demos.js applies for one of Material's palettes (from :mod:`actdocs.render.style`)."""
     shade = _rgba(theme.derivative, 0.14 if theme.name == "light" else 0.22)
     return {
@@ -137,7 +127,7 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 def themes_json() -> dict[str, dict[str, Any]]:
     """Both palettes, keyed ``light`` (Material's ``default``) and ``dark`` (``slate``)."""
-    return {name: theme_json(theme) for name, theme in style.THEMES.items()}
+    return {name: theme_json(theme) for name, theme in palette.THEME_BY_NAME.items()}
 
 
 #: Layout shared by every demo; colours are filled in by demos.js from the theme.
@@ -202,7 +192,7 @@ def figure_spec(
 ) -> dict[str, Any]:
     """The whole demo JSON: the plotly figure in its first state and the ``actdocs`` extension."""
     leaf = _first_leaf(tree, controls)
-    theme = theme_json(style.LIGHT)
+    theme = theme_json(palette.LIGHT)
     toggles = {role: c["default"] for c in controls if c["type"] == "toggle" for role in c["roles"]}
     data = []
     for trace in leaf["data"]:
@@ -233,7 +223,7 @@ def figure_spec(
 # ------------------------------------------------------------------------ fragments
 
 
-def fragment(name: str, static: str, caption: str, root: str = SERVED_ROOT) -> str:
+def fragment(name: str, static: str, caption: str, root: str = paths.SERVED_ROOT) -> str:
     """The Markdown a page includes for demo ``name``.
 
     A container ``div.actdocs-demo`` with ``data-src`` (the JSON, relative to the site
@@ -244,9 +234,9 @@ def fragment(name: str, static: str, caption: str, root: str = SERVED_ROOT) -> s
     fetches the data from it.
     """
     return (
-        f'<div class="actdocs-demo" data-demo="{name}" data-src="{root}/{data_path(name)}" markdown>\n'
+        f'<div class="actdocs-demo" data-demo="{name}" data-src="{root}/{paths.demo_data(name)}" markdown>\n'
         f'<div class="actdocs-demo__static" markdown>\n\n{static.strip()}\n\n</div>\n\n'
-        f"{caption.strip()} [The data behind this demo (JSON)]({root}/{data_path(name)}){{ .actdocs-demo__data }}\n"
+        f"{caption.strip()} [The data behind this demo (JSON)]({root}/{paths.demo_data(name)}){{ .actdocs-demo__data }}\n"
         f"{{ .actdocs-demo__caption }}\n\n"
         f"</div>\n"
     )

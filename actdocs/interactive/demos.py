@@ -15,7 +15,7 @@ The demos:
     is saturated (:func:`actdocs.measure.properties.saturated_within`) shaded, and a
     slider for the parameter of the records that have one (the record's ``slider``). Every
     curve is computed here with the catalog's PyTorch functionals in float64 and its
-    derivative with autograd (:func:`actdocs.produce.figures.curves`, the same samples as the
+    derivative with autograd (:func:`actdocs.produce.curves.curves`, the same samples as the
     static figures).
 ``vanishing-gradients``
     The gradient norm reaching each layer of a real network (log scale), per activation
@@ -64,12 +64,10 @@ import math
 from pathlib import Path
 from typing import Any, Iterable
 
+from actdocs import paths
 from actdocs import catalog
-from actdocs.render import style
 from actdocs.engine.artifact import Artifact, Context
-from actdocs.interactive.demo_spec import DEMOS, _axis, data_path, dumps, figure_spec, fragment, fragment_path
-from actdocs.experiments.output import data_path as experiment_data_path
-from actdocs.experiments.output import fragment_path as experiment_fragment_path
+from actdocs.interactive.demo_spec import DEMOS, _axis, dumps, figure_spec, fragment
 from actdocs.interactive.explorer import explorer_fragment, explorer_spec
 from actdocs.render.markdown import write_text
 from actdocs.render.numbers import format_number, format_percent, format_sig, superscript
@@ -313,17 +311,17 @@ DISTRIBUTIONS_CAPTION = (
 
 
 def _make_explorer(out: Path, ctx: Context) -> None:
-    write_text(out, data_path("explorer"), dumps(explorer_spec()))
-    write_text(out, fragment_path("explorer"), explorer_fragment())
+    write_text(out, paths.demo_data("explorer"), dumps(explorer_spec()))
+    write_text(out, paths.demo_fragment("explorer"), explorer_fragment())
 
 
 def _experiment_json(ctx: Context, demo: str) -> dict[str, Any]:
-    return json.loads((ctx.cache / experiment_data_path(EXPERIMENT_OF[demo])).read_text(encoding="utf-8"))
+    return json.loads((ctx.cache / paths.experiment_data(EXPERIMENT_OF[demo])).read_text(encoding="utf-8"))
 
 
 def _experiment_figure(ctx: Context, demo: str) -> str:
     """The experiment's own figure fragment (light and dark images with alt text): the demo's static form."""
-    return (ctx.cache / experiment_fragment_path(EXPERIMENT_OF[demo], "figure")).read_text(encoding="utf-8")
+    return (ctx.cache / paths.experiment_fragment(EXPERIMENT_OF[demo], "figure")).read_text(encoding="utf-8")
 
 
 def vanishing_fragment(results: dict[str, Any], static: str) -> str:
@@ -344,19 +342,19 @@ def distributions_fragment(results: dict[str, Any], static: str) -> str:
 
 def _make_vanishing(out: Path, ctx: Context) -> None:
     results = _experiment_json(ctx, "vanishing-gradients")
-    write_text(out, data_path("vanishing-gradients"), dumps(vanishing_spec(results)))
-    write_text(out, fragment_path("vanishing-gradients"), vanishing_fragment(results, _experiment_figure(ctx, "vanishing-gradients")))
+    write_text(out, paths.demo_data("vanishing-gradients"), dumps(vanishing_spec(results)))
+    write_text(out, paths.demo_fragment("vanishing-gradients"), vanishing_fragment(results, _experiment_figure(ctx, "vanishing-gradients")))
 
 
 def _make_distributions(out: Path, ctx: Context) -> None:
     results = _experiment_json(ctx, "distributions")
-    write_text(out, data_path("distributions"), dumps(distributions_spec(results)))
-    write_text(out, fragment_path("distributions"), distributions_fragment(results, _experiment_figure(ctx, "distributions")))
+    write_text(out, paths.demo_data("distributions"), dumps(distributions_spec(results)))
+    write_text(out, paths.demo_fragment("distributions"), distributions_fragment(results, _experiment_figure(ctx, "distributions")))
 
 
 def _experiment_reads(demo: str) -> tuple[str, ...]:
     name = EXPERIMENT_OF[demo]
-    return (experiment_data_path(name), experiment_fragment_path(name, "figure"))
+    return (paths.experiment_data(name), paths.experiment_fragment(name, "figure"))
 
 
 def artifacts() -> list[Artifact]:
@@ -368,20 +366,20 @@ def artifacts() -> list[Artifact]:
     return [
         Artifact(
             name="demo-explorer",
-            outputs=(data_path("explorer"), fragment_path("explorer")),
+            outputs=(paths.demo_data("explorer"), paths.demo_fragment("explorer")),
             make=_make_explorer,
             module=MODULE,
         ),
         Artifact(
             name="demo-vanishing-gradients",
-            outputs=(data_path("vanishing-gradients"), fragment_path("vanishing-gradients")),
+            outputs=(paths.demo_data("vanishing-gradients"), paths.demo_fragment("vanishing-gradients")),
             make=_make_vanishing,
             module=MODULE,
             reads=_experiment_reads("vanishing-gradients"),
         ),
         Artifact(
             name="demo-distributions",
-            outputs=(data_path("distributions"), fragment_path("distributions")),
+            outputs=(paths.demo_data("distributions"), paths.demo_fragment("distributions")),
             make=_make_distributions,
             module=MODULE,
             reads=_experiment_reads("distributions"),

@@ -1,7 +1,7 @@
 """The activation explorer: every catalog record, its derivative, saturation and slider.
 
 Each curve is computed with the record's PyTorch functional in float64 and its
-derivative with autograd (:func:`actdocs.produce.figures.curves`, the same samples as the
+derivative with autograd (:func:`actdocs.produce.curves.curves`, the same samples as the
 static figures); a record's ``slider`` (:class:`actdocs.catalog.Slider`) gives one
 state per stop.
 """
@@ -14,11 +14,12 @@ from typing import Any, Iterable, Sequence
 
 import torch
 
+from actdocs import paths
 from actdocs.measure import properties
 from actdocs.measure.autograd import derivative
 from actdocs.catalog import ACTIVATIONS, SATURATION_THRESHOLD, Activation, Slider
 from actdocs.interactive.demo_spec import DEMOS, DIGITS, SIMPLIFY_TOLERANCE, _axis, figure_spec, fragment, simplify
-from actdocs.produce.figures import curves, figure_path, overview_alt_text, x_range
+from actdocs.produce.curves import curves, overview_alt_text, x_range
 from actdocs.render.markdown import image_pair
 from actdocs.render.numbers import MINUS, format_number, round_sig
 
@@ -205,6 +206,6 @@ EXPLORER_CAPTION = (
 
 def explorer_fragment() -> str:
     """The explorer's fragment; its static figure is the overview of every activation."""
-    static = image_pair(overview_alt_text(), figure_path("overview", "{theme}"))
+    static = image_pair(overview_alt_text(), paths.activation_figure("overview"))
     caption = EXPLORER_CAPTION.format(title=DEMOS["explorer"], threshold=format_number(SATURATION_THRESHOLD))
     return fragment("explorer", static, caption)

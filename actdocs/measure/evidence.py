@@ -13,19 +13,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from actdocs import paths
 from actdocs.measure import recorded
 from actdocs.engine.artifact import REPO_ROOT
 from actdocs.catalog import SATURATION_THRESHOLD
 from actdocs.render.numbers import format_number, format_percent, format_ratio, format_sig
 from actdocs.measure.verdicts import Measured
 
-EXPERIMENT_JSON = {
-    "gradient_flow": "data/experiments/gradient-flow.json",
-    "dying_relu": "data/experiments/dying-relu.json",
-    "self_normalisation": "data/experiments/self-normalisation.json",
-    "gelu_approx": "data/experiments/gelu-approx.json",
-    "relu_vs_tanh": "data/experiments/relu-vs-tanh.json",
-}
+#: The experiments whose results a claim or statement reads, and where each one's JSON lies.
+EXPERIMENT_JSON = {module: paths.experiment_data(paths.experiment_name(module))
+                   for module in ("gradient_flow", "dying_relu", "self_normalisation", "gelu_approx", "relu_vs_tanh")}
 
 #: The bound of the ten-layer quick check: ten factors of sigmoid's peak slope.
 SIGMOID_BOUND = 0.25**10

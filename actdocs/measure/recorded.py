@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from actdocs.bench import schema
 from actdocs.bench.load import recorded_runs
 from actdocs.bench.stats import find_cell, ratio_interval
 from actdocs.measure.verdicts import Measured
+from actdocs.render.numbers import superscript
 
 #: Where recorded runs live, relative to the repository root.
 BENCH_DIR = "data/bench"
@@ -31,8 +33,20 @@ NO_RUN = "not measured (no recorded benchmark run)"
 #: A cell the run flagged (see the benchmarks page's "Flags"): it gives no interval, so no verdict.
 FLAGGED = "flagged in this run (no interval)"
 
-#: The two sizes of the benchmark and how a page names them.
-SIZES: dict[str, str] = {"cache": "in cache (1000 × 256)", "memory": "memory-bound (2²⁴ elements)"}
+
+
+def _size_words(size: str) -> str:
+    """How a page names a benchmark size, from the schema: "in cache (1000 × 256)",
+    "memory-bound (2²⁴ elements)" (the CPU's memory size)."""
+    if size == "memory":
+        shape = f"2{superscript(schema.MEMORY_ELEMENTS['cpu'].bit_length() - 1)} elements"
+    else:
+        shape = " × ".join(map(str, schema.SIZES[size]))
+    return f"{schema.SIZE_WORDS[size]} ({shape})"
+
+
+#: The sizes of the benchmark and how a page names them.
+SIZES: dict[str, str] = {size: _size_words(size) for size in schema.SIZES}
 
 
 @dataclass(frozen=True)

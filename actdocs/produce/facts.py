@@ -40,7 +40,7 @@ from actdocs.engine.artifact import REPO_ROOT, Artifact, Context
 from actdocs.catalog import SATURATION_THRESHOLD, Activation
 from actdocs.render.numbers import format_number, format_percent, format_ratio, format_sig, format_sig_tex
 from actdocs.render.markdown import markdown_table, text_artifact, write_text
-from actdocs.render.style import flat_end
+from actdocs.render.wording import flat_end
 from actdocs.produce.tables import inline_math
 
 MODULE = "actdocs.produce.facts"

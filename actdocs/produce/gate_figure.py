@@ -16,11 +16,14 @@ from pathlib import Path
 
 import torch
 
+from actdocs import paths
 from actdocs.engine.artifact import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.render.markdown import image_pair, write_text
 from actdocs.render.numbers import format_number
-from actdocs.render.style import THEMES, new_figure, save_svg, series_styles, use_theme
+from actdocs.paths import THEMES
+from actdocs.render.palette import series_styles
+from actdocs.render.style import new_figure, save_svg, use_theme
 
 MODULE = "actdocs.produce.gate_figure"
 
@@ -30,8 +33,8 @@ GATE_RANGE: tuple[float, float] = (-4.0, 4.0)
 PER_UNIT = 40
 FIGSIZE = (8.0, 3.2)
 
-FIGURE = "figures/gates-{theme}.svg"
-FRAGMENT = "fragments/gates-figure.md"
+FIGURE = paths.figure("gates")
+FRAGMENT = paths.fragment("gates-figure")
 
 
 def gated() -> list[Activation]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from actdocs import paths
 from actdocs import catalog
 from actdocs.measure import properties
 from actdocs.engine.artifact import Artifact
@@ -192,4 +193,4 @@ def glossary_fragment() -> str:
 
 def artifacts() -> list[Artifact]:
     """``fragment-glossary``."""
-    return [text_artifact("fragment-glossary", "fragments/glossary.md", glossary_fragment, MODULE)]
+    return [text_artifact("fragment-glossary", paths.fragment("glossary"), glossary_fragment, MODULE)]

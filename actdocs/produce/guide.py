@@ -23,6 +23,7 @@ import string
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
+from actdocs import paths
 from actdocs import catalog
 from actdocs.engine.artifact import Artifact
 from actdocs.render.markdown import markdown_table, text_artifact
@@ -301,7 +302,7 @@ def decision_tree(steps: Iterable[DecisionStep] = DECISION_TREE) -> str:
 def artifacts() -> list[Artifact]:
     """The hidden-layer and output-layer tables and the decision-tree fragment."""
     return [
-        text_artifact("table-hidden-layers", "tables/hidden-layers.md", hidden_layers_table, MODULE),
-        text_artifact("table-output-layers", "tables/output-layers.md", output_layers_table, MODULE),
-        text_artifact("fragment-decision-tree", "fragments/decision-tree.md", decision_tree, MODULE),
+        text_artifact("table-hidden-layers", paths.table("hidden-layers"), hidden_layers_table, MODULE),
+        text_artifact("table-output-layers", paths.table("output-layers"), output_layers_table, MODULE),
+        text_artifact("fragment-decision-tree", paths.fragment("decision-tree"), decision_tree, MODULE),
     ]

@@ -26,7 +26,7 @@ from actdocs.measure import formulas, properties
 from actdocs.measure.autograd import grad_at
 from actdocs.catalog import Activation
 from actdocs.render.numbers import format_number
-from actdocs.render.style import format_max_grad
+from actdocs.render.wording import format_max_grad
 
 #: Names of :data:`actdocs.measure.formulas.NAMES` that a card defines wherever its formulas use
 #: them, in card order: (name, how the card's TeX writes it, its definition as Markdown).

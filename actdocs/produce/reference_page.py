@@ -1,7 +1,7 @@
 """The References page: every record of :mod:`actdocs.references` and the pages citing it.
 
 A page cites a reference when its Markdown holds a citation shortcode (``[@key]``,
-see :mod:`actdocs.site.shortcodes`) or when a generated fragment it includes
+see :mod:`actdocs.render.shortcodes`) or when a generated fragment it includes
 (``--8<-- "tables/usage.md"``) holds a citation link that :func:`actdocs.references.cite`
 wrote. The artifact ``references-page`` writes ``tables/references.md``, one entry per
 record in the table's order, each listing the pages that cite it, for
@@ -18,14 +18,15 @@ import re
 from pathlib import Path
 from typing import Collection
 
+from actdocs import paths
 from actdocs import references
-from actdocs.site import shortcodes
+from actdocs.render import shortcodes
 from actdocs.engine.artifact import REPO_ROOT, Artifact, Context
 from actdocs.engine.errors import UsageError
 from actdocs.render.markdown import write_text
 
 MODULE = "actdocs.produce.reference_page"
-OUTPUT = "tables/references.md"
+OUTPUT = paths.table("references")
 DOCS = "docs"
 
 #: A snippet include, with an optional ``:section``.

@@ -21,26 +21,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Sequence
 
+from actdocs import paths
 from actdocs import catalog
 from actdocs.measure import formulas, properties, shown_properties
 from actdocs.produce import glossary
-from actdocs.render import style
-from actdocs.site import shortcodes
+from actdocs.render import wording
+from actdocs.render import shortcodes
 from actdocs.engine.artifact import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.produce.notation import kink_line, max_grad_cell, symbols_line
-from actdocs.site.figure_markdown import figure_markdown
-from actdocs.render.markdown import SERVED_ROOT, markdown_table, text_artifact, write_text
+from actdocs.render.markdown import markdown_table, text_artifact, write_text
 from actdocs.render.numbers import DECIMALS, format_number
-from actdocs.render.style import format_cost, format_range, format_saturation, yes_no
+from actdocs.render.wording import format_cost, format_range, format_saturation, yes_no
 
 MODULE = "actdocs.produce.tables"
 
 #: The page (relative to ``docs/``) whose sections the tables link to; anchors are keys.
 ACTIVATIONS_PAGE = "activations.md"
-
-#: Where the site serves the build's output, relative to the pages that include cards.
-IMAGE_ROOT = SERVED_ROOT
 
 #: The teaching page of each family (relative to ``docs/``, with the page's title), where a
 #: card links for more, unless :data:`TAUGHT_IN` says otherwise for the record.
@@ -202,7 +199,7 @@ def _display_math(tex: str) -> str:
     return f"$$\n{tex.strip()}\n$$"
 
 
-def card(record: Activation, image_root: str = IMAGE_ROOT) -> str:
+def card(record: Activation) -> str:
     """One activation's section of the "All activations" page, in Markdown."""
     parts = [
         f"## {record.name} {{ #{record.key} }}",
@@ -214,7 +211,7 @@ def card(record: Activation, image_root: str = IMAGE_ROOT) -> str:
     parts += [line for line in (symbols_line(record), kink_line(record)) if line]
     if record.scalar_view_note:
         parts.append(f"*How it is drawn:* {record.scalar_view_note}")
-    parts.append(figure_markdown(record.key, image_root).rstrip("\n"))
+    parts.append(f'--8<-- "{paths.activation_figure_fragment(record.key)}"')  # the figure's own image pair
     if record.used_in:
         parts.append(f"**Used in:** {record.used_in_text}")
     taught = taught_in(record)
@@ -223,9 +220,9 @@ def card(record: Activation, image_root: str = IMAGE_ROOT) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def activation_cards(records: Sequence[Activation] = ACTIVATIONS, image_root: str = IMAGE_ROOT) -> str:
+def activation_cards(records: Sequence[Activation] = ACTIVATIONS) -> str:
     """The cards of every record, in catalog order, separated by blank lines."""
-    return "\n".join(card(r, image_root) for r in records)
+    return "\n".join(card(r) for r in records)
 
 
 # ------------------------------------------------------------------------ artifacts
@@ -233,13 +230,13 @@ def activation_cards(records: Sequence[Activation] = ACTIVATIONS, image_root: st
 
 def _make_properties_table(out: Path, ctx: Context) -> None:
     shown_properties.verify()  # a declaration its measurement contradicts stops the build
-    write_text(out, "tables/properties.md", properties_table())
+    write_text(out, paths.table("properties"), properties_table())
 
 
 def _make_property_tables(out: Path, ctx: Context) -> None:
     shown_properties.verify()
     for record in ACTIVATIONS:
-        write_text(out, f"tables/property-{record.key}.md", property_table(record))
+        write_text(out, paths.table(f"property-{record.key}"), property_table(record))
 
 
 def _names_list(names: Sequence[str]) -> str:
@@ -272,7 +269,7 @@ def properties_legend() -> str:
 
 def _rounding_note() -> str:
     """How the table rounds: to the nearest, except the flat regions' ends, which are rounded
-    towards the inside of the flat set (:func:`actdocs.render.style.flat_end`), so that the written
+    towards the inside of the flat set (:func:`actdocs.render.wording.flat_end`), so that the written
     condition holds at every x it names; tanh's edge is the example, read from the catalog."""
     tanh, approx = (shown_properties.as_measured(catalog.get(k)) for k in ("tanh", "gelu_tanh"))
     edge = properties.measure(tanh).saturation[-1].lo
@@ -280,26 +277,26 @@ def _rounding_note() -> str:
     return (
         f"Numbers are rounded to the nearest at {DECIMALS} decimals, trailing zeros dropped: the "
         f"minimum of {approx.name} is {format_number(low, 6)}, so its range reads {format_range(approx.properties)}. The ends "
-        f"of the flat regions are the exception: they are rounded to {style.FLAT_DECIMALS} decimals "
+        f"of the flat regions are the exception: they are rounded to {wording.FLAT_DECIMALS} decimals "
         "towards the inside of the flat set, so that the stated condition holds at every x the table "
         f"names. {tanh.name}'s derivative falls below the threshold at |x| = {format_number(edge)}, "
-        f"so its row says {style.format_saturation(tanh.properties)}.\n"
+        f"so its row says {wording.format_saturation(tanh.properties)}.\n"
     )
 
 
 def artifacts() -> list[Artifact]:
     """The tables and the cards fragment."""
     return [
-        Artifact("table-properties", ("tables/properties.md",), _make_properties_table, MODULE),
+        Artifact("table-properties", (paths.table("properties"),), _make_properties_table, MODULE),
         Artifact(
             name="table-property",
-            outputs=tuple(f"tables/property-{r.key}.md" for r in ACTIVATIONS),
+            outputs=tuple(paths.table(f"property-{r.key}") for r in ACTIVATIONS),
             make=_make_property_tables,
             module=MODULE,
         ),
-        text_artifact("table-variants", "tables/variants.md", variants_table, MODULE),
-        text_artifact("table-usage", "tables/usage.md", usage_table, MODULE),
-        text_artifact("table-summary", "tables/summary.md", summary_table, MODULE),
-        text_artifact("fragment-activations", "fragments/activations.md", activation_cards, MODULE),
-        text_artifact("fragment-properties-legend", "fragments/properties-legend.md", properties_legend, MODULE),
+        text_artifact("table-variants", paths.table("variants"), variants_table, MODULE),
+        text_artifact("table-usage", paths.table("usage"), usage_table, MODULE),
+        text_artifact("table-summary", paths.table("summary"), summary_table, MODULE),
+        text_artifact("fragment-activations", paths.fragment("activations"), activation_cards, MODULE),
+        text_artifact("fragment-properties-legend", paths.fragment("properties-legend"), properties_legend, MODULE),
     ]

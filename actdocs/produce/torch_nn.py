@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import torch.nn.modules.activation as activation_modules
 
+from actdocs import paths
 from actdocs import catalog
 from actdocs.engine.artifact import Artifact
 from actdocs.render.markdown import markdown_table, text_artifact
@@ -62,4 +63,4 @@ def coverage_table() -> str:
 
 def artifacts() -> list[Artifact]:
     """``table-torch-nn``: the coverage table."""
-    return [text_artifact("table-torch-nn", "tables/torch-nn.md", coverage_table, MODULE)]
+    return [text_artifact("table-torch-nn", paths.table("torch-nn"), coverage_table, MODULE)]

@@ -17,11 +17,9 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from actdocs.paths import SERVED_ROOT, THEMES
 from actdocs.engine.artifact import Artifact, Context
 
-#: Where the site serves the artifact cache's figures and data (see ``mkdocs_hook``):
-#: pages at the top of ``docs/`` link ``generated/figures/...``.
-SERVED_ROOT = "generated"
 
 _ALIGN = {None: "---", "left": ":---", "right": "---:", "center": ":---:", "l": ":---", "r": "---:", "c": ":---:"}
 
@@ -88,8 +86,6 @@ def markdown_table(
 
 # ------------------------------------------------------------------ images
 
-#: The palette variants of every figure, as Material's ``#only-light`` / ``#only-dark``.
-THEMES = ("light", "dark")
 
 
 def alt_text(text: str) -> str:

@@ -4,7 +4,7 @@ is served to narrow screens in a ``<picture>``.
 :func:`size_images` rewrites a page's HTML after MkDocs rendered it:
 
 * each ``<img>`` without ``width`` and ``height`` whose file is known gets them: a
-  figure the artifact cache serves under ``generated/`` (:data:`actdocs.render.markdown.SERVED_ROOT`)
+  figure the artifact cache serves under ``generated/`` (:data:`actdocs.paths.SERVED_ROOT`)
   takes the size matplotlib wrote into its SVG (in pt, 4/3 CSS px each), and a PNG
   inlined as a ``data:`` URL (an executed notebook's plot) takes its pixel size. With
   both attributes the browser reserves the image's box before the file arrives, so
@@ -29,7 +29,7 @@ import struct
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from actdocs.render.markdown import SERVED_ROOT, THEMES
+from actdocs.paths import SERVED_ROOT, THEMES
 
 #: Screens that get a figure's phone variant (Material's single-column layout is wider).
 PHONE_MEDIA = "(max-width: 37.5em)"

@@ -11,7 +11,7 @@
 * ``on_files`` serves the generated figures and data under ``generated/`` and the
   pinned front-end packages from ``node_modules`` under ``assets/vendor/``.
 * ``on_page_markdown`` expands shortcodes (``[@key]`` citations) with
-  :mod:`actdocs.site.shortcodes`; an unknown key fails the build naming page and key. It also
+  :mod:`actdocs.render.shortcodes`; an unknown key fails the build naming page and key. It also
   names the page for :mod:`actdocs.site.snippet_errors`, so a missing include fails the build
   with one line naming page and include.
 * ``on_files`` also hands the executed exercise notebooks (``exercises/*.ipynb`` in the
@@ -38,13 +38,11 @@ from mkdocs.structure.files import File, Files
 
 from actdocs.engine.artifact import REPO_ROOT
 from actdocs.engine.build import default_cache
-from actdocs.render.markdown import SERVED_ROOT
+from actdocs.paths import SERVED, SERVED_ROOT
 from actdocs.site.mathrender import MathError, Renderer, woff2_only
 from actdocs.execute import notebooks
-from actdocs.site import figure_markdown, images, notebook_html, shortcodes, snippet_errors  # noqa: F401 (figure_markdown registers md:figure)
-
-#: Cache sub-folders served to the browser (the Markdown ones are only included).
-SERVED = ("figures", "data")
+from actdocs.render import shortcodes
+from actdocs.site import figure_markdown, images, notebook_html, snippet_errors  # noqa: F401 (figure_markdown registers md:figure)
 
 #: Front-end files served from node_modules: site path -> path under node_modules.
 VENDOR = {

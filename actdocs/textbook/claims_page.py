@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from actdocs import paths
 from actdocs.measure import recorded
 from actdocs.engine.artifact import REPO_ROOT, Artifact, Context
 from actdocs.textbook.claims import Claim, Finding, Row, evaluate
@@ -180,12 +181,12 @@ def runs_markdown(runs: list[recorded.Run] | None) -> str:
 def _make(out: Path, ctx: Context) -> None:
     evidence = Evidence.load(ctx.cache, ctx.root)
     results = evaluate(evidence)
-    write_text(out, "tables/claims.md", runs_markdown(evidence.runs) + claims_markdown(results))
+    write_text(out, paths.table("claims"), runs_markdown(evidence.runs) + claims_markdown(results))
     document = round_floats(claims_document(results), 6)
-    write_text(out, "data/claims.json", json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
+    write_text(out, paths.data("claims"), json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
     """The claims page's fragment and JSON, after the experiments; keyed by the recorded runs."""
-    return [Artifact("claims", ("tables/claims.md", "data/claims.json"), _make, MODULE,
+    return [Artifact("claims", (paths.table("claims"), paths.data("claims")), _make, MODULE,
                      inputs=recorded.input_files(root), reads=tuple(EXPERIMENT_JSON.values()))]

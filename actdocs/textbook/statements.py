@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, get_args
 
+from actdocs import paths
 from actdocs import catalog, references
 from actdocs.measure import properties, recorded
 from actdocs.textbook import claims
@@ -30,7 +31,7 @@ from actdocs.measure.evidence import EXPERIMENT_JSON, SATURATION_EPS, Evidence, 
 from actdocs.render.markdown import markdown_table, write_text
 from actdocs.produce.facts import EDGE_DECIMALS, SOURCE_SATURATION
 from actdocs.render.numbers import format_number, format_ratio, format_sig
-from actdocs.render.style import flat_end
+from actdocs.render.wording import flat_end
 from actdocs.textbook.statement_data import SECTIONS, STATEMENTS, VERDICTS, Statement
 from actdocs.measure.verdicts import Verdict
 
@@ -67,7 +68,7 @@ def _peak(key: str) -> float:
 
 def _challenge_bound() -> float:
     """The smallest |f′| the challenge's first requirement allows (the experiment's constant)."""
-    from actdocs.experiments.training import MIN_GRADIENT
+    from actdocs.experiments.challenge import MIN_GRADIENT
 
     return MIN_GRADIENT
 
@@ -305,12 +306,12 @@ def _make(out: Path, ctx: Context) -> None:
     measured = measured_verdicts(claims.evaluate(evidence))
     check(STATEMENTS, measured)
     values = numbers(evidence)
-    write_text(out, "tables/statements.md", statements_markdown(STATEMENTS, measured, values))
+    write_text(out, paths.table("statements"), statements_markdown(STATEMENTS, measured, values))
     text = json.dumps(statements_document(STATEMENTS, measured, values), indent=1, ensure_ascii=False)
-    write_text(out, "data/statements.json", text + "\n")
+    write_text(out, paths.data("statements"), text + "\n")
 
 
 def artifacts(root: Path = REPO_ROOT) -> list[Artifact]:
     """The textbook page's fragment and JSON, after the experiments the claims read; keyed like the claims."""
-    return [Artifact("statements", ("tables/statements.md", "data/statements.json"), _make, MODULE,
+    return [Artifact("statements", (paths.table("statements"), paths.data("statements")), _make, MODULE,
                      inputs=recorded.input_files(root), reads=tuple(EXPERIMENT_JSON.values()))]

@@ -19,7 +19,7 @@ import torch
 
 from bench_synthetic import cell_item, ceiling_item, document, simple
 from actdocs.bench import load, validate
-from actdocs.bench import compare, render, schema, site
+from actdocs.bench import compare, quick, render, schema, site
 from actdocs.bench.config import available_cores
 from actdocs.engine.artifact import Context
 
@@ -323,11 +323,11 @@ def test_the_quick_artifact_writes_its_json_and_tables(tmp_path: Path, monkeypat
 
     doc, seen = simple(), []
     monkeypatch.setattr(runner, "run", lambda config: seen.append(config) or doc)
-    quick = next(a for a in site.artifacts() if a.name == "bench-quick")
-    quick.make(tmp_path, Context(device="cpu"))
-    assert seen[0].quick and seen[0].device == "cpu" and quick.device_dependent and quick.exclusive
-    assert json.loads((tmp_path / site.QUICK_JSON).read_text()) == doc
-    assert (tmp_path / site.QUICK_TABLE).read_text() == render.markdown_tables(doc)
+    artifact = next(a for a in site.artifacts() if a.name == "bench-quick")
+    artifact.make(tmp_path, Context(device="cpu"))
+    assert seen[0].quick and seen[0].device == "cpu" and artifact.device_dependent and artifact.exclusive
+    assert json.loads((tmp_path / quick.QUICK_JSON).read_text()) == doc
+    assert (tmp_path / quick.QUICK_TABLE).read_text() == render.markdown_tables(doc)
 
 
 def test_every_recorded_run_is_valid_and_listed() -> None:

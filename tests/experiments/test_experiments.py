@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 import torch
 
+from actdocs import paths
 from actdocs import catalog
 from actdocs.measure import properties
 from actdocs.engine.artifact import REPO_ROOT, Context
@@ -501,10 +502,10 @@ def test_one_device_dependent_artifact_per_experiment():
         name = module.replace("_", "-")
         assert artifact.module == f"actdocs.experiments.{module}"
         assert artifact.device_dependent
-        assert output.data_path(name) in artifact.outputs
-        assert {output.figure_path(name, t) for t in ("light", "dark")} <= set(artifact.outputs)
-        assert output.table_path(name) in artifact.outputs
-        assert output.fragment_path(name, "figure") in artifact.outputs
+        assert paths.experiment_data(name) in artifact.outputs
+        assert {paths.experiment_figure(name, t) for t in ("light", "dark")} <= set(artifact.outputs)
+        assert paths.experiment_table(name) in artifact.outputs
+        assert paths.experiment_fragment(name, "figure") in artifact.outputs
 
 
 def test_every_experiment_is_registered_with_the_build():
@@ -527,7 +528,7 @@ def test_gelu_artifact_end_to_end_is_byte_stable(tmp_path):
         if rel.endswith(".svg"):
             assert len(data) < 60_000
             assert "Date" not in text
-    data = json.loads(outs[0][output.data_path("gelu-approx")])
+    data = json.loads(outs[0][paths.experiment_data("gelu-approx")])
     assert data["dtypes"]["float64"]["max_at"] == pytest.approx(2.7, abs=0.1)
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
+from actdocs.render import palette
+from actdocs import paths
 from actdocs import catalog
 from actdocs.interactive import demo_spec, demos
 from actdocs.render import numbers
@@ -23,7 +25,7 @@ from actdocs.engine.artifact import REPO_ROOT, Context
 SLIDERS = {r.key: r.slider for r in catalog.ACTIVATIONS if r.slider is not None}
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ROLES_OF_THEME = set(demo_spec.theme_json(demos.style.LIGHT)["roles"])
+ROLES_OF_THEME = set(demo_spec.theme_json(palette.LIGHT)["roles"])
 
 
 # ------------------------------------------------------------------ helpers
@@ -232,9 +234,9 @@ def test_explorer_is_small_and_rounded(explorer):
 def test_themes_follow_the_house_palette(explorer):
     themes = explorer["actdocs"]["themes"]
     assert set(themes) == {"light", "dark"}
-    assert themes["light"]["roles"]["function"] == demos.style.LIGHT.function
-    assert themes["dark"]["roles"]["derivative"] == demos.style.DARK.derivative
-    assert explorer["layout"]["font"]["color"] == demos.style.LIGHT.foreground
+    assert themes["light"]["roles"]["function"] == palette.LIGHT.function
+    assert themes["dark"]["roles"]["derivative"] == palette.DARK.derivative
+    assert explorer["layout"]["font"]["color"] == palette.LIGHT.foreground
 
 
 # ------------------------------------------------------------------ vanishing gradients
@@ -350,13 +352,13 @@ def test_fragment_has_container_static_figure_and_data_link():
 
 
 def test_artifacts_write_what_they_declare(tmp_path, flow, distribution):
-    from actdocs.experiments.output import data_path, dumps, fragment_path
+    from actdocs.experiments.output import dumps
 
     for name, results in (("gradient-flow", flow), ("distributions", distribution)):  # what the experiments wrote
-        (tmp_path / data_path(name)).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / data_path(name)).write_text(dumps(results))
-        (tmp_path / fragment_path(name, "figure")).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / fragment_path(name, "figure")).write_text(f"![{name} figure](generated/figures/exp-{name}-light.svg#only-light)\n")
+        (tmp_path / paths.experiment_data(name)).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / paths.experiment_data(name)).write_text(dumps(results))
+        (tmp_path / paths.experiment_fragment(name, "figure")).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / paths.experiment_fragment(name, "figure")).write_text(f"![{name} figure](generated/figures/exp-{name}-light.svg#only-light)\n")
     made = {}
     for artifact in demos.artifacts():
         assert set(artifact.reads) <= {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")}, artifact.name
@@ -367,12 +369,12 @@ def test_artifacts_write_what_they_declare(tmp_path, flow, distribution):
         made[artifact.name] = out
     assert [a.name for a in demos.artifacts()] == [f"demo-{name}" for name in demo_spec.DEMOS]
     for name in demo_spec.DEMOS:
-        assert json.loads((made[f"demo-{name}"] / demo_spec.data_path(name)).read_text())["demo"] == name
-    text = (made["demo-vanishing-gradients"] / demo_spec.fragment_path("vanishing-gradients")).read_text()
+        assert json.loads((made[f"demo-{name}"] / paths.demo_data(name)).read_text())["demo"] == name
+    text = (made["demo-vanishing-gradients"] / paths.demo_fragment("vanishing-gradients")).read_text()
     assert "(generated/figures/exp-gradient-flow-light.svg#only-light)" in text, "the experiment's figure is the static form"
     reads = {a.name: a.reads for a in demos.artifacts()}
-    assert reads["demo-vanishing-gradients"] == (data_path("gradient-flow"), fragment_path("gradient-flow", "figure"))
-    assert reads["demo-distributions"] == (data_path("distributions"), fragment_path("distributions", "figure"))
+    assert reads["demo-vanishing-gradients"] == (paths.experiment_data("gradient-flow"), paths.experiment_fragment("gradient-flow", "figure"))
+    assert reads["demo-distributions"] == (paths.experiment_data("distributions"), paths.experiment_fragment("distributions", "figure"))
 
 
 def test_each_demo_appears_once_where_it_is_taught_and_the_index_links_it():
@@ -383,7 +385,7 @@ def test_each_demo_appears_once_where_it_is_taught_and_the_index_links_it():
     index = pages["demos.md"]
     assert "--8<--" not in index, "the demos index links to the demos, it does not repeat them"
     for name in demo_spec.DEMOS:
-        rel = demo_spec.fragment_path(name)
+        rel = paths.demo_fragment(name)
         hosts = [page for page, text in pages.items() if f'--8<-- "{rel}"' in text]
         assert len(hosts) == 1, f"{rel} is included by {hosts}, not by exactly one page"
         head = pages[hosts[0]].split("---")[1] if pages[hosts[0]].startswith("---\n") else ""

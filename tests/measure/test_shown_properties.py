@@ -98,7 +98,7 @@ def test_kinks_and_jumps_are_one_measurement():
 def test_a_jump_that_leaves_a_hole_in_the_range_is_shown_and_checked():
     """Threshold's outputs are {0} ∪ (1, ∞), Hardshrink's (−∞, −0.5) ∪ {0} ∪ (0.5, ∞): no interval
     covers them, and a declaration that leaves the hole out is refused."""
-    from actdocs.render.style import format_range
+    from actdocs.render.wording import format_range
 
     assert format_range(shown_properties.shown(catalog.get("threshold"))) == "{0} \u222a (1, \u221e)"
     assert format_range(shown_properties.shown(catalog.get("hardshrink"))) == (

@@ -10,7 +10,7 @@ import pytest
 
 from actdocs import catalog
 from actdocs.measure import formulas, properties, recorded
-from actdocs.produce import facts, figures
+from actdocs.produce import facts
 from actdocs.render import numbers
 from actdocs.engine.artifact import Context
 from actdocs.render.numbers import MINUS

@@ -12,8 +12,8 @@ import torch
 
 from actdocs import catalog
 from actdocs.measure import autograd
-from actdocs.produce import figures
-from actdocs.render import numbers, style
+from actdocs.produce import curves, figures
+from actdocs.render import numbers, palette
 from actdocs.engine.artifact import Context
 from actdocs.engine.build import default_cache
 
@@ -45,7 +45,8 @@ def test_one_artifact_per_record_plus_overview() -> None:
     for artifact in figures.artifacts():
         assert artifact.module == "actdocs.produce.figures"
         stem = artifact.name.removeprefix("figure-")
-        assert artifact.outputs == (f"figures/{stem}-light.svg", f"figures/{stem}-dark.svg")
+        svgs = (f"figures/{stem}-light.svg", f"figures/{stem}-dark.svg")
+        assert artifact.outputs == (svgs + (f"fragments/figure-{stem}.md",) if stem in catalog.keys() else svgs)
 
 
 def test_the_catalog_and_the_derivative_key_the_figures() -> None:
@@ -53,8 +54,7 @@ def test_the_catalog_and_the_derivative_key_the_figures() -> None:
     # either must remake the figures, though neither is a parameter of theirs.
     from actdocs.engine import keys
 
-    imported = keys.actdocs_imports(keys._module_path("actdocs.produce.figures"))
-    assert {"actdocs.catalog", "actdocs.measure.autograd"} <= imported
+    assert {"actdocs.catalog", "actdocs.measure.autograd"} <= keys.closure("actdocs.produce.figures")
 
 
 @pytest.mark.parametrize("name", [f"figure-{k}" for k in SAMPLE_KEYS] + OVERVIEWS)
@@ -63,7 +63,7 @@ def test_make_writes_valid_deterministic_svgs(made: dict[str, tuple[Path, Path]]
     artifact = _BY_NAME[name]
     limit = OVERVIEW_LIMIT if name in OVERVIEWS else PER_FIGURE_LIMIT
     contents = {}
-    for rel in artifact.outputs:
+    for rel in (r for r in artifact.outputs if r.endswith(".svg")):
         data = (first / rel).read_bytes()
         assert data == (second / rel).read_bytes(), f"{rel} differs between this make and the site build's"
         assert len(data) < limit, f"{rel} is {len(data)} bytes"
@@ -78,7 +78,7 @@ def test_make_writes_valid_deterministic_svgs(made: dict[str, tuple[Path, Path]]
         contents[rel] = text
     light, dark = contents.values()
     assert light != dark
-    assert style.LIGHT.background in light and style.DARK.background in dark
+    assert palette.LIGHT.background in light and palette.DARK.background in dark
     # the whole output set is exactly the declared outputs
     written = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
     assert written == sorted(artifact.outputs)
@@ -86,7 +86,7 @@ def test_make_writes_valid_deterministic_svgs(made: dict[str, tuple[Path, Path]]
 
 def test_record_figure_has_title_and_scalar_view_subtitle(made: dict[str, tuple[Path, Path]]) -> None:
     glu = (made["figure-glu"][0] / "figures/glu-light.svg").read_text()
-    assert ">GLU<" in glu and figures.subtitle(catalog.get("glu")) in glu
+    assert ">GLU<" in glu and curves.subtitle(catalog.get("glu")) in glu
     sigmoid = (made["figure-sigmoid"][0] / "figures/sigmoid-dark.svg").read_text()
     assert ">Sigmoid<" in sigmoid and "scalar view" not in sigmoid
 
@@ -106,16 +106,16 @@ def _broken_at(xs: list[float], ys: list[float]) -> list[float]:
 
 def test_kinks_are_sample_points_and_derivative_breaks_there() -> None:
     hardswish = catalog.get("hardswish")
-    x, y, dx, dy = figures.curves(hardswish, -6.0, 6.0)
+    x, y, dx, dy = curves.curves(hardswish, -6.0, 6.0)
     for kink in (-3.0, 0.0, 3.0):
         assert kink in x
     assert _broken_at(dx, dy) == [-3.0, 3.0]
     i = dx.index(3.0)
     assert dy[i] == pytest.approx(1.5) and math.isnan(dy[i + 1]) and dy[i + 2] == pytest.approx(1.0)
     relu6 = catalog.get("relu6")
-    assert _broken_at(*figures.curves(relu6, *figures.x_range(relu6))[2:]) == [0.0, 6.0]
-    assert _broken_at(*figures.curves(catalog.get("sigmoid"), -6.0, 6.0)[2:]) == []
-    assert figures.x_range(catalog.get("relu6"))[1] > 6
+    assert _broken_at(*curves.curves(relu6, *curves.x_range(relu6))[2:]) == [0.0, 6.0]
+    assert _broken_at(*curves.curves(catalog.get("sigmoid"), -6.0, 6.0)[2:]) == []
+    assert curves.x_range(catalog.get("relu6"))[1] > 6
 
 
 def test_autograd_derivative_matches_closed_form() -> None:
@@ -130,7 +130,7 @@ def test_autograd_derivative_matches_closed_form() -> None:
 
 @pytest.mark.parametrize("record", catalog.ACTIVATIONS, ids=lambda r: r.key)
 def test_alt_text_describes_the_record(record: catalog.Activation) -> None:
-    text = figures.alt_text(record)
+    text = curves.alt_text(record)
     assert record.name in text
     assert numbers.format_number(record.properties.max_grad) in text
     assert "[" not in text and "]" not in text, "alt text sits inside Markdown's ![...]"
@@ -140,7 +140,7 @@ def test_alt_text_describes_the_record(record: catalog.Activation) -> None:
 
 
 def test_overview_alt_text_names_every_record() -> None:
-    text = figures.overview_alt_text()
+    text = curves.overview_alt_text()
     for record in catalog.ACTIVATIONS:
         assert record.name in text
     assert str(len(catalog.ACTIVATIONS)) in text
@@ -148,26 +148,26 @@ def test_overview_alt_text_names_every_record() -> None:
 
 def test_a_jump_of_the_function_breaks_its_line() -> None:
     threshold = catalog.get("threshold")
-    x, y, _, _ = figures.curves(threshold, -6.0, 6.0)
+    x, y, _, _ = curves.curves(threshold, -6.0, 6.0)
     i = x.index(1.0)
     assert y[i] == pytest.approx(0.0) and math.isnan(y[i + 1]) and y[i + 2] == pytest.approx(1.0)
     assert _broken_at(x, y) == [1.0]
-    assert _broken_at(*figures.curves(catalog.get("hardshrink"), -6.0, 6.0)[:2]) == [-0.5, 0.5]
-    assert _broken_at(*figures.curves(catalog.get("relu6"), -2.0, 8.0)[:2]) == []  # kinks, not jumps
-    assert "jumps at x = 1" in figures.alt_text(threshold)
+    assert _broken_at(*curves.curves(catalog.get("hardshrink"), -6.0, 6.0)[:2]) == [-0.5, 0.5]
+    assert _broken_at(*curves.curves(catalog.get("relu6"), -2.0, 8.0)[:2]) == []  # kinks, not jumps
+    assert "jumps at x = 1" in curves.alt_text(threshold)
 
 
 def test_alt_text_of_a_decreasing_view_and_a_split_maximum() -> None:
-    assert "negative everywhere" in figures.alt_text(catalog.get("softmin"))
-    assert "x below −0.5 and x above 0.5" in figures.alt_text(catalog.get("softshrink"))
+    assert "negative everywhere" in curves.alt_text(catalog.get("softmin"))
+    assert "x below −0.5 and x above 0.5" in curves.alt_text(catalog.get("softshrink"))
 
 
-@pytest.mark.parametrize("theme", [style.LIGHT, style.DARK], ids=lambda t: t.name)
+@pytest.mark.parametrize("theme", [palette.LIGHT, palette.DARK], ids=lambda t: t.name)
 def test_series_styles_never_repeat_a_pair_and_own_lines_vary_the_line_too(theme) -> None:
-    many = style.series_styles(theme, 2 * style.PALETTE_SIZE + 1)
+    many = palette.series_styles(theme, 2 * palette.PALETTE_SIZE + 1)
     pairs = [(s["color"], s["linestyle"]) for s in many]
     assert len(set(pairs)) == len(pairs), "no two series share colour and line style"
-    assert len({s["linestyle"] for s in many[: style.PALETTE_SIZE]}) == 1, "by default colour changes first"
-    few = style.series_styles(theme, len(style.LINESTYLES), own_lines=True)
+    assert len({s["linestyle"] for s in many[: palette.PALETTE_SIZE]}) == 1, "by default colour changes first"
+    few = palette.series_styles(theme, len(palette.LINESTYLES), own_lines=True)
     assert len({s["linestyle"] for s in few}) == len(few), "with own_lines no two series share a line style"
     assert len({s["color"] for s in few}) == len(few)

@@ -11,7 +11,7 @@ import torch
 
 from actdocs import catalog
 from actdocs.measure import properties
-from actdocs.produce import figures, glossary, notation, tables
+from actdocs.produce import curves, glossary, notation, tables
 from actdocs.interactive import explorer as explorer_demo
 from actdocs.engine.artifact import REPO_ROOT
 from actdocs.experiments import distributions, training
@@ -121,7 +121,7 @@ def _shaded(state) -> list[tuple[float, float]]:
 @pytest.mark.parametrize("key", catalog.keys())
 def test_the_explorer_shades_the_saturation_set(key):
     record = catalog.get(key)
-    lo, hi = figures.x_range(record)
+    lo, hi = curves.x_range(record)
     state = explorer_demo.explorer_state(record, record.name)
     want = [(max(lo, f.lo), min(hi, f.hi)) for f in record.properties.saturation if max(lo, f.lo) < min(hi, f.hi)]
     got = _shaded(state)
@@ -132,7 +132,7 @@ def test_the_explorer_shades_the_saturation_set(key):
 
 def test_the_explorer_shades_nothing_where_the_derivative_only_crosses_zero():
     for key in ("tanhshrink", "hardswish", "silu"):
-        lo, hi = figures.x_range(catalog.get(key))
+        lo, hi = curves.x_range(catalog.get(key))
         for a, b in _shaded(explorer_demo.explorer_state(catalog.get(key), key)):
             assert not (a > lo and b < hi), (key, a, b)  # only the unbounded tails, never an inner stretch
 
@@ -162,8 +162,8 @@ def test_kinks_and_jumps_agree_with_smooth(key):
     m = properties.measure(record)
     assert m.smooth == (not m.kinks and not m.jumps), "smooth means no kink and no jump"
     assert notation.kinks(record) == tuple(sorted(m.kinks + m.jumps))
-    lo, hi = figures.x_range(record)
-    x, y, dx, dy = figures.curves(record, lo, hi)
+    lo, hi = curves.x_range(record)
+    x, y, dx, dy = curves.curves(record, lo, hi)
     assert [p for p, v in zip(x, y) if v != v] == [j for j in m.jumps if lo <= j <= hi]
     assert [p for p, v in zip(dx, dy) if v != v] == [b for b in properties.breaks(record) if lo <= b <= hi]
 

@@ -13,7 +13,7 @@ import torch
 from actdocs import catalog
 from actdocs.measure import autograd, formulas
 from actdocs.produce import figures, notation, tables
-from actdocs.render import markdown, numbers, style
+from actdocs.render import markdown, numbers, wording
 from actdocs.engine.artifact import REPO_ROOT, Context
 from actdocs.render.numbers import MINUS
 
@@ -83,7 +83,7 @@ def _props(**changes: object) -> catalog.Properties:
     ],
 )
 def test_format_range_brackets(output_range: tuple[float, float], closed: tuple[bool, bool], expected: str) -> None:
-    assert style.format_range(_props(output_range=output_range, range_closed=closed)) == expected
+    assert wording.format_range(_props(output_range=output_range, range_closed=closed)) == expected
 
 
 @pytest.mark.parametrize(
@@ -100,11 +100,11 @@ def test_format_range_brackets(output_range: tuple[float, float], closed: tuple[
     ],
 )
 def test_format_max_grad(max_grad: float, at: object, expected: str) -> None:
-    assert style.format_max_grad(_props(max_grad=max_grad, max_grad_at=at)) == expected
+    assert wording.format_max_grad(_props(max_grad=max_grad, max_grad_at=at)) == expected
 
 
 def test_yes_no() -> None:
-    assert (style.yes_no(True), style.yes_no(False)) == ("Yes", "No")
+    assert (wording.yes_no(True), wording.yes_no(False)) == ("Yes", "No")
 
 
 # ------------------------------------------------------------------- the tables
@@ -141,7 +141,7 @@ def test_properties_table_has_one_row_per_record_from_the_catalog() -> None:
         assert ends == pytest.approx(p.output_range, rel=1e-3), record.key
         assert closed == tuple(c and math.isfinite(e) for c, e in zip(p.range_closed, p.output_range)), record.key
         assert numbers.format_number(p.max_grad) in cells[2]
-        assert cells[3:6] == [style.yes_no(p.zero_centred), style.yes_no(p.monotonic), style.yes_no(p.smooth)]
+        assert cells[3:6] == [wording.yes_no(p.zero_centred), wording.yes_no(p.monotonic), wording.yes_no(p.smooth)]
         assert cells[7].lower() == p.cost
     sigmoid = row_for(table, catalog.get("sigmoid"))
     assert sigmoid[1:3] == ["(0, 1)", "0.25 at x = 0"]
@@ -174,10 +174,10 @@ def test_property_table_is_two_columns_like_the_source() -> None:
     rows = rows_of(tables.property_table(record))
     assert rows[0] == ["Property", "Tanh value"]
     assert rows[2:] == [
-        ["Output range", style.format_range(record.properties)],
-        ["Maximum gradient", style.format_max_grad(record.properties)],
+        ["Output range", wording.format_range(record.properties)],
+        ["Maximum gradient", wording.format_max_grad(record.properties)],
         ["Zero-centred", "Yes"],
-        ["Computational cost", style.format_cost(record.properties)],
+        ["Computational cost", wording.format_cost(record.properties)],
     ]
     assert tables.property_table("sigmoid", rows=("smooth",)).splitlines()[2] == "| Smooth | Yes |"
     with pytest.raises(ValueError):
@@ -213,11 +213,8 @@ def test_cards_have_an_anchor_math_and_both_images_for_every_key() -> None:
     assert text.count("\n## ") + text.startswith("## ") == len(catalog.ACTIVATIONS)
     for record in catalog.ACTIVATIONS:
         assert f"## {record.name} {{ #{record.key} }}" in text
-        for theme in ("light", "dark"):
-            image = f"](generated/figures/{record.key}-{theme}.svg#only-{theme}){{ loading=lazy }}"
-            assert image in text
-            assert f"figures/{record.key}-{theme}.svg" in outputs
-        assert f"![{figures.alt_text(record)}]" in text
+        assert f'--8<-- "fragments/figure-{record.key}.md"' in text  # the image pair the figure wrote
+        assert f"fragments/figure-{record.key}.md" in outputs
         assert f"$$\n{formulas.formula_tex(record)}\n$$" in text
         assert f"$$\n{formulas.derivative_tex(record)}\n$$" in text
         assert f"`{record.torch_name}`" in text
@@ -251,9 +248,7 @@ def test_generated_markdown_renders_as_intended() -> None:
     html = md.reset().convert(tables.activation_cards())
     for record in catalog.ACTIVATIONS:
         assert f'<h2 id="{record.key}">' in html
-        assert f'src="generated/figures/{record.key}-dark.svg#only-dark"' in html
     assert html.count('<div class="arithmatex">') == 2 * len(catalog.ACTIVATIONS)
-    assert html.count('loading="lazy"') == 2 * len(catalog.ACTIVATIONS)
 
 
 # -------------------------------------------------------------------- artifacts
@@ -434,8 +429,8 @@ def test_a_jump_is_named_as_a_jump_and_a_split_maximum_as_one_condition() -> Non
     hardshrink = tables.card(catalog.get("hardshrink"))
     assert "where the function jumps" in hardshrink and "meet at an angle" not in hardshrink
     assert "meet at an angle" in tables.card(catalog.get("softshrink"))
-    assert style.format_max_grad(catalog.get("softshrink").properties) == "1 for |x| > 0.5"
-    assert style.format_max_grad(catalog.get("logsigmoid").properties) == f"→ 1 as x → {MINUS}∞"
+    assert wording.format_max_grad(catalog.get("softshrink").properties) == "1 for |x| > 0.5"
+    assert wording.format_max_grad(catalog.get("logsigmoid").properties) == f"→ 1 as x → {MINUS}∞"
 
 
 # ------------------------------------------------------------------ "Taught in" means taught
@@ -510,17 +505,17 @@ def test_the_legend_says_how_flat_ends_are_rounded_and_its_example_needs_it() ->
     S2, C3: tanh's edge 2.9933 printed as 3 read as an error): the legend says so, and its
     example is a record whose edge rounded inward differs from the edge rounded to the nearest."""
     legend = tables.properties_legend()
-    assert "towards the inside of the flat set" in legend and f"{style.FLAT_DECIMALS} decimals" in legend
+    assert "towards the inside of the flat set" in legend and f"{wording.FLAT_DECIMALS} decimals" in legend
     tanh = catalog.get("tanh")
     edge = tanh.properties.saturation[-1].lo
-    inward, nearest = style.flat_end(edge, up=True), numbers.format_number(edge, style.FLAT_DECIMALS)
+    inward, nearest = wording.flat_end(edge, up=True), numbers.format_number(edge, wording.FLAT_DECIMALS)
     assert inward != nearest, "the example shows the inward rounding"
-    assert numbers.format_number(edge) in legend and style.format_saturation(tanh.properties) in legend
+    assert numbers.format_number(edge) in legend and wording.format_saturation(tanh.properties) in legend
     # the written condition holds: the inward end lies inside the measured flat set
     assert float(inward) >= edge
     for record in catalog.ACTIVATIONS:
         for flat in record.properties.saturation:
             if math.isfinite(flat.lo):
-                assert float(style.flat_end(flat.lo, up=True).replace(numbers.MINUS, "-")) >= flat.lo, record.key
+                assert float(wording.flat_end(flat.lo, up=True).replace(numbers.MINUS, "-")) >= flat.lo, record.key
             if math.isfinite(flat.hi):
-                assert float(style.flat_end(flat.hi, up=False).replace(numbers.MINUS, "-")) <= flat.hi, record.key
+                assert float(wording.flat_end(flat.hi, up=False).replace(numbers.MINUS, "-")) <= flat.hi, record.key

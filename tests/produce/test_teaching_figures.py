@@ -8,6 +8,7 @@ import re
 import pytest
 import torch
 
+from actdocs import paths
 from actdocs import catalog
 from actdocs.execute import listing_figures
 from actdocs.produce import gate_figure
@@ -89,7 +90,7 @@ def test_every_figured_listing_exists_and_its_figure_is_built_and_shown() -> Non
         assert (REPO_ROOT / SNIPPETS / f"{stem}.py").is_file()
         artifact = artifacts[f"listing-figure-{stem}"]
         assert artifact.inputs == (f"{SNIPPETS}/{stem}.py",), "keyed by the listing's bytes"
-        assert f'--8<-- "{listing_figures.fragment_path(stem)}"' in pages, f"no page shows {stem}'s figure"
+        assert f'--8<-- "{paths.listing_figure_fragment(stem)}"' in pages, f"no page shows {stem}'s figure"
         assert f'--8<-- "output/{stem}.txt"' in pages, "the numbers stay on the page beside the figure"
     assert artifacts["figure-gates"].outputs[-1] == gate_figure.FRAGMENT
     assert f'--8<-- "{gate_figure.FRAGMENT}"' in pages
@@ -181,8 +182,8 @@ def test_each_listing_figure_is_made_in_both_themes_with_its_fragment(stem: str,
 
     artifact = next(a for a in listing_figures.artifacts() if a.name == f"listing-figure-{stem}")
     artifact.make(tmp_path, Context(root=REPO_ROOT, cache=tmp_path))
-    light, dark = (tmp_path / listing_figures.figure_path(stem, t) for t in ("light", "dark"))
+    light, dark = (tmp_path / paths.listing_figure(stem, t) for t in ("light", "dark"))
     assert light.read_bytes() != dark.read_bytes()
-    fragment = (tmp_path / listing_figures.fragment_path(stem)).read_text(encoding="utf-8")
+    fragment = (tmp_path / paths.listing_figure_fragment(stem)).read_text(encoding="utf-8")
     assert re.search(rf"\]\(generated/figures/listing-{stem}-light\.svg#only-light\)", fragment)
     assert re.search(rf"\]\(generated/figures/listing-{stem}-dark\.svg#only-dark\)", fragment)

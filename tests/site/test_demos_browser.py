@@ -19,9 +19,10 @@ import pytest
 from playwright.sync_api import ElementHandle, Locator, Page
 from test_browser import Visit, visit  # noqa: F401 (the fixture is used by name)
 
+from actdocs import paths
 from actdocs import catalog
 from actdocs.interactive import demo_spec, demos
-from actdocs.render import style
+from actdocs.render import palette
 from actdocs.interactive import explorer as explorer_demo
 from actdocs.engine.artifact import REPO_ROOT
 
@@ -283,7 +284,7 @@ def test_distributions_controls(demo_page: DemoPage, site_server: str):
 
 def demo_url(name: str) -> str:
     """The site-relative URL of the one page that includes demo ``name``."""
-    hosts = [p for p in sorted((REPO_ROOT / "docs").glob("*.md")) if f'--8<-- "{demo_spec.fragment_path(name)}"' in p.read_text(encoding="utf-8")]
+    hosts = [p for p in sorted((REPO_ROOT / "docs").glob("*.md")) if f'--8<-- "{paths.demo_fragment(name)}"' in p.read_text(encoding="utf-8")]
     assert len(hosts) == 1, (name, hosts)
     return f"{hosts[0].stem}/"
 
@@ -296,7 +297,7 @@ def test_every_demo_follows_the_palette(demo_page: DemoPage, site_server: str, n
     page = open_page(demo_page, site_server + demo_url(name))
     demo = demo_page.demo(name)
     role = MAIN_ROLE[name]
-    light, dark = demo_spec.theme_json(style.LIGHT), demo_spec.theme_json(style.DARK)
+    light, dark = demo_spec.theme_json(palette.LIGHT), demo_spec.theme_json(palette.DARK)
     if page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate":
         toggle_palette(page)
         page.wait_for_function("(el) => el.dataset.renders && true", arg=demo.handle)

@@ -9,31 +9,32 @@ import sys
 import pytest
 
 from actdocs import catalog
-from actdocs.produce import figures
-from actdocs.site import figure_markdown, shortcodes
+from actdocs.produce import curves, figures
+from actdocs import paths
+from actdocs.render import shortcodes
+from actdocs.site import figure_markdown  # noqa: F401 (registers md:figure)
 from actdocs.engine.artifact import REPO_ROOT
 
 
-@pytest.mark.parametrize("key", ["sigmoid", "leaky_relu", "swiglu"])
-def test_figure_shortcode_expands_to_both_themes_with_alt_text(key: str) -> None:
-    record = catalog.get(key)
-    text = shortcodes.expand(f"Before.\n\n<!-- md:figure {key} -->\n\nAfter.\n", "classic.md")
-    alt = figures.alt_text(record)
+def test_figure_shortcode_includes_the_image_pair_its_artifact_wrote(tmp_path) -> None:
+    record = catalog.get("swiglu")
+    made = tmp_path / "made"
+    figures._make_record(record.key, made, None)
+    pair = (made / paths.activation_figure_fragment(record.key)).read_text(encoding="utf-8")
+    alt = curves.alt_text(record)
     for theme in ("light", "dark"):
-        assert f"![{alt}](generated/figures/{key}-{theme}.svg#only-{theme}){{ loading=lazy }}" in text
-    assert "md:figure" not in text
-    line = next(l for l in text.splitlines() if l.startswith("!["))
-    assert line.count("![") == 2, "one line, so that an indented block keeps both images"
-    nested = shortcodes.expand(f"<!-- md:figure {key} -->", "exercises/page.md")
-    assert f"](../generated/figures/{key}-light.svg#only-light)" in nested
+        assert f"![{alt}](generated/figures/swiglu-{theme}.svg#only-{theme}){{ loading=lazy }}" in pair
+        assert (made / paths.activation_figure(record.key, theme)).is_file()
+    text = shortcodes.expand("Before.\n\n<!-- md:figure swiglu -->\n\nAfter.\n", "classic.md")
+    assert f'--8<-- "{paths.activation_figure_fragment("swiglu")}"' in text and "md:figure" not in text
 
 
 def test_figure_shortcode_inside_a_tab_stays_indented() -> None:
     text = shortcodes.expand('=== "Tab"\n\n    <!-- md:figure elu -->\n', "relu.md")
-    assert re.search(r"^    !\[.*\]\(generated/figures/elu-light\.svg#only-light\).*!\[", text, re.M)
+    assert re.search(r'^    --8<-- "fragments/figure-elu\.md"$', text, re.M)
 
 
-@pytest.mark.parametrize("args", ["no_such_activation", "", "relu tanh"])
+@pytest.mark.parametrize("args", ["", "relu tanh", "relu/../x"])
 def test_unknown_or_malformed_figure_is_a_one_line_error_naming_the_page(args: str) -> None:
     with pytest.raises(shortcodes.ShortcodeError) as err:
         shortcodes.expand(f"<!-- md:figure {args} -->\n", "modern.md")
@@ -45,7 +46,7 @@ def test_the_cards_use_the_same_producer() -> None:
     from actdocs.produce import tables
 
     for record in catalog.ACTIVATIONS:
-        assert figure_markdown.figure_markdown(record.key).rstrip("\n") in tables.card(record)
+        assert f'--8<-- "{paths.activation_figure_fragment(record.key)}"' in tables.card(record)
 
 
 def test_pages_show_figures_through_the_shortcode_only() -> None:
@@ -57,8 +58,7 @@ def test_pages_show_figures_through_the_shortcode_only() -> None:
 
 
 def test_the_mkdocs_hook_imports_neither_torch_nor_matplotlib() -> None:
-    """Every mkdocs run imports the hook; torch and matplotlib (seconds to import) load only
-    once a page asks for a figure or a table."""
+    """Every mkdocs run imports the hook; torch and matplotlib (seconds to import) never load in it."""
     code = "import sys, actdocs.site.mkdocs_hook; print(sorted({'torch', 'matplotlib'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
     assert result.returncode == 0, result.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from actdocs import paths
 from actdocs.site import images
 from actdocs.site.images import PHONE_MEDIA, png_size, size_images, svg_size
 
@@ -102,5 +103,5 @@ def test_phone_suffix_matches_the_figure_names():
     """The convention actdocs.produce.figures writes the phone overview by."""
     from actdocs.produce import figures
 
-    assert figures.figure_path("overview" + images.PHONE, "light") == "figures/overview-phone-light.svg"
+    assert paths.activation_figure("overview" + images.PHONE, "light") == "figures/overview-phone-light.svg"
     assert "figure-overview" + images.PHONE in [a.name for a in figures.artifacts()]

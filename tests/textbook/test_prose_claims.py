@@ -17,9 +17,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from actdocs.produce import curves
 from actdocs import catalog
 from actdocs.measure import properties
-from actdocs.produce import facts, figures, glossary, guide
+from actdocs.produce import facts, glossary, guide
 from actdocs.engine.artifact import REPO_ROOT
 from actdocs.catalog import SATURATION_THRESHOLD
 from actdocs.textbook.statement_data import STATEMENTS
@@ -135,15 +136,15 @@ def test_a_negative_derivative_is_described_by_its_size():
     x = torch.tensor([-1.0], dtype=torch.float64, requires_grad=True)
     (g,) = torch.autograd.grad(F.gelu(x).sum(), x)
     assert g.item() < 0  # below 0.01 here without being flat
-    assert "|f′| stays below" in figures.alt_text(gelu)
+    assert "|f′| stays below" in curves.alt_text(gelu)
 
 
 def test_a_verdict_that_rests_on_a_tie_says_so():
     leaky = catalog.get("leaky_relu")
     assert not leaky.properties.saturation
-    assert figures._least_slope(leaky) == pytest.approx(SATURATION_THRESHOLD, rel=1e-12)
-    assert "exactly that threshold" in figures.alt_text(leaky)
-    assert "exactly that threshold" not in figures.alt_text(catalog.get("prelu"))  # 0.25: no tie
+    assert curves._least_slope(leaky) == pytest.approx(SATURATION_THRESHOLD, rel=1e-12)
+    assert "exactly that threshold" in curves.alt_text(leaky)
+    assert "exactly that threshold" not in curves.alt_text(catalog.get("prelu"))  # 0.25: no tie
 
 
 # ------------------------------------------------------------------ labels and their definitions
