@@ -1,15 +1,13 @@
-"""Keys follow the imports that run: what each producer's key closure holds, and the wings'
-rules that keep it narrow (``__init__`` files that are docstrings only, no import circles)."""
+"""Keys follow the imports that run: what each producer's key closure holds (the wings' rules
+that keep it narrow are tested in ``tests/test_house.py``)."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 from actdocs.engine import keys
-from actdocs.engine.artifact import PACKAGE_ROOT
 
 #: Outputs that are page text (tables, fragments, data, listing output, notebooks), not figures.
 TEXT = (".md", ".json", ".txt", ".ipynb")
@@ -17,14 +15,6 @@ TEXT = (".md", ".json", ".txt", ".ipynb")
 COMMANDS = ("actdocs.cli", "actdocs.budgets", "actdocs.artifacts", "actdocs.bench.cli")
 #: The plotting code: page text must not be keyed by it.
 PLOTTING = ("actdocs.render.style", "actdocs.produce.figures", "actdocs.bench.charts")
-
-
-def _module_name(path: Path) -> str:
-    rel = path.relative_to(PACKAGE_ROOT.parent).with_suffix("")
-    return ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
-
-
-MODULES = {_module_name(p): p for p in sorted(PACKAGE_ROOT.rglob("*.py")) if "__pycache__" not in p.parts}
 
 
 @pytest.fixture(scope="module")
@@ -72,44 +62,3 @@ def test_the_key_closure_is_what_the_module_imports_when_it_runs() -> None:
     assert "actdocs.bench.runner" in closure and "actdocs.bench.site" not in closure
     assert not any(m in closure for m in keys.ENGINE_MODULES)
     assert keys.closure("actdocs.engine.build") >= {"actdocs.engine.build"}
-
-
-def test_every_wing_init_is_a_docstring_only() -> None:
-    for name, path in MODULES.items():
-        if path.name != "__init__.py" or name == "actdocs":
-            continue
-        body = ast.parse(path.read_text(encoding="utf-8")).body
-        assert len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant), \
-            f"{path.relative_to(PACKAGE_ROOT.parent)} does more than document its wing"
-
-
-def _every_import(path: Path) -> set[str]:
-    """The ``actdocs`` modules ``path`` names in any import, ``TYPE_CHECKING`` ones included."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name in MODULES)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "actdocs":
-            for alias in node.names:
-                candidate = f"{node.module}.{alias.name}"
-                found.add(candidate if candidate in MODULES else node.module)
-    return found - {"actdocs"}
-
-
-def test_the_package_has_no_import_circle() -> None:
-    graph = {name: _every_import(path) & MODULES.keys() for name, path in MODULES.items()}
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-
-    def visit(name: str, trail: list[str]) -> None:
-        state[name] = 1
-        for other in sorted(graph[name]):
-            if state.get(other) == 1:
-                circle = trail[trail.index(other):] + [other] if other in trail else [name, other]
-                pytest.fail(f"import circle: {' -> '.join(circle)}")
-            if other not in state:
-                visit(other, trail + [other])
-        state[name] = 2
-
-    for name in sorted(graph):
-        if name not in state:
-            visit(name, [name])
