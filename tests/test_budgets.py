@@ -21,9 +21,20 @@ def test_report_gives_each_line_its_verdict():
         Measurement("heaviest page (KB)", 320.0, "x/index.html"),
     ])
     rows = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
-    assert "within aim" in rows["cold build (s)"]
+    assert "within budget" in rows["cold build (s)"]
     assert "OVER BUDGET" in rows["warm rebuild (s)"]
-    assert "within aim" in rows["heaviest page (KB)"] and "x/index.html" in rows["heaviest page (KB)"]
+    assert "within budget" in rows["heaviest page (KB)"] and "x/index.html" in rows["heaviest page (KB)"]
+    assert "OVER BUDGET" in budgets.report([Measurement("cold build (s)", 60.5)])
+
+
+def test_the_serve_probe_reads_what_each_rebuild_made_and_edits_a_listing_shown_whole():
+    log = ("[ 3/105] made     0.42s  output-tanh_from_sigmoid (new key)\n"
+           "[ 4/105] cached   0.00s  figure-relu\n[17/105] made    12.50s  table-properties (forced)\n")
+    assert budgets.MADE.findall(log) == [("0.42", "output-tanh_from_sigmoid"), ("12.50", "table-properties")]
+    rel, page = budgets.EDITED_LISTING
+    stem = Path(rel).stem
+    markdown = (budgets.REPO_ROOT / "docs" / f"{page.rstrip('/')}.md").read_text(encoding="utf-8")
+    assert f'--8<-- "{rel}"' in markdown or f"md:listing {stem} " in markdown, f"{page} does not show {rel} whole"
 
 
 def test_transfer_size_compresses_text_only(tmp_path: Path):
