@@ -149,9 +149,15 @@ def _start_demos(page: Page) -> None:
 # ------------------------------------------------------------------ axe
 
 
+#: The axe-core rules whose verdict depends on the colours: the only ones worth running again
+#: once the palette is toggled (every other rule reads the same document either way).
+COLOUR_RULES = ("color-contrast", "link-in-text-block")
+
 AXE_JS = """
-async () => {
-  const result = await axe.run(document, { resultTypes: ["violations"] });
+async (rules) => {
+  const options = { resultTypes: ["violations"] };
+  if (rules) options.runOnly = { type: "rule", values: rules };
+  const result = await axe.run(document, options);
   return result.violations.map((v) => ({
     id: v.id,
     impact: v.impact,
@@ -165,16 +171,17 @@ async () => {
 """
 
 
-def axe_problems(page: Page) -> list[str]:
+def axe_problems(page: Page, rules: tuple[str, ...] | None = None) -> list[str]:
     """Open every ``<details>``, let every demo draw, wait for the page to settle, then run
-    axe-core on it: one line per critical or serious violation no exemption covers."""
+    axe-core on it (only ``rules`` when given, every rule otherwise): one line per critical or
+    serious violation no exemption covers."""
     assert AXE.is_file(), f"{AXE.relative_to(REPO_ROOT)} missing: run `npm ci` (axe-core is a pinned dev dependency)"
     page.evaluate("document.querySelectorAll('.md-content details').forEach((d) => { d.open = true; })")
     _start_demos(page)
     _settle(page)
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    return unexempted(page.evaluate(AXE_JS))
+    return unexempted(page.evaluate(AXE_JS, list(rules) if rules else None))
 
 
 def palette_problem(page: Page, preference: str) -> list[str]:

@@ -14,8 +14,9 @@ for the session) and checks, reporting every problem it finds:
   500 KB without the plotly bundle. Raw sizes are printed too.
 
 The same page load runs test_accessibility's axe-core checks (a page is loaded once, not
-once per check): Material chose the light palette for a reader who prefers it; axe in
-light once the page is weighed; the palette toggled, axe in dark. (That a reader who
+once per check): Material chose the light palette for a reader who prefers it; every axe
+rule in light once the page is weighed; the palette toggled, the rules that depend on the
+colours (``COLOUR_RULES``) in dark: the others read the same document either way. (That a reader who
 prefers dark gets the dark palette is checked on the phone's page load.) Each problem
 line names its check, the failure names the page.
 
@@ -35,7 +36,7 @@ from playwright.sync_api import BrowserContext, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from actdocs.budgets import transfer_size
 from site_fixtures import FAULTY_PAGE, nav_pages, require_chromium, serve_directory
-from test_accessibility import axe_problems, palette_problem
+from test_accessibility import COLOUR_RULES, axe_problems, palette_problem
 
 pytestmark = pytest.mark.browser
 
@@ -196,7 +197,7 @@ def inspect_page(visit: Visit, base: str, url: str, site_dir: Path, accessibilit
 
     With ``accessibility``, the same page load also gets test_accessibility's checks: the
     palette Material chose for a reader who prefers light, axe-core in light once the
-    page is weighed, then the palette toggled and axe-core in dark."""
+    page is weighed, then the palette toggled and axe-core's colour rules in dark."""
     page = _open(visit, base + url)
     problems: list[str] = []
     if accessibility:
@@ -217,7 +218,7 @@ def inspect_page(visit: Visit, base: str, url: str, site_dir: Path, accessibilit
         problems += [f"axe (light): {line}" for line in axe_problems(page)]
     if accessibility and _palette_toggle(page).count():
         _toggle_palette(page)
-        problems += [f"axe (dark, palette toggled): {line}" for line in axe_problems(page)]
+        problems += [f"axe (dark, palette toggled): {line}" for line in axe_problems(page, COLOUR_RULES)]
 
     problems += visit.errors
     problems += [f"request to another host (aborted): {request}" for request in visit.external]
@@ -250,6 +251,21 @@ def test_inspect_page_catches_every_fault(visit: Visit):
         assert fault in report, f"{fault!r} not reported; got:\n{report}"
     assert "good.svg" not in report and "in code" not in report, report
     assert weight["files"] >= 2 and weight["raw"] > 0, weight
+
+
+def test_the_dark_palette_run_checks_the_colour_rules_only(visit: Visit, tmp_path: Path):
+    """Once the palette is toggled only the colour rules run again: they still catch a
+    contrast fault, and a fault of another rule (checked in light) is not reported twice."""
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
+        '<p style="color:#777;background:#888">faint text</p><button></button></main></body></html>',
+        encoding="utf-8")
+    with serve_directory(tmp_path) as base:
+        page = _open(visit, base)
+        colour = "\n".join(axe_problems(page, COLOUR_RULES))
+        every = "\n".join(axe_problems(page))
+    assert "color-contrast" in colour and "button-name" not in colour
+    assert "color-contrast" in every and "button-name" in every
 
 
 def test_missing_chromium_skips_or_fails_in_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
