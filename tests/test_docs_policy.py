@@ -33,7 +33,7 @@ from site_fixtures import load_mkdocs_config, nav_pages
 
 from actdocs import catalog
 from actdocs.engine.artifact import REPO_ROOT
-from actdocs.site.listing_markdown import LISTING, code_path, listing_markdown
+from actdocs.site.listing_markdown import code_path, listing_markdown, shown
 
 FENCE_OPEN = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 CONT = "<!--pytest-codeblocks:cont-->"
@@ -117,11 +117,11 @@ def test_every_python_fence_is_tested(page):
 
 @pytest.mark.parametrize("page", pages(), ids=lambda p: str(p.relative_to(REPO_ROOT)))
 def test_every_listing_shortcode_shows_a_listing_the_tests_run(page):
-    names = [m["args"].strip() for line in page.read_text(encoding="utf-8").splitlines() if (m := LISTING.match(line))]
+    names = [name for _, name in shown(page.read_text(encoding="utf-8").splitlines())]
     missing = [name for name in names if not (REPO_ROOT / code_path(name)).is_file()]
     assert not missing, f"{page.relative_to(REPO_ROOT)}: md:listing of no snippets/NAME.py: {missing}"
-    shown = "\n".join(line for name in names for line in listing_markdown(name, "", []))
-    assert untested_python_fences(shown, collected=set()) == []
+    expanded = "\n".join(line for name in names for line in listing_markdown(name, "", []))
+    assert untested_python_fences(expanded, collected=set()) == []
 
 
 def test_the_listing_shortcode_shows_its_code_as_a_snippet_include():

@@ -71,42 +71,49 @@ def _notes_end(lines: list[str], start: int, indent: str) -> int:
     return end
 
 
+def _in_code(lines: list[str]) -> set[int]:
+    """The indices of ``lines`` inside fenced code, the fences included."""
+    code: set[int] = set()
+    fence = ""
+    for i, line in enumerate(lines):
+        opened = None if fence else _FENCE.match(line)
+        if fence or opened:
+            code.add(i)
+            fence = opened["fence"] if opened else ("" if _closes(line, fence) else fence)
+    return code
+
+
+def shown(lines: list[str]) -> list[tuple[int, str]]:
+    """``(line index, NAME)`` of every ``md:listing`` of a page outside fenced code."""
+    code = _in_code(lines)
+    return [(i, found["args"].strip()) for i, line in enumerate(lines)
+            if i not in code and (found := LISTING.match(line))]
+
+
 def expand(lines: list[str], page: str, exists: Callable[[str], bool]) -> list[str]:
     """``lines`` of page ``page`` with every ``md:listing`` outside fenced code expanded;
     ``exists(path)`` says whether an include path (``snippets/NAME.py``) can be included."""
     out: list[str] = []
-    fence = ""
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        if fence:  # inside fenced code until the fence that closes it
-            out.append(line)
-            fence = "" if _closes(line, fence) else fence
+    done = 0
+    for at, name in shown(lines):
+        if at < done:  # in the notes of the listing before
             continue
-        opened = _FENCE.match(line)
-        if opened:
-            out.append(line)
-            fence = opened["fence"]
-            continue
-        found = LISTING.match(line)
-        if not found:
-            out.append(line)
-            continue
-        name, indent = found["args"].strip(), found["indent"]
         if not _NAME.fullmatch(name):
             raise shortcodes.ShortcodeError(
                 f"{shortcodes.page_name(page)}: md:listing takes one listing name, got {name!r}")
         if not exists(code_path(name)):
             raise shortcodes.ShortcodeError(
                 f"{shortcodes.page_name(page)}: md:listing {name}: no such listing ({code_path(name)})")
-        start = next((j for j in range(i, len(lines)) if lines[j].strip()), len(lines))
+        indent = LISTING.match(lines[at])["indent"]
+        out += lines[done:at]
+        done = at + 1
+        start = next((j for j in range(done, len(lines)) if lines[j].strip()), len(lines))
         notes: list[str] = []
         if start < len(lines) and lines[start].startswith(indent) and _ITEM.match(lines[start][len(indent):]):
-            i = _notes_end(lines, start, indent)
-            notes = lines[start:i]
+            done = _notes_end(lines, start, indent)
+            notes = lines[start:done]
         out += listing_markdown(name, indent, notes)
-    return out
+    return out + lines[done:]
 
 
 def _inline(args: str, page: str) -> str:

@@ -18,7 +18,7 @@ from codeblocks_glue import preprocessor
 
 from actdocs import paths
 from actdocs.engine.artifact import REPO_ROOT
-from actdocs.site.listing_markdown import LISTING, code_path
+from actdocs.site.listing_markdown import code_path, shown
 
 SNIPPETS = REPO_ROOT / "snippets"
 DOCS = REPO_ROOT / "docs"
@@ -40,12 +40,12 @@ def includes(text: str) -> list[tuple[int, str]]:
     removed with pymdownx's own parser. ``<!-- md:listing NAME -->`` includes the
     listing's code and its output.
     """
+    listings = dict(shown(text.splitlines()))
     found = []
     in_block = False
     for lineno, line in enumerate(text.splitlines(), 1):
-        listing = None if in_block else LISTING.match(line)
-        if listing:
-            name = listing["args"].strip()
+        if lineno - 1 in listings:
+            name = listings[lineno - 1]
             found += [(lineno, code_path(name)), (lineno, paths.listing_output(name))]
             continue
         if BLOCK_MARKER.match(line):
@@ -152,6 +152,9 @@ def test_includes_parser():
         '--8<--',
         "--8<-- 'output/a.txt'",
         "    <!-- md:listing d -->",
+        "````markdown",
+        "<!-- md:listing shown_not_used -->",
+        "````",
     ])
     assert includes(text) == [(2, "snippets/a.py"), (4, "snippets/b.py"), (7, "snippets/c.py"), (10, "output/a.txt"),
                               (11, "snippets/d.py"), (11, "output/d.txt")]

@@ -14,13 +14,14 @@ from types import SimpleNamespace
 
 import markdown
 import pytest
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import BuildError
 
 from actdocs import paths
 from actdocs.engine.artifact import REPO_ROOT
 from actdocs.site import expansions, listing_markdown
-from actdocs.site.markdown_page import RELPATH, page_path
+from actdocs.site.markdown_page import RELPATH, ZENSICAL_CONTEXT, page_path
 
 #: The image pair the figure tests put in their cache, as a figure's artifact writes it.
 PAIR = (
@@ -38,6 +39,17 @@ class _Relpath(Treeprocessor):
 
     def run(self, root):
         return None
+
+
+class _ZensicalContext(Preprocessor):
+    """What Zensical registers as ``rendering_context``, as far as the extensions read it: the page."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.page = SimpleNamespace(path=path, url=path.removesuffix(".md") + "/")
+
+    def run(self, lines):
+        return lines
 
 
 def _markdown(page: str | None = None, base: Path = REPO_ROOT) -> markdown.Markdown:
@@ -107,6 +119,10 @@ def test_without_snippets_the_extension_says_what_to_list_first():
 
 def test_the_page_is_the_one_the_builder_names_or_a_top_level_page():
     assert page_path(_markdown("sub/page.md")) == "sub/page.md"
+    zensical = _markdown()
+    zensical.preprocessors.register(_ZensicalContext("guide/relu.md"), ZENSICAL_CONTEXT, 0)
+    assert page_path(zensical) == "guide/relu.md"
+    assert 'href="../references.md#he2015"' in zensical.convert("ReLU [@he2015].")
     assert page_path(_markdown()) == ""
 
 
