@@ -7,6 +7,10 @@ backticks or tildes) must be either
 * collected and not unconditionally skipped by the pytest-codeblocks run, with the
   ``codeblocks_glue`` plugin expanding its includes.
 
+A ``<!-- md:listing NAME -->`` shortcode (actdocs/site/listing_markdown.py) expands to
+the first kind, a fence of ``--8<-- "snippets/NAME.py"``: NAME must be a listing that
+``test_snippets.py`` runs.
+
 :func:`untested_python_fences` is the rule, as a pure function of a page's text and the
 line numbers that the codeblocks run collects there. The tests below also check that
 ``pytest`` (no arguments) really runs that collection over README.md and docs/.
@@ -29,6 +33,7 @@ from site_fixtures import load_mkdocs_config, nav_pages
 
 from actdocs import catalog
 from actdocs.engine.artifact import REPO_ROOT
+from actdocs.site.listing_markdown import code_path, listing_markdown, shown
 
 FENCE_OPEN = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 CONT = "<!--pytest-codeblocks:cont-->"
@@ -108,6 +113,22 @@ def test_every_python_fence_is_tested(page):
         f"{page.relative_to(REPO_ROOT)}: Python fences that no test runs: {untested}. Make the fence "
         '--8<-- "snippets/NAME.py" or a plain ```python block that runs on its own.'
     )
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_every_listing_shortcode_shows_a_listing_the_tests_run(page):
+    names = [name for _, name in shown(page.read_text(encoding="utf-8").splitlines())]
+    missing = [name for name in names if not (REPO_ROOT / code_path(name)).is_file()]
+    assert not missing, f"{page.relative_to(REPO_ROOT)}: md:listing of no snippets/NAME.py: {missing}"
+    expanded = "\n".join(line for name in names for line in listing_markdown(name, "", []))
+    assert untested_python_fences(expanded, collected=set()) == []
+
+
+def test_the_listing_shortcode_shows_its_code_as_a_snippet_include():
+    lines = listing_markdown("linear_collapse", "    ", ["    1.  A note."])
+    code, output = fences("\n".join(lines))
+    assert is_python(code.info) and code.code == '    --8<-- "snippets/linear_collapse.py"'
+    assert only_snippet_includes(code.code) and not is_python(output.info)
 
 
 def test_pytest_runs_the_codeblocks_of_readme_and_docs():

@@ -5,7 +5,8 @@ passes each page's Markdown through :func:`expand` before it is converted. Two f
 are recognised:
 
 * ``<!-- md:NAME ARGS -->``, the general form: ``NAME`` picks a handler registered with
-  :func:`register`, which receives ``ARGS`` (stripped) and the page;
+  :func:`register`, which receives ``ARGS`` (stripped) and the page. A shortcode alone
+  on its line (in a tab, a list item) may expand to several lines: each gets its indent;
 * ``[@key]`` and ``[@key1; @key2]``: a parenthetical citation of :mod:`actdocs.references`,
   rendered "(Authors, year; Authors, year)" with each name linked to its entry on the
   References page (no second pair of parentheses when the citation already stands inside
@@ -14,8 +15,9 @@ are recognised:
 
 Shortcodes inside fenced code blocks and inline code are left alone, so a page can
 show the syntax. An unknown shortcode or an unknown reference key raises
-:class:`ShortcodeError`, whose message is one line naming the page and the problem;
-the hook turns it into a failed build.
+:class:`ShortcodeError`, whose message is one line naming the page and the problem
+(a handler raises it without the page: :func:`expand` names it); the site's
+Markdown extension (:mod:`actdocs.site.expansions`) turns it into a failed build.
 
 Another shortcode (a figure, say) is one handler and one :func:`register` call::
 
@@ -48,6 +50,15 @@ _CODE = re.compile(
 
 class ShortcodeError(ValueError):
     """A shortcode that cannot be expanded; the message names the page."""
+
+
+#: How a message names a page whose path is not known (a builder that does not say).
+UNNAMED = "a page"
+
+
+def page_name(page: str) -> str:
+    """``page`` (a path under docs/, ``""`` when not known) as a message names it."""
+    return page or UNNAMED
 
 
 _HANDLERS: dict[str, Handler] = {}
@@ -87,8 +98,10 @@ def _expand_text(text: str, page: str) -> str:
         name, args = match.group(1), match.group(2).strip()
         handler = _HANDLERS.get(name)
         if handler is None:
-            raise ShortcodeError(f"{page}: unknown shortcode {name!r}; known: {', '.join(sorted(_HANDLERS))}")
-        return handler(args, page)
+            raise ShortcodeError(f"unknown shortcode {name!r}; known: {', '.join(sorted(_HANDLERS))}")
+        indent = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
+        expanded = handler(args, page)
+        return expanded.replace("\n", "\n" + indent) if not indent.strip() else expanded
 
     def parenthetical(match: re.Match[str]) -> str:
         space, keys, at = match.group(1), match.group(2), match.start(2) - 2
@@ -106,12 +119,13 @@ def _expand_text(text: str, page: str) -> str:
     try:
         text = _SPACED_CITATION.sub(parenthetical, text)
         return GENERAL.sub(general, text)
-    except references.UnknownReferenceError as err:
-        raise ShortcodeError(f"{page}: {err}") from None
+    except (ShortcodeError, references.UnknownReferenceError) as err:
+        raise ShortcodeError(f"{page_name(page)}: {err}") from None
 
 
 def expand(markdown: str, page: str) -> str:
-    """Every shortcode of ``markdown`` (the page ``page``, a path under docs/) expanded."""
+    """Every shortcode of ``markdown`` (the page ``page``, a path under docs/, ``""`` for
+    a top-level page not named) expanded."""
     return _outside_code(markdown, lambda text: _expand_text(text, page))
 
 

@@ -1,19 +1,17 @@
-"""MkDocs glue, kept thin on purpose: everything real lives in the ``actdocs`` package.
+"""MkDocs glue, kept to what only MkDocs (or ProperDocs, its fork) does: everything real
+lives in the ``actdocs`` package, and what a page's Markdown needs is a Python-Markdown
+extension that any builder runs (:mod:`actdocs.site.expansions`: shortcodes, citations,
+figures, listings, the artifact cache as a place to include from).
 
-* ``on_config`` lets ``pymdownx.snippets`` include files from the artifact cache, so a
-  page writes ``--8<-- "tables/properties.md"``, and moves mkdocs-jupyter's cache of
-  rendered notebooks into it (:data:`JUPYTER_CACHE`): a build with ``ACTDOCS_CACHE`` and
-  the site elsewhere writes nothing into the checkout, which may be read-only.
+* ``on_config`` moves mkdocs-jupyter's cache of rendered notebooks into the artifact
+  cache (:data:`JUPYTER_CACHE`): a build with ``ACTDOCS_CACHE`` and the site elsewhere
+  writes nothing into the checkout, which may be read-only.
 * ``on_pre_build`` runs ``python -m actdocs build CACHE`` in a subprocess, so that under
   ``mkdocs serve`` an edit to the package is seen by the next rebuild (a hook module is
   imported once per process); on Ctrl-C it lets that build finish recording what it made. The cache lies outside ``docs/``: a cache hit writes
   nothing there, so ``serve`` never rebuilds in a loop.
 * ``on_files`` serves the generated figures and data under ``generated/`` and the
   pinned front-end packages from ``node_modules`` under ``assets/vendor/``.
-* ``on_page_markdown`` expands shortcodes (``[@key]`` citations) with
-  :mod:`actdocs.render.shortcodes`; an unknown key fails the build naming page and key. It also
-  names the page for :mod:`actdocs.site.snippet_errors`, so a missing include fails the build
-  with one line naming page and include.
 * ``on_files`` also hands the executed exercise notebooks (``exercises/*.ipynb`` in the
   cache) to mkdocs-jupyter, which renders them without executing them; it runs first
   for that. ``on_page_content`` tidies those pages (:mod:`actdocs.site.notebook_html`).
@@ -41,8 +39,7 @@ from actdocs.engine.build import default_cache
 from actdocs.paths import SERVED, SERVED_ROOT
 from actdocs.site.mathrender import MathError, Renderer, woff2_only
 from actdocs.execute import notebooks
-from actdocs.render import shortcodes
-from actdocs.site import figure_markdown, images, notebook_html, snippet_errors  # noqa: F401 (figure_markdown registers md:figure)
+from actdocs.site import images, notebook_html
 
 #: Front-end files served from node_modules: site path -> path under node_modules.
 VENDOR = {
@@ -61,11 +58,7 @@ def _cache() -> Path:
 
 
 def on_config(config, **_):
-    """Add the artifact cache to the snippet search path; keep mkdocs-jupyter's cache in it."""
-    snippets = config.mdx_configs.setdefault("pymdownx.snippets", {})
-    base = snippets.get("base_path", ["."])
-    base = [base] if isinstance(base, str) else list(base)
-    snippets["base_path"] = [*base, str(_cache())]
+    """Keep mkdocs-jupyter's cache in the artifact cache."""
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None:
         jupyter.config["cache_dir"] = str(_cache() / JUPYTER_CACHE)
@@ -144,17 +137,6 @@ def on_files(files: Files, config, **_):
         raise PluginError(str(err)) from None
     files.append(File.generated(config, KATEX_CSS[0], content=css))
     return files
-
-
-@event_priority(100)  # before any plugin reads the page's Markdown
-def on_page_markdown(markdown: str, page, config, **_):
-    """Expand the page's shortcodes; an unknown one fails the build with one line. Name the
-    page in what :mod:`actdocs.site.snippet_errors` reports when it is rendered."""
-    config.mdx_configs.setdefault(snippet_errors.NAME, {})["page"] = page.file.src_uri
-    try:
-        return shortcodes.expand(markdown, page.file.src_uri)
-    except shortcodes.ShortcodeError as err:
-        raise PluginError(str(err)) from None
 
 
 def on_page_content(html: str, page, **_):

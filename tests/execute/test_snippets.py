@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from codeblocks_glue import preprocessor
 
+from actdocs import paths
 from actdocs.engine.artifact import REPO_ROOT
+from actdocs.site.listing_markdown import code_path, shown
 
 SNIPPETS = REPO_ROOT / "snippets"
 DOCS = REPO_ROOT / "docs"
@@ -35,11 +37,17 @@ def includes(text: str) -> list[tuple[int, str]]:
     """``(line number, file path)`` of every ``--8<--`` include in a Markdown text.
 
     Handles the inline and the block form; the ``:section`` or line-range suffix is
-    removed with pymdownx's own parser.
+    removed with pymdownx's own parser. ``<!-- md:listing NAME -->`` includes the
+    listing's code and its output.
     """
+    listings = dict(shown(text.splitlines()))
     found = []
     in_block = False
     for lineno, line in enumerate(text.splitlines(), 1):
+        if lineno - 1 in listings:
+            name = listings[lineno - 1]
+            found += [(lineno, code_path(name)), (lineno, paths.listing_output(name))]
+            continue
         if BLOCK_MARKER.match(line):
             in_block = not in_block
             continue
@@ -143,8 +151,13 @@ def test_includes_parser():
         ';snippets/commented.py',
         '--8<--',
         "--8<-- 'output/a.txt'",
+        "    <!-- md:listing d -->",
+        "````markdown",
+        "<!-- md:listing shown_not_used -->",
+        "````",
     ])
-    assert includes(text) == [(2, "snippets/a.py"), (4, "snippets/b.py"), (7, "snippets/c.py"), (10, "output/a.txt")]
+    assert includes(text) == [(2, "snippets/a.py"), (4, "snippets/b.py"), (7, "snippets/c.py"), (10, "output/a.txt"),
+                              (11, "snippets/d.py"), (11, "output/d.txt")]
 
 
 def test_every_snippet_is_shown_on_a_page():

@@ -1,4 +1,5 @@
-"""The ``<!-- md:figure KEY -->`` shortcode (actdocs/site/figure_markdown.py)."""
+"""The ``<!-- md:figure KEY -->`` shortcode (actdocs/site/figure_markdown.py); its use in a
+Markdown conversion, a sub-folder page included, is in ``test_expansions.py``."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from actdocs.site import figure_markdown  # noqa: F401 (registers md:figure)
 from actdocs.engine.artifact import REPO_ROOT
 
 
-def test_figure_shortcode_includes_the_image_pair_its_artifact_wrote(tmp_path) -> None:
+def test_figure_shortcode_shows_the_image_pair_its_artifact_wrote(tmp_path, monkeypatch) -> None:
     record = catalog.get("swiglu")
     made = tmp_path / "made"
     figures._make_record(record.key, made, None)
@@ -25,13 +26,9 @@ def test_figure_shortcode_includes_the_image_pair_its_artifact_wrote(tmp_path) -
     for theme in ("light", "dark"):
         assert f"![{alt}](generated/figures/swiglu-{theme}.svg#only-{theme}){{ loading=lazy }}" in pair
         assert (made / paths.activation_figure(record.key, theme)).is_file()
+    monkeypatch.setenv("ACTDOCS_CACHE", str(made))
     text = shortcodes.expand("Before.\n\n<!-- md:figure swiglu -->\n\nAfter.\n", "classic.md")
-    assert f'--8<-- "{paths.activation_figure_fragment("swiglu")}"' in text and "md:figure" not in text
-
-
-def test_figure_shortcode_inside_a_tab_stays_indented() -> None:
-    text = shortcodes.expand('=== "Tab"\n\n    <!-- md:figure elu -->\n', "relu.md")
-    assert re.search(r'^    --8<-- "fragments/figure-elu\.md"$', text, re.M)
+    assert text == f"Before.\n\n{pair.rstrip()}\n\nAfter.\n"
 
 
 @pytest.mark.parametrize("args", ["", "relu tanh", "relu/../x"])
@@ -57,9 +54,11 @@ def test_pages_show_figures_through_the_shortcode_only() -> None:
     assert not any('"facts/figure-' in text for text in pages.values())
 
 
-def test_the_mkdocs_hook_imports_neither_torch_nor_matplotlib() -> None:
-    """Every mkdocs run imports the hook; torch and matplotlib (seconds to import) never load in it."""
-    code = "import sys, actdocs.site.mkdocs_hook; print(sorted({'torch', 'matplotlib'} & set(sys.modules)))"
+def test_the_mkdocs_hook_and_the_extensions_import_neither_torch_nor_matplotlib() -> None:
+    """Every mkdocs run imports the hook and the Markdown extensions; torch and matplotlib
+    (seconds to import) never load in them. (tests/site/test_builders.py checks a whole build.)"""
+    modules = "actdocs.site.mkdocs_hook, actdocs.site.expansions, actdocs.site.snippet_errors"
+    code = f"import sys, {modules}; print(sorted({{'torch', 'matplotlib'}} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]", f"the hook's import loaded {result.stdout.strip()}"
