@@ -1,10 +1,21 @@
 """Shared test configuration.
 
-Fixtures that build the site live in ``site_fixtures.py``; the pytest-codeblocks glue
-(expanding ``--8<--`` includes before a fence runs) lives in ``codeblocks_glue.py``.
+The plugins, one per job: ``site_build`` builds the site once per run (``built_site``),
+``build_record`` reads what that build recorded in the artifact cache, ``site_serve``
+serves the built site, ``browser_launch`` launches Chromium for pytest-playwright and
+``page_measurements`` prints what the browser tests measured; ``site_pages`` (plain
+helpers) says where the pages are. The pytest-codeblocks glue (expanding ``--8<--``
+includes before a fence runs) lives in ``codeblocks_glue.py``.
 """
 
-pytest_plugins = ["site_fixtures", "codeblocks_glue"]
+pytest_plugins = [
+    "site_build",
+    "build_record",
+    "site_serve",
+    "browser_launch",
+    "page_measurements",
+    "codeblocks_glue",
+]
 
 import pytest  # noqa: E402
 

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from site_fixtures import require_chromium
+from browser_launch import require_chromium
 
 from actdocs import budgets
 from actdocs.budgets import Measurement

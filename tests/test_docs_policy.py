@@ -29,7 +29,7 @@ import pytest
 import pytest_codeblocks.main
 import pytest_codeblocks.plugin
 from codeblocks_glue import is_python, only_snippet_includes
-from site_fixtures import load_mkdocs_config, nav_pages
+from site_pages import load_mkdocs_config, nav_pages
 
 from actdocs import catalog
 from actdocs.engine.artifact import REPO_ROOT

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from site_fixtures import MKDOCS_YML, load_mkdocs_config, mkdocs_build_command, tiny_project
+from site_build import mkdocs_build_command, tiny_project
+from site_pages import MKDOCS_YML, load_mkdocs_config
 
 from actdocs.bench import schema
 from actdocs.engine.artifact import REPO_ROOT
@@ -237,7 +238,7 @@ def test_docs_installs_chromium_and_hands_its_path_to_the_tests(docs_wf):
     script = "\n".join(run_scripts(docs_wf, "build"))
     assert "apt-get install -y chromium chromium-driver" in script
     assert "ACTDOCS_CHROMIUM=" in script and "$GITHUB_ENV" in script
-    source = (REPO_ROOT / "tests" / "site_fixtures.py").read_text(encoding="utf-8")
+    source = (REPO_ROOT / "tests" / "browser_launch.py").read_text(encoding="utf-8")
     assert 'os.environ.get("ACTDOCS_CHROMIUM")' in source
 
 

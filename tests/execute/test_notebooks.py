@@ -91,7 +91,7 @@ def test_every_exercise_has_a_notebook():
 def test_every_notebook_is_in_the_nav():
     """The hook registers the notebooks as pages that may be left out of the nav (for
     small test sites): the real nav must list each one, and the exercises page link it."""
-    from site_fixtures import nav_pages
+    from site_pages import nav_pages
 
     exercises = (notebooks.REPO_ROOT / "docs" / "exercises.md").read_text(encoding="utf-8")
     for name in NAMES:

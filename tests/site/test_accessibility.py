@@ -37,7 +37,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
-from site_fixtures import FAULTY_PAGE, REPO_ROOT, built_pages, nav_pages, serve_directory
+from site_pages import FAULTY_PAGE, REPO_ROOT, built_pages, nav_pages
+from site_serve import serve_directory
 
 from actdocs.produce import figures
 

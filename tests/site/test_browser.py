@@ -35,7 +35,9 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from actdocs.budgets import transfer_size
-from site_fixtures import FAULTY_PAGE, nav_pages, require_chromium, serve_directory
+from browser_launch import require_chromium
+from site_pages import FAULTY_PAGE, nav_pages
+from site_serve import serve_directory
 from test_accessibility import COLOUR_RULES, axe_problems, palette_problem
 
 pytestmark = pytest.mark.browser

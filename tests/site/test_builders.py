@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from site_fixtures import MKDOCS_ENV, MKDOCS_YML, REPO_ROOT, _in_ci, built_pages, run_mkdocs_build, tiny_project
+from browser_launch import in_ci
+from site_build import MKDOCS_ENV, run_mkdocs_build, tiny_project
+from site_pages import MKDOCS_YML, REPO_ROOT, built_pages
 
 from actdocs.engine import manifest
 from actdocs.engine.build import default_cache
@@ -67,7 +69,7 @@ def test_properdocs_builds_the_same_site(built_site: Path, tmp_path: Path):
     """``properdocs build --strict`` (the maintained fork of MkDocs 1.x) runs the hook, the
     plugins and the extensions: every page is MkDocs' page but for the generator tag."""
     if importlib.util.find_spec("properdocs") is None:
-        if _in_ci():
+        if in_ci():
             pytest.fail(f"{PROPERDOCS_MISSING} (CI is set, so this test may not skip)")
         pytest.skip(PROPERDOCS_MISSING)
     site = tmp_path / "site"

@@ -1,6 +1,6 @@
 """The interactive demos in Chromium: every control of every demo changes what is plotted.
 
-The built site is served from 127.0.0.1 (fixtures of ``site_fixtures.py``); each test
+The built site is served from 127.0.0.1 (fixtures of ``site_build.py`` and ``site_serve.py``); each test
 opens a page, waits for demos.js to draw, drives the HTML controls as a reader would
 (choosing in the dropdown, clicking the toggle, moving sliders with the keyboard) and
 reads what plotly drew back from the chart (``gd.data``, ``gd._fullData``,

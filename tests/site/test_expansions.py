@@ -105,7 +105,7 @@ def test_the_shortcodes_run_before_snippets_and_the_cache_is_a_base_path(cache: 
 
 
 def test_mkdocs_yml_lists_the_extensions_after_snippets():
-    from site_fixtures import load_mkdocs_config
+    from site_pages import load_mkdocs_config
 
     names = [e if isinstance(e, str) else next(iter(e)) for e in load_mkdocs_config()["markdown_extensions"]]
     assert names.index("pymdownx.snippets") < names.index("actdocs.site.expansions") < names.index(

@@ -10,7 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from site_fixtures import built_pages, run_mkdocs_build, tiny_project
+from site_build import run_mkdocs_build, tiny_project
+from site_pages import built_pages
 
 pytestmark = pytest.mark.slow
 

@@ -18,16 +18,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from site_fixtures import (
-    MKDOCS_ENV,
-    REPO_ROOT,
-    built_pages,
-    mkdocs_build_command,
-    nav_pages,
-    run_mkdocs_build,
-    tiny_project,
-    url_to_html,
-)
+from site_build import MKDOCS_ENV, mkdocs_build_command, run_mkdocs_build, tiny_project
+from site_pages import REPO_ROOT, built_pages, nav_pages, url_to_html
 
 pytestmark = pytest.mark.slow
 
