@@ -59,8 +59,9 @@ relu_steps, relu_unit = steps_to_revive(F.relu)
 leaky_steps, leaky_unit = steps_to_revive(F.leaky_relu)
 assert relu_steps is None and relu_unit.bias.item() == -10.0
 assert leaky_steps is not None and leaky_unit.bias.item() > -10.0  # (7)!
+relu_active = int((relu_unit(inputs) > 0).sum())
 active = int((leaky_unit(inputs) > 0).sum())
 print(f"ReLU after {BUDGET} steps: bias {relu_unit.bias.item():+.2f},"
-      " still off for every input")
+      f" active for {relu_active} of {len(inputs)}")
 print(f"Leaky ReLU: on again after {leaky_steps} steps, bias"
       f" {leaky_unit.bias.item():+.2f}, active for {active} of {len(inputs)}")

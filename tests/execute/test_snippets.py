@@ -1,20 +1,25 @@
-"""Every listing in ``snippets/`` runs, and the docs and the listings agree.
+"""Every listing in ``snippets/`` ran in the build, and the docs and the listings agree.
 
-Each snippet runs as ``__main__`` with the working directory at the repository root,
-which is how a reader runs ``python snippets/NAME.py`` and how the build captures its
-output. Its own asserts are the test. The docs side: every snippet is shown on some
-page (no orphan listing), and every ``--8<-- "snippets/..."`` or ``"output/..."``
-include names a listing that exists.
+The build runs each snippet once, as ``__main__`` with the working directory at the
+repository root (how a reader runs ``python snippets/NAME.py``), and records what it
+printed as ``output/NAME.txt``; a listing whose asserts fail stops the build. So the
+tests read that record (the ``build_record`` fixture) instead of running the listings
+again: each one's output is recorded under the current key, a page shows exactly that
+output, and what it printed says what the tests below check. The docs side: every
+snippet is shown on some page (no orphan listing), and every ``--8<-- "snippets/..."``
+or ``"output/..."`` include names a listing that exists.
 """
 
 from __future__ import annotations
 
+import html
 import re
-import runpy
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from codeblocks_glue import preprocessor
+from site_pages import page_url, url_to_html
 
 from actdocs import paths
 from actdocs.engine.artifact import REPO_ROOT
@@ -75,16 +80,46 @@ def docs_includes() -> list[tuple[str, int, str]]:
     ]
 
 
-@pytest.fixture
-def restore_torch_state():
-    """Put back the global torch state a snippet may change (dtype, RNG, threads)."""
-    import torch
+class _CodeBlocks(HTMLParser):
+    """The text of every ``<pre>`` block of an HTML page, tags (line anchors, highlighting) dropped."""
 
-    saved = torch.get_default_dtype(), torch.get_rng_state(), torch.get_num_threads()
-    yield
-    torch.set_default_dtype(saved[0])
-    torch.set_rng_state(saved[1])
-    torch.set_num_threads(saved[2])
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.blocks: list[str] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "pre":
+            self._depth += 1
+            if self._depth == 1:
+                self.blocks.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "pre" and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth:
+            self.blocks[-1] += data
+
+    def handle_entityref(self, name):
+        self.handle_data(html.unescape(f"&{name};"))
+
+    def handle_charref(self, name):
+        self.handle_data(html.unescape(f"&#{name};"))
+
+
+def code_blocks(page: str) -> list[str]:
+    """The text of each ``<pre>`` block of the HTML ``page``, as a reader copies it."""
+    parser = _CodeBlocks()
+    parser.feed(page)
+    return parser.blocks
+
+
+def shown_on(site: Path, page: str) -> list[str]:
+    """The code blocks of the built page of the docs source ``page`` (``docs/NAME.md``)."""
+    built = site / url_to_html(page_url(Path(page).relative_to("docs").as_posix()))
+    return code_blocks(built.read_text(encoding="utf-8"))
 
 
 def test_there_are_snippets():
@@ -101,16 +136,27 @@ def timings(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", snippet_names())
-def test_snippet_runs(name, monkeypatch, capsys, restore_torch_state):
-    monkeypatch.chdir(REPO_ROOT)
-    runpy.run_path(str(SNIPPETS / name), run_name="__main__")
-    printed = capsys.readouterr().out
-    shown = {path for _, _, path in docs_includes()}
-    if f"output/{Path(name).stem}.txt" in shown:
+def test_snippet_ran_in_the_build_and_its_pages_show_its_output(name, build_record):
+    """The build ran the listing to its end (its asserts passed) under the current key; each
+    page that includes its output shows exactly what it printed."""
+    rel = f"output/{Path(name).stem}.txt"
+    printed = build_record.text(rel)
+    pages = sorted({page for page, _, path in docs_includes() if path == rel})
+    if pages:
         assert printed.strip(), f"{name} prints nothing, but a page shows its output"
         # A page shows this output as a fact; a timing changes with the machine and its load
         # and once contradicted the benchmark table next to it. Timings belong to the benchmark.
         assert not timings(printed), f"{name} prints timings {timings(printed)}; leave them to the benchmark"
+    for page in pages:
+        assert printed.strip() in [block.strip() for block in shown_on(build_record.site, page)], (
+            f"{page} does not show {rel} as the build recorded it"
+        )
+
+
+def test_code_blocks_reads_a_highlighted_block_as_its_text():
+    page = ('<p>x</p><div class="highlight"><pre><span></span><code><a id="l1" href="#l1"></a>'
+            '<span class="n">a</span> &gt; 1\n<a id="l2"></a>b &amp; c\n</code></pre></div><pre>two</pre>')
+    assert code_blocks(page) == ["a > 1\nb & c\n", "two"]
 
 
 def test_timing_detector():
@@ -120,23 +166,23 @@ def test_timing_detector():
     assert not timings("loss 0.693 after 300 steps; 2 samples")
 
 
-def test_dying_relu_listing_says_which_way_a_descent_step_moves_the_bias(monkeypatch, capsys, restore_torch_state):
+def test_dying_relu_listing_says_which_way_a_descent_step_moves_the_bias(build_record):
     """Each printed bias gradient comes with the direction a descent step moves the bias;
     the direction must be the one the sign implies (a step subtracts the gradient). The
     page once said Leaky ReLU pushes a dead unit back while its gradient pushed it further off."""
-    monkeypatch.chdir(REPO_ROOT)
-    found = runpy.run_path(str(SNIPPETS / "dying_relu.py"), run_name="__main__")
-    printed = capsys.readouterr().out
+    printed = build_record.text("output/dying_relu.txt")
     claims = re.findall(r"bias gradient ([+-]\d\.\d+) \(a descent step (raises|lowers)", printed)
     assert len(claims) == 2, printed
     for gradient, direction in claims:
         assert (float(gradient) < 0) == (direction == "raises"), (gradient, direction)
     assert {direction for _, direction in claims} == {"raises", "lowers"}  # both cases shown
-    assert found["relu_grad"] == 0.0
+    assert float(re.search(r"^ReLU, .*bias gradient ([+-]\d\.\d+)$", printed, re.M)[1]) == 0.0
     # and the revival it reports really happened, for Leaky ReLU only
-    assert found["relu_steps"] is None and found["leaky_steps"] is not None
-    assert (found["leaky_unit"](found["inputs"]) > 0).any()
-    assert not (found["relu_unit"](found["inputs"]) > 0).any()
+    relu = re.search(r"^ReLU after (\d+) steps: bias (\S+), active for (\d+) of (\d+)$", printed, re.M)
+    leaky = re.search(r"^Leaky ReLU: on again after (\d+) steps, bias (\S+), active for (\d+) of (\d+)$", printed, re.M)
+    assert relu and leaky, printed
+    assert float(relu[2]) == -10.0 and int(relu[3]) == 0, "the dead ReLU unit never moved"
+    assert int(leaky[1]) <= int(relu[1]) and float(leaky[2]) > -10.0 and int(leaky[3]) > 0
 
 
 def test_includes_parser():

@@ -1,5 +1,7 @@
 """The interactive demos' data: well-formed plotly figures, every control backed by states.
 
+The demos' JSON and the experiments' results they are drawn from are read as the build
+wrote them (the ``build_record`` fixture), not computed again: what ships is what is checked.
 The browser side (controls driven in Chromium) is tested in ``test_demos_browser.py``.
 """
 
@@ -19,7 +21,6 @@ from actdocs import catalog
 from actdocs.interactive import demo_spec, demos
 from actdocs.render import numbers
 from actdocs.interactive import explorer as explorer_demo
-from actdocs.engine.artifact import REPO_ROOT, Context
 
 #: The records whose parameter gets a slider, and the slider.
 SLIDERS = {r.key: r.slider for r in catalog.ACTIVATIONS if r.slider is not None}
@@ -64,42 +65,33 @@ def control(spec: dict, control_id: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def explorer() -> dict:
-    """The explorer's JSON as the build writes it (parsed back, so rounding is what ships)."""
-    return json.loads(demo_spec.dumps(explorer_demo.explorer_spec()))
-
-
-def _as_written(results: dict) -> dict:
-    """An experiment's results as its JSON file holds them."""
-    from actdocs.experiments.output import dumps
-
-    return json.loads(dumps(results))
+def explorer(build_record) -> dict:
+    """The explorer's JSON as the build wrote it (so rounding is what ships)."""
+    return build_record.json(paths.demo_data("explorer"))
 
 
 @pytest.fixture(scope="module")
-def flow() -> dict:
-    """The gradient-flow experiment with its site parameters (about 3 s)."""
-    from actdocs.experiments import gradient_flow
-
-    return _as_written(gradient_flow.run())
+def flow(build_record) -> dict:
+    """The gradient-flow experiment's results, with its site parameters, as the build wrote them."""
+    return build_record.json(paths.experiment_data("gradient-flow"))
 
 
 @pytest.fixture(scope="module")
-def distribution() -> dict:
-    """The distributions experiment with its site parameters (under a second)."""
-    from actdocs.experiments import distributions
-
-    return _as_written(distributions.run())
+def distribution(build_record) -> dict:
+    """The distributions experiment's results, with its site parameters, as the build wrote them."""
+    return build_record.json(paths.experiment_data("distributions"))
 
 
 @pytest.fixture(scope="module")
-def vanishing(flow) -> dict:
-    return json.loads(demo_spec.dumps(demos.vanishing_spec(flow)))
+def vanishing(build_record) -> dict:
+    """The vanishing-gradients demo as the build drew it from ``flow``."""
+    return build_record.json(paths.demo_data("vanishing-gradients"))
 
 
 @pytest.fixture(scope="module")
-def histograms(distribution) -> dict:
-    return json.loads(demo_spec.dumps(demos.distributions_spec(distribution)))
+def histograms(build_record) -> dict:
+    """The distributions demo as the build drew it from ``distribution``."""
+    return build_record.json(paths.demo_data("distributions"))
 
 
 # ------------------------------------------------------------------ numbers
@@ -224,8 +216,8 @@ def test_explorer_shades_the_saturated_region(explorer):
         assert hi == pytest.approx(math.log(0.01 / float(key)), abs=0.05)
 
 
-def test_explorer_is_small_and_rounded(explorer):
-    size = len(demo_spec.dumps(explorer_demo.explorer_spec()).encode())
+def test_explorer_is_small_and_rounded(explorer, build_record):
+    size = build_record.entry("demo-explorer").outputs[paths.demo_data("explorer")].bytes
     assert size < 150_000, f"explorer JSON is {size} bytes"
     for value in floats(explorer):
         assert float(f"{value:.{demo_spec.DIGITS}g}") == value
@@ -351,26 +343,17 @@ def test_fragment_has_container_static_figure_and_data_link():
     assert text.count("<div") == text.count("</div>")
 
 
-def test_artifacts_write_what_they_declare(tmp_path, flow, distribution):
-    from actdocs.experiments.output import dumps
-
-    for name, results in (("gradient-flow", flow), ("distributions", distribution)):  # what the experiments wrote
-        (tmp_path / paths.experiment_data(name)).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / paths.experiment_data(name)).write_text(dumps(results))
-        (tmp_path / paths.experiment_fragment(name, "figure")).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / paths.experiment_fragment(name, "figure")).write_text(f"![{name} figure](generated/figures/exp-{name}-light.svg#only-light)\n")
-    made = {}
+def test_artifacts_write_what_they_declare(build_record):
+    """What the build recorded of each demo: its declared outputs, made from experiment outputs."""
     for artifact in demos.artifacts():
-        assert set(artifact.reads) <= {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")}, artifact.name
-        out = tmp_path / "out" / artifact.name
-        artifact.make(out, Context(cache=tmp_path))
+        assert all(build_record.maker(rel).startswith("experiment-") for rel in artifact.reads), artifact.name
+        assert set(build_record.entry(artifact.name).outputs) == set(artifact.outputs), artifact.name
         for rel in artifact.outputs:
-            assert (out / rel).is_file(), rel
-        made[artifact.name] = out
+            assert build_record.path(rel).is_file(), rel
     assert [a.name for a in demos.artifacts()] == [f"demo-{name}" for name in demo_spec.DEMOS]
     for name in demo_spec.DEMOS:
-        assert json.loads((made[f"demo-{name}"] / paths.demo_data(name)).read_text())["demo"] == name
-    text = (made["demo-vanishing-gradients"] / paths.demo_fragment("vanishing-gradients")).read_text()
+        assert build_record.json(paths.demo_data(name))["demo"] == name
+    text = build_record.text(paths.demo_fragment("vanishing-gradients"))
     assert "(generated/figures/exp-gradient-flow-light.svg#only-light)" in text, "the experiment's figure is the static form"
     reads = {a.name: a.reads for a in demos.artifacts()}
     assert reads["demo-vanishing-gradients"] == (paths.experiment_data("gradient-flow"), paths.experiment_fragment("gradient-flow", "figure"))

@@ -1,11 +1,15 @@
-"""Tables and fragments: rendered from the catalog, escaped, and valid Markdown."""
+"""Tables and fragments: rendered from the catalog, escaped, and valid Markdown.
+
+The comparison of every activation's properties (``tables.properties_table``) measures
+every record on fine grids: the tests read the one the build made (``tables/properties.md``
+as the ``build_record`` fixture holds it) instead of measuring again.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import math
 import re
-from pathlib import Path
 
 import pytest
 import torch
@@ -14,7 +18,7 @@ from actdocs import catalog
 from actdocs.measure import autograd, formulas
 from actdocs.produce import figures, notation, tables
 from actdocs.render import markdown, numbers, wording
-from actdocs.engine.artifact import REPO_ROOT, Context
+from actdocs.engine.artifact import REPO_ROOT
 from actdocs.render.numbers import MINUS
 
 _PIPE = re.compile(r"(?<!\\)\|")
@@ -110,6 +114,12 @@ def test_yes_no() -> None:
 # ------------------------------------------------------------------- the tables
 
 
+@pytest.fixture(scope="module")
+def properties_table(build_record) -> str:
+    """``tables.properties_table()`` as the build made it: ``tables/properties.md``."""
+    return build_record.text("tables/properties.md")
+
+
 def read_interval(text: str) -> tuple[tuple[float, float], tuple[bool, bool]]:
     """An interval such as "(−1.7581, ∞)" read back: its ends and whether each is closed; for a
     range with gaps ("{0} ∪ (1, ∞)"), the ends of the whole: its first and its last piece's."""
@@ -123,8 +133,8 @@ def read_interval(text: str) -> tuple[tuple[float, float], tuple[bool, bool]]:
     return (end(m[2]), end(m[3])), (m[1] == "[", m[4] == "]")
 
 
-def test_properties_table_has_one_row_per_record_from_the_catalog() -> None:
-    table = tables.properties_table()
+def test_properties_table_has_one_row_per_record_from_the_catalog(properties_table: str) -> None:
+    table = properties_table
     rows = rows_of(table)
     assert rows[0] == [
         "Activation", "Output range", "Max gradient", "Zero-centred",
@@ -150,11 +160,11 @@ def test_properties_table_has_one_row_per_record_from_the_catalog() -> None:
     assert row_for(table, catalog.get("softplus"))[2] == "→ 1 as x → ∞"
 
 
-def test_a_row_that_shows_a_scalar_view_does_not_pass_it_off_as_the_unit() -> None:
+def test_a_row_that_shows_a_scalar_view_does_not_pass_it_off_as_the_unit(properties_table: str) -> None:
     """A non-element-wise record's row shows its scalar view. Where the unit itself leaves
     the range the row gives (a gated unit: content times gate, with content unbounded),
     the row must say so, or "(0, 1)" reads as GLU's output range (review R2, C4)."""
-    table = tables.properties_table()
+    table = properties_table
     torch.manual_seed(0)
     x = torch.randn(64, 2, dtype=torch.float64) * 50  # content, gate halves along the last dim
     for record in catalog.ACTIVATIONS:
@@ -229,23 +239,23 @@ def test_cards_have_an_anchor_math_and_both_images_for_every_key() -> None:
     assert not re.search(r"^\|", text, re.M), "no tables on the cards: the comparison table holds the properties"
 
 
-def test_generated_markdown_renders_as_intended() -> None:
+def test_generated_markdown_renders_as_intended(build_record) -> None:
     import markdown  # installed with mkdocs: a missing one is a failure, not a skip
     md = markdown.Markdown(
         extensions=["tables", "attr_list", "toc", "pymdownx.arithmatex"],
         extension_configs={"pymdownx.arithmatex": {"generic": True}},
     )
-    html = md.convert(tables.properties_table())
+    html = md.convert(build_record.text("tables/properties.md"))
     assert html.count("<tr>") == 1 + len(catalog.ACTIVATIONS)
     assert html.count("<td>") == 8 * len(catalog.ACTIVATIONS)
     assert "<td>|x| &gt; 4.59 (|f′| &lt; 0.01)</td>" in html  # the escaped pipes stay in the cell
     assert "<td>x &lt; 0 and x &gt; 6 (f′ = 0)</td>" in html  # ReLU6: flat on both sides of its ramp
 
-    html = md.reset().convert(tables.variants_table())
+    html = md.reset().convert(build_record.text("tables/variants.md"))
     assert html.count("<td>") == 3 * len(tables.listed_in("variants"))
     assert html.count('<span class="arithmatex">') == len(tables.listed_in("variants"))
 
-    html = md.reset().convert(tables.activation_cards())
+    html = md.reset().convert(build_record.text("fragments/activations.md"))
     for record in catalog.ACTIVATIONS:
         assert f'<h2 id="{record.key}">' in html
     assert html.count('<div class="arithmatex">') == 2 * len(catalog.ACTIVATIONS)
@@ -254,7 +264,10 @@ def test_generated_markdown_renders_as_intended() -> None:
 # -------------------------------------------------------------------- artifacts
 
 
-def test_artifacts_write_their_outputs(tmp_path: Path) -> None:
+def test_artifacts_write_their_outputs(build_record) -> None:
+    """What the build recorded of each table artifact is its declared outputs, none empty;
+    those cheap to render again are the functions the other tests call. (That a make gives
+    the same bytes twice: tests/test_determinism.py.)"""
     arts = tables.artifacts()
     names = [a.name for a in arts]
     assert len(set(names)) == len(names)
@@ -262,14 +275,12 @@ def test_artifacts_write_their_outputs(tmp_path: Path) -> None:
             "fragment-activations", "fragment-properties-legend"} == set(names)
     for artifact in arts:
         assert artifact.module == "actdocs.produce.tables"
-        artifact.make(tmp_path / "a", Context())
-        artifact.make(tmp_path / "b", Context())
+        assert set(build_record.entry(artifact.name).outputs) == set(artifact.outputs)
         for rel in artifact.outputs:
-            data = (tmp_path / "a" / rel).read_bytes()
-            assert data and data == (tmp_path / "b" / rel).read_bytes()
-    assert (tmp_path / "a/tables/properties.md").read_text(encoding="utf-8") == tables.properties_table()
-    assert (tmp_path / "a/tables/property-sigmoid.md").read_text(encoding="utf-8") == tables.property_table("sigmoid")
-    assert (tmp_path / "a/fragments/activations.md").read_text(encoding="utf-8") == tables.activation_cards()
+            assert build_record.text(rel), rel
+    assert build_record.text("tables/property-sigmoid.md") == tables.property_table("sigmoid")
+    assert build_record.text("fragments/activations.md") == tables.activation_cards()
+    assert build_record.text("tables/variants.md") == tables.variants_table()
 
 
 def test_properties_legend_quotes_the_catalog_thresholds(monkeypatch):
@@ -373,11 +384,11 @@ def test_cards_state_pytorchs_value_at_each_kink(key: str) -> None:
 
 
 @pytest.mark.parametrize("record", catalog.ACTIVATIONS, ids=lambda r: r.key)
-def test_max_gradient_at_a_kink_names_pytorchs_convention(record: catalog.Activation) -> None:
+def test_max_gradient_at_a_kink_names_pytorchs_convention(record: catalog.Activation, properties_table: str) -> None:
     """A largest derivative "at x = k" where k is a kink is a statement about a point where
     the derivative is undefined: the cell must say whose value it is, and must not claim a
     value PyTorch does not return there (Hardswish once read "1.5 at x = 3")."""
-    cell = row_for(tables.properties_table(), record)[2]
+    cell = row_for(properties_table, record)[2]
     at = record.properties.max_grad_at
     if not isinstance(at, (int, float)) or math.isinf(at) or at not in notation.kinks(record):
         assert "PyTorch" not in cell

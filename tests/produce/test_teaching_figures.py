@@ -15,6 +15,7 @@ from actdocs.produce import gate_figure
 from actdocs.artifacts import all_artifacts
 from actdocs.engine.artifact import REPO_ROOT
 from actdocs.execute.listings import SNIPPETS, execute
+from actdocs.site.listing_markdown import shown
 from actdocs.render.numbers import format_number, format_percent, format_sig
 
 DOCS = REPO_ROOT / "docs"
@@ -55,11 +56,14 @@ def test_gate_alt_text_names_every_unit_content_and_its_share_at_the_edge() -> N
     assert "[" not in alt and "]" not in alt
 
 
-def test_gate_figure_draws_both_themes(tmp_path) -> None:
-    light, dark = (gate_figure.draw(t, tmp_path / f"{t}.svg") for t in ("light", "dark"))
-    assert light.read_bytes() != dark.read_bytes()
+def test_gate_figure_draws_both_themes(build_record) -> None:
+    """As the build drew it (``figure-gates``): the two themes differ, and the light one names every gated unit."""
+    svgs = sorted(rel for rel in build_record.entry("figure-gates").outputs if rel.endswith(".svg"))
+    assert len(svgs) == 2, svgs
+    dark, light = (build_record.text(rel) for rel in svgs)
+    assert light != dark
     for record in gate_figure.gated():
-        assert record.name in light.read_text()
+        assert record.name in light
 
 
 # ------------------------------------------------------------- figures of listings
@@ -91,7 +95,8 @@ def test_every_figured_listing_exists_and_its_figure_is_built_and_shown() -> Non
         artifact = artifacts[f"listing-figure-{stem}"]
         assert artifact.inputs == (f"{SNIPPETS}/{stem}.py",), "keyed by the listing's bytes"
         assert f'--8<-- "{paths.listing_figure_fragment(stem)}"' in pages, f"no page shows {stem}'s figure"
-        assert f'--8<-- "output/{stem}.txt"' in pages, "the numbers stay on the page beside the figure"
+        listed = {name for _, name in shown(pages.splitlines())}  # md:listing shows code and output
+        assert f'--8<-- "output/{stem}.txt"' in pages or stem in listed, "the numbers stay on the page beside the figure"
     assert artifacts["figure-gates"].outputs[-1] == gate_figure.FRAGMENT
     assert f'--8<-- "{gate_figure.FRAGMENT}"' in pages
 
@@ -177,13 +182,12 @@ def test_deep_network_pitfall_prose_follows_its_tanh_data(names) -> None:
 
 
 @pytest.mark.parametrize("stem", list(listing_figures.FIGURES))
-def test_each_listing_figure_is_made_in_both_themes_with_its_fragment(stem: str, tmp_path) -> None:
-    from actdocs.engine.artifact import Context
-
+def test_each_listing_figure_is_made_in_both_themes_with_its_fragment(stem: str, build_record) -> None:
+    """As the build made it, from the listing's one run: both themes and the fragment a page includes."""
     artifact = next(a for a in listing_figures.artifacts() if a.name == f"listing-figure-{stem}")
-    artifact.make(tmp_path, Context(root=REPO_ROOT, cache=tmp_path))
-    light, dark = (tmp_path / paths.listing_figure(stem, t) for t in ("light", "dark"))
+    assert set(build_record.entry(artifact.name).outputs) == set(artifact.outputs)
+    light, dark = (build_record.path(paths.listing_figure(stem, t)) for t in ("light", "dark"))
     assert light.read_bytes() != dark.read_bytes()
-    fragment = (tmp_path / paths.listing_figure_fragment(stem)).read_text(encoding="utf-8")
+    fragment = build_record.text(paths.listing_figure_fragment(stem))
     assert re.search(rf"\]\(generated/figures/listing-{stem}-light\.svg#only-light\)", fragment)
     assert re.search(rf"\]\(generated/figures/listing-{stem}-dark\.svg#only-dark\)", fragment)
