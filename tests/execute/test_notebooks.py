@@ -1,8 +1,8 @@
 """The exercise notebooks: each runs top to bottom in a fresh kernel and reaches its conclusion.
 
-Every notebook in ``snippets/notebooks/`` is executed once per session through
-``actdocs.execute.notebooks`` (the executor the build uses: nbclient, a new kernel per notebook,
-the next one started while the current one runs). The notebook's own ``assert`` cells
+Every notebook in ``snippets/notebooks/`` is executed once, by the site build, through
+``actdocs.execute.notebooks`` (nbclient, a new kernel per notebook, the next one started
+while the current one runs); the tests read what it recorded. The notebook's own ``assert`` cells
 check its conclusion; the tests below check the same conclusions again from the printed
 outputs, so deleting an assert from a notebook does not silently drop the check.
 
@@ -29,7 +29,7 @@ from actdocs import cli
 from actdocs.execute import notebooks
 from actdocs.site import notebook_html
 from actdocs.engine.artifact import Context
-from actdocs.engine.build import build, default_cache
+from actdocs.engine.build import build
 from actdocs.execute.listings import ListingError
 
 SOURCES = notebooks.source_paths()
@@ -68,17 +68,12 @@ def table(nb, header: str, columns: int) -> dict[str, list[float]]:
 
 
 @pytest.fixture(scope="session")
-def executed() -> dict:
-    """Every notebook as the site build executed it, each in a fresh kernel.
-
-    The build's own artifacts are used (``actdocs build --only 'notebook-*'`` on the
-    site's cache), so a test run executes each notebook at most once: not at all when
-    the cache already holds the run of this exact source and ``actdocs`` code (the key
-    covers both), once otherwise, and the site build then finds it cached.
-    """
-    cache = default_cache()
-    assert cli.main(["build", str(cache), "--only", "notebook-*"]) == 0
-    return {source.stem: notebooks.load_executed(cache / notebooks.output_name(source)) for source in SOURCES}
+def executed(build_record) -> dict:
+    """Every notebook as the site build executed it, each in a fresh kernel: the build's
+    own record (``build_record``), so a test run executes each notebook at most once, in
+    that build (not at all when the cache holds the run of this exact source and
+    ``actdocs`` code, which the key covers)."""
+    return {source.stem: notebooks.load_executed(build_record.path(notebooks.output_name(source))) for source in SOURCES}
 
 
 # ------------------------------------------------------------------ the notebooks themselves

@@ -12,7 +12,6 @@ from actdocs import catalog
 from actdocs.measure import formulas, properties, recorded
 from actdocs.produce import facts
 from actdocs.render import numbers
-from actdocs.engine.artifact import Context
 from actdocs.render.numbers import MINUS
 from number_text import read_back
 
@@ -48,11 +47,19 @@ def num(cell: str) -> float:
     return read_back(cell.replace("**", "").strip())
 
 
+@pytest.fixture(scope="module")
+def fact(build_record):
+    """``fact(NAME)``: the fragment ``facts/NAME.md`` as the build wrote it (its function's
+    output, measured once, in the build: a test calls the function itself only to see it
+    follow a changed parameter or measurement)."""
+    return lambda name: build_record.text(facts.fact_path(name))
+
+
 # ------------------------------------------------------------------ classic page
 
 
-def test_sigmoid_vs_tanh_comes_from_measurement() -> None:
-    rows = assert_valid_table(facts.sigmoid_vs_tanh_table())
+def test_sigmoid_vs_tanh_comes_from_measurement(fact) -> None:
+    rows = assert_valid_table(fact("sigmoid-vs-tanh"))
     body = {r[0]: r for r in rows[2:]}
     for key in ("sigmoid", "tanh"):
         record = catalog.get(key)
@@ -70,8 +77,8 @@ def test_sigmoid_vs_tanh_follows_a_changed_measurement(monkeypatch) -> None:
     assert "8×" in facts.sigmoid_vs_tanh_table(("sigmoid",))
 
 
-def test_saturation_fragment_reads_the_derivative_at_each_point() -> None:
-    text = facts.saturation_fragment()
+def test_saturation_fragment_reads_the_derivative_at_each_point(fact) -> None:
+    text = fact("saturation")
     rows = assert_valid_table(text)
     assert [num(r[0]) for r in rows[2:]] == list(facts.SATURATION_POINTS)
     for row in rows[2:]:
@@ -100,8 +107,8 @@ def test_source_thresholds_are_where_the_derivative_is_small() -> None:
 # --------------------------------------------------------------------- ReLU page
 
 
-def test_positive_gradient_fragment() -> None:
-    text = facts.positive_gradient_fragment()
+def test_positive_gradient_fragment(fact) -> None:
+    text = fact("positive-gradient")
     rows = assert_valid_table(text)
     assert len(rows[0]) == 1 + len(facts.POSITIVE_POINTS)
     body = {r[0]: r[1:] for r in rows[2:]}
@@ -114,8 +121,8 @@ def test_positive_gradient_fragment() -> None:
     assert balanced_math(text)
 
 
-def test_ten_layers_fragment_is_computed() -> None:
-    text = facts.ten_layers_fragment()
+def test_ten_layers_fragment_is_computed(fact) -> None:
+    text = fact("sigmoid-ten-layers")
     assert text.startswith(r"$0.25^{10} = 1/1{,}048{,}576 \approx 9.54 \times 10^{-7}$")
     assert "less than $10^{-6}$ of the one at the output" in text
     other = facts.ten_layers_fragment(layers=3)
@@ -133,8 +140,8 @@ def test_ten_layers_fragment_follows_the_measurement(monkeypatch) -> None:
 # ------------------------------------------------------------------- modern page
 
 
-def test_gelu_tanh_error_is_measured() -> None:
-    text = facts.gelu_tanh_error_fragment()
+def test_gelu_tanh_error_is_measured(fact) -> None:
+    text = fact("gelu-tanh-error")
     gap, at = facts._max_gap(catalog.get("gelu"), catalog.get("gelu_tanh"))
     assert 1e-4 < gap < 1e-3
     assert numbers.format_sig(gap) in text
@@ -142,8 +149,8 @@ def test_gelu_tanh_error_is_measured() -> None:
     assert balanced_math(text)
 
 
-def test_hardswish_gap_is_measured() -> None:
-    text = facts.hardswish_gap_fragment()
+def test_hardswish_gap_is_measured(fact) -> None:
+    text = fact("hardswish-gap")
     gap, at = facts._max_gap(catalog.get("hardswish"), catalog.get("silu"))
     assert at == -3.0
     assert numbers.format_sig(gap) in text and f"x = {MINUS}3" in text
@@ -203,8 +210,8 @@ def test_the_quick_benchmark_feeds_no_fragment() -> None:
     assert not any("bench-quick" in r for a in facts.artifacts() for r in a.reads)
 
 
-def test_kink_fragment_states_pytorchs_convention() -> None:
-    text = facts.kinks_fragment()
+def test_kink_fragment_states_pytorchs_convention(fact) -> None:
+    text = fact("kinks")
     rows = {(r[0], r[1]): r[3:] for r in assert_valid_table(text)[2:]}
     assert rows[("Hardswish", "x = 3")] == ["1.5", "1", "1"]
     assert rows[("Hardswish", f"x = {MINUS}3")] == ["0", f"{MINUS}0.5", "0"]
@@ -213,12 +220,12 @@ def test_kink_fragment_states_pytorchs_convention() -> None:
     assert "approaches 1.5 as x rises to 3 and never reaches it" in text
 
 
-def test_kink_table_calls_a_jump_a_jump() -> None:
+def test_kink_table_calls_a_jump_a_jump(fact) -> None:
     """The glossary's definitions: a kink is continuous with a slope change, a jump is not
     continuous. Each row's type must agree with the function itself, read by torch."""
     import torch
 
-    text = facts.kinks_fragment()
+    text = fact("kinks")
     header, _, *body = assert_valid_table(text)
     assert header[1:3] == ["Point", "Type"]
     by_name = {r.name: r for r in catalog.ACTIVATIONS}
@@ -248,8 +255,8 @@ def test_gelu_tanh_speed_follows_the_recorded_ratio(recorded_runs) -> None:
 # ------------------------------------------------------------------------ artifacts
 
 
-def test_artifacts_make_their_outputs(tmp_path: Path) -> None:
-    ctx = Context(cache=tmp_path / "cache")
+def test_artifacts_make_their_outputs(build_record) -> None:
+    """As the build made them: every declared output, Markdown with balanced math."""
     arts = facts.artifacts()
     names = [a.name for a in arts]
     assert len(set(names)) == len(names)
@@ -257,10 +264,9 @@ def test_artifacts_make_their_outputs(tmp_path: Path) -> None:
     assert len(set(outputs)) == len(outputs) and all(o.startswith("facts/") for o in outputs)
     assert not any(a.reads for a in arts)
     for artifact in arts:
-        out = tmp_path / artifact.name
-        artifact.make(out, ctx)
+        assert set(build_record.entry(artifact.name).outputs) == set(artifact.outputs), artifact.name
         for rel in artifact.outputs:
-            text = (out / rel).read_text(encoding="utf-8")
+            text = build_record.text(rel)
             assert text.strip() and text.endswith("\n"), rel
             assert balanced_math(text), rel
 

@@ -144,10 +144,10 @@ def test_the_explorer_slider_states_use_the_measured_set():
     assert _shaded(explorer_demo.explorer_state(catalog.get("leaky_relu"), "default")) == []
 
 
-def test_the_saturation_fact_reads_the_same_set():
+def test_the_saturation_fact_reads_the_same_set(build_record):
     from actdocs.produce import facts
 
-    text = facts.saturation_fragment()
+    text = build_record.text(facts.fact_path("saturation"))
     beyond = properties.saturation_set(catalog.get("tanh"))[1].lo
     assert f"beyond {facts.flat_end(beyond, up=True, decimals=facts.EDGE_DECIMALS)}" in text
 

@@ -14,7 +14,7 @@ import pytest
 from actdocs import references
 from actdocs.measure import recorded
 from actdocs.textbook import claims, claims_page
-from actdocs.engine.artifact import REPO_ROOT, Context
+from actdocs.engine.artifact import REPO_ROOT
 from actdocs.measure.evidence import ALLOCATES, EXPERIMENT_JSON
 from actdocs.render.numbers import format_sig
 from actdocs.measure.verdicts import Verdict
@@ -350,12 +350,12 @@ def test_two_evaluations_of_the_same_evidence_are_byte_identical(tmp_path: Path)
     assert texts[0] == texts[1] and documents[0] == documents[1]
 
 
-def test_artifact_writes_table_and_json(tmp_path: Path):
+def test_artifact_writes_table_and_json(build_record):
+    """As the build made them, from the experiments' recorded results."""
     (artifact,) = claims_page.artifacts()
-    out = tmp_path / "out"
-    artifact.make(out, Context(cache=tmp_path / "empty-cache"))
-    table = (out / "tables" / "claims.md").read_text(encoding="utf-8")
-    document = json.loads((out / "data" / "claims.json").read_text(encoding="utf-8"))
+    assert set(build_record.entry(artifact.name).outputs) == {"tables/claims.md", "data/claims.json"}
+    table = build_record.text("tables/claims.md")
+    document = build_record.json("data/claims.json")
     assert [d["key"] for d in document] == [c.key for c in claims.CLAIMS]
     for record in document:
         assert f"{{ #{record['key']} }}" in table

@@ -120,8 +120,8 @@ def test_the_mirror_check_can_fail():
 # ------------------------------------------------------------------ edges and thresholds in words
 
 
-def test_a_saturation_edge_is_not_rounded_to_the_textbooks_number():
-    text = facts.saturation_fragment()
+def test_a_saturation_edge_is_not_rounded_to_the_textbooks_number(build_record):
+    text = build_record.text(facts.fact_path("saturation"))
     for key, textbook in facts.SOURCE_SATURATION.items():
         record = catalog.get(key)
         edge = facts._saturated_beyond(record)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 
 import pytest
 
 from actdocs import references
 from actdocs.textbook import claims, statements
-from actdocs.engine.artifact import REPO_ROOT, Context
+from actdocs.engine.artifact import REPO_ROOT
 from actdocs.measure.evidence import EXPERIMENT_JSON, Evidence
 from actdocs.textbook.statement_data import STATEMENTS
 
@@ -112,16 +111,14 @@ def test_an_off_scale_verdict_or_no_evidence_fails(measured):
         assert statements.problems(STATEMENTS[:i] + (bad,) + STATEMENTS[i + 1:], measured)
 
 
-def test_the_fragment_and_json_render(tmp_path: Path):
-    ctx = Context(cache=tmp_path / "cache", root=REPO_ROOT)
-    (artifact,) = statements.artifacts()
-    artifact.make(tmp_path / "out", ctx)
-    text = (tmp_path / "out" / "tables" / "statements.md").read_text(encoding="utf-8")
+def test_the_fragment_and_json_render(build_record):
+    """As the build made them, from the experiments' recorded results."""
+    text = build_record.text("tables/statements.md")
     for _, title in statements.SECTIONS:
         assert f"## {title}\n" in text
     assert text.count("\n| ") >= 2 * len(statements.SECTIONS) + len(STATEMENTS)
     assert "[Liu (2020)](references.md#liu2020)" in text and "(claims.md#sigmoid-ten-layers)" in text
-    document = json.loads((tmp_path / "out" / "data" / "statements.json").read_text(encoding="utf-8"))
+    document = build_record.json("data/statements.json")
     assert sum(len(section["statements"]) for section in document) == len(STATEMENTS)
 
 
