@@ -6,8 +6,11 @@
   unless :data:`EXEMPTIONS` lists it with its reason. Material must choose the light
   palette for a reader whose browser prefers light and the dark one for dark
   (:func:`palette_problem`). Both run in ``test_browser.test_page``, in the same page
-  load as the other per-page checks: axe in light, then the palette toggled and axe in
-  dark.
+  load as the other per-page checks: every axe rule in light; then the palette toggled
+  (:func:`dark_palette_problems`) and, in dark, the rules that depend on the colours
+  (:data:`COLOUR_RULES`) on the whole page, and every other rule on what only the dark
+  palette shows (its figures, its toggle's label). The rest reads the same document in
+  either palette: it is checked once.
 * ``test_quiz_answers_keep_their_math``: Chromium's own accessibility tree names every
   quiz answer, math included (Chromium drops MathML from a label's name:
   :mod:`actdocs.site.mathrender` adds the formula's text).
@@ -154,11 +157,39 @@ def _start_demos(page: Page) -> None:
 #: once the palette is toggled (every other rule reads the same document either way).
 COLOUR_RULES = ("color-contrast", "link-in-text-block")
 
+#: The attribute :func:`mark_newly_shown` gives the elements the toggled palette shows that the other did not.
+NEWLY_SHOWN = "data-actdocs-newly-shown"
+
+#: Before the palette is toggled: remember every element shown (display and visibility).
+REMEMBER_SHOWN_JS = """
+() => {
+  const shown = (el) => el.checkVisibility({ visibilityProperty: true });
+  window.__actdocsShown = new WeakSet([...document.querySelectorAll("body *")].filter(shown));
+}
+"""
+
+#: Once it is toggled: give every element shown now and not before the attribute NEWLY_SHOWN; their count.
+MARK_NEWLY_SHOWN_JS = """
+(attribute) => {
+  const before = window.__actdocsShown;
+  let count = 0;
+  for (const el of document.querySelectorAll("body *")) {
+    el.removeAttribute(attribute);
+    if (el.checkVisibility({ visibilityProperty: true }) && !before.has(el)) {
+      el.setAttribute(attribute, "");
+      count += 1;
+    }
+  }
+  return count;
+}
+"""
+
 AXE_JS = """
-async (rules) => {
+async ({ rules, skip, within }) => {
   const options = { resultTypes: ["violations"] };
   if (rules) options.runOnly = { type: "rule", values: rules };
-  const result = await axe.run(document, options);
+  if (skip.length) options.rules = Object.fromEntries(skip.map((id) => [id, { enabled: false }]));
+  const result = await axe.run(within ? { include: [within] } : document, options);
   return result.violations.map((v) => ({
     id: v.id,
     impact: v.impact,
@@ -172,17 +203,57 @@ async (rules) => {
 """
 
 
-def axe_problems(page: Page, rules: tuple[str, ...] | None = None) -> list[str]:
+def axe_problems(page: Page, rules: tuple[str, ...] | None = None, skip: tuple[str, ...] = (),
+                 within: str | None = None) -> list[str]:
     """Open every ``<details>``, let every demo draw, wait for the page to settle, then run
-    axe-core on it (only ``rules`` when given, every rule otherwise): one line per critical or
-    serious violation no exemption covers."""
+    axe-core on it (only ``rules`` when given, every rule but those in ``skip`` otherwise;
+    on the whole page, or only on the elements the CSS selector ``within`` matches): one
+    line per critical or serious violation no exemption covers."""
     assert AXE.is_file(), f"{AXE.relative_to(REPO_ROOT)} missing: run `npm ci` (axe-core is a pinned dev dependency)"
     page.evaluate("document.querySelectorAll('.md-content details').forEach((d) => { d.open = true; })")
     _start_demos(page)
     _settle(page)
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    return unexempted(page.evaluate(AXE_JS, list(rules) if rules else None))
+    return unexempted(page.evaluate(AXE_JS, {"rules": list(rules) if rules else None, "skip": list(skip), "within": within}))
+
+
+def palette_toggle(page: Page):
+    """Material's palette toggle: the label shown for the palette in use."""
+    return page.locator("form[data-md-component=palette] label:visible").first
+
+
+def toggle_palette(page: Page) -> None:
+    """Click the palette toggle and wait until the body's colour scheme has changed."""
+    before = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    palette_toggle(page).click()
+    page.wait_for_function("(s) => document.body.getAttribute('data-md-color-scheme') !== s", arg=before)
+
+
+def remember_shown(page: Page) -> None:
+    """Before the palette is toggled: note every element the page shows (see :func:`mark_newly_shown`)."""
+    page.evaluate(REMEMBER_SHOWN_JS)
+
+
+def mark_newly_shown(page: Page) -> str | None:
+    """Once the palette is toggled: a selector of the elements shown now that were not when
+    :func:`remember_shown` ran (the other palette's figures, its toggle's label); None if there are none."""
+    return f"[{NEWLY_SHOWN}]" if page.evaluate(MARK_NEWLY_SHOWN_JS, NEWLY_SHOWN) else None
+
+
+def dark_palette_problems(page: Page) -> list[str]:
+    """Toggle the palette (from light) and run axe-core again where the toggle can change a
+    verdict: the colour rules (:data:`COLOUR_RULES`) on the whole page, and every other rule
+    only on the elements the dark palette shows and the light one did not. Everything else
+    reads the same document either way, which the light run has checked."""
+    remember_shown(page)
+    toggle_palette(page)
+    problems = [f"axe (dark, palette toggled): {line}" for line in axe_problems(page, COLOUR_RULES)]
+    newly_shown = mark_newly_shown(page)
+    if newly_shown:
+        problems += [f"axe (dark, shown only in dark): {line}"
+                     for line in axe_problems(page, skip=COLOUR_RULES, within=newly_shown)]
+    return problems
 
 
 def palette_problem(page: Page, preference: str) -> list[str]:
@@ -246,6 +317,15 @@ UNLOADED_IMAGES_JS = """
   .filter((img) => img.getClientRects().length && getComputedStyle(img).visibility !== "hidden")
   .filter((img) => !(img.complete && img.naturalWidth > 0))
   .map((img) => img.getAttribute("src"))
+"""
+
+#: Scroll to y and wait until two frames have been painted there and the tasks they queued
+#: have run: the demos' and the lazy images' IntersectionObservers have seen the new position.
+SCROLL_AND_PAINT_JS = """
+(y) => {
+  window.scrollTo(0, y);
+  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve))));
+}
 """
 
 DEMOS_SETTLED_JS = "() => ![...document.querySelectorAll('.actdocs-demo')].some((d) => d.dataset.state === 'loading')"
@@ -335,8 +415,7 @@ def test_phone_layout(url: str, open_context, site_server: str, layout_shifts: d
     _settle(page)
     height = page.evaluate("document.documentElement.scrollHeight")
     for y in range(0, height, PHONE["height"] * 3 // 4):
-        page.evaluate("(y) => window.scrollTo(0, y)", y)
-        page.wait_for_timeout(100)  # for the demos' IntersectionObserver
+        page.evaluate(SCROLL_AND_PAINT_JS, y)
         page.wait_for_function(DEMOS_SETTLED_JS)
     _settle(page)
     page.wait_for_timeout(300)

@@ -15,8 +15,9 @@ for the session) and checks, reporting every problem it finds:
 
 The same page load runs test_accessibility's axe-core checks (a page is loaded once, not
 once per check): Material chose the light palette for a reader who prefers it; every axe
-rule in light once the page is weighed; the palette toggled, the rules that depend on the
-colours (``COLOUR_RULES``) in dark: the others read the same document either way. (That a reader who
+rule in light once the page is weighed; the palette toggled, in dark the rules that depend
+on the colours (``COLOUR_RULES``) on the whole page and every other rule on what only the
+dark palette shows: the rest reads the same document either way. (That a reader who
 prefers dark gets the dark palette is checked on the phone's page load.) Each problem
 line names its check, the failure names the page.
 
@@ -38,7 +39,7 @@ from actdocs.budgets import transfer_size
 from browser_launch import require_chromium
 from site_pages import FAULTY_PAGE, nav_pages
 from site_serve import serve_directory
-from test_accessibility import COLOUR_RULES, axe_problems, palette_problem
+from test_accessibility import COLOUR_RULES, axe_problems, dark_palette_problems, palette_problem, palette_toggle, toggle_palette
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +59,26 @@ PROSE_TEXT_JS = """
     if (!node.parentElement.closest(skip)) texts.push(node.textContent);
   }
   return texts;
+}
+"""
+
+#: The prose of each code annotation's tooltip (null if it never opens, within about
+#: TIMEOUT_MS of frames). Annotations keep their text out of the DOM until opened: each
+#: is focused in turn (focus, not click: an open tooltip would intercept the next click),
+#: all in one call instead of four round trips per annotation.
+ANNOTATION_TEXTS_JS = """
+async () => {
+  const prose = """ + PROSE_TEXT_JS.strip() + """;
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const found = [];
+  for (const annotation of document.querySelectorAll(".md-content .md-annotation")) {
+    annotation.focus();
+    let tooltip = null;
+    for (let i = 0; i < 600 && !(tooltip = annotation.querySelector(".md-tooltip__inner")); i++) await frame();
+    found.push(tooltip && prose(tooltip));
+    annotation.blur();
+  }
+  return found;
 }
 """
 
@@ -111,16 +132,6 @@ def _open(visit: Visit, url: str) -> Page:
     return page
 
 
-def _palette_toggle(page: Page):
-    return page.locator("form[data-md-component=palette] label:visible").first
-
-
-def _toggle_palette(page: Page) -> None:
-    before = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-    _palette_toggle(page).click()
-    page.wait_for_function("(s) => document.body.getAttribute('data-md-color-scheme') !== s", arg=before)
-
-
 def _check_images(page: Page) -> list[str]:
     """Decode every image of the page from its URL, both palettes' variants and those in
     closed tabs alike, without scrolling to each (scrolling repainted the page once per
@@ -156,16 +167,11 @@ def _check_math(page: Page) -> list[str]:
                     problems.append(f"raw TeX {delimiter!r} in {where}: {text.strip()[:120]!r}")
 
     raw_tex(page.locator(".md-content").evaluate(PROSE_TEXT_JS), ".md-content")
-    # Code annotations keep their text out of the DOM until opened: focus each in turn
-    # (focus, not click: an open tooltip would intercept the next click).
-    annotations = page.locator(".md-content .md-annotation")
-    for i in range(annotations.count()):
-        annotation = annotations.nth(i)
-        annotation.focus()
-        tooltip = annotation.locator(".md-tooltip__inner")
-        tooltip.wait_for(state="attached")
-        raw_tex(tooltip.evaluate(PROSE_TEXT_JS), f"code annotation {i + 1}")
-        annotation.blur()
+    for i, texts in enumerate(page.evaluate(ANNOTATION_TEXTS_JS), 1):
+        if texts is None:
+            problems.append(f"code annotation {i}: its tooltip never opened")
+        else:
+            raw_tex(texts, f"code annotation {i}")
     return problems
 
 
@@ -199,7 +205,8 @@ def inspect_page(visit: Visit, base: str, url: str, site_dir: Path, accessibilit
 
     With ``accessibility``, the same page load also gets test_accessibility's checks: the
     palette Material chose for a reader who prefers light, axe-core in light once the
-    page is weighed, then the palette toggled and axe-core's colour rules in dark."""
+    page is weighed, then the palette toggled and axe-core again where the palette can
+    change a verdict (test_accessibility.dark_palette_problems)."""
     page = _open(visit, base + url)
     problems: list[str] = []
     if accessibility:
@@ -218,9 +225,8 @@ def inspect_page(visit: Visit, base: str, url: str, site_dir: Path, accessibilit
 
     if accessibility:
         problems += [f"axe (light): {line}" for line in axe_problems(page)]
-    if accessibility and _palette_toggle(page).count():
-        _toggle_palette(page)
-        problems += [f"axe (dark, palette toggled): {line}" for line in axe_problems(page, COLOUR_RULES)]
+    if accessibility and palette_toggle(page).count():
+        problems += dark_palette_problems(page)
 
     problems += visit.errors
     problems += [f"request to another host (aborted): {request}" for request in visit.external]
@@ -270,6 +276,35 @@ def test_the_dark_palette_run_checks_the_colour_rules_only(visit: Visit, tmp_pat
     assert "color-contrast" in every and "button-name" in every
 
 
+#: A page with a palette toggle as Material's works: an image and a label for each palette, the
+#: dark palette's image without alt text, and a nameless button that both palettes show.
+PALETTE_PAGE = """<!doctype html><html lang="en"><head><title>t</title><style>
+[data-md-color-scheme=default] .dark-only, [data-md-color-scheme=slate] .light-only { display: none; }
+</style></head><body data-md-color-scheme="default"><main>
+<form data-md-component="palette">
+  <label class="light-only" onclick="document.body.dataset.mdColorScheme = 'slate'">Switch to dark</label>
+  <label class="dark-only" onclick="document.body.dataset.mdColorScheme = 'default'">Switch to light</label>
+</form>
+<img class="light-only" src="good.svg" alt="a figure"><img class="dark-only" src="good.svg">
+<button></button></main></body></html>
+"""
+
+
+def test_the_dark_palette_run_checks_what_only_the_dark_palette_shows(visit: Visit, tmp_path: Path):
+    """Every rule runs on what only the dark palette shows (the light run never saw it), and
+    a fault both palettes show is reported once, by the light run."""
+    (tmp_path / "good.svg").write_bytes((FAULTY_PAGE / "good.svg").read_bytes())
+    (tmp_path / "index.html").write_text(PALETTE_PAGE, encoding="utf-8")
+    with serve_directory(tmp_path) as base:
+        page = _open(visit, base)
+        light = axe_problems(page)
+        dark = dark_palette_problems(page)
+    assert any("button-name" in line for line in light) and not any("image-alt" in line for line in light), light
+    assert len([line for line in dark if "image-alt" in line]) == 1, dark
+    assert any(line.startswith("axe (dark, shown only in dark): critical image-alt") for line in dark), dark
+    assert not any("button-name" in line for line in dark), dark
+
+
 def test_missing_chromium_skips_or_fails_in_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     nowhere = tmp_path / "chromium"
     monkeypatch.delenv("CI", raising=False)
@@ -313,7 +348,7 @@ def test_palette_toggle_swaps_figures_to_dark(visit: Visit, site_server: str):
     assert before, "no generated figure visible on the activations page"
     assert all(urlsplit(info["src"]).path.endswith("-light.svg") for info in before), before
 
-    _toggle_palette(page)
+    toggle_palette(page)
     after = _visible_figures(page)
     assert after, "no generated figure visible after toggling the palette"
     assert all(urlsplit(info["src"]).path.endswith("-dark.svg") for info in after), after

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import ElementHandle, Locator, Page
 from test_browser import Visit, visit  # noqa: F401 (the fixture is used by name)
+from test_accessibility import toggle_palette
 
 from actdocs import paths
 from actdocs import catalog
@@ -129,12 +130,6 @@ def open_page(demo_page: DemoPage, url: str) -> Page:
     page = demo_page.page
     page.goto(url, wait_until="load")  # DemoPage.demo() then waits for each chart
     return page
-
-
-def toggle_palette(page: Page) -> None:
-    before = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-    page.locator("form[data-md-component=palette] label:visible").first.click()
-    page.wait_for_function("(s) => document.body.getAttribute('data-md-color-scheme') !== s", arg=before)
 
 
 # ------------------------------------------------------------------ explorer
