@@ -118,10 +118,12 @@ class _Run:
     The loop starts every artifact it can, in plan order (:meth:`_dispatch`), then waits
     for one to finish (:meth:`_collect`): an artifact starts once what it reads is
     recorded, a ``concurrent`` one in the background thread, any other in a free worker
-    of the pool (in this thread when ``jobs`` is 1). An ``exclusive`` one starts when
-    everything before it is done and nothing is in flight, and nothing starts while it
-    runs. Records are logged in :func:`actdocs.engine.order.log_order`, each when every
-    earlier one is logged.
+    of the pool while fewer than ``jobs`` artifacts are in flight, the background one
+    included (its kernel takes a core: measured faster than a worker beside it), or in
+    this thread when ``jobs`` is 1 (beside the background one, as ever). An ``exclusive``
+    one starts when everything before it is done and nothing is in flight, and nothing
+    starts while it runs. Records are logged in :func:`actdocs.engine.order.log_order`,
+    each when every earlier one is logged.
     """
 
     def __init__(self, cache: Path, plan: list[Artifact], ctx: Context, forced: set[str],
@@ -187,7 +189,14 @@ class _Run:
             raise KeyboardInterrupt  # a stop whose own KeyboardInterrupt was swallowed
 
     def _running(self) -> list[int]:
+        """The artifacts started and not yet recorded: in the pool, or queued or running
+        in the background thread."""
         return [*self.background, *self.making]
+
+    def _in_flight(self) -> int:
+        """How many artifacts are being made now: in the pool, and one in the background
+        thread while it has any to make (its kernel takes a core)."""
+        return len(self.making) + bool(self.background)
 
     def _dispatch(self, background: workers.Background) -> None:
         """Start, in plan order, every artifact that can start now; record the hits."""
@@ -212,7 +221,7 @@ class _Run:
                 del self.prepared[index]
                 self._finish(index, self._make(artifact, key, reason))
                 continue
-            elif self.pool.idle():
+            elif self.pool.idle() and self._in_flight() < self.jobs:
                 scratch = self._scratch()
                 self.making[index] = (key, reason, scratch)
                 self.pool.submit(index, scratch)

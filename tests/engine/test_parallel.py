@@ -28,13 +28,13 @@ from engine_helpers import CTX, PATIENCE, Build, alive, error_line, module, plan
 EVENTS = multiprocessing.get_context("fork")
 
 
-def meeting(name: str, module: str, mine, theirs, **flags) -> Artifact:
-    """An artifact that sets ``mine`` as it starts, then waits for ``theirs``: it writes
-    its process id and whether the other was running meanwhile."""
+def meeting(name: str, module: str, mine, theirs, patience: float = PATIENCE, **flags) -> Artifact:
+    """An artifact that sets ``mine`` as it starts, then waits for ``theirs`` (``patience``
+    seconds at most): it writes its process id and whether the other was running meanwhile."""
 
     def make(out: Path, ctx: Context) -> None:
         mine.set()
-        met = theirs.wait(PATIENCE)
+        met = theirs.wait(patience)
         (out / f"{name}.txt").write_text(f"{os.getpid()} {'met' if met else 'alone'}", encoding="utf-8")
 
     return Artifact(name, (f"{name}.txt",), make, module, **flags)
@@ -53,6 +53,31 @@ def test_independent_artifacts_are_made_at_once_in_worker_processes(module, tmp_
     assert left_met == right_met == "met", "each ran while the other was running"
     assert len({left_pid, right_pid, os.getpid()}) == 3, "two worker processes, neither of them the build's"
     assert multiprocessing.active_children() == [], "the workers were reaped"
+
+
+def test_a_running_background_artifact_counts_as_one_of_the_jobs(module, tmp_path):
+    """With two jobs, the background artifact (a notebook's kernel takes a core) leaves
+    one worker: ``b`` does not start beside ``a`` (which gives it half a second) while the
+    background one runs (until ``b`` is made); once it is done, two workers make the rest."""
+    cache = tmp_path / "cache"
+    a_started, b_started, b_made = EVENTS.Event(), EVENTS.Event(), EVENTS.Event()
+    c_started, d_started = EVENTS.Event(), EVENTS.Event()
+
+    def background(out: Path, ctx: Context) -> None:
+        (out / "background.txt").write_text("on time" if b_made.wait(PATIENCE) else "gave up", encoding="utf-8")
+
+    def b(out: Path, ctx: Context) -> None:
+        b_started.set()
+        (out / "b.txt").write_text("b", encoding="utf-8")
+        b_made.set()
+
+    build(cache, [Artifact("background", ("background.txt",), background, module, concurrent=True),
+                  meeting("a", module, a_started, b_started, patience=0.5), Artifact("b", ("b.txt",), b, module),
+                  meeting("c", module, c_started, d_started, reads=("background.txt",)),
+                  meeting("d", module, d_started, c_started, reads=("background.txt",))], CTX, jobs=2)
+    assert (cache / "background.txt").read_text(encoding="utf-8") == "on time"
+    assert pid_and_word(cache, "a")[1] == "alone", "b started beside a while the background artifact ran"
+    assert pid_and_word(cache, "c")[1] == pid_and_word(cache, "d")[1] == "met", "two workers once it is done"
 
 
 def test_jobs_1_makes_every_artifact_in_the_build_process(module, tmp_path):
