@@ -264,8 +264,14 @@ class _Run:
                 del self.background[index]
                 self._finish(index, future.result())
         if self.pool is not None:
-            for answer in self.pool.answers(ready):
-                self._finish(answer.index, self._publish_answer(answer))
+            failures = []
+            for answer in self.pool.answers(ready):  # each finished one is kept, even beside a failure
+                try:
+                    self._finish(answer.index, self._publish_answer(answer))
+                except Exception as err:
+                    failures.append(err)
+            if failures:
+                raise failures[0]
 
     def _publish_answer(self, answer: workers.Answer) -> Record:
         """Publish what a worker made (its scratch folder is removed either way), or raise its error."""

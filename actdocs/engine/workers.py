@@ -202,12 +202,8 @@ class Pool:
 
     def answers(self, ready: Sequence[Any]) -> list[Answer]:
         """The answers on the connections in ``ready`` (from :meth:`waitables`); a worker
-        that ended without one is a :class:`WorkerError`."""
-        found = []
-        for worker in self._workers:
-            if worker.index is not None and worker.connection in ready:
-                found.append(self._receive(worker))
-        return found
+        that ended without one answers a :class:`WorkerError`."""
+        return [self._receive(w) for w in self._workers if w.index is not None and w.connection in ready]
 
     def _receive(self, worker: _Worker) -> Answer:
         index, worker.index = worker.index, None
@@ -215,19 +211,13 @@ class Pool:
             return worker.connection.recv()
         except (EOFError, OSError):  # it died: its end of the pipe closed
             worker.process.join(1)
-            raise WorkerError(f"artifact {self.plan[index].name}: its worker process ended "
-                              f"({_ending(worker.process.exitcode)}) before it finished") from None
+            return Answer(index, error=WorkerError(f"artifact {self.plan[index].name}: its worker process ended "
+                                                   f"({_ending(worker.process.exitcode)}) before it finished"))
 
     def stop(self) -> list[Answer]:
         """Kill every worker, with whatever it started, at once; return the answers they
         had already sent (finished artifacts, failed ones included)."""
-        sent: list[Answer] = []
-        for worker in self._workers:
-            try:
-                if worker.index is not None and worker.connection.poll(0):
-                    sent.append(self._receive(worker))
-            except (WorkerError, OSError):  # it died: nothing to keep
-                pass
+        sent = [self._receive(w) for w in self._workers if w.index is not None and w.connection.poll(0)]
         for worker in self._workers:
             _kill_group(worker.process)
         self._reap()

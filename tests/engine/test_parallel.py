@@ -154,15 +154,22 @@ def test_an_exclusive_artifact_runs_alone_once_everything_before_it_is_done(modu
 
 
 SMALL_SITE = '''
+import os
+from pathlib import Path
+
+import torch
+
 from actdocs import artifacts
 from actdocs.engine.order import with_dependencies
 
 CHOSEN = {chosen!r}
 _everything = artifacts.all_artifacts
+THREADS = len(os.listdir("/proc/self/task"))  # torch imported, no operation run: no OpenMP pool yet
 
 
 def all_artifacts():
     everything = _everything()
+    (Path(__file__).parent / "threads").write_text(f"{{THREADS}} {{len(os.listdir('/proc/self/task'))}}")
     return with_dependencies(everything, [a for a in everything if a.name in CHOSEN])
 '''
 
@@ -171,7 +178,8 @@ def test_outputs_are_the_same_bytes_serial_or_parallel(tmp_path):
     """A few real artifacts (curves drawn with torch in workers whose torch uses fewer
     threads, tables) give the same files either way. The parallel build runs the command
     line in a fresh process, as a user's does: its workers are forked from a process that
-    has run no torch operation. (A listing runs in a process of the fork server either way.)"""
+    has run no torch operation (importing the producers starts no thread, as an OpenMP
+    pool would). (A listing runs in a process of the fork server either way.)"""
     from actdocs.artifacts import all_artifacts
 
     chosen = {"figure-gelu", "figure-softplus", "table-variants", "table-property"}
@@ -181,6 +189,8 @@ def test_outputs_are_the_same_bytes_serial_or_parallel(tmp_path):
     build(tmp_path / "serial", small, Context(device="cpu"), jobs=1)
     run = Build(plan(tmp_path, SMALL_SITE.format(chosen=chosen)), tmp_path / "parallel", "--jobs", "2")
     assert run.wait() == 0, run.text()
+    before, after = (tmp_path / "threads").read_text(encoding="utf-8").split()
+    assert after == before, "importing the producers started threads (a torch operation?) before the fork"
 
     def outputs(cache: Path) -> dict[str, str]:
         entries = json.loads((cache / MANIFEST).read_text(encoding="utf-8"))["artifacts"]
