@@ -82,7 +82,7 @@ class Build:
 
     def __init__(self, plan: Path, cache: Path, *args: str, name: str = "build", **env: str):
         self.stderr = plan.parent / f"{name}.stderr"
-        environ = {k: v for k, v in os.environ.items() if k not in {"ACTDOCS_DEVICE", "ACTDOCS_CACHE"}}
+        environ = {k: v for k, v in os.environ.items() if k not in {"ACTDOCS_DEVICE", "ACTDOCS_CACHE", "ACTDOCS_JOBS"}}
         with open(self.stderr, "w", encoding="utf-8") as err:
             self.process = subprocess.Popen(
                 [sys.executable, str(DRIVER), str(plan), "build", str(cache), "--device", "cpu", *args],
