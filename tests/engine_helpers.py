@@ -29,6 +29,8 @@ CTX = Context(device="cpu")
 DRIVER = Path(__file__).with_name("build_driver.py")
 #: How long a test waits for a process to reach a point or to exit.
 PATIENCE = 30
+#: How long a build of real artifacts may take (it imports every producer; minutes on a busy machine).
+REAL_BUILD_PATIENCE = 300
 
 
 @pytest.fixture
@@ -95,8 +97,9 @@ class Build:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
 
-    def wait(self) -> int:
-        return self.process.wait(timeout=PATIENCE)
+    def wait(self, patience: float = PATIENCE) -> int:
+        """The build's exit status, once it has exited (within ``patience`` seconds)."""
+        return self.process.wait(timeout=patience)
 
 
 def plan(tmp_path: Path, source: str) -> Path:

@@ -173,10 +173,10 @@ class _Run:
             background.close()
             if self.pool is not None:
                 self.pool.close()
-            os.close(wake)
-            with self.wake_lock:  # an abandoned background artifact may still finish
-                os.close(self.wake)
+            with self.wake_lock:  # an abandoned background artifact may still finish: the write end
+                os.close(self.wake)  # goes first, so that its wake-up never meets a closed read end
                 self.wake = None
+            os.close(wake)
         return [self.records[i] for i in sorted(self.records)]
 
     def _wake_up(self, _: Future) -> None:

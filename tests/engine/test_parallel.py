@@ -23,7 +23,7 @@ from actdocs.engine.build import build
 from actdocs.engine.errors import ListingError
 from actdocs.engine.folder import SCRATCH
 from actdocs.engine.manifest import MANIFEST
-from engine_helpers import CTX, PATIENCE, Build, alive, error_line, module, plan, steps, wait_for, writer  # noqa: F401 (module: a fixture)
+from engine_helpers import CTX, PATIENCE, REAL_BUILD_PATIENCE, Build, alive, error_line, module, plan, steps, wait_for, writer  # noqa: F401 (module: a fixture)
 
 EVENTS = multiprocessing.get_context("fork")
 
@@ -188,7 +188,7 @@ def test_outputs_are_the_same_bytes_serial_or_parallel(tmp_path):
     assert {a.name for a in small} == chosen, "the small plan reads nothing beyond itself"
     build(tmp_path / "serial", small, Context(device="cpu"), jobs=1)
     run = Build(plan(tmp_path, SMALL_SITE.format(chosen=chosen)), tmp_path / "parallel", "--jobs", "2")
-    assert run.wait() == 0, run.text()
+    assert run.wait(REAL_BUILD_PATIENCE) == 0, run.text()
     before, after = (tmp_path / "threads").read_text(encoding="utf-8").split()
     assert after == before, "importing the producers started threads (a torch operation?) before the fork"
 

@@ -91,7 +91,8 @@ def test_every_figured_listing_exists_and_its_figure_is_built_and_shown() -> Non
         artifact = artifacts[f"listing-figure-{stem}"]
         assert artifact.inputs == (f"{SNIPPETS}/{stem}.py",), "keyed by the listing's bytes"
         assert f'--8<-- "{paths.listing_figure_fragment(stem)}"' in pages, f"no page shows {stem}'s figure"
-        assert f'--8<-- "output/{stem}.txt"' in pages, "the numbers stay on the page beside the figure"
+        assert (f'--8<-- "{paths.listing_output(stem)}"' in pages or f"<!-- md:listing {stem} -->" in pages), \
+            "the numbers stay on the page beside the figure"
     assert artifacts["figure-gates"].outputs[-1] == gate_figure.FRAGMENT
     assert f'--8<-- "{gate_figure.FRAGMENT}"' in pages
 
