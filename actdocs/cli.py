@@ -3,7 +3,10 @@
 Bad input (an unknown name, an unavailable device, an unwritable or empty folder, a
 malformed option) and faults of the cache (a full disk, an output that cannot be
 replaced, a manifest that is not a file) are reported as one line on stderr with exit
-status 2; a listing that fails while the site is built is one line with exit status 1.
+status 2; a listing that fails while the site is built, or a worker process that dies,
+is one line with exit status 1.
+``build --jobs N`` (or ``$ACTDOCS_JOBS``; the cores this process may use when neither is
+given) makes up to N artifacts at once; ``--jobs 1`` makes each in the build's own process.
 Ctrl-C stops a build within two seconds, keeping what was done, with one line
 (``actdocs: interrupted; N artifacts kept``) and exit status 130; SIGTERM (a CI job
 cancelled, ``timeout``) does the same with ``terminated`` and exit status 143; further
@@ -24,7 +27,7 @@ from pathlib import Path
 from typing import Sequence
 
 from actdocs.engine import device as devices
-from actdocs.engine.errors import CacheError, DeclarationError, ListingError, UsageError
+from actdocs.engine.errors import CacheError, DeclarationError, ListingError, UsageError, WorkerError
 
 PROG = "actdocs"
 
@@ -66,6 +69,17 @@ def _folder(text: str) -> Path:
     return Path(text)
 
 
+def _jobs(text: str) -> int:
+    """A ``--jobs`` argument: a whole number, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     """The parser; the bench options (and so the bench module) only for ``bench``."""
     parser = _Parser(prog=PROG, description="Generate and check the actdocs site's artifacts.")
@@ -79,6 +93,9 @@ def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     build.add_argument("--only", nargs="+", metavar="NAME",
                        help="make only the artifacts matching these names or globs, and those they read")
     build.add_argument("--list", action="store_true", help="list the artifact names and exit")
+    build.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                       help="make up to N artifacts at once, 1 in this process "
+                            "(default: $ACTDOCS_JOBS or the cores this process may use)")
 
     bench = sub.add_parser("bench", help="time every activation forward and backward against the copy bandwidth")
     if next((a for a in argv if not a.startswith("-")), None) == "bench":
@@ -90,8 +107,10 @@ def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace, progress: _Progress, stopping: threading.Event) -> int:
+    from actdocs.engine import workers
     from actdocs.engine.artifact import Context, REPO_ROOT
-    from actdocs.engine.build import ensure_writable, tidy
+    from actdocs.engine.folder import ensure_writable, tidy
+    from actdocs.execute.env_numbers import positive
     from actdocs.experiments.threads import experiment_threads
     from actdocs.execute.listings import time_limit
     from actdocs.engine.keys import tree_fingerprint
@@ -101,6 +120,8 @@ def _build(args: argparse.Namespace, progress: _Progress, stopping: threading.Ev
     requested = devices.requested(args.device)
     experiment_threads()  # their variables are checked here, made or cached
     time_limit()
+    jobs = positive(workers.JOBS_VARIABLE, workers.cores(), "jobs")  # checked even when --jobs is given
+    jobs = args.jobs or jobs
     if requested == "cuda":  # fail fast, before any cache look-up
         devices.resolve(requested)
     if not args.list:
@@ -133,6 +154,7 @@ def _build(args: argparse.Namespace, progress: _Progress, stopping: threading.Ev
         log=progress.log,
         on_start=progress.start,
         stopping=stopping,
+        jobs=jobs,
     )
     made = sum(r.status == "made" for r in records)
     _log(f"actdocs: {made} made, {len(records) - made} cached on {ctx.device} in {time.perf_counter() - started:.1f}s")
@@ -191,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, CacheError) as err:
         progress.log(f"{PROG}: error: {err}")
         return 2
-    except (ListingError, DeclarationError) as err:
+    except (ListingError, DeclarationError, WorkerError) as err:
         progress.log(f"{PROG}: error: {err}")
         return 1
     except KeyboardInterrupt as err:

@@ -29,6 +29,8 @@ CTX = Context(device="cpu")
 DRIVER = Path(__file__).with_name("build_driver.py")
 #: How long a test waits for a process to reach a point or to exit.
 PATIENCE = 30
+#: How long a build of real artifacts may take (it imports every producer; minutes on a busy machine).
+REAL_BUILD_PATIENCE = 300
 
 
 @pytest.fixture
@@ -82,7 +84,7 @@ class Build:
 
     def __init__(self, plan: Path, cache: Path, *args: str, name: str = "build", **env: str):
         self.stderr = plan.parent / f"{name}.stderr"
-        environ = {k: v for k, v in os.environ.items() if k not in {"ACTDOCS_DEVICE", "ACTDOCS_CACHE"}}
+        environ = {k: v for k, v in os.environ.items() if k not in {"ACTDOCS_DEVICE", "ACTDOCS_CACHE", "ACTDOCS_JOBS"}}
         with open(self.stderr, "w", encoding="utf-8") as err:
             self.process = subprocess.Popen(
                 [sys.executable, str(DRIVER), str(plan), "build", str(cache), "--device", "cpu", *args],
@@ -95,8 +97,9 @@ class Build:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
 
-    def wait(self) -> int:
-        return self.process.wait(timeout=PATIENCE)
+    def wait(self, patience: float = PATIENCE) -> int:
+        """The build's exit status, once it has exited (within ``patience`` seconds)."""
+        return self.process.wait(timeout=patience)
 
 
 def plan(tmp_path: Path, source: str) -> Path:

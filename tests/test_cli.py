@@ -112,6 +112,14 @@ def test_malformed_listing_time_limit_is_refused_at_start_up(tmp_path, value):
     assert not (tmp_path / "c").exists()
 
 
+@pytest.mark.parametrize("value", ["abc", "0"])
+def test_malformed_jobs_variable_is_refused_at_start_up(tmp_path, value):
+    """Checked before anything is made or found cached, even beside ``--jobs``."""
+    result = actdocs("build", str(tmp_path / "c"), "--only", TABLES, "--jobs", "1", cwd=tmp_path, ACTDOCS_JOBS=value)
+    assert_one_line_error(result, f"ACTDOCS_JOBS={value!r}: expected a positive whole number of jobs")
+    assert not (tmp_path / "c").exists()
+
+
 def test_empty_dir_is_refused_not_the_current_folder(tmp_path):
     assert_one_line_error(actdocs("build", "", cwd=tmp_path), "DIR", "must not be empty")
     assert list(tmp_path.iterdir()) == [], "nothing written where the command ran"
@@ -126,8 +134,10 @@ def test_build_does_not_import_the_benchmark_to_parse_its_arguments(tmp_path):
     assert result.stdout.split() == ["build", "False", "bench", "True"], result.stderr
 
 
-@pytest.mark.parametrize("args", [[], ["build"], ["bulid", "x"], ["build", "x", "--only"], ["build", "x", "--bogus"]],
-                         ids=["no-command", "no-dir", "bad-command", "only-without-name", "bad-option"])
+@pytest.mark.parametrize("args", [[], ["build"], ["bulid", "x"], ["build", "x", "--only"], ["build", "x", "--bogus"],
+                                  ["build", "x", "--jobs", "0"], ["build", "x", "--jobs"]],
+                         ids=["no-command", "no-dir", "bad-command", "only-without-name", "bad-option", "jobs-zero",
+                              "jobs-without-number"])
 def test_malformed_command_line(tmp_path, args):
     assert_one_line_error(actdocs(*args, cwd=tmp_path))
 

@@ -260,16 +260,15 @@ def test_another_shortcode_can_be_registered(monkeypatch):
 
 
 def _tiny_site(tmp_path: Path, page: str) -> subprocess.CompletedProcess:
-    """A two-page MkDocs project whose only hook is actdocs' on_page_markdown, built --strict."""
+    """A two-page MkDocs project whose only actdocs part is the page expansions' Markdown
+    extension (no hook, no artifact build), built --strict."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "index.md").write_text(page, encoding="utf-8")
     anchors = "".join(f'<a id="{k}"></a>{k}\n\n' for k in references.keys())
     (docs / "references.md").write_text(f"# References\n\n{anchors}", encoding="utf-8")
-    (tmp_path / "hook.py").write_text("from actdocs.site.mkdocs_hook import on_page_markdown  # noqa: F401\n",
-                                      encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(
-        "site_name: t\ndocs_dir: docs\nhooks: [hook.py]\nnav: [index.md, references.md]\n"
+        "site_name: t\ndocs_dir: docs\nmarkdown_extensions: [pymdownx.snippets, actdocs.site.expansions]\nnav: [index.md, references.md]\n"
         "validation: {anchors: warn, links: {unrecognized_links: warn}}\n", encoding="utf-8")
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(tmp_path / "mkdocs.yml"),
                "-d", str(tmp_path / "site")]

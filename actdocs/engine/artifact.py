@@ -40,12 +40,15 @@ class Artifact:
     from ``ctx.cache``: the build makes those artifacts first, and their bytes key this
     one too, so new benchmark or experiment results remake the tables built from them.
 
-    ``concurrent`` artifacts are made in a background thread while the build goes on
-    (the notebooks, whose kernels are processes of their own, so both cores work);
-    ``cancel``, if given, is called when the build stops while one is being made, to
-    make its ``make`` return soon (the notebooks shut their kernels down). An
-    ``exclusive`` artifact (a benchmark) first waits for every background one, so that
-    a timing runs on an otherwise idle machine.
+    The build makes any other artifact in a worker process (or in its own process with
+    ``--jobs 1``), so ``make`` must write the same bytes whichever process runs it.
+    ``concurrent`` artifacts are made one after the other in a background thread of the
+    build process while the rest goes on (the notebooks, whose kernels are processes of
+    their own; the one running counts as one of the build's jobs); ``cancel``, if given,
+    is called when the build stops while one is being made, to make its ``make`` return
+    soon (the notebooks shut their kernels down). An ``exclusive`` artifact (a benchmark)
+    starts once every artifact before it is done, and nothing else runs until it is, so
+    that a timing runs on an otherwise idle machine.
     """
 
     name: str

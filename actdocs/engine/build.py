@@ -13,54 +13,61 @@ into place with an atomic rename, so a reader never sees half a file; the log sa
 (new key, missing output, damaged output, forced, not in manifest). The manifest is
 rewritten as each artifact is made, so a build that is killed keeps what it finished.
 
-A build writes only into a new or empty folder or an actdocs cache (:func:`claim`: a
-:data:`TAG` marks one), never over a user's files. One build at a time holds a cache: :func:`build` takes an exclusive ``fcntl.flock`` on
-``CACHE/.build.lock`` for its whole run (a second build waits, saying so once) and
-then removes the scratch folders a killed build left. A fault of the cache (a full disk,
-an output that cannot be replaced) is a :class:`CacheError` naming the path. A Ctrl-C
-(or SIGTERM, which the command line turns into one) stops the build at once: the
-background artifact is cancelled (``Artifact.cancel``) and given :data:`GRACE` seconds,
-what it finished is recorded, and :class:`Interrupted` is raised.
+Independent artifacts are made at once (``jobs``): an artifact starts as soon as what it
+reads is recorded, in a worker process of a pool forked from the build process
+(:mod:`actdocs.engine.workers`; ``jobs`` 1 makes each in the build's own process), and
+``concurrent`` ones (the notebooks, whose kernels are processes of their own) in a
+background thread beside them. An ``exclusive`` artifact (the quick benchmark) starts
+once everything before it is done, and nothing else starts while it runs, so that it
+times a quiet machine. Whoever makes an artifact, the outputs are the same bytes (each
+producer fixes what could make them differ, as the experiments fix their threads), the
+build's process publishes them and writes the manifest, and the log lists the records
+in an order fixed by the plan (:func:`actdocs.engine.order.log_order`), not by which
+artifact finishes first.
+
+A build writes only into a new or empty folder or an actdocs cache, never over a user's
+files, and one build at a time holds a cache: :func:`build` takes an exclusive
+``fcntl.flock`` on ``CACHE/.build.lock`` for its whole run (a second build waits, saying
+so once) and then removes the scratch folders a killed build left
+(:mod:`actdocs.engine.folder`). A fault of the cache (a full disk,
+an output that cannot be replaced) is a :class:`CacheError` naming the path. A failing
+artifact, a Ctrl-C (or SIGTERM, which the command line turns into one) stops the build at
+once: the workers are killed, with what they started, and their scratch folders removed;
+the background artifact is cancelled (``Artifact.cancel``) and given :data:`GRACE`
+seconds; what was finished is recorded (and logged); then the error, or
+:class:`Interrupted`, is raised.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import fnmatch
 import json
+import multiprocessing.connection
 import os
-import queue
 import shutil
 import tempfile
 import threading
 import time
 from concurrent.futures import CancelledError, Future
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
+from typing import Any, Callable, Collection, Iterable, Sequence
 
-from actdocs.engine import manifest, order
-from actdocs.engine.errors import CacheError, Interrupted, UsageError
+from actdocs.engine import manifest, order, workers
 from actdocs.engine.artifact import REPO_ROOT, Artifact, Context
+from actdocs.engine.errors import CacheError, Interrupted, UsageError
+from actdocs.engine.folder import SCRATCH, atomic_write, claim, ensure_writable, locked, remove_stale_scratch
 from actdocs.engine.keys import artifact_key, environment
 from actdocs.engine.manifest import MANIFEST, Entry, Output
+from actdocs.engine.workers import cause
 
-#: The lock file a build holds (``fcntl.flock``, exclusive) in the cache it writes.
-LOCK = ".build.lock"
-#: Prefix of the scratch folders artifacts are made in, inside the cache.
-SCRATCH = ".making-"
-#: The file that marks a folder as an actdocs cache, in the Cache Directory Tagging
-#: format (backup tools skip such folders), and its text.
-TAG = "CACHEDIR.TAG"
-TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
-            "# This folder is an actdocs artifact cache: `python -m actdocs build` makes it again.\n")
-#: Prefix of the file that proves a folder writable (removed at once).
-PROBE = ".probe-"
 #: Seconds an interrupted build gives the background artifact to stop and tidy up.
 GRACE = 1.5
+#: Seconds the build waits for an artifact to finish before it looks whether it was
+#: asked to stop (a stop whose KeyboardInterrupt was lost: see :func:`build`).
+POLL = 0.25
 
 
 @dataclass
@@ -84,22 +91,6 @@ class Record:
         return Entry(self.key, self.made_at, self.seconds, self.outputs)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; published files should be readable
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # ---------------------------------------------------------------------------- running
 
 
@@ -121,87 +112,57 @@ def select(artifacts: Sequence[Artifact], patterns: Iterable[str] | None) -> lis
     return [a for a in artifacts if a.name in chosen]
 
 
-class _Background:
-    """One daemon thread that makes the ``concurrent`` artifacts in turn.
-
-    A daemon, unlike a ``ThreadPoolExecutor`` worker, does not hold up the exit of an
-    interrupted build: what it is still doing then is abandoned, and never published.
-    """
-
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-
-    def submit(self, fn: Callable[..., Record], *args: Any) -> Future:
-        """Queue ``fn(*args)``; its future holds the record or the exception."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._work, name="actdocs-background", daemon=True)
-            self._thread.start()
-        future: Future = Future()
-        self._jobs.put((future, fn, args))
-        return future
-
-    def _work(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            future, fn, args = job
-            if future.set_running_or_notify_cancel():
-                try:
-                    future.set_result(fn(*args))
-                except BaseException as err:  # handed to the build's thread with the result
-                    future.set_exception(err)
-
-    def close(self) -> None:
-        """Let the thread end once the queued work (not cancelled) is done."""
-        if self._thread is not None:
-            self._jobs.put(None)
-
-
-def _cause(err: OSError) -> str:
-    return err.strerror or str(err)
-
-
 class _Run:
-    """One build of an ordered list of artifacts into a locked cache."""
+    """One build of an ordered list of artifacts into a locked cache, ``jobs`` at a time.
+
+    The loop starts every artifact it can, in plan order (:meth:`_dispatch`), then waits
+    for one to finish (:meth:`_collect`): an artifact starts once what it reads is
+    recorded, a ``concurrent`` one in the background thread, any other in a free worker
+    of the pool while fewer than ``jobs`` artifacts are in flight, the background one
+    included (its kernel takes a core: measured faster than a worker beside it), or in
+    this thread when ``jobs`` is 1 (beside the background one, as ever). An ``exclusive``
+    one starts when everything before it is done and nothing is in flight, and nothing
+    starts while it runs. Records are logged in :func:`actdocs.engine.order.log_order`,
+    each when every earlier one is logged.
+    """
 
     def __init__(self, cache: Path, plan: list[Artifact], ctx: Context, forced: set[str],
                  fingerprint: str | None, log: Callable[[str], None] | None,
-                 on_start: Callable[[int, int, str], None] | None, stopping: threading.Event | None) -> None:
+                 on_start: Callable[[int, int, str], None] | None, stopping: threading.Event | None,
+                 jobs: int) -> None:
         self.cache, self.plan, self.ctx, self.forced = cache, plan, ctx, forced
-        self.stopping = stopping
+        self.stopping, self.jobs = stopping, jobs
         self.fingerprint, self.log, self.on_start = fingerprint, log, on_start
         self.needs = order.dependencies(plan)
+        self.log_order, self.logged = order.log_order(plan), 0
         self.document = manifest.read_document(cache)
         self.entries = manifest.entries(self.document)
         self.sealed = self.document.get("fingerprint")  # as on disk
         self.stored = set(self.document["artifacts"])  # the names of the entries on disk
         self.records: dict[int, Record] = {}
-        self.pending: list[tuple[int, Artifact, Future]] = []  # background, in plan order
+        self.todo = list(range(len(plan)))  # not started yet, in plan order
+        self.begun = 0
+        self.prepared: dict[int, tuple[str, str]] = {}  # key and reason of one waiting for a worker
+        self.background: dict[int, Future] = {}  # in the background thread
+        self.making: dict[int, tuple[str, str, Path]] = {}  # in the pool: key, reason, scratch
+        self.pool: workers.Pool | None = None
+        self.wake: int | None = None
+        self.wake_lock = threading.Lock()
         self.stop = threading.Event()
         self.write_lock = threading.Lock()
 
     def run(self) -> list[Record]:
-        background = _Background()
+        background = workers.Background()
+        wake, self.wake = os.pipe()  # a finished background artifact writes a byte here (_wake_up)
         try:
-            for index, artifact in enumerate(self.plan):
-                if self.stopping is not None and self.stopping.is_set():
-                    raise KeyboardInterrupt  # a stop whose own KeyboardInterrupt was swallowed
-                # what it reads is final; an exclusive one runs on a quiet machine
-                self._settle(None if artifact.exclusive else self.needs[index])
-                key = artifact_key(artifact, self.ctx)
-                if self.on_start:
-                    self.on_start(index + 1, len(self.plan), artifact.name)
-                start = time.perf_counter()
-                reason = manifest.FORCED if artifact.name in self.forced else manifest.why_remake(
-                    self.entries.get(artifact.name), key, self.cache, artifact.outputs)
-                if reason is None:
-                    entry = self.entries[artifact.name]
-                    self._finish(index, Record(artifact.name, key, "cached", time.perf_counter() - start,
-                                               entry.made_at, dict(entry.outputs)))
-                elif artifact.concurrent:
-                    self.pending.append((index, artifact, background.submit(self._make, artifact, key, reason)))
-                else:
-                    self._finish(index, self._make(artifact, key, reason))
-            self._settle(None)
+            size = min(self.jobs, sum(not a.concurrent for a in self.plan)) if self.jobs > 1 else 0
+            if size:  # forked now, while this process runs one thread: see actdocs.engine.workers
+                self.pool = workers.Pool(size, self.plan, self.ctx, workers.threads_per_worker(self.jobs))
+            while self.todo or self._running():
+                self._check_stop()
+                self._dispatch(background)
+                if self._running():
+                    self._collect(wake)
             self._seal()
         except BaseException as err:
             self._abandon()
@@ -210,7 +171,117 @@ class _Run:
             raise
         finally:
             background.close()
+            if self.pool is not None:
+                self.pool.close()
+            with self.wake_lock:  # an abandoned background artifact may still finish: the write end
+                os.close(self.wake)  # goes first, so that its wake-up never meets a closed read end
+                self.wake = None
+            os.close(wake)
         return [self.records[i] for i in sorted(self.records)]
+
+    def _wake_up(self, _: Future) -> None:
+        with self.wake_lock:
+            if self.wake is not None:
+                os.write(self.wake, b".")
+
+    def _check_stop(self) -> None:
+        if self.stopping is not None and self.stopping.is_set():
+            raise KeyboardInterrupt  # a stop whose own KeyboardInterrupt was swallowed
+
+    def _running(self) -> list[int]:
+        """The artifacts started and not yet recorded: in the pool, or queued or running
+        in the background thread."""
+        return [*self.background, *self.making]
+
+    def _in_flight(self) -> int:
+        """How many artifacts are being made now: in the pool, and one in the background
+        thread while it has any to make (its kernel takes a core)."""
+        return len(self.making) + bool(self.background)
+
+    def _dispatch(self, background: workers.Background) -> None:
+        """Start, in plan order, every artifact that can start now; record the hits."""
+        if any(self.plan[i].exclusive for i in self._running()):
+            return  # it runs alone
+        for index in list(self.todo):
+            artifact = self.plan[index]
+            if artifact.exclusive and (self._running() or self.todo[0] != index):
+                return  # it waits for all before it, and all after it wait for it
+            if any(i not in self.records for i in self.needs[index]):
+                continue  # what it reads is not final yet
+            self._check_stop()
+            if index not in self.prepared and not self._prepare(index):
+                continue  # a hit, recorded
+            key, reason = self.prepared[index]
+            if artifact.concurrent:
+                future = background.submit(self._make, artifact, key, reason)
+                future.add_done_callback(self._wake_up)
+                self.background[index] = future
+            elif self.pool is None:
+                self.todo.remove(index)
+                del self.prepared[index]
+                self._finish(index, self._make(artifact, key, reason))
+                continue
+            elif self.pool.idle() and self._in_flight() < self.jobs:
+                scratch = self._scratch()
+                self.making[index] = (key, reason, scratch)
+                self.pool.submit(index, scratch)
+            else:
+                continue
+            self.todo.remove(index)
+            del self.prepared[index]
+            if artifact.exclusive:
+                return
+
+    def _prepare(self, index: int) -> bool:
+        """Compute the key of the artifact at ``index`` and decide: record a hit (and
+        return False) or note why it is to be made (and return True)."""
+        artifact = self.plan[index]
+        self.begun += 1
+        if self.on_start:
+            self.on_start(self.begun, len(self.plan), artifact.name)
+        start = time.perf_counter()
+        key = artifact_key(artifact, self.ctx)
+        reason = manifest.FORCED if artifact.name in self.forced else manifest.why_remake(
+            self.entries.get(artifact.name), key, self.cache, artifact.outputs)
+        if reason is not None:
+            self.prepared[index] = (key, reason)
+            return True
+        self.todo.remove(index)
+        entry = self.entries[artifact.name]
+        self._finish(index, Record(artifact.name, key, "cached", time.perf_counter() - start,
+                                   entry.made_at, dict(entry.outputs)))
+        return False
+
+    def _collect(self, wake: int) -> None:
+        """Wait until an artifact in flight finishes (or :data:`POLL` seconds, to see a
+        stop), and record every one that has."""
+        waitables = [wake, *(self.pool.waitables() if self.pool else [])]
+        ready = multiprocessing.connection.wait(waitables, timeout=POLL)
+        if wake in ready:
+            os.read(wake, 4096)
+        for index, future in list(self.background.items()):
+            if future.done():
+                del self.background[index]
+                self._finish(index, future.result())
+        if self.pool is not None:
+            failures = []
+            for answer in self.pool.answers(ready):  # each finished one is kept, even beside a failure
+                try:
+                    self._finish(answer.index, self._publish_answer(answer))
+                except Exception as err:
+                    failures.append(err)
+            if failures:
+                raise failures[0]
+
+    def _publish_answer(self, answer: workers.Answer) -> Record:
+        """Publish what a worker made (its scratch folder is removed either way), or raise its error."""
+        key, reason, scratch = self.making.pop(answer.index)
+        try:
+            if answer.error is not None:
+                raise answer.error
+            return self._publish(self.plan[answer.index], key, reason, scratch, answer.outputs, answer.seconds)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def _finish(self, index: int, record: Record) -> None:
         self.records[index] = record
@@ -218,75 +289,84 @@ class _Run:
             with self.write_lock:
                 self.entries[record.name] = record.entry()
             self._write(seal=None)
+        while self.logged < len(self.log_order) and self.log_order[self.logged] in self.records:
+            self._log(self.log_order[self.logged])
+            self.logged += 1
+
+    def _log(self, index: int) -> None:
         if self.log:
-            total = len(self.plan)
+            record, total = self.records[index], len(self.plan)
             why = f" ({record.reason})" if record.reason else ""
             self.log(f"[{index + 1:>{len(str(total))}}/{total}] {record.status:<6} {record.seconds:6.2f}s  "
                      f"{record.name}{why}")
 
-    def _settle(self, needed: Collection[int] | None) -> None:
-        """Wait for the background artifacts at the plan indices ``needed`` (all when
-        None), in the order they were started; their logs come here, so the log depends
-        on the plan, not on timing."""
-        for entry in list(self.pending):
-            index, _, future = entry
-            if needed is None or index in needed:
-                record = future.result()  # still pending if interrupted here: see _abandon
-                self.pending.remove(entry)
-                self._finish(index, record)
-
     def _abandon(self) -> None:
-        """Stop the background work: queued artifacts never start, the running one is
-        cancelled and given :data:`GRACE` seconds to tidy up; finished ones are kept."""
+        """Stop what is in flight and keep what is finished: the workers are killed at
+        once (what they had already sent is published), the background artifact not yet
+        started never starts, the running one is cancelled and given :data:`GRACE`
+        seconds to tidy up. Every record kept is logged, in log order."""
+        if self.pool is not None:
+            for answer in self.pool.stop():
+                try:
+                    self._finish(answer.index, self._publish_answer(answer))
+                except Exception:  # failed, or cannot be published now: not kept
+                    pass
+            for _, _, scratch in self.making.values():
+                shutil.rmtree(scratch, ignore_errors=True)
+            self.making.clear()
         self.stop.set()
-        for _, artifact, future in self.pending:
-            if not future.cancel() and not future.done() and artifact.cancel:
-                artifact.cancel()
+        for index, future in self.background.items():
+            if not future.cancel() and not future.done() and self.plan[index].cancel:
+                self.plan[index].cancel()
         deadline = time.monotonic() + GRACE
-        for index, _, future in self.pending:
+        for index, future in self.background.items():
             try:
                 record = future.result(timeout=max(0.0, deadline - time.monotonic()))
             except BaseException:  # cancelled, failed, or still running: nothing to keep
                 continue
             self._finish(index, record)
-        self.pending.clear()
+        self.background.clear()
+        for index in self.log_order[self.logged:]:
+            if index in self.records:
+                self._log(index)
+        self.logged = len(self.log_order)
+
+    def _scratch(self) -> Path:
+        """A new scratch folder in the cache."""
+        try:
+            return Path(tempfile.mkdtemp(dir=self.cache, prefix=SCRATCH))
+        except OSError as err:
+            raise CacheError(f"cannot write to {self.cache}: {cause(err)}") from None
 
     def _make(self, artifact: Artifact, key: str, reason: str) -> Record:
+        """Make ``artifact`` in this process and publish it."""
         start = time.perf_counter()
+        scratch = self._scratch()
         try:
-            scratch = Path(tempfile.mkdtemp(dir=self.cache, prefix=SCRATCH))
-        except OSError as err:
-            raise CacheError(f"cannot write to {self.cache}: {_cause(err)}") from None
-        try:
-            try:
-                artifact.make(scratch, self.ctx)
-            except OSError as err:
-                where = Path(err.filename) if err.filename else self.cache
-                if where.is_relative_to(scratch):  # name the file the user will look for
-                    where = self.cache / where.relative_to(scratch)
-                raise CacheError(f"artifact {artifact.name}: {where}: {_cause(err)}") from None
-            outputs: dict[str, Output] = {}
-            for rel in artifact.outputs:
-                if not (scratch / rel).is_file():
-                    raise RuntimeError(f"artifact {artifact.name} did not write {rel}")
-                outputs[rel] = Output.of(scratch / rel)
-            if self.stop.is_set():
-                raise CancelledError(artifact.name)  # the build stopped: publish nothing
-            self._unseal()
-            for rel in artifact.outputs:
-                self._publish(scratch / rel, self.cache / rel)
+            outputs = workers.produce(artifact, scratch, self.ctx)
+            return self._publish(artifact, key, reason, scratch, outputs, time.perf_counter() - start)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+    def _publish(self, artifact: Artifact, key: str, reason: str, scratch: Path,
+                 outputs: dict[str, Output], seconds: float) -> Record:
+        """Move the outputs made in ``scratch`` into place; the record of the artifact made."""
+        if self.stop.is_set():
+            raise CancelledError(artifact.name)  # the build stopped: publish nothing
+        start = time.perf_counter()
+        self._unseal()
+        for rel in artifact.outputs:
+            self._replace(scratch / rel, self.cache / rel)
         made_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        return Record(artifact.name, key, "made", time.perf_counter() - start, made_at, outputs, reason)
+        return Record(artifact.name, key, "made", seconds + time.perf_counter() - start, made_at, outputs, reason)
 
     @staticmethod
-    def _publish(made: Path, final: Path) -> None:
+    def _replace(made: Path, final: Path) -> None:
         try:
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(made, final)
         except OSError as err:
-            raise CacheError(f"cannot replace {final}: {_cause(err)}") from None
+            raise CacheError(f"cannot replace {final}: {cause(err)}") from None
 
     def _unseal(self) -> None:
         """Before the first output is replaced, drop the fast path's seal from the
@@ -319,48 +399,8 @@ class _Run:
             try:
                 atomic_write(path, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
             except OSError as err:
-                raise CacheError(f"cannot write {path}: {_cause(err)}") from None
+                raise CacheError(f"cannot write {path}: {cause(err)}") from None
             self.sealed, self.stored = seal, set(self.entries)
-
-
-@contextmanager
-def locked(cache: Path, log: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the cache's build lock (``CACHE/.build.lock``) while the block runs.
-
-    When another build holds it, say so once through ``log`` and wait.
-    """
-    path = cache / LOCK
-    try:
-        handle = open(path, "a+b")
-    except OSError as err:
-        raise CacheError(f"cannot open the lock file {path}: {_cause(err)}") from None
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if log:
-                log(f"waiting for another build of {cache}")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield  # closing the file releases the lock; so does the death of the process
-
-
-def _stale(cache: Path) -> list[Path]:
-    """The scratch folders and manifest temporaries in ``cache``, sorted."""
-    return sorted(cache.glob(f"{SCRATCH}*")) + sorted(cache.glob(f".{MANIFEST}.*.tmp"))
-
-
-def remove_stale_scratch(cache: Path, log: Callable[[str], None] | None = None) -> int:
-    """Remove the scratch folders (and manifest temporaries) a killed build left; return
-    how many. Call it holding the lock: no live build then owns any of them."""
-    stale = _stale(cache)
-    for path in stale:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-    if stale and log:
-        log(f"removed {len(stale)} stale scratch file(s) left in {cache} by a build that was stopped")
-    return len(stale)
 
 
 def build(
@@ -373,6 +413,7 @@ def build(
     log: Callable[[str], None] | None = None,
     on_start: Callable[[int, int, str], None] | None = None,
     stopping: threading.Event | None = None,
+    jobs: int = 1,
 ) -> list[Record]:
     """Make every artifact not already cached; return what happened to each, in build order.
 
@@ -384,9 +425,11 @@ def build(
     listing the artifacts (:func:`actdocs.engine.manifest.complete`). ``stopping``, once set (by
     a signal handler, which also raises KeyboardInterrupt), stops the build before its
     next artifact: Python swallows an exception raised inside a finaliser or a weak
-    reference's callback, so the KeyboardInterrupt alone can be lost. The manifest is rewritten
-    each time an artifact is made and when the seal moves, so a build with every
-    artifact cached writes no file at all (the lock file aside).
+    reference's callback, so the KeyboardInterrupt alone can be lost. ``jobs`` artifacts
+    are made at once, in worker processes when it is more than 1 (see the module
+    docstring); ``on_start(n, total, name)`` is called as the n-th artifact is taken up.
+    The manifest is rewritten each time an artifact is made and when the seal moves, so
+    a build with every artifact cached writes no file at all (the lock file aside).
 
     Raises :class:`UsageError` when ``cache`` holds files actdocs did not make,
     :class:`CacheError` when the cache cannot be written, and :class:`Interrupted` (a
@@ -402,64 +445,11 @@ def build(
     try:
         with locked(cache, log):
             remove_stale_scratch(cache, log)
-            return _Run(cache, plan, ctx, forced, fingerprint, log, on_start, stopping).run()
+            return _Run(cache, plan, ctx, forced, fingerprint, log, on_start, stopping, jobs).run()
     except KeyboardInterrupt as err:  # while waiting for the lock: nothing done yet
         if isinstance(err, Interrupted):
             raise
         raise Interrupted(0) from None
-
-
-def tidy(cache: Path, log: Callable[[str], None] | None = None) -> None:
-    """Remove what a killed build left in ``cache`` when no build holds it now: the fast
-    path calls it, which otherwise takes no lock and would leave the scratch forever."""
-    if not _stale(cache):
-        return
-    try:
-        handle = open(cache / LOCK, "a+b")
-    except OSError:  # a cache we cannot write: the scratch is not ours to remove
-        return
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:  # a live build owns the scratch
-            return
-        remove_stale_scratch(cache, log)
-
-
-def claim(cache: Path) -> None:
-    """Make sure ``cache`` is an actdocs cache before anything is written into it.
-
-    An empty folder becomes one (it gets a :data:`TAG`); a folder with our tag, or with
-    a manifest left by a build from before the tag, is one. Any other folder holds
-    files that actdocs did not make, which a build could overwrite: a :class:`UsageError`.
-    """
-    tag = cache / TAG
-    try:
-        if tag.is_file() and TAG_TEXT in tag.read_text(encoding="utf-8", errors="replace"):
-            return
-        found = sorted(p.name for p in cache.iterdir() if not _own_litter(p.name))
-        if found and not (cache / MANIFEST).is_file():
-            raise UsageError(f"{cache} is not empty and not an actdocs cache (it holds {found[0]!r} and no "
-                             f"{TAG} from actdocs): build into a new or empty folder")
-        atomic_write(tag, TAG_TEXT.encode())
-    except OSError as err:
-        raise CacheError(f"cannot write {tag}: {_cause(err)}") from None
-
-
-def _own_litter(name: str) -> bool:
-    """A name only a build writes outside the manifest: the lock, a scratch folder, a
-    manifest or tag temporary, a writability probe."""
-    return name == LOCK or name.startswith((SCRATCH, f".{MANIFEST}.", f".{TAG}.", PROBE))
-
-
-def ensure_writable(folder: Path, what: str = "the cache folder") -> None:
-    """Create ``folder`` if needed and prove a file can be written in it, or raise UsageError."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=PROBE):
-            pass
-    except OSError as err:
-        raise UsageError(f"cannot write to {what} {folder}: {err.strerror or err}") from None
 
 
 def default_cache() -> Path:

@@ -21,11 +21,14 @@ def requested(cli_value: str | None = None) -> str:
 def resolve(value: str) -> str:
     """Turn a requested device into a real one: auto takes CUDA when torch sees it.
 
-    ``cuda`` on a machine where torch sees no CUDA device is a :class:`UsageError`.
+    ``cuda`` on a machine where torch sees no CUDA device is a :class:`UsageError`;
+    ``cpu`` is answered without importing torch.
     """
+    choice = requested(value)
+    if choice == "cpu":
+        return choice
     import torch
 
-    choice = requested(value)
     has_cuda = torch.cuda.is_available()
     if choice == "cuda" and not has_cuda:
         raise UsageError("--device cuda asked for, but torch sees no CUDA device on this machine")

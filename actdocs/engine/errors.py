@@ -1,5 +1,6 @@
 """The errors the command line reports as one line: bad input and faults of the cache
-(exit 2), a failing listing (exit 1), an interrupted build (exit 130).
+(exit 2), a failing listing or a worker process that died (exit 1), an interrupted build
+(exit 130).
 
 They live here, outside every producer, so that no artifact's cache key depends on them."""
 
@@ -27,3 +28,8 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, kept: int) -> None:
         super().__init__(kept)
         self.kept = kept
+
+
+class WorkerError(RuntimeError):
+    """A worker process of a parallel build ended before it answered (killed, crashed,
+    ``os._exit``); the message names the artifact it was making."""

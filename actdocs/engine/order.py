@@ -4,7 +4,8 @@ An artifact that reads a file comes after the artifact whose output it is. Among
 artifacts ready at a step, background (``concurrent``) ones come first, so their work
 overlaps the rest; ``exclusive`` ones last, so they wait for the background as little as
 possible; otherwise the list's order holds. The order is therefore stable: the same list
-gives the same order, and the same log.
+gives the same order, and the same log (:func:`log_order`), however many artifacts the
+build makes at once and whichever finishes first.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Sequence
 
 from actdocs.engine.artifact import Artifact
 from actdocs.engine.errors import UsageError
-
 
 
 def producers(artifacts: Sequence[Artifact]) -> dict[str, int]:
@@ -77,6 +77,24 @@ def topological(artifacts: Sequence[Artifact]) -> list[Artifact]:
     if len(placed) < len(artifacts):
         raise UsageError(f"artifacts form a cycle: {_cycle(artifacts, needs, set(placed))}")
     return [artifacts[i] for i in placed]
+
+
+def log_order(plan: Sequence[Artifact]) -> list[int]:
+    """The order of the build's log lines, as indices of ``plan`` (a list in build order,
+    from :func:`topological`): the plan's order, but each ``concurrent`` artifact comes just
+    before the first later one that waits for it (one that reads its outputs, or an
+    ``exclusive`` one), or at the end. It depends on the plan alone, never on which
+    artifact happens to finish first.
+    """
+    needs = dependencies(plan)
+    slot = {i: next((j for j in range(i + 1, len(plan)) if i in needs[j] or plan[j].exclusive), len(plan))
+            for i, artifact in enumerate(plan) if artifact.concurrent}
+    sequence: list[int] = []
+    for j in range(len(plan) + 1):
+        sequence.extend(i for i in sorted(slot) if slot[i] == j)
+        if j < len(plan) and not plan[j].concurrent:
+            sequence.append(j)
+    return sequence
 
 
 def _cycle(artifacts: Sequence[Artifact], needs: list[list[int]], placed: set[int]) -> str:

@@ -17,6 +17,7 @@ from actdocs.engine import build as b, keys
 from actdocs.engine.artifact import REPO_ROOT, Artifact, Context
 from actdocs.engine.build import build, select
 from actdocs.engine.errors import UsageError
+from actdocs.engine.folder import LOCK, TAG
 from actdocs.engine.keys import code_digest, tree_fingerprint
 from actdocs.engine.manifest import MANIFEST, complete
 
@@ -123,7 +124,7 @@ def test_first_build_makes_everything_and_writes_a_manifest(producers, cache):
     assert set(entries["beta"]["outputs"]) == {"figures/beta-light.svg", "figures/beta-dark.svg"}
     assert (cache / "tables/alpha.md").read_text(encoding="utf-8").startswith("alpha tables/alpha.md")
     # no scratch folder, probe or temporary file left behind
-    assert sorted(p.name for p in cache.iterdir()) == [".build.lock", b.TAG, "figures", "manifest.json", "output", "tables"]
+    assert sorted(p.name for p in cache.iterdir()) == [".build.lock", TAG, "figures", "manifest.json", "output", "tables"]
 
 
 def test_second_build_is_all_cached_and_writes_nothing(producers, cache):
@@ -307,7 +308,7 @@ def test_make_that_forgets_an_output_raises_and_serves_nothing(producers, cache)
     with pytest.raises(RuntimeError, match=r"lazy did not write two\.txt"):
         build(cache, [broken], CTX)
     assert not (cache / "one.txt").exists()
-    assert sorted(p.name for p in cache.iterdir()) == [b.LOCK, b.TAG]  # no scratch folder, no manifest
+    assert sorted(p.name for p in cache.iterdir()) == [LOCK, TAG]  # no scratch folder, no manifest
 
 
 def test_make_that_raises_leaves_no_scratch(producers, cache):
@@ -317,7 +318,7 @@ def test_make_that_raises_leaves_no_scratch(producers, cache):
 
     with pytest.raises(ValueError):
         build(cache, [Artifact("boom", ("half.txt",), boom, producers.mod_a)], CTX)
-    assert sorted(p.name for p in cache.iterdir()) == [b.LOCK, b.TAG]
+    assert sorted(p.name for p in cache.iterdir()) == [LOCK, TAG]
 
 
 def test_unknown_module_is_a_usage_error(cache):

@@ -4,7 +4,10 @@ what it vouches for; every remake says why.
 
 The command line runs in-process (``actdocs.cli.main``) on small synthetic artifacts
 (``actdocs.artifacts.all_artifacts`` patched), so a test can fill the disk by
-monkeypatching.
+monkeypatching (the workers of a parallel build are forked: they see the patches too).
+Each test runs a serial build and a parallel one (``--jobs 1`` and ``2``), but those
+asserting exactly which artifacts a failing build had finished (:data:`SERIAL`): a
+parallel build finishes them in an order that depends on timing.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import pytest
 
 from actdocs import cli
 from actdocs.engine.artifact import Artifact, Context, REPO_ROOT
-from actdocs.engine.build import LOCK, TAG, TAG_TEXT, build
+from actdocs.engine.build import build
+from actdocs.engine.folder import LOCK, TAG, TAG_TEXT
 from actdocs.engine.manifest import MANIFEST, complete
 from engine_helpers import CTX, error_line, module, steps, writer  # noqa: F401 (module: a fixture)
 
@@ -32,8 +36,8 @@ class Site:
     fingerprint, as editing a producer would.
     """
 
-    def __init__(self, tmp_path: Path, module: str, monkeypatch, capsys):
-        self.cache, self.module, self.capsys = tmp_path / "cache", module, capsys
+    def __init__(self, tmp_path: Path, module: str, monkeypatch, capsys, jobs: int):
+        self.cache, self.module, self.capsys, self.jobs = tmp_path / "cache", module, capsys, jobs
         self.text = "one"
         self.extra: list[Artifact] = []
         monkeypatch.setattr("actdocs.artifacts.all_artifacts", self.artifacts)
@@ -47,7 +51,7 @@ class Site:
                 writer("c", self.module, reads=("a.txt",)), *self.extra]
 
     def build(self, *args: str) -> tuple[int, str]:
-        status = cli.main(["build", str(self.cache), "--device", "cpu", *args])
+        status = cli.main(["build", str(self.cache), "--device", "cpu", "--jobs", str(self.jobs), *args])
         return status, self.capsys.readouterr().err
 
     def manifest(self) -> dict:
@@ -64,9 +68,13 @@ class Site:
         return complete(self.cache, self.tree(REPO_ROOT, "cpu")) is not None
 
 
-@pytest.fixture
-def site(tmp_path, module, monkeypatch, capsys) -> Site:
-    return Site(tmp_path, module, monkeypatch, capsys)
+@pytest.fixture(params=[1, 2], ids=["serial", "parallel"])
+def site(request, tmp_path, module, monkeypatch, capsys) -> Site:
+    return Site(tmp_path, module, monkeypatch, capsys, jobs=request.param)
+
+
+#: For a test of exactly which artifacts a failing build finished: a serial build only.
+SERIAL = pytest.mark.parametrize("site", [1], indirect=True, ids=["serial"])
 
 
 def full_disk(monkeypatch, *, after: int = 0) -> None:
@@ -87,6 +95,7 @@ def full_disk(monkeypatch, *, after: int = 0) -> None:
 # ---------------------------------------------------------------- disk full
 
 
+@SERIAL
 def test_disk_full_while_a_producer_writes(site):
     def fills(out: Path, ctx: Context) -> None:
         raise OSError(errno.ENOSPC, FULL, str(out / "tables" / "full.md"))
@@ -102,6 +111,7 @@ def test_disk_full_while_a_producer_writes(site):
     assert site.build()[0] == 0 and site.sealed()
 
 
+@SERIAL
 def test_disk_full_during_a_cold_build_names_the_artifact_and_keeps_what_was_finished(site):
     """Observed: a full disk stopped an artifact, the manifest write at the end failed
     too, and the one line named the manifest: the failing artifact was hidden and none of
@@ -156,6 +166,7 @@ def test_disk_full_when_the_manifest_is_written_last(site):
 # ---------------------------------------------------------------- what cannot be replaced
 
 
+@SERIAL
 def test_an_output_that_cannot_be_replaced(site):
     assert site.build("--only", "a")[0] == 0
     (site.cache / "b.txt").mkdir(parents=True)
@@ -167,6 +178,7 @@ def test_an_output_that_cannot_be_replaced(site):
     assert site.build()[0] == 0 and (site.cache / "b.txt").read_text(encoding="utf-8") == "b"
 
 
+@SERIAL
 def test_an_output_in_a_read_only_folder(site, monkeypatch):
     """Simulated (the tests may run as root, whom a read-only mode does not stop)."""
     real = os.replace

@@ -3,7 +3,10 @@
 Each test writes a plan (a module with ``all_artifacts()``) into ``tmp_path`` and runs
 the real command line on it through ``tests/build_driver.py`` (``engine_helpers.Build``),
 then signals it. The background artifacts below would take 60 s: a build that waited
-for them would fail the test (``engine_helpers.PATIENCE``).
+for them would fail the test (``engine_helpers.PATIENCE``). The builds run with the
+default ``--jobs`` (a worker per core), but where a test names it: a stop at any moment
+is tried serial and parallel, and only an artifact made in the build's own process can
+swallow its interrupt. ``tests/engine/test_parallel.py`` stops workers in mid-artifact.
 """
 
 from __future__ import annotations
@@ -14,17 +17,18 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
-from actdocs.engine.build import SCRATCH, TAG, build
+from actdocs.engine.build import build
+from actdocs.engine.folder import SCRATCH, TAG
 from actdocs.engine.manifest import MANIFEST
 from engine_helpers import CTX, PATIENCE, Build, alive, module, plan, steps, wait_for, writer  # noqa: F401 (module: a fixture)
 
 BACKGROUND_PLAN = '''
 import threading
+import time
 from pathlib import Path
 
 from actdocs.engine.artifact import Artifact
@@ -40,9 +44,18 @@ def _slow(out, ctx):
     (out / "slow.txt").write_text("slow")
 
 
+def _cancel():
+    """The build is stopping: say so, and let the test signal again before it goes on."""
+    (HERE / "cancelled").write_text("")
+    deadline = time.monotonic() + 30
+    while not (HERE / "signalled-again").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    STOP.set()
+
+
 def all_artifacts():
     return [
-        Artifact("slow", ("slow.txt",), _slow, __name__, concurrent=True, cancel=STOP.set if {cancel} else None),
+        Artifact("slow", ("slow.txt",), _slow, __name__, concurrent=True, cancel=_cancel if {cancel} else None),
         writer("quick", __name__),
         writer("reader", __name__, reads=("slow.txt",)),
     ]
@@ -63,9 +76,10 @@ def interrupted_once_the_background_runs(tmp_path: Path, cancel: bool, twice: bo
     wait_for(lambda: (tmp_path / "slow-started").exists() and ("quick", "made", "not in manifest") in steps(run.text()),
              "the background artifact to start and the quick one to be made")
     run.interrupt()
-    if twice:
-        time.sleep(0.2)
+    if twice:  # once the build is stopping, and before it goes on
+        wait_for(lambda: (tmp_path / "cancelled").exists(), "the build to cancel the background artifact")
         run.interrupt()
+        (tmp_path / "signalled-again").write_text("")
     return run, cache
 
 
@@ -273,13 +287,15 @@ def all_artifacts():
 '''
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"], ids=["serial", "parallel"])
 @pytest.mark.parametrize("signum, finished", [(signal.SIGINT, 1), (signal.SIGTERM, 4),
                                               (signal.SIGKILL, 1), (signal.SIGKILL, 4)])
-def test_a_signal_at_any_moment_keeps_every_finished_artifact_and_the_next_build_completes(tmp_path, signum, finished):
+def test_a_signal_at_any_moment_keeps_every_finished_artifact_and_the_next_build_completes(tmp_path, signum, finished,
+                                                                                          jobs):
     """Stopped once ``finished`` artifacts are logged: each of them is recorded, and the
     next build makes only the rest, ending with every output present."""
     source, cache = plan(tmp_path, STEADY_PLAN), tmp_path / "cache"
-    run = Build(source, cache)
+    run = Build(source, cache, "--jobs", jobs)
     wait_for(lambda: len(steps(run.text())) >= finished, f"{finished} artifacts to finish")
     run.process.send_signal(signum)
     status = run.wait()
@@ -309,12 +325,12 @@ HERE = Path(__file__).parent
 def _swallows(out, ctx):
     """Like a finaliser that Python runs when the signal arrives: it eats the KeyboardInterrupt."""
     (HERE / "swallow-started").write_text("")
-    deadline = time.monotonic() + 3
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             time.sleep(0.05)
         except KeyboardInterrupt:
-            pass
+            break
     (out / "swallow.txt").write_text("done")
 
 
@@ -325,9 +341,10 @@ def all_artifacts():
 
 def test_a_stop_whose_interrupt_is_swallowed_still_stops_the_build_before_the_next_artifact(tmp_path):
     """Observed: a SIGINT whose KeyboardInterrupt was raised in a WeakSet callback ("Exception
-    ignored in ...") was lost, later signals were ignored, and the build ran to its end."""
+    ignored in ...") was lost, later signals were ignored, and the build ran to its end.
+    Serial: only an artifact made in the build's own process can swallow its interrupt."""
     source, cache = plan(tmp_path, SWALLOWING_PLAN), tmp_path / "cache"
-    run = Build(source, cache)
+    run = Build(source, cache, "--jobs", "1")
     wait_for(lambda: (tmp_path / "swallow-started").exists(), "the swallowing artifact to start")
     run.interrupt()
     assert run.wait() == 130, run.text()

@@ -15,7 +15,6 @@ from actdocs.produce import gate_figure
 from actdocs.artifacts import all_artifacts
 from actdocs.engine.artifact import REPO_ROOT
 from actdocs.execute.listings import SNIPPETS, execute
-from actdocs.site.listing_markdown import shown
 from actdocs.render.numbers import format_number, format_percent, format_sig
 
 DOCS = REPO_ROOT / "docs"
@@ -95,8 +94,8 @@ def test_every_figured_listing_exists_and_its_figure_is_built_and_shown() -> Non
         artifact = artifacts[f"listing-figure-{stem}"]
         assert artifact.inputs == (f"{SNIPPETS}/{stem}.py",), "keyed by the listing's bytes"
         assert f'--8<-- "{paths.listing_figure_fragment(stem)}"' in pages, f"no page shows {stem}'s figure"
-        listed = {name for _, name in shown(pages.splitlines())}  # md:listing shows code and output
-        assert f'--8<-- "output/{stem}.txt"' in pages or stem in listed, "the numbers stay on the page beside the figure"
+        assert (f'--8<-- "{paths.listing_output(stem)}"' in pages or f"<!-- md:listing {stem} -->" in pages), \
+            "the numbers stay on the page beside the figure"
     assert artifacts["figure-gates"].outputs[-1] == gate_figure.FRAGMENT
     assert f'--8<-- "{gate_figure.FRAGMENT}"' in pages
 
