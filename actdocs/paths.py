@@ -57,6 +57,16 @@ def activation_figure_fragment(key: str) -> str:
 
 # ------------------------------------------------------------------ listings
 
+#: The folder of the listings, in the repository (not the cache): a page includes
+#: ``snippets/<stem>.py`` from there, and the build runs each file.
+SNIPPETS = "snippets"
+
+
+def listing_source(stem: str) -> str:
+    """A listing's code as a page includes it: ``snippets/<stem>.py`` (repository-relative)."""
+    return f"{SNIPPETS}/{stem}.py"
+
+
 
 def listing_output(stem: str) -> str:
     """What ``snippets/<stem>.py`` printed when the build ran it: ``output/<stem>.txt``."""

@@ -31,9 +31,9 @@ import pytest_codeblocks.plugin
 from codeblocks_glue import is_python, only_snippet_includes
 from site_pages import load_mkdocs_config, nav_pages
 
-from actdocs import catalog
+from actdocs import catalog, paths
 from actdocs.engine.artifact import REPO_ROOT
-from actdocs.site.listing_markdown import code_path, listing_markdown, shown
+from actdocs.site.listing_markdown import listing_markdown, shown
 
 FENCE_OPEN = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 CONT = "<!--pytest-codeblocks:cont-->"
@@ -118,7 +118,7 @@ def test_every_python_fence_is_tested(page):
 @pytest.mark.parametrize("page", pages(), ids=lambda p: str(p.relative_to(REPO_ROOT)))
 def test_every_listing_shortcode_shows_a_listing_the_tests_run(page):
     names = [name for _, name in shown(page.read_text(encoding="utf-8").splitlines())]
-    missing = [name for name in names if not (REPO_ROOT / code_path(name)).is_file()]
+    missing = [name for name in names if not (REPO_ROOT / paths.listing_source(name)).is_file()]
     assert not missing, f"{page.relative_to(REPO_ROOT)}: md:listing of no snippets/NAME.py: {missing}"
     expanded = "\n".join(line for name in names for line in listing_markdown(name, "", []))
     assert untested_python_fences(expanded, collected=set()) == []

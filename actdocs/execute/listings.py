@@ -44,7 +44,7 @@ from actdocs.execute.env_numbers import positive
 from actdocs.engine.errors import ListingError
 from actdocs.render.markdown import write_text
 
-SNIPPETS = "snippets"
+SNIPPETS = paths.SNIPPETS
 #: The environment variable that sets how many seconds one listing may run.
 TIMEOUT_VARIABLE = "ACTDOCS_LISTING_TIMEOUT"
 #: Seconds one listing may run when the variable is not set: the slowest listing takes

@@ -34,14 +34,9 @@ _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 _ITEM = re.compile(r"\d+\.[ \t]")
 
 
-def code_path(name: str) -> str:
-    """The listing's file, as a page includes it: ``snippets/<name>.py``."""
-    return f"snippets/{name}.py"
-
-
 def listing_markdown(name: str, indent: str, notes: list[str]) -> list[str]:
     """The lines of listing ``name``: code, the annotation lines ``notes``, output; indented by ``indent``."""
-    code = [f"{indent}```python", f'{indent}--8<-- "{code_path(name)}"', f"{indent}```", ""]
+    code = [f"{indent}```python", f'{indent}--8<-- "{paths.listing_source(name)}"', f"{indent}```", ""]
     output = [f'{indent}```text title="Output"', f'{indent}--8<-- "{paths.listing_output(name)}"', f"{indent}```"]
     return code + (notes + [""] if notes else []) + output
 
@@ -101,9 +96,9 @@ def expand(lines: list[str], page: str, exists: Callable[[str], bool]) -> list[s
         if not _NAME.fullmatch(name):
             raise shortcodes.ShortcodeError(
                 f"{shortcodes.page_name(page)}: md:listing takes one listing name, got {name!r}")
-        if not exists(code_path(name)):
+        if not exists(paths.listing_source(name)):
             raise shortcodes.ShortcodeError(
-                f"{shortcodes.page_name(page)}: md:listing {name}: no such listing ({code_path(name)})")
+                f"{shortcodes.page_name(page)}: md:listing {name}: no such listing ({paths.listing_source(name)})")
         indent = LISTING.match(lines[at])["indent"]
         out += lines[done:at]
         done = at + 1

@@ -23,7 +23,7 @@ from site_pages import page_url, url_to_html
 
 from actdocs import paths
 from actdocs.engine.artifact import REPO_ROOT
-from actdocs.site.listing_markdown import code_path, shown
+from actdocs.site.listing_markdown import shown
 
 SNIPPETS = REPO_ROOT / "snippets"
 DOCS = REPO_ROOT / "docs"
@@ -51,7 +51,7 @@ def includes(text: str) -> list[tuple[int, str]]:
     for lineno, line in enumerate(text.splitlines(), 1):
         if lineno - 1 in listings:
             name = listings[lineno - 1]
-            found += [(lineno, code_path(name)), (lineno, paths.listing_output(name))]
+            found += [(lineno, paths.listing_source(name)), (lineno, paths.listing_output(name))]
             continue
         if BLOCK_MARKER.match(line):
             in_block = not in_block
