@@ -8,7 +8,7 @@ import torch.nn.functional as F
 torch.manual_seed(0)
 inputs = torch.randn(512, 10)
 targets = 1 + inputs[:, :1].abs()  # (1)!
-BUDGET = 2000  # steps of gradient descent we allow each unit
+BUDGET = 500  # steps of gradient descent we allow each unit
 
 
 def stuck_unit():

@@ -13,8 +13,8 @@ from actdocs.bench.kernels import Call
 from actdocs.engine.errors import UsageError
 
 
-#: The settings a quick (build-time, <= 30 s on two cores) and a full run start from.
-QUICK: dict[str, Any] = {"passes": 5, "max_passes": 5, "attempts": 1, "block_s": {"cache": 0.002, "memory": 0.0},
+#: The settings a quick (build-time, about 10 s on two cores) and a full run start from.
+QUICK: dict[str, Any] = {"passes": 3, "max_passes": 3, "attempts": 1, "block_s": {"cache": 0.002, "memory": 0.0},
                          "repeats": 1,
                          "retries": 1, "retry_budget_s": 3.0, "deadline_s": 20.0, "compiled": False, "probes": False}
 FULL: dict[str, Any] = {"passes": 15, "max_passes": 30, "attempts": 2, "block_s": {"cache": 0.01, "memory": 0.03},
