@@ -23,13 +23,14 @@ def all_artifacts() -> list[Artifact]:
     from actdocs.experiments import site as experiments
     from actdocs.execute import listing_figures, notebooks
     from actdocs.interactive import demos
-    from actdocs.produce import facts, figures, gate_figure, glossary, guide, reference_page, tables, torch_nn
+    from actdocs.produce import facts, figures, gate_figure, glossary, guide, memory_tables, reference_page, tables, torch_nn
     from actdocs.textbook import claims_page, statements
 
     others = [
         *notebooks.artifacts(),     # the exercise notebooks, executed in kernels
         *tables.artifacts(),        # property, variant, usage and summary tables; the cards
         *glossary.artifacts(),      # one definition of each measured term
+        *memory_tables.artifacts(), # what autograd keeps for the backward pass, per activation
         *torch_nn.artifacts(),      # every torch.nn activation module and the card that covers it
         *guide.artifacts(),         # the choosing guide
         *figures.artifacts(),       # every activation's curve, light and dark

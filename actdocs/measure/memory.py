@@ -40,10 +40,11 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Literal
+from typing import Callable, Iterable, Literal
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from actdocs import catalog
 from actdocs.catalog import Activation
@@ -169,12 +170,14 @@ def _same(t: Tensor, values: Tensor) -> bool:
     return t.shape == values.shape and t.dtype == values.dtype and torch.equal(t.detach(), values)
 
 
-def saved_storages(module: nn.Module, x: Tensor) -> tuple[Tensor, tuple[Saved, ...]]:
-    """Call ``module`` on ``x`` under saved-tensor hooks: its output and each saved storage once.
+def saved_storages(
+    fn: Callable[[Tensor], Tensor], x: Tensor, exclude: Iterable[Tensor] = ()
+) -> tuple[Tensor, tuple[Saved, ...]]:
+    """Call ``fn`` on ``x`` under saved-tensor hooks: its output and each saved storage once.
 
-    A storage of the module's parameters or buffers is left out; the others are labelled
-    output (checked first: in place, the input's storage holds the output), input, input
-    copy (equal to the input's values before the call) or intermediate.
+    A storage of ``exclude`` (a module's parameters and buffers) is left out; the others are
+    labelled output (checked first: in place, the input's storage holds the output), input,
+    input copy (equal to the input's values before the call) or intermediate.
     """
     packed: list[Tensor] = []
     before = x.detach().clone()
@@ -184,8 +187,8 @@ def saved_storages(module: nn.Module, x: Tensor) -> tuple[Tensor, tuple[Saved, .
         return t
 
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        y = module(x)
-    own = {_storage_key(t) for t in (*module.parameters(), *module.buffers())}
+        y = fn(x)
+    own = {_storage_key(t) for t in exclude}
     roles: dict[int, Role] = {_storage_key(x): "input", _storage_key(y): "output"}  # output overrides: in place, one storage
     seen: set[int] = set()
     saved = []
@@ -217,8 +220,19 @@ def kept(record: Activation, dtype: str = "float32", inplace: bool = False) -> K
     if module is None:
         return None
     x = layer_input(dtype)
-    y, saved = saved_storages(module.to(x.dtype), x)  # parameters (PReLU's slope) in the input's dtype
+    module = module.to(x.dtype)  # parameters (PReLU's slope) in the input's dtype
+    y, saved = saved_storages(module, x, exclude=(*module.parameters(), *module.buffers()))
     return Kept(record.key, dtype, inplace, x.numel(), y.numel(), saved)
+
+
+def linear_keeps_its_input(dtype: str = "float32") -> bool:
+    """Whether a Linear layer (``F.linear``) saves its input for its backward pass: if so, an
+    activation's saved output, which the next Linear layer reads, is one tensor held for both."""
+    x = layer_input(dtype)
+    gen = torch.Generator().manual_seed(SEED)
+    weight = torch.randn((SHAPE[-1], SHAPE[-1]), generator=gen, dtype=x.dtype).requires_grad_(True)
+    _, saved = saved_storages(lambda t: F.linear(t, weight), x, exclude=(weight,))
+    return any(s.role == "input" for s in saved)
 
 
 @functools.lru_cache(maxsize=None)

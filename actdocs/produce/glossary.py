@@ -1,7 +1,7 @@
 """The site's vocabulary: one definition for each term it measures.
 
 Every word the site computes (saturated, dead, kink, jump, smooth, bounded,
-zero-centred, monotonic, maximum gradient, cost, exactly zero) is defined here once,
+zero-centred, monotonic, maximum gradient, cost, kept for backward, exactly zero) is defined here once,
 in a :class:`Term`, with the thresholds read from the constants the measurements use
 (:mod:`actdocs.catalog`, :mod:`actdocs.measure.properties`). Each
 term names the function that computes it (``computed_by``); tests check that every
@@ -20,7 +20,7 @@ from typing import Callable
 
 from actdocs import paths
 from actdocs import catalog
-from actdocs.measure import properties
+from actdocs.measure import memory, properties
 from actdocs.engine.artifact import Artifact
 from actdocs.render.markdown import text_artifact
 from actdocs.render.numbers import format_number
@@ -142,6 +142,20 @@ def _cost() -> str:
     )
 
 
+def _kept_for_backward() -> str:
+    rows, width = memory.SHAPE
+    return (
+        "The bytes that autograd holds from the forward pass for the backward pass, per element of the "
+        "activation's input: each tensor the PyTorch module saves, counted with "
+        "`torch.autograd.graph.saved_tensors_hooks` and each block of memory (storage) once, the "
+        "module's own parameters left out. It is measured on a "
+        f"{rows} × {width} input that is the output of an earlier op, as inside a network, in "
+        f"{' and '.join(memory.DTYPES)}, as called and, where the module has an `inplace` switch, in "
+        "place. A saved input counts, since nothing else keeps it; a saved output counts too, "
+        "though the next Linear layer keeps the same tensor as its input."
+    )
+
+
 def _exactly_zero() -> str:
     return (
         "An output equal to 0 in float32. That includes the negative half of ReLU, but also "
@@ -164,6 +178,8 @@ TERMS: tuple[Term, ...] = (
     Term("monotonic", "Monotonic", _monotonic, "actdocs.measure.properties.measure", (("activations.md", "All activations"),)),
     Term("max-gradient", "Max gradient", _max_gradient, "actdocs.measure.properties.measure", (("activations.md", "All activations"),)),
     Term("cost", "Cost", _cost, "actdocs.measure.properties.cost_class", (("activations.md", "All activations"),)),
+    Term("kept-for-backward", "Kept for backward", _kept_for_backward, "actdocs.measure.memory.saved_storages",
+         (("activations.md", "All activations"),)),
     Term("exactly-zero", "Exactly zero", _exactly_zero, "actdocs.experiments.distributions.run",
          (("experiments.md#distribution-effects", "Experiments"),)),
 )

@@ -5,7 +5,8 @@ returns Markdown text, rendered by :func:`actdocs.render.markdown.markdown_table
 ``pymdownx.snippets``:
 
 * ``tables/properties.md``: one row of measured properties per activation (the build stops
-  where a declaration disagrees with its measurement);
+  where a declaration disagrees with its measurement), with the bytes autograd keeps for the
+  backward pass (:mod:`actdocs.measure.memory`);
 * ``tables/property-<key>.md``: a two-column property table per activation;
 * ``tables/variants.md``, ``tables/usage.md``, ``tables/summary.md``;
 * ``fragments/activations.md``: a card per activation for the "All activations" page
@@ -23,12 +24,13 @@ from typing import Callable, Sequence
 
 from actdocs import paths
 from actdocs import catalog
-from actdocs.measure import formulas, properties, shown_properties
+from actdocs.measure import formulas, memory, properties, shown_properties
 from actdocs.produce import glossary
 from actdocs.render import wording
 from actdocs.render import shortcodes
 from actdocs.engine.artifact import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
+from actdocs.measure.memory import Kept
 from actdocs.produce.notation import kink_line, max_grad_cell, symbols_line
 from actdocs.render.markdown import markdown_table, text_artifact, write_text
 from actdocs.render.numbers import DECIMALS, format_number
@@ -85,6 +87,17 @@ PROPERTY_ROWS: tuple[str, ...] = ("output range", "max gradient", "zero-centred"
 
 # ------------------------------------------------------------ property columns
 
+
+def kept_cell(kept: Kept | None) -> str:
+    """Bytes autograd keeps per input element ("4", "6"), or "–" where nothing is measured."""
+    return "–" if kept is None else format_number(kept.per_input_element)
+
+
+def _kept_column(record: Activation) -> str:
+    """The float32 figure as called (:mod:`actdocs.measure.memory`); "–" for a softmax-like record."""
+    return kept_cell(memory.measure(record).of()) if memory.is_measured(record) else "–"
+
+
 #: Property columns by name: (header, short label for two-column tables, cell function).
 COLUMNS: dict[str, tuple[str, str, Callable[[Activation], str]]] = {
     "output range": ("Output range", "Output range", lambda a: format_range(a.properties)),
@@ -94,10 +107,13 @@ COLUMNS: dict[str, tuple[str, str, Callable[[Activation], str]]] = {
     "smooth": ("Smooth", "Smooth", lambda a: yes_no(a.properties.smooth)),
     "saturates": ("Saturates", "Saturates", lambda a: format_saturation(a.properties)),
     "cost": ("Cost", "Computational cost", lambda a: format_cost(a.properties)),
+    "kept for backward": ("Kept for backward (B/elem, fp32)", "Kept for backward (bytes per input element, float32)", _kept_column),
 }
 
 #: The columns of :func:`properties_table` after the activation's name.
-PROPERTIES_COLUMNS: tuple[str, ...] = ("output range", "max gradient", "zero-centred", "monotonic", "smooth", "saturates", "cost")
+PROPERTIES_COLUMNS: tuple[str, ...] = (
+    "output range", "max gradient", "zero-centred", "monotonic", "smooth", "saturates", "cost", "kept for backward",
+)
 
 
 def _column(name: str) -> tuple[str, str, Callable[[Activation], str]]:
@@ -139,7 +155,8 @@ def _name_cell(record: Activation, page: str) -> str:
 
 
 def properties_table(records: Sequence[Activation] = ACTIVATIONS, page: str = ACTIVATIONS_PAGE) -> str:
-    """Activation | Output range | Max gradient | Zero-centred | Monotonic | Smooth | Saturates | Cost.
+    """Activation | Output range | Max gradient | Zero-centred | Monotonic | Smooth | Saturates | Cost |
+    Kept for backward.
 
     One row per record, of its measured properties (:func:`actdocs.measure.shown_properties.shown`);
     the name links to its section on ``page`` (no link if ``page`` is empty).
@@ -239,8 +256,8 @@ def _make_property_tables(out: Path, ctx: Context) -> None:
         write_text(out, paths.table(f"property-{record.key}"), property_table(record))
 
 
-def _names_list(names: Sequence[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
+def names_list(names: Sequence[str]) -> str:
+    """Names joined for a sentence: "A", "A and B", "A, B and C"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
@@ -248,6 +265,7 @@ def _names_list(names: Sequence[str]) -> str:
 LEGEND_TERMS: dict[str, str] = {
     "zero-centred": "zero-centred", "monotonic": "monotonic", "smooth": "smooth",
     "saturates": "saturated", "max gradient": "max-gradient", "cost": "cost",
+    "kept for backward": "kept-for-backward",
 }
 
 
@@ -261,9 +279,11 @@ def properties_legend() -> str:
         "\n".join(lines) + "\n\n"
         "At a [kink](glossary.md#kink) the derivative is undefined; the row and the function's section "
         "below use the value PyTorch's autograd returns there. For "
-        f"{_names_list([r.name for r in ACTIVATIONS if not r.elementwise])}, "
+        f"{names_list([r.name for r in ACTIVATIONS if not r.elementwise])}, "
         "which act on more than one number, the row describes the one-variable view explained in their "
-        "sections.\n\n" + _rounding_note()
+        "sections; "
+        f"{names_list([r.name for r in ACTIVATIONS if not memory.is_measured(r)])} have no memory figure "
+        "(–), which is measured for element-wise functions and gated units only.\n\n" + _rounding_note()
     )
 
 
