@@ -23,7 +23,8 @@ def all_artifacts() -> list[Artifact]:
     from actdocs.experiments import site as experiments
     from actdocs.execute import listing_figures, notebooks
     from actdocs.interactive import demos
-    from actdocs.produce import facts, figures, gate_figure, glossary, guide, reference_page, tables, torch_nn
+    from actdocs.produce import facts, figures, framework_defaults, gate_figure, glossary, guide, reference_page, tables
+    from actdocs.produce import torch_nn
     from actdocs.textbook import claims_page, statements
 
     others = [
@@ -31,6 +32,7 @@ def all_artifacts() -> list[Artifact]:
         *tables.artifacts(),        # property, variant, usage and summary tables; the cards
         *glossary.artifacts(),      # one definition of each measured term
         *torch_nn.artifacts(),      # every torch.nn activation module and the card that covers it
+        *framework_defaults.artifacts(),  # defaults that differ between PyTorch, JAX, Keras and TensorFlow
         *guide.artifacts(),         # the choosing guide
         *figures.artifacts(),       # every activation's curve, light and dark
         *gate_figure.artifacts(),   # the gated units as a family of curves
