@@ -23,7 +23,8 @@ def all_artifacts() -> list[Artifact]:
     from actdocs.experiments import site as experiments
     from actdocs.execute import listing_figures, notebooks
     from actdocs.interactive import demos
-    from actdocs.produce import facts, figures, gate_figure, glossary, guide, memory_tables, reference_page, tables, torch_nn
+    from actdocs.produce import facts, figures, framework_defaults, gate_figure, glossary, guide, memory_tables
+    from actdocs.produce import reference_page, tables, torch_nn
     from actdocs.textbook import claims_page, statements
 
     others = [
@@ -32,6 +33,7 @@ def all_artifacts() -> list[Artifact]:
         *glossary.artifacts(),      # one definition of each measured term
         *memory_tables.artifacts(), # what autograd keeps for the backward pass, per activation
         *torch_nn.artifacts(),      # every torch.nn activation module and the card that covers it
+        *framework_defaults.artifacts(),  # defaults that differ between PyTorch, JAX, Keras and TensorFlow
         *guide.artifacts(),         # the choosing guide
         *figures.artifacts(),       # every activation's curve, light and dark
         *gate_figure.artifacts(),   # the gated units as a family of curves

@@ -27,11 +27,11 @@ Keys: ba2016, barron2017, bengio1994, bengio2012, bergstra2009, bochkovskiy2020,
 cho2014, chowdhery2023, clevert2016, collobert2011, cox1958, cybenko1989,
 dauphin2017, devlin2019, donoho1994, dosovitskiy2021, dugas2001, elfwing2018,
 gemma2024, glorot2010, glorot2011, google2020, graves2013, greff2017, gregor2010, he2015, he2016,
-hendrycks2016, hochreiter1991, hochreiter1997, hornik1991, howard2019, ioffe2015, kingma2015,
-klambauer2017, krizhevsky2012, lecun1998, leshno1993, liu2020, liu2022, maas2013, mikolov2013,
+hendrycks2016, hochreiter1991, hochreiter1997, hornik1991, howard2019, ioffe2015, jax2026, keras2023,
+keras2026, kingma2015, klambauer2017, krizhevsky2012, lecun1998, leshno1993, liu2020, liu2022, maas2013, mikolov2013,
 misra2020, montufar2014, nair2010, openai2019, pytorch2026, radford2016, radford2018, radford2019,
 ramachandran2018, rosenblatt1958, rumelhart1986, sandler2018, shazeer2020, simonyan2015,
-tan2019, touvron2023, vaswani2017, xu2015, yang2019.
+tan2019, tensorflow2026, touvron2023, vaswani2017, xu2015, yang2019.
 """
 
 from __future__ import annotations
@@ -297,11 +297,26 @@ REFERENCES: tuple[Reference, ...] = (
               "A ConvNet for the 2020s", _CVPR, 2022, arxiv="2201.03545"),
     Reference("touvron2023", _authors("Touvron, Hugo; Lavril, Thibaut; Izacard, Gautier"),
               "LLaMA: open and efficient foundation language models", _ARXIV, 2023, arxiv="2302.13971", et_al=True),
+    Reference("keras2023", ("Keras Team",), "keras/backend.py (hard_sigmoid)",
+              "GitHub repository keras-team/keras, release v2.15.0", 2023, organisation=True, date="2023-11-06",
+              url="https://github.com/keras-team/keras/blob/v2.15.0/keras/backend.py"),
     Reference("gemma2024", ("Gemma Team",), "Gemma: open models based on Gemini research and technology",
               _ARXIV, 2024, arxiv="2403.08295", organisation=True),
     Reference("pytorch2026", ("PyTorch Contributors",), "torch.nn.RReLU",
               "PyTorch 2.13 documentation (the version this site builds with)", 2026, organisation=True,
               date="2026-12-07", url="https://docs.pytorch.org/docs/stable/generated/torch.nn.RReLU.html"),
+    Reference("jax2026", ("JAX Authors",), "jax/_src/nn/functions.py, the source of jax.nn",
+              "GitHub repository jax-ml/jax, release jax-v0.11.0", 2026, organisation=True, date="2026-07-16",
+              url="https://github.com/jax-ml/jax/blob/jax-v0.11.0/jax/_src/nn/functions.py"),
+    Reference("keras2026", ("Keras Team",),
+              "keras/src/activations/activations.py, keras/src/ops/nn.py, keras/src/layers/activations/ "
+              "and the backends' keras/src/backend/*/nn.py",
+              "GitHub repository keras-team/keras, release v3.15.1", 2026, organisation=True, date="2026-07-29",
+              url="https://github.com/keras-team/keras/tree/v3.15.1/keras/src"),
+    Reference("tensorflow2026", ("TensorFlow Authors",),
+              "tf.nn API reference: gelu, leaky_relu, elu, silu, softmax, log_softmax",
+              "TensorFlow 2.21.0 API documentation (read 2026-12-08)", 2026, organisation=True, date="2026-12-08",
+              url="https://www.tensorflow.org/api_docs/python/tf/nn"),
 )
 
 _BY_KEY = {r.key: r for r in REFERENCES}
