@@ -1,6 +1,7 @@
 """Every page as assistive technology and a phone meet it, measured in Chromium.
 
-* axe-core (the pinned npm package, injected by Playwright) on every nav page, in the
+* axe-core (the pinned npm package, injected by Playwright) on every audited page
+  (``site_pages.audited_pages``: every authored page, a sample of the template ones), in the
   light and the dark palette, after every ``<details>`` is opened and every demo has
   drawn its live chart (:func:`axe_problems`): a critical or serious violation fails
   unless :data:`EXEMPTIONS` lists it with its reason. Material must choose the light
@@ -14,7 +15,7 @@
 * ``test_quiz_answers_keep_their_math``: Chromium's own accessibility tree names every
   quiz answer, math included (Chromium drops MathML from a label's name:
   :mod:`actdocs.site.mathrender` adds the formula's text).
-* ``test_phone_layout``: each page on a 390 px phone screen whose reader prefers dark,
+* ``test_phone_layout``: each audited page on a 390 px phone screen whose reader prefers dark,
   loaded and scrolled to its end three quarters of a screen at a time, as a reader
   would, pausing until any demo that started has drawn: every image scrolled past has
   loaded in place; its cumulative layout shift (Chromium's ``layout-shift`` entries, largest session
@@ -40,7 +41,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
-from site_pages import FAULTY_PAGE, REPO_ROOT, built_pages, nav_pages
+from site_pages import FAULTY_PAGE, REPO_ROOT, audited_pages, built_pages
 from site_serve import serve_directory
 
 from actdocs.produce import figures
@@ -136,6 +137,29 @@ def _settle(page: Page) -> None:
     page.evaluate("() => document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))")
 
 
+#: Whether Material has mounted every code block shown (its copy button added); true on a
+#: page without Material's script. A block in a closed tab or ``<details>`` is mounted when it opens.
+CODE_MOUNTED_JS = """() => typeof document$ === "undefined" ||
+  [...document.querySelectorAll(".md-content pre:not(.mermaid) > code")]
+    .filter((code) => code.getClientRects().length > 0 && !code.closest("details:not([open])"))
+    .every((code) => code.parentElement.querySelector(".md-code__button"))"""
+
+
+def mount_code_blocks(page: Page) -> None:
+    """Have Material mount every code block (copy button, annotations), as a reader's
+    scrolling would: with ``content.lazy`` a block is set up when it first comes into view.
+    The viewport is made as tall as the page for a moment, so every block is in view at
+    once, then given back its size."""
+    if page.evaluate(CODE_MOUNTED_JS):
+        return
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": page.evaluate("document.documentElement.scrollHeight")})
+    try:
+        page.wait_for_function(CODE_MOUNTED_JS)
+    finally:
+        page.set_viewport_size(size)
+
+
 def _start_demos(page: Page) -> None:
     """Scroll each demo into view and wait until it has drawn (or failed)."""
     for demo in page.locator(".md-content .actdocs-demo[data-src]").all():
@@ -205,12 +229,13 @@ async ({ rules, skip, within }) => {
 
 def axe_problems(page: Page, rules: tuple[str, ...] | None = None, skip: tuple[str, ...] = (),
                  within: str | None = None) -> list[str]:
-    """Open every ``<details>``, let every demo draw, wait for the page to settle, then run
+    """Open every ``<details>``, mount every code block, let every demo draw, wait for the page to settle, then run
     axe-core on it (only ``rules`` when given, every rule but those in ``skip`` otherwise;
     on the whole page, or only on the elements the CSS selector ``within`` matches): one
     line per critical or serious violation no exemption covers."""
     assert AXE.is_file(), f"{AXE.relative_to(REPO_ROOT)} missing: run `npm ci` (axe-core is a pinned dev dependency)"
     page.evaluate("document.querySelectorAll('.md-content details').forEach((d) => { d.open = true; })")
+    mount_code_blocks(page)
     _start_demos(page)
     _settle(page)
     if not page.evaluate("typeof axe !== 'undefined'"):
@@ -404,7 +429,7 @@ FORMULAS_JS = """
 """
 
 
-@pytest.mark.parametrize("url", nav_pages(), ids=lambda url: f"/{url}")
+@pytest.mark.parametrize("url", audited_pages(), ids=lambda url: f"/{url}")
 def test_phone_layout(url: str, open_context, site_server: str, layout_shifts: dict):
     page, external = open_context(
         viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, color_scheme="dark"

@@ -37,9 +37,10 @@ from playwright.sync_api import BrowserContext, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from actdocs.budgets import transfer_size
 from browser_launch import require_chromium
-from site_pages import FAULTY_PAGE, nav_pages
+from site_pages import FAULTY_PAGE, audited_pages, nav_pages
 from site_serve import serve_directory
-from test_accessibility import COLOUR_RULES, axe_problems, dark_palette_problems, palette_problem, palette_toggle, toggle_palette
+from test_accessibility import (COLOUR_RULES, axe_problems, dark_palette_problems, mount_code_blocks, palette_problem,
+                                palette_toggle, toggle_palette)
 
 pytestmark = pytest.mark.browser
 
@@ -219,6 +220,7 @@ def inspect_page(visit: Visit, base: str, url: str, site_dir: Path, accessibilit
     shown = [info["url"] for info in page.evaluate(IMAGES_JS) if info["visible"]]
     weight = _weigh(site_dir, base, list(visit.fetched) + shown)
     problems += _check_images(page)
+    mount_code_blocks(page)  # their annotations' tooltips are read below
     problems += _check_math(page)
     if weight["gzip"] > BUDGET:
         problems.append(f"page weight {weight['gzip'] / 1024:.0f} KB gzip (plotly aside) > {BUDGET // 1024} KB")
@@ -235,8 +237,9 @@ def inspect_page(visit: Visit, base: str, url: str, site_dir: Path, accessibilit
 
 @pytest.mark.parametrize("url", nav_pages(), ids=lambda url: f"/{url}")
 def test_page(url: str, visit: Visit, site_server: str, built_site: Path, page_weights: dict):
-    """Every per-page check of this module and of test_accessibility's axe, in one page load."""
-    problems, page_weights[url] = inspect_page(visit, site_server, url, built_site, accessibility=True)
+    """Every per-page check of this module, and on an audited page (site_pages.audited_pages:
+    every authored page, a sample of the template ones) test_accessibility's axe, in one page load."""
+    problems, page_weights[url] = inspect_page(visit, site_server, url, built_site, accessibility=url in audited_pages())
     assert not problems, f"/{url}:\n" + "\n".join(problems)
 
 
