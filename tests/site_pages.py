@@ -4,11 +4,18 @@
 tests are parametrized over them at collection time); :func:`built_pages` lists the HTML
 pages a build produced, and ``test_site`` checks that the two agree, so a new page is
 covered by every per-page test without anyone editing a list.
+
+Pages made from one template (a stub whose whole source includes one generated fragment,
+as each activation's reference page does) share their structure: every page gets the
+cheap checks, and the structure audit (axe-core in both palettes, the phone layout) runs
+on every authored page and on :data:`AUDITED_TEMPLATE_PAGES`, one template page of each
+shape (:func:`audited_pages`).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import yaml
@@ -17,6 +24,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
 #: A page with one fault of each kind the browser checks look for (the checkers' own tests).
 FAULTY_PAGE = Path(__file__).parent / "fixtures" / "faulty_page"
+#: A stub's whole source: one include of a generated fragment (blank lines aside).
+STUB = re.compile(r'\s*--8<-- "fragments/[^"]+\.md"\s*')
+#: The template pages that get the structure audit: an element-wise function, a gated unit
+#: and a function of a whole vector (their bodies differ in which sections say "not measured").
+AUDITED_TEMPLATE_PAGES = ("activations/relu/", "activations/swiglu/", "activations/softmax/")
 
 
 class _AnyTagLoader(yaml.SafeLoader):
@@ -68,8 +80,30 @@ def url_to_html(url: str) -> str:
 @functools.cache
 def nav_pages() -> tuple[str, ...]:
     """Site-relative URLs of every page in the nav ("" is the home page), external links left out."""
-    sources = [s for s in _walk_nav(load_mkdocs_config().get("nav")) if "://" not in s]
-    return tuple(page_url(src) for src in sources)
+    return tuple(page_url(src) for src in nav_sources())
+
+
+def nav_sources() -> tuple[str, ...]:
+    """The ``docs/`` files of the nav's pages, in nav order (external links left out)."""
+    return tuple(s for s in _walk_nav(load_mkdocs_config().get("nav")) if "://" not in s)
+
+
+def is_stub(source: str) -> bool:
+    """Whether ``docs/<source>`` is a template page's stub: one include and nothing else."""
+    path = REPO_ROOT / "docs" / source
+    return path.suffix == ".md" and STUB.fullmatch(path.read_text(encoding="utf-8")) is not None
+
+
+@functools.cache
+def template_pages() -> tuple[str, ...]:
+    """Site-relative URLs of the nav's template pages (see :func:`is_stub`)."""
+    return tuple(page_url(src) for src in nav_sources() if is_stub(src))
+
+
+@functools.cache
+def audited_pages() -> tuple[str, ...]:
+    """The pages the structure audit covers: every authored page and the sampled template ones."""
+    return tuple(url for url in nav_pages() if url not in template_pages() or url in AUDITED_TEMPLATE_PAGES)
 
 
 def built_pages(site: Path) -> list[str]:
