@@ -11,7 +11,7 @@ CACHE  ?= .cache/actdocs
 # Material 9.8 prints an end-of-life banner on every build; it is not a warning.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve site test bench budgets clean
+.PHONY: setup serve site test pdf bench budgets clean
 
 setup: $(STAMP) $(NODE)
 
@@ -35,12 +35,19 @@ site: setup
 test: setup
 	$(BIN)/pytest
 
+# The printable edition: the site on one page (mkdocs-print.yml, built into site-print/),
+# printed by Chromium to site-print/actdocs.pdf, then the PDF's tests (tests/pdf/).
+pdf: setup
+	$(BIN)/mkdocs build --strict -f mkdocs-print.yml
+	$(BIN)/python -m actdocs.pdf --site site-print
+	$(BIN)/pytest -n 0 -m pdf tests/pdf
+
 # Cold build, warm rebuild, page weight and `make test` time against the budgets in actdocs/budgets.py.
 budgets: setup
 	$(BIN)/python -m actdocs.budgets --tests
 
 clean:
-	rm -rf site $(CACHE) .pytest_cache
+	rm -rf site site-print $(CACHE) .pytest_cache
 
 # The full benchmark on DEVICE (auto, cpu or cuda): prints the tables and keeps the JSON
 # in data/bench/<device>-<cpu or gpu name>-<threads>t-<UTC date and time>.json for the

@@ -24,7 +24,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(frozenset(layer.split()) for layer in
     "experiments produce",            # seeded networks; figures, tables, facts, guide, glossary
     "textbook interactive",           # claims and statements judged; the demos
     "site",                           # Markdown extensions and the MkDocs hook
-    "artifacts cli budgets __main__",  # the commands
+    "artifacts cli budgets pdf __main__",  # the commands
 ))
 
 

@@ -17,7 +17,9 @@ figures, listings, the artifact cache as a place to include from).
   for that. ``on_page_content`` tidies those pages (:mod:`actdocs.site.notebook_html`).
 * ``on_post_page`` gives every image its width and height and the overview figure its
   phone variant (:mod:`actdocs.site.images`), then renders the page's math with KaTeX at
-  build time (:mod:`actdocs.site.mathrender`); ``on_post_build`` saves the rendered-math cache.
+  build time (:mod:`actdocs.site.mathrender`); ``on_post_build`` does the same to the
+  printable edition's combined page (``mkdocs-print.yml``'s print-site plugin writes it
+  after the pages) and saves the rendered-math cache.
 * KaTeX's stylesheet is served cut down to the ``.woff2`` fonts the site ships.
 
 Moving to another static-site generator means rewriting only this module.
@@ -139,6 +141,7 @@ def on_files(files: Files, config, **_):
     return files
 
 
+@event_priority(50)  # before print-site's on_page_content, which keeps each page's HTML for its combined page
 def on_page_content(html: str, page, **_):
     """Notebook pages: no MathJax or mermaid loader, math marked for KaTeX, solution folded."""
     return notebook_html.tidy(html) if page.file.src_uri.endswith(".ipynb") else html
@@ -155,5 +158,11 @@ def on_post_page(output: str, page, config, **_):
 
 
 def on_post_build(config, **_):
-    """Keep what KaTeX rendered for the next build."""
+    """Finish the combined page of the printable edition (``mkdocs-print.yml``), which the
+    print-site plugin writes after every page, as :func:`on_post_page` finishes a page;
+    keep what KaTeX rendered for the next build."""
+    printer = config.plugins.get("print-site")
+    if printer is not None:
+        path = Path(printer.print_page.file.abs_dest_path)
+        path.write_text(on_post_page(path.read_text(encoding="utf-8"), printer.print_page, config), encoding="utf-8")
     _renderer.save()
