@@ -23,7 +23,8 @@ def all_artifacts() -> list[Artifact]:
     from actdocs.experiments import site as experiments
     from actdocs.execute import listing_figures, notebooks
     from actdocs.interactive import demos
-    from actdocs.produce import facts, figures, framework_defaults, gate_figure, glossary, guide, memory_tables
+    from actdocs.produce import activation_pages, facts, figures, framework_defaults, gate_figure, glossary, guide
+    from actdocs.produce import memory_tables
     from actdocs.produce import reference_page, tables, torch_nn
     from actdocs.textbook import claims_page, statements
 
@@ -36,6 +37,7 @@ def all_artifacts() -> list[Artifact]:
         *framework_defaults.artifacts(),  # defaults that differ between PyTorch, JAX, Keras and TensorFlow
         *guide.artifacts(),         # the choosing guide
         *figures.artifacts(),       # every activation's curve, light and dark
+        *activation_pages.artifacts(),  # one page per activation, from its record and the measurements
         *gate_figure.artifacts(),   # the gated units as a family of curves
         *listings.artifacts(without=listing_figures.FIGURES),  # each snippet's captured output
         *listing_figures.artifacts(),  # a listing's output and a figure of its results, from one run

@@ -55,6 +55,22 @@ def activation_figure_fragment(key: str) -> str:
     return fragment(f"figure-{key}")
 
 
+#: The folder under ``docs/`` of the per-activation pages: one authored stub per record.
+ACTIVATION_STUBS = "activations"
+
+
+def activation_stub(key: str) -> str:
+    """Record ``key``'s own page, an authored stub, relative to ``docs/``: ``activations/<key>.md``
+    (not in the cache: the one path here that names a page, so that every link to it agrees)."""
+    return f"{ACTIVATION_STUBS}/{key}.md"
+
+
+def activation_page(key: str) -> str:
+    """The generated body of record ``key``'s own page, which its stub
+    (:func:`activation_stub`) includes: ``fragments/activation-<key>.md``."""
+    return fragment(f"activation-{key}")
+
+
 # ------------------------------------------------------------------ listings
 
 #: The folder of the listings, in the repository (not the cache): a page includes

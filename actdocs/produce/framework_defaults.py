@@ -14,7 +14,7 @@ from __future__ import annotations
 import inspect
 import math
 import warnings
-from typing import Callable
+from typing import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -139,11 +139,12 @@ def cell(defaults: tuple[Default, ...]) -> str:
     return shortcodes.expand("; ".join(parts), "")
 
 
-def defaults_table() -> str:
-    """Setting | PyTorch | JAX | Keras 3 | TensorFlow | Why listed: one row per setting."""
+def defaults_table(settings: Sequence[frameworks.Row] = frameworks.ROWS) -> str:
+    """Setting | PyTorch | JAX | Keras 3 | TensorFlow | Why listed: one row per setting of
+    ``settings`` (all of them by default)."""
     torch_side = pytorch_defaults()
     rows = []
-    for row in frameworks.ROWS:
+    for row in settings:
         rows.append([row.name, cell((torch_side[row.key],)),
                      *(cell(tuple(row.cells.get(name, ()))) for name in frameworks.FRAMEWORKS),
                      row.why or "the defaults differ"])

@@ -51,12 +51,14 @@ class Default:
 @dataclass(frozen=True)
 class Row:
     """One setting across frameworks: its key (the PyTorch probe's name), the row's
-    label, the sourced cells per framework and, where all values agree, why it is listed."""
+    label, the sourced cells per framework, where all values agree, why it is listed, and
+    the catalog keys of the activations it concerns (whose pages show the row)."""
 
     key: str
     name: str
     cells: Mapping[str, tuple[Default, ...]] = field(default_factory=dict)
     why: str = ""
+    keys: tuple[str, ...] = ()
 
 
 _JAX = ("jax2026",)
@@ -70,14 +72,14 @@ ROWS: tuple[Row, ...] = (
         "Keras 3": (Default("keras.ops.gelu", "tanh", "`approximate=True`: tanh form", _KERAS),
                     Default("keras.activations.gelu", "exact", "`approximate=False`: exact form", _KERAS)),
         "TensorFlow": (Default("tf.nn.gelu", "exact", "`approximate=False`: exact form", _TF),),
-    }),
+    }, keys=("gelu", "gelu_tanh")),
     Row("leaky_relu", "Leaky ReLU: negative slope", {
         "JAX": (Default("jax.nn.leaky_relu", 0.01, "`negative_slope=0.01`", _JAX),),
         "Keras 3": (Default("keras.layers.LeakyReLU", 0.3, "`negative_slope=0.3`", _KERAS),
                     Default("keras.activations.leaky_relu", 0.2, "`negative_slope=0.2` (also `keras.ops`)",
                             _KERAS)),
         "TensorFlow": (Default("tf.nn.leaky_relu", 0.2, "`alpha=0.2`", _TF),),
-    }),
+    }, keys=("leaky_relu",)),
     Row("hard_sigmoid", "Hard sigmoid: slope of the ramp", {
         "JAX": (Default("jax.nn.hard_sigmoid", 1 / 6, _HARD_SIGMOID, _JAX),),
         "Keras 3": (Default("keras.ops.hard_sigmoid", 1 / 6,
@@ -86,30 +88,30 @@ ROWS: tuple[Row, ...] = (
                     Default("keras.backend.hard_sigmoid", 0.2, "Keras 2.15: $0.2x + 0.5$, clipped to $[0, 1]$",
                             ("keras2023",))),
     }, why="Keras 2 used a steeper ramp, and Keras 3's documentation of `keras.ops.hard_sigmoid` still "
-           "gives that form"),
+           "gives that form", keys=("hardsigmoid",)),
     Row("elu", "ELU: $\\alpha$", {
         "JAX": (Default("jax.nn.elu", 1.0, "`alpha=1.0`", _JAX),),
         "Keras 3": (Default("keras.activations.elu", 1.0, "`alpha=1.0` (also `keras.layers.ELU`)", _KERAS),),
         "TensorFlow": (Default("tf.nn.elu", 1.0, "no `alpha` argument: $e^x - 1$ for $x < 0$", _TF),),
-    }, why="the same $\\alpha$, but `tf.nn.elu` takes none, so another $\\alpha$ does not port"),
+    }, why="the same $\\alpha$, but `tf.nn.elu` takes none, so another $\\alpha$ does not port", keys=("elu",)),
     Row("softplus", "Softplus: $\\beta$ and switch to $x$", {
         "JAX": (Default("jax.nn.softplus", None, "no arguments: $\\log(1 + e^x)$ everywhere", _JAX),),
         "Keras 3": (Default("keras.activations.softplus", None, "no arguments: $\\log(e^x + 1)$ everywhere",
                             _KERAS),),
-    }),
+    }, keys=("softplus",)),
     Row("silu", "SiLU (Swish): $\\beta$ in $x\\,\\sigma(\\beta x)$", {
         "JAX": (Default("jax.nn.silu", None, "no `beta` argument ($\\beta = 1$)", _JAX),),
         "Keras 3": (Default("keras.activations.silu", None, "no `beta` argument ($\\beta = 1$)", _KERAS),),
         "TensorFlow": (Default("tf.nn.silu", 1.0, "`beta=1.0`, an argument", _TF),),
-    }),
+    }, keys=("silu",)),
     Row("softmax", "Softmax: axis when none is given", {
         "JAX": (Default("jax.nn.softmax", -1, "`axis=-1`", _JAX),),
         "Keras 3": (Default("keras.activations.softmax", -1, "`axis=-1` (also `keras.layers.Softmax`)", _KERAS),),
         "TensorFlow": (Default("tf.nn.softmax", -1, "`axis=None`, meaning the last axis", _TF),),
-    }),
+    }, keys=("softmax",)),
     Row("log_softmax", "Log-softmax: axis when none is given", {
         "JAX": (Default("jax.nn.log_softmax", -1, "`axis=-1`", _JAX),),
         "Keras 3": (Default("keras.activations.log_softmax", -1, "`axis=-1`", _KERAS),),
         "TensorFlow": (Default("tf.nn.log_softmax", -1, "`axis=None`, meaning the last axis", _TF),),
-    }),
+    }, keys=("log_softmax",)),
 )

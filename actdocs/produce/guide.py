@@ -27,7 +27,7 @@ from actdocs import paths
 from actdocs import catalog
 from actdocs.engine.artifact import Artifact
 from actdocs.render.markdown import markdown_table, text_artifact
-from actdocs.produce.tables import ACTIVATIONS_PAGE, link, prose
+from actdocs.produce.tables import link, prose
 
 MODULE = "actdocs.produce.guide"
 
@@ -42,15 +42,15 @@ class Pick:
     key: str
     role: str = ""
 
-    def text(self, page: str = "") -> str:
-        """The record's display name (linked to its section on ``page`` if given),
+    def text(self, page: str | None = None) -> str:
+        """The record's display name (linked to its page from page ``page`` under ``docs/``, if given),
         followed by the role in parentheses if any."""
         record = catalog.get(self.key)
-        name = link(record, page) if page else record.name
+        name = record.name if page is None else link(record, page)
         return f"{name} ({self.role})" if self.role else name
 
 
-def _join(picks: Iterable[Pick], conjunction: str, page: str = "") -> str:
+def _join(picks: Iterable[Pick], conjunction: str, page: str | None = None) -> str:
     """'A', 'A or B', 'A, B or C' (no serial comma)."""
     texts = [p.text(page) for p in picks]
     if len(texts) <= 1:
@@ -75,7 +75,7 @@ class HiddenChoice:
     def keys(self) -> tuple[str, ...]:
         return tuple(p.key for p in self.picks)
 
-    def recommended(self, page: str = "") -> str:
+    def recommended(self, page: str | None = None) -> str:
         return _join(self.picks, self.conjunction, page)
 
 
@@ -96,7 +96,7 @@ class OutputChoice:
     def keys(self) -> tuple[str, ...]:
         return tuple(p.key for p in self.picks)
 
-    def activation(self, page: str = "") -> str:
+    def activation(self, page: str | None = None) -> str:
         return _join(self.picks, "or", page) if self.picks else NO_ACTIVATION
 
 
@@ -279,14 +279,16 @@ validate()
 # ------------------------------------------------------------------------- rendering
 
 
-def hidden_layers_table(choices: Iterable[HiddenChoice] = HIDDEN_LAYERS, page: str = ACTIVATIONS_PAGE) -> str:
-    """Architecture | Recommended | Reason; names link to their section on ``page``."""
+def hidden_layers_table(choices: Iterable[HiddenChoice] = HIDDEN_LAYERS, page: str | None = "") -> str:
+    """Architecture | Recommended | Reason; names link to their pages from page ``page`` (a
+    top-level page by default; None: no links)."""
     rows = [[c.architecture, c.recommended(page), prose(c.reason)] for c in choices]
     return markdown_table(["Architecture", "Recommended", "Reason"], rows)
 
 
-def output_layers_table(choices: Iterable[OutputChoice] = OUTPUT_LAYERS, page: str = ACTIVATIONS_PAGE) -> str:
-    """Task | Output activation | Train with | Reason; names link to ``page``."""
+def output_layers_table(choices: Iterable[OutputChoice] = OUTPUT_LAYERS, page: str | None = "") -> str:
+    """Task | Output activation | Train with | Reason; names link to their pages, as in
+    :func:`hidden_layers_table`."""
     rows = [[c.task, c.activation(page), c.loss, prose(c.reason)] for c in choices]
     return markdown_table(["Task", "Output activation", "Train with", "Reason"], rows)
 

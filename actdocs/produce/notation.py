@@ -1,15 +1,15 @@
-"""What the formulas on the activation cards mean: their symbols, and their kinks.
+"""What the formulas on the activation pages mean: their symbols, and their kinks.
 
 * :func:`symbols_line` defines, for one record, every name its formulas use that is not
   plain algebra, found in their SymPy (:mod:`actdocs.measure.formulas`): the names of :data:`TERMS`
   (a named function's meaning rendered from the same SymPy the tests evaluate), the
   symbols the record itself defines (LogSoftmax's ``s_j = softmax(z)_j``),
-  and links to the cards of other activations its formulas call. :func:`undefined_symbols`
+  and links to the pages of other activations its formulas call. :func:`undefined_symbols`
   and :func:`unused_definitions` check a record against it (``tests/produce/test_tables.py``).
 * :func:`kinks`: the points where a function's two pieces meet at an angle, so that
   its derivative is undefined there (where :mod:`actdocs.measure.properties` measures its
   derivative jumping).
-  A framework must still return a number; this site uses PyTorch's. :func:`kink_line` says so on the card, with the values autograd
+  A framework must still return a number; this site uses PyTorch's. :func:`kink_line` says so on the page, with the values autograd
   returns at each kink, computed at build time; :func:`max_grad_cell` says so in the
   "Max gradient" cell when the largest derivative sits at a kink.
 """
@@ -21,7 +21,7 @@ import re
 
 import sympy
 
-from actdocs import catalog
+from actdocs import catalog, paths
 from actdocs.measure import formulas, properties
 from actdocs.measure.autograd import grad_at
 from actdocs.catalog import Activation
@@ -108,7 +108,7 @@ def symbols_used(record: Activation) -> list[str]:
     used += [f"${tex}$" for tex in _symbols_line_definitions(record)]
     for other in _linked_cards(record):
         name = formulas.name_tex(other.maths.name)
-        used.append(f"${name}$ and its derivative are on the [{other.name} card](#{other.key})")
+        used.append(f"${name}$ and its derivative are on the [{other.name} page]({paths.activation_stub(other.key)})")
     return used
 
 

@@ -85,12 +85,15 @@ def citing_pages(root: Path, cache: Path) -> dict[str, list[tuple[str, str]]]:
     for page in pages(root):
         text = page_text(page, root)
         keys = cited_in(text)
+        generated = []
         for included in includes(text):
             if included != OUTPUT and (cache / included).is_file():
-                keys |= cited_in((cache / included).read_text(encoding="utf-8"))
+                generated.append((cache / included).read_text(encoding="utf-8"))
+                keys |= cited_in(generated[-1])
         rel = page.relative_to(root / DOCS).as_posix()
+        name = title("\n".join([text, *generated]), rel)  # a stub's title is in the body it includes
         for key in keys:
-            citing.setdefault(key, []).append((title(text, rel), rel))
+            citing.setdefault(key, []).append((name, rel))
     return citing
 
 

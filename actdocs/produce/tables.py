@@ -9,9 +9,9 @@ returns Markdown text, rendered by :func:`actdocs.render.markdown.markdown_table
   backward pass (:mod:`actdocs.measure.memory`);
 * ``tables/property-<key>.md``: a two-column property table per activation;
 * ``tables/variants.md``, ``tables/usage.md``, ``tables/summary.md``;
-* ``fragments/activations.md``: a card per activation for the "All activations" page
-  (formula, derivative, figure, where used, the teaching page; its properties are the
-  row of the one comparison table above the cards).
+* ``fragments/activations.md``: the list of the activations on the "All activations" page,
+  each name linking its own page (``docs/activations/<key>.md``, :func:`actdocs.paths.activation_stub`; whose generated body is
+  :mod:`actdocs.produce.activation_pages`), with its one-line summary.
 
 Numbers are written by :mod:`actdocs.render.numbers`, ranges and gradients by the helpers of
 :mod:`actdocs.render.style`, so a value reads the same in a table, an alt text and a figure.
@@ -19,6 +19,7 @@ Numbers are written by :mod:`actdocs.render.numbers`, ranges and gradients by th
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -31,18 +32,19 @@ from actdocs.render import shortcodes
 from actdocs.engine.artifact import Artifact, Context
 from actdocs.catalog import ACTIVATIONS, Activation
 from actdocs.measure.memory import Kept
-from actdocs.produce.notation import kink_line, max_grad_cell, symbols_line
+from actdocs.produce.notation import max_grad_cell
 from actdocs.render.markdown import markdown_table, text_artifact, write_text
 from actdocs.render.numbers import DECIMALS, format_number
 from actdocs.render.wording import format_cost, format_range, format_saturation, yes_no
 
 MODULE = "actdocs.produce.tables"
 
-#: The page (relative to ``docs/``) whose sections the tables link to; anchors are keys.
+#: The "All activations" page (relative to ``docs/``): the comparison tables and the list
+#: linking every record's page.
 ACTIVATIONS_PAGE = "activations.md"
 
 #: The teaching page of each family (relative to ``docs/``, with the page's title), where a
-#: card links for more, unless :data:`TAUGHT_IN` says otherwise for the record.
+#: record's page links for more, unless :data:`TAUGHT_IN` says otherwise for the record.
 FAMILY_PAGES: dict[str, tuple[str, str]] = {
     "classic": ("classic.md", "Classic activations"),
     "relu": ("relu.md", "ReLU and its variants"),
@@ -52,8 +54,8 @@ FAMILY_PAGES: dict[str, tuple[str, str]] = {
 }
 
 #: Records whose family page does not teach them: the page (with an anchor) and title that
-#: does, or None where no page of the learning path explains the function and the card
-#: itself is its reference. A card links only to a page whose Markdown names the function
+#: does, or None where no page of the learning path explains the function and its own page
+#: is its reference. A record's page links only to a page whose Markdown names the function
 #: (``tests/produce/test_tables.py`` checks it).
 TAUGHT_IN: dict[str, tuple[str, str] | None] = {
     "gelu_tanh": ("modern.md#the-tanh-approximation", "Modern activations"),
@@ -72,8 +74,8 @@ TAUGHT_IN: dict[str, tuple[str, str] | None] = {
     "hardshrink": None,
 }
 
-#: What a card says where no page of the learning path teaches its function.
-NOT_TAUGHT = "no page of the learning path; this card is its reference"
+#: What a record's page says where no page of the learning path teaches its function.
+NOT_TAUGHT = "no page of the learning path teaches it; this page is its reference"
 
 
 def taught_in(record: Activation) -> tuple[str, str] | None:
@@ -134,32 +136,33 @@ def prose(text: str) -> str:
     return shortcodes.expand(text, "")
 
 
-def link(record: Activation, page: str = ACTIVATIONS_PAGE) -> str:
-    """A Markdown link to the record's section: ``[Sigmoid](activations.md#sigmoid)``."""
-    return f"[{record.name}]({page}#{record.key})"
+def link(record: Activation, page: str = "") -> str:
+    """A Markdown link to the record's page from page ``page`` (under ``docs/``; ``""``, a
+    top-level page, for the fragments they include): ``[Sigmoid](activations/sigmoid.md)``."""
+    return f"[{record.name}]({posixpath.relpath(paths.activation_stub(record.key), posixpath.dirname(page) or '.')})"
 
 
 #: What a gated unit's row describes: the gate with the content fixed at 1.
 GATED_VIEW = "(scalar view: gate only; the unit's output is unbounded)"
 
 
-def _name_cell(record: Activation, page: str) -> str:
-    """The record's name, linked to its card on ``page``; "(scalar view)" when it is not
+def _name_cell(record: Activation, page: str | None) -> str:
+    """The record's name, linked to its page from page ``page`` (None: no link); "(scalar view)" when it is not
     element-wise, so that no range or gradient reads as that of a vector function. A gated
     unit's scalar view is its gate alone (content 1), so its row says so: the unit itself
     is unbounded, whatever range the gate has."""
-    name = link(record, page) if page else record.name
+    name = record.name if page is None else link(record, page)
     if record.elementwise:
         return name
     return f"{name} {GATED_VIEW}" if record.family == "gated" else f"{name} (scalar view)"
 
 
-def properties_table(records: Sequence[Activation] = ACTIVATIONS, page: str = ACTIVATIONS_PAGE) -> str:
+def properties_table(records: Sequence[Activation] = ACTIVATIONS, page: str | None = "") -> str:
     """Activation | Output range | Max gradient | Zero-centred | Monotonic | Smooth | Saturates | Cost |
     Kept for backward.
 
     One row per record, of its measured properties (:func:`actdocs.measure.shown_properties.shown`);
-    the name links to its section on ``page`` (no link if ``page`` is empty).
+    the name links to its page from page ``page`` (a top-level page by default; None: no link).
     """
     headers = ["Activation", *(_column(c)[0] for c in PROPERTIES_COLUMNS)]
     rows = [
@@ -209,37 +212,14 @@ def usage_table() -> str:
     return markdown_table(["Function", "Where used", "Key property"], rows)
 
 
-# ------------------------------------------------------------------------ the cards
+# ------------------------------------------------------------------ the list of pages
 
 
-def _display_math(tex: str) -> str:
-    return f"$$\n{tex.strip()}\n$$"
-
-
-def card(record: Activation) -> str:
-    """One activation's section of the "All activations" page, in Markdown."""
-    parts = [
-        f"## {record.name} {{ #{record.key} }}",
-        prose(record.summary),
-        _display_math(formulas.formula_tex(record)),
-        "Its derivative:",
-        _display_math(formulas.derivative_tex(record)),
-    ]
-    parts += [line for line in (symbols_line(record), kink_line(record)) if line]
-    if record.scalar_view_note:
-        parts.append(f"*How it is drawn:* {record.scalar_view_note}")
-    parts.append(f'--8<-- "{paths.activation_figure_fragment(record.key)}"')  # the figure's own image pair
-    if record.used_in:
-        parts.append(f"**Used in:** {record.used_in_text}")
-    taught = taught_in(record)
-    where = f"[{taught[1]}]({taught[0]})" if taught else NOT_TAUGHT
-    parts.append(f"**In PyTorch:** `{record.torch_name}`. **Taught in:** {where}.")
-    return "\n\n".join(parts) + "\n"
-
-
-def activation_cards(records: Sequence[Activation] = ACTIVATIONS) -> str:
-    """The cards of every record, in catalog order, separated by blank lines."""
-    return "\n".join(card(r) for r in records)
+def activation_list(records: Sequence[Activation] = ACTIVATIONS) -> str:
+    """Activation | Summary, in catalog order: each name links the record's page and keeps
+    the anchor ``#<key>`` that its section on this page once had (old bookmarks land here)."""
+    rows = [[f"{link(r)}{{ #{r.key} }}", prose(r.summary)] for r in records]
+    return markdown_table(["Activation", "Summary"], rows)
 
 
 # ------------------------------------------------------------------------ artifacts
@@ -277,11 +257,11 @@ def properties_legend() -> str:
         lines.append(f"- *{_column(column)[0]}* ([{term.name.lower()}]({glossary.PAGE}#{anchor})): {term.define()}")
     return (
         "\n".join(lines) + "\n\n"
-        "At a [kink](glossary.md#kink) the derivative is undefined; the row and the function's section "
-        "below use the value PyTorch's autograd returns there. For "
+        "At a [kink](glossary.md#kink) the derivative is undefined; the row and the function's own page "
+        "use the value PyTorch's autograd returns there. For "
         f"{names_list([r.name for r in ACTIVATIONS if not r.elementwise])}, "
         "which act on more than one number, the row describes the one-variable view explained in their "
-        "sections; "
+        "pages; "
         f"{names_list([r.name for r in ACTIVATIONS if not memory.is_measured(r)])} have no memory figure "
         "(–), which is measured for element-wise functions and gated units only.\n\n" + _rounding_note()
     )
@@ -305,7 +285,7 @@ def _rounding_note() -> str:
 
 
 def artifacts() -> list[Artifact]:
-    """The tables and the cards fragment."""
+    """The tables and the list of activations."""
     return [
         Artifact("table-properties", (paths.table("properties"),), _make_properties_table, MODULE),
         Artifact(
@@ -317,6 +297,6 @@ def artifacts() -> list[Artifact]:
         text_artifact("table-variants", paths.table("variants"), variants_table, MODULE),
         text_artifact("table-usage", paths.table("usage"), usage_table, MODULE),
         text_artifact("table-summary", paths.table("summary"), summary_table, MODULE),
-        text_artifact("fragment-activations", paths.fragment("activations"), activation_cards, MODULE),
+        text_artifact("fragment-activations", paths.fragment("activations"), activation_list, MODULE),
         text_artifact("fragment-properties-legend", paths.fragment("properties-legend"), properties_legend, MODULE),
     ]

@@ -2,6 +2,7 @@
 
 * :func:`markdown_table`: the one pipe-table renderer;
 * :func:`image_pair`: a figure's light and dark images with one alt-text policy;
+* :func:`rebase_links`: a fragment written for a top-level page, made fit for a page in a sub-folder;
 * :func:`write_text`: writing a text artifact (its folder created, UTF-8, ``\\n``);
 * :func:`text_artifact`: an artifact made of one rendered text file.
 
@@ -13,6 +14,7 @@ benchmarks, claims) is not re-run when figures or the catalog's tables change.
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -115,6 +117,22 @@ def image_pair(
     attrs = "loading=lazy" + (f" width={size[0]} height={size[1]}" if size else "")
     text = alt_text(alt)
     return "\n".join(f"![{text}]({root}/{paths[t]}#only-{t}){{ {attrs} }}" for t in THEMES) + "\n"
+
+
+#: The start of a relative Markdown link or image target: ``](`` not followed by a scheme
+#: (``https:``), a site-absolute path or an anchor of the same page.
+_RELATIVE_TARGET = re.compile(r"\]\((?![A-Za-z][\w+.-]*:|/|#)")
+
+
+def rebase_links(markdown: str, page: str) -> str:
+    """``markdown``, whose relative links and images are written as a page at the top of
+    ``docs/`` sees them, as page ``page`` (a path under ``docs/``) must write them:
+    ``](glossary.md#kink)`` becomes ``](../glossary.md#kink)`` for ``activations/relu.md``.
+    Links to other sites and anchors of the page itself are left alone."""
+    up = posixpath.relpath(".", posixpath.dirname(page) or ".")
+    if up == ".":
+        return markdown
+    return _RELATIVE_TARGET.sub(f"]({up}/", markdown)
 
 
 # ------------------------------------------------------------------ text artifacts

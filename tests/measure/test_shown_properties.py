@@ -33,7 +33,7 @@ def test_every_cell_of_the_measured_row_reads_as_the_checked_declaration(record)
 def test_the_table_prints_the_measurement_not_the_declaration(monkeypatch):
     sigmoid = catalog.get("sigmoid")
     wrong = dataclasses.replace(sigmoid, properties=dataclasses.replace(sigmoid.properties, max_grad=0.5))
-    row = tables.properties_table([wrong], page="")
+    row = tables.properties_table([wrong], page=None)
     assert "0.25 at x = 0" in row and "0.5 at" not in row
 
 

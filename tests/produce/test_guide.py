@@ -123,8 +123,8 @@ def test_table_names_link_to_their_section():
     table = guide.hidden_layers_table()
     for choice in guide.HIDDEN_LAYERS:
         for key in choice.keys:
-            assert f"[{catalog.get(key).name}](activations.md#{key})" in table
-    assert "activations.md#" not in guide.hidden_layers_table(page="")
+            assert f"[{catalog.get(key).name}](activations/{key}.md)" in table
+    assert "](activations/" not in guide.hidden_layers_table(page=None)
 
 
 # ------------------------------------------------------------------ what the guide says

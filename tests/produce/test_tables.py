@@ -16,7 +16,7 @@ import torch
 
 from actdocs import catalog
 from actdocs.measure import autograd, formulas
-from actdocs.produce import figures, notation, tables
+from actdocs.produce import activation_pages, notation, tables
 from actdocs.render import markdown, numbers, wording
 from actdocs.engine.artifact import REPO_ROOT
 from actdocs.render.numbers import MINUS
@@ -144,7 +144,7 @@ def test_properties_table_has_one_row_per_record_from_the_catalog(properties_tab
     for record in catalog.ACTIVATIONS:
         p = record.properties
         cells = row_for(table, record)
-        link = f"[{record.name}](activations.md#{record.key})"
+        link = f"[{record.name}](activations/{record.key}.md)"
         mark = tables.GATED_VIEW if record.family == "gated" else "(scalar view)"
         assert cells[0] == (link if record.elementwise else f"{link} {mark}")
         ends, closed = read_interval(cells[1])
@@ -214,29 +214,32 @@ def test_variants_usage_and_summary_tables() -> None:
     assert summary[2][1:] == [relu.best_for, relu.watch_out]
 
 
-# -------------------------------------------------------------------- the cards
+# -------------------------------------------------------------- the list of pages
 
 
-def test_cards_have_an_anchor_math_and_both_images_for_every_key() -> None:
-    text = tables.activation_cards()
-    outputs = {rel for a in figures.artifacts() for rel in a.outputs}
-    assert text.count("\n## ") + text.startswith("## ") == len(catalog.ACTIVATIONS)
+def card(record: catalog.Activation) -> str:
+    """The formula block of the record's own page (what its card on the index once held)."""
+    return "\n\n".join(activation_pages.formula_block(record, ""))
+
+
+def test_the_list_links_every_record_to_its_page_and_keeps_its_old_anchor() -> None:
+    rows = rows_of(tables.activation_list())
+    assert rows[0] == ["Activation", "Summary"]
+    assert [r[0] for r in rows[2:]] == [f"[{r.name}](activations/{r.key}.md){{ #{r.key} }}" for r in catalog.ACTIVATIONS]
+    assert tables.link(catalog.get("relu"), "activations/gelu.md") == "[ReLU](relu.md)"
+    assert tables.link(catalog.get("relu"), "pytorch.md") == "[ReLU](activations/relu.md)"
+
+
+def test_formula_blocks_have_math_and_the_figure_given() -> None:
     for record in catalog.ACTIVATIONS:
-        assert f"## {record.name} {{ #{record.key} }}" in text
-        assert f'--8<-- "fragments/figure-{record.key}.md"' in text  # the image pair the figure wrote
-        assert f"fragments/figure-{record.key}.md" in outputs
+        parts = activation_pages.formula_block(record, "FIGURE\n")
+        text = "\n\n".join(parts)
+        assert parts[-1] == "FIGURE"
         assert f"$$\n{formulas.formula_tex(record)}\n$$" in text
         assert f"$$\n{formulas.derivative_tex(record)}\n$$" in text
-        assert f"`{record.torch_name}`" in text
         if record.scalar_view_note:
             assert record.scalar_view_note in text
-        taught = tables.taught_in(record)
-        if taught:
-            assert f"**Taught in:** [{taught[1]}]({taught[0]})." in tables.card(record)
-        else:
-            assert f"**Taught in:** {tables.NOT_TAUGHT}." in tables.card(record)
-    assert text.count("$$") % 2 == 0
-    assert not re.search(r"^\|", text, re.M), "no tables on the cards: the comparison table holds the properties"
+        assert text.count("$$") % 2 == 0
 
 
 def test_generated_markdown_renders_as_intended(build_record) -> None:
@@ -256,9 +259,8 @@ def test_generated_markdown_renders_as_intended(build_record) -> None:
     assert html.count('<span class="arithmatex">') == len(tables.listed_in("variants"))
 
     html = md.reset().convert(build_record.text("fragments/activations.md"))
-    for record in catalog.ACTIVATIONS:
-        assert f'<h2 id="{record.key}">' in html
-    assert html.count('<div class="arithmatex">') == 2 * len(catalog.ACTIVATIONS)
+    for record in catalog.ACTIVATIONS:  # the list keeps the anchors of the cards it replaced
+        assert f'<a href="activations/{record.key}.md" id="{record.key}">' in html
 
 
 # -------------------------------------------------------------------- artifacts
@@ -279,7 +281,7 @@ def test_artifacts_write_their_outputs(build_record) -> None:
         for rel in artifact.outputs:
             assert build_record.text(rel), rel
     assert build_record.text("tables/property-sigmoid.md") == tables.property_table("sigmoid")
-    assert build_record.text("fragments/activations.md") == tables.activation_cards()
+    assert build_record.text("fragments/activations.md") == tables.activation_list()
     assert build_record.text("tables/variants.md") == tables.variants_table()
 
 
@@ -309,9 +311,9 @@ def test_every_symbol_on_a_card_is_defined_and_used(record: catalog.Activation) 
     defines nothing its formulas do not use."""
     assert notation.undefined_symbols(record) == []
     assert notation.unused_definitions(record) == []
-    card = tables.card(record)
+    block = card(record)
     for definition in notation.symbols_used(record):
-        assert definition in card
+        assert definition in block
 
 
 def test_an_undefined_symbol_is_caught() -> None:
@@ -339,9 +341,9 @@ def test_softmax_symbols_say_what_s_is() -> None:
     assert r"$s_{i} = \operatorname{softmin}(\mathbf{z})_{i}$" in notation.symbols_line(catalog.get("softmin"))
 
 
-def test_symbols_of_other_cards_link_to_them() -> None:
-    assert any("[SiLU (Swish) card](#silu)" in s for s in notation.symbols_used(catalog.get("swiglu")))
-    assert any("[GELU card](#gelu)" in s for s in notation.symbols_used(catalog.get("gelu_tanh")))  # GELU(x) ≈ ...
+def test_symbols_of_other_activations_link_to_their_pages() -> None:
+    assert any("[SiLU (Swish) page](activations/silu.md)" in s for s in notation.symbols_used(catalog.get("swiglu")))
+    assert any("[GELU page](activations/gelu.md)" in s for s in notation.symbols_used(catalog.get("gelu_tanh")))
     assert notation.symbols_used(catalog.get("sigmoid")) == []  # its formula defines sigma
 
 
@@ -376,11 +378,11 @@ def test_every_non_smooth_function_has_its_kinks_explained() -> None:
 @pytest.mark.parametrize("key", KINKED)
 def test_cards_state_pytorchs_value_at_each_kink(key: str) -> None:
     record = catalog.get(key)
-    card = tables.card(record)
-    assert "PyTorch" in card and "undefined" in card
+    block = card(record)
+    assert "PyTorch" in block and "undefined" in block
     for x in notation.kinks(record):
         value = numbers.format_number(autograd.grad_at(record, x))
-        assert f"{value} at x = {numbers.format_number(x)}" in card
+        assert f"{value} at x = {numbers.format_number(x)}" in block
 
 
 @pytest.mark.parametrize("record", catalog.ACTIVATIONS, ids=lambda r: r.key)
@@ -431,15 +433,15 @@ def test_catalog_prose_that_names_a_publication_cites_it() -> None:
         if ATTRIBUTION.search(text) and "[@" not in text
     ]
     assert not uncited, uncited
-    for text in (tables.summary_table(), tables.usage_table(), tables.variants_table(), tables.activation_cards()):
+    for text in (tables.summary_table(), tables.usage_table(), tables.variants_table(), tables.activation_list()):
         assert "[@" not in text
     assert "](references.md#radford2016)" in tables.summary_table()
 
 
 def test_a_jump_is_named_as_a_jump_and_a_split_maximum_as_one_condition() -> None:
-    hardshrink = tables.card(catalog.get("hardshrink"))
+    hardshrink = card(catalog.get("hardshrink"))
     assert "where the function jumps" in hardshrink and "meet at an angle" not in hardshrink
-    assert "meet at an angle" in tables.card(catalog.get("softshrink"))
+    assert "meet at an angle" in card(catalog.get("softshrink"))
     assert wording.format_max_grad(catalog.get("softshrink").properties) == "1 for |x| > 0.5"
     assert wording.format_max_grad(catalog.get("logsigmoid").properties) == f"→ 1 as x → {MINUS}∞"
 

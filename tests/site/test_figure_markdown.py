@@ -39,11 +39,11 @@ def test_unknown_or_malformed_figure_is_a_one_line_error_naming_the_page(args: s
     assert message.startswith("modern.md: md:figure") and "\n" not in message
 
 
-def test_the_cards_use_the_same_producer() -> None:
-    from actdocs.produce import tables
-
+def test_the_activation_pages_show_the_same_image_pair(build_record) -> None:
+    """Each record's page shows what md:figure shows on a page in its folder: one producer."""
     for record in catalog.ACTIVATIONS:
-        assert f'--8<-- "{paths.activation_figure_fragment(record.key)}"' in tables.card(record)
+        pair = figure_markdown.figure_markdown(record.key, paths.activation_stub(record.key))
+        assert pair in build_record.text(paths.activation_page(record.key))
 
 
 def test_pages_show_figures_through_the_shortcode_only() -> None:
