@@ -5,7 +5,6 @@ table the build wrote is the one the PyTorch page includes."""
 from __future__ import annotations
 
 import math
-import warnings
 
 import pytest
 import torch

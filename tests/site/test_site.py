@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from site_build import MKDOCS_ENV, mkdocs_build_command, run_mkdocs_build, tiny_project
-from site_pages import REPO_ROOT, built_pages, nav_pages, url_to_html
+from site_pages import AUDITED_TEMPLATE_PAGES, REPO_ROOT, audited_pages, built_pages, is_stub, nav_pages, template_pages, url_to_html
 
 pytestmark = pytest.mark.slow
 
@@ -84,6 +84,19 @@ def test_strict_build_has_a_page_for_every_nav_entry(built_site: Path):
     assert not missing, f"nav pages without HTML: {missing}"
     assert sorted(pages) == expected, "built pages and nav pages differ (the browser tests cover the nav)"
     assert (built_site / "404.html").is_file()
+
+
+def test_the_structure_audit_covers_every_authored_page_and_a_sample_of_each_template(tmp_path: Path):
+    """A template page is a stub that only includes its generated body; the audited sample is
+    made of template pages in the nav, and every other page is audited."""
+    assert set(AUDITED_TEMPLATE_PAGES) <= set(template_pages()), "the audited sample names a page that is not a template page"
+    assert set(audited_pages()) == (set(nav_pages()) - set(template_pages())) | set(AUDITED_TEMPLATE_PAGES)
+    assert not is_stub("index.md") and not is_stub("activations/index.md")
+    stub = tmp_path / "stub.md"
+    for text, expected in [('--8<-- "fragments/activation-relu.md"\n', True),
+                           ('# ReLU\n\n--8<-- "fragments/activation-relu.md"\n', False)]:
+        stub.write_text(text, encoding="utf-8")
+        assert is_stub(os.path.relpath(stub, REPO_ROOT / "docs")) is expected
 
 
 def test_no_page_loads_anything_from_another_host(built_site: Path):
