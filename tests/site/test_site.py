@@ -91,7 +91,7 @@ def test_the_structure_audit_covers_every_authored_page_and_a_sample_of_each_tem
     made of template pages in the nav, and every other page is audited."""
     assert set(AUDITED_TEMPLATE_PAGES) <= set(template_pages()), "the audited sample names a page that is not a template page"
     assert set(audited_pages()) == (set(nav_pages()) - set(template_pages())) | set(AUDITED_TEMPLATE_PAGES)
-    assert not is_stub("index.md") and not is_stub("activations/index.md")
+    assert not is_stub("index.md") and not is_stub("activations.md") and is_stub("activations/relu.md")
     stub = tmp_path / "stub.md"
     for text, expected in [('--8<-- "fragments/activation-relu.md"\n', True),
                            ('# ReLU\n\n--8<-- "fragments/activation-relu.md"\n', False)]:
