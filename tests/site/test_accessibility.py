@@ -137,27 +137,33 @@ def _settle(page: Page) -> None:
     page.evaluate("() => document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))")
 
 
-#: Whether Material has mounted every code block shown (its copy button added); true on a
+#: The code blocks shown that Material has not mounted yet (no copy button); none on a
 #: page without Material's script. A block in a closed tab or ``<details>`` is mounted when it opens.
-CODE_MOUNTED_JS = """() => typeof document$ === "undefined" ||
+UNMOUNTED_CODE_JS = """() => typeof document$ === "undefined" ? [] :
   [...document.querySelectorAll(".md-content pre:not(.mermaid) > code")]
-    .filter((code) => code.getClientRects().length > 0 && !code.closest("details:not([open])"))
-    .every((code) => code.parentElement.querySelector(".md-code__button"))"""
+    .filter((code) => code.getClientRects().length > 0 && !code.closest("details:not([open])")
+                      && !code.parentElement.querySelector(".md-code__button"))"""
+
+#: Bring each unmounted code block into view for two frames, then scroll back.
+SHOW_CODE_JS = """async () => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const [x, y] = [window.scrollX, window.scrollY];
+  for (const code of (""" + UNMOUNTED_CODE_JS + """)()) {
+    code.scrollIntoView({ block: "center" });
+    await frame();
+    await frame();
+  }
+  window.scrollTo(x, y);
+}"""
 
 
 def mount_code_blocks(page: Page) -> None:
-    """Have Material mount every code block (copy button, annotations), as a reader's
+    """Have Material mount every code block shown (copy button, annotations), as a reader's
     scrolling would: with ``content.lazy`` a block is set up when it first comes into view.
-    The viewport is made as tall as the page for a moment, so every block is in view at
-    once, then given back its size."""
-    if page.evaluate(CODE_MOUNTED_JS):
-        return
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": page.evaluate("document.documentElement.scrollHeight")})
-    try:
-        page.wait_for_function(CODE_MOUNTED_JS)
-    finally:
-        page.set_viewport_size(size)
+    Each block not yet mounted is scrolled into view in turn (no repaint of the rest of the
+    page), then the page is scrolled back and the test waits until all are mounted."""
+    page.evaluate(SHOW_CODE_JS)
+    page.wait_for_function(f"() => ({UNMOUNTED_CODE_JS})().length === 0")
 
 
 def _start_demos(page: Page) -> None:
