@@ -44,7 +44,7 @@ from actdocs.produce.memory_tables import roles_cell
 from actdocs.produce.notation import kink_line, symbols_line
 from actdocs.produce.tables import (ACTIVATIONS_PAGE, NOT_TAUGHT, PROPERTIES_COLUMNS, kept_cell, prose,
                                     property_table, taught_in)
-from actdocs.render.markdown import markdown_table, rebase_links, write_text
+from actdocs.render.markdown import loaded_with_the_page, markdown_table, rebase_links, write_text
 from actdocs.render.numbers import format_percent
 
 MODULE = "actdocs.produce.activation_pages"
@@ -97,7 +97,7 @@ def formula_block(record: Activation, figure: str) -> list[str]:
     parts += [line for line in (symbols_line(record), kink_line(record)) if line]
     if record.scalar_view_note:
         parts.append(f"*How it is drawn:* {record.scalar_view_note}")
-    parts.append(figure.strip())
+    parts.append(loaded_with_the_page(figure.strip()))  # above the fold: not lazy
     return parts
 
 

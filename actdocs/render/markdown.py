@@ -119,6 +119,12 @@ def image_pair(
     return "\n".join(f"![{text}]({root}/{paths[t]}#only-{t}){{ {attrs} }}" for t in THEMES) + "\n"
 
 
+def loaded_with_the_page(pair: str) -> str:
+    """An image pair (:func:`image_pair`) that loads with the page instead of when it is
+    scrolled near: for a figure at the top of a page, which is then its largest paint."""
+    return pair.replace("{ loading=lazy", "{ loading=eager")
+
+
 #: The start of a relative Markdown link or image target: ``](`` not followed by a scheme
 #: (``https:``), a site-absolute path or an anchor of the same page.
 _RELATIVE_TARGET = re.compile(r"\]\((?![A-Za-z][\w+.-]*:|/|#)")

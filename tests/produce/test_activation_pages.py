@@ -87,6 +87,7 @@ def test_each_body_has_its_title_and_every_section_in_order(bodies, record: cata
     for title in pages.SECTIONS:
         assert _section(text, title).strip(), title
     assert "$$" in text and f"../generated/figures/{record.key}-light.svg" in text
+    assert f"{record.key}-light.svg#only-light){{ loading=eager" in text, "the figure at the top of its page loads with it"
 
 
 @pytest.mark.parametrize("record", catalog.ACTIVATIONS, ids=lambda r: r.key)
