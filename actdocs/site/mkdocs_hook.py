@@ -15,7 +15,8 @@ figures, listings, the artifact cache as a place to include from).
 * ``on_files`` also hands the executed exercise notebooks (``exercises/*.ipynb`` in the
   cache) to mkdocs-jupyter, which renders them without executing them; it runs first
   for that. ``on_page_content`` tidies those pages (:mod:`actdocs.site.notebook_html`).
-* ``on_post_page`` gives every image its width and height and the overview figure its
+* ``on_post_page`` moves the style sheets plugins write into the body to the head
+  (:mod:`actdocs.site.head_styles`), gives every image its width and height and the overview figure its
   phone variant (:mod:`actdocs.site.images`), then renders the page's math with KaTeX at
   build time (:mod:`actdocs.site.mathrender`); ``on_post_build`` does the same to the
   printable edition's combined page (``mkdocs-print.yml``'s print-site plugin writes it
@@ -41,7 +42,7 @@ from actdocs.engine.build import default_cache
 from actdocs.paths import SERVED, SERVED_ROOT
 from actdocs.site.mathrender import MathError, Renderer, woff2_only
 from actdocs.execute import notebooks
-from actdocs.site import images, notebook_html
+from actdocs.site import head_styles, images, notebook_html
 
 #: Front-end files served from node_modules: site path -> path under node_modules.
 VENDOR = {
@@ -148,9 +149,9 @@ def on_page_content(html: str, page, **_):
 
 
 def on_post_page(output: str, page, config, **_):
-    """Size the page's images; replace its TeX by KaTeX's HTML (a formula KaTeX rejects
-    fails the build)."""
-    output = images.size_images(output, page.url, _cache())
+    """Move the style sheets plugins wrote into the body to the head; size the page's
+    images; replace its TeX by KaTeX's HTML (a formula KaTeX rejects fails the build)."""
+    output = images.size_images(head_styles.hoist_body_styles(output), page.url, _cache())
     try:
         return _renderer.render(output)
     except MathError as err:
