@@ -22,7 +22,9 @@ and an error on a leaf.
 **What counts.** Each saved tensor's *storage*, once: two halves of the same input (a gated
 unit's content and gate) or a tensor saved by two ops hold one block of memory, counted with
 its whole size. The module's own parameters and buffers (PReLU's slope) are left out: the
-model holds them whether or not anything trains. Every other saved storage counts, the
+model holds them whether or not anything trains. The module is in training mode, as it is
+when autograd keeps anything (the catalog's RReLU is the eval-mode function; in training it
+samples its slopes and keeps them, a tensor the size of its input). Every other saved storage counts, the
 input and the output included, and each is labelled with its :data:`Role` (an in-place call
 that needs its input for the backward pass saves a copy of it before overwriting it, which
 costs as much as keeping the input itself). A saved output is
@@ -220,7 +222,7 @@ def kept(record: Activation, dtype: str = "float32", inplace: bool = False) -> K
     if module is None:
         return None
     x = layer_input(dtype)
-    module = module.to(x.dtype)  # parameters (PReLU's slope) in the input's dtype
+    module = module.to(x.dtype).train()  # parameters in the input's dtype; in training mode, as it trains (RReLU samples its slopes)
     y, saved = saved_storages(module, x, exclude=(*module.parameters(), *module.buffers()))
     return Kept(record.key, dtype, inplace, x.numel(), y.numel(), saved)
 

@@ -44,7 +44,7 @@ def _expected(record: catalog.Activation, dtype: str, inplace: bool) -> list[tup
     """(role, dtype, bytes) of each storage the graph saves, each once, parameters left out."""
     module = memory.inplace_module(record) if inplace else record.module()
     x = memory.layer_input(dtype)
-    module = module.to(x.dtype)
+    module = module.to(x.dtype).train()
     before = x.detach().clone()
     stop = x.grad_fn
     y = module(x)

@@ -13,6 +13,7 @@ from actdocs import catalog
 from actdocs.produce import curves, figures
 from actdocs import paths
 from actdocs.render import shortcodes
+from actdocs.render.markdown import loaded_with_the_page
 from actdocs.site import figure_markdown  # noqa: F401 (registers md:figure)
 from actdocs.engine.artifact import REPO_ROOT
 
@@ -40,10 +41,11 @@ def test_unknown_or_malformed_figure_is_a_one_line_error_naming_the_page(args: s
 
 
 def test_the_activation_pages_show_the_same_image_pair(build_record) -> None:
-    """Each record's page shows what md:figure shows on a page in its folder: one producer."""
+    """Each record's page shows what md:figure shows on a page in its folder (one producer),
+    loaded with the page: it is at the top, the page's largest paint."""
     for record in catalog.ACTIVATIONS:
         pair = figure_markdown.figure_markdown(record.key, paths.activation_stub(record.key))
-        assert pair in build_record.text(paths.activation_page(record.key))
+        assert loaded_with_the_page(pair.strip()) in build_record.text(paths.activation_page(record.key))
 
 
 def test_pages_show_figures_through_the_shortcode_only() -> None:
