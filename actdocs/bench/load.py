@@ -63,4 +63,17 @@ def recorded_runs(root: Path | str) -> list[tuple[Path, dict[str, Any]]]:
             found.append((path, load(path)))
         except BenchDataError:
             continue
-    return sorted(found, key=lambda item: (item[1]["environment"]["date"], item[0].name), reverse=True)
+    return newest_first(found)
+
+
+def newest_first(runs: list[tuple[Any, dict[str, Any]]]) -> list[tuple[Any, dict[str, Any]]]:
+    """(path, document) pairs sorted newest first by the run's UTC date (then file name)."""
+    return sorted(runs, key=lambda item: (item[1]["environment"]["date"], Path(item[0]).name), reverse=True)
+
+
+def per_device(runs: list[tuple[Any, dict[str, Any]]]) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
+    """The runs of each device, in the order given (newest first, as :func:`recorded_runs` gives)."""
+    by_device: dict[str, list[tuple[Any, dict[str, Any]]]] = {}
+    for path, doc in runs:
+        by_device.setdefault(doc["environment"]["device"], []).append((path, doc))
+    return by_device

@@ -31,14 +31,6 @@ def chart_path(device: str, size: str, mode: str) -> str:
     return f"figures/bench-{schema.slug(device)}-{size}-{schema.slug(mode)}-{{theme}}.svg"
 
 
-def newest_per_device(runs: list[tuple[Path, dict[str, Any]]]) -> dict[str, list[tuple[Path, dict[str, Any]]]]:
-    """The runs of each device, newest first (``runs`` newest first, as :func:`load.recorded_runs` gives)."""
-    by_device: dict[str, list[tuple[Path, dict[str, Any]]]] = {}
-    for path, doc in runs:
-        by_device.setdefault(doc["environment"]["device"], []).append((path, doc))
-    return by_device
-
-
 def recorded_section(rel: str, doc: dict[str, Any], previous: tuple[str, dict[str, Any]] | None) -> str:
     """One device's stable result: label, charts, compact table, repeatability, full tables."""
     from actdocs.bench import render
@@ -68,17 +60,16 @@ def recorded_section(rel: str, doc: dict[str, Any], previous: tuple[str, dict[st
 
 def _make_recorded(rels: tuple[str, ...], out: Path, ctx: "Context") -> None:
     from actdocs.bench import charts, method, render
-    from actdocs.bench.load import load
+    from actdocs.bench.load import load, newest_first, per_device
 
-    runs = sorted(((rel, load(ctx.root / rel)) for rel in rels),
-                  key=lambda r: (r[1]["environment"]["date"], r[0]), reverse=True)
+    runs = newest_first([(rel, load(ctx.root / rel)) for rel in rels])
     if not runs:
         write_text(out, RECORDED, "No run is recorded yet: `make bench DEVICE=cpu` (or `cuda`) records one "
                                   f"under `{schema.RECORDED_DIR}/`.\n")
         write_text(out, METHOD, "")
         return
     sections = []
-    for device, device_runs in newest_per_device(runs).items():
+    for device, device_runs in per_device(runs).items():
         rel, doc = device_runs[0]
         dtype = render.main_dtype(doc)
         for size, mode in render.regimes(doc):
@@ -95,13 +86,13 @@ def artifacts(root: Path | None = None) -> list["Artifact"]:
     """``bench-quick`` (run on the build's device) and ``bench-recorded`` (from ``data/bench``
     of the repository at ``root``, this one by default)."""
     from actdocs.bench import quick, render
-    from actdocs.bench.load import kept_files, recorded_runs
+    from actdocs.bench.load import kept_files, per_device, recorded_runs
     from actdocs.engine.artifact import REPO_ROOT, Artifact
 
     root = root or REPO_ROOT
     rels = tuple(p.relative_to(root).as_posix() for p in kept_files(root))
     figures = []
-    for device, device_runs in newest_per_device(recorded_runs(root)).items():
+    for device, device_runs in per_device(recorded_runs(root)).items():
         for size, mode in render.regimes(device_runs[0][1]):
             figures += [chart_path(device, size, mode).format(theme=t) for t in ("light", "dark")]
     return [

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from actdocs import paths
+from actdocs.bench import load
 from actdocs.bench import render as bench_render
 from actdocs.bench import schema
 from actdocs.catalog import ACTIVATIONS, Activation
@@ -156,9 +157,7 @@ def speed_section(record: Activation, runs: Sequence[Run]) -> str:
     if record.key == schema.REFERENCE:
         return (f"{record.name} is the reference: every other page gives its time over {record.name}'s, "
                 f"timed in the same passes. The absolute times are on the {benchmark} page.\n")
-    by_device: dict[str, list[Run]] = {}
-    for rel, doc in runs:
-        by_device.setdefault(doc["environment"]["device"], []).append((rel, doc))
+    by_device = load.per_device(list(runs))
     timed = {device: device_runs for device, device_runs in by_device.items()
              if any(speed_cells(record, doc) for _, doc in device_runs)}
     if not timed:
@@ -284,10 +283,7 @@ def body(record: Activation, figure: str, runs: Sequence[Run] = ()) -> str:
 
 def recorded(rels: Sequence[str], root: Path) -> list[Run]:
     """The benchmark documents at ``rels`` (under ``root``), validated, newest first."""
-    from actdocs.bench.load import load
-
-    runs = [(rel, load(root / rel)) for rel in rels]
-    return sorted(runs, key=lambda run: (run[1]["environment"]["date"], run[0]), reverse=True)
+    return load.newest_first([(rel, load.load(root / rel)) for rel in rels])
 
 
 def _make(rels: tuple[str, ...], out: Path, ctx: Context) -> None:
@@ -300,11 +296,10 @@ def _make(rels: tuple[str, ...], out: Path, ctx: Context) -> None:
 
 def artifacts(root: Path | None = None) -> list[Artifact]:
     """``activation-pages``: every record's page body, keyed by the recorded benchmark runs too."""
-    from actdocs.bench.load import kept_files
     from actdocs.engine.artifact import REPO_ROOT
 
     root = root or REPO_ROOT
-    rels = tuple(p.relative_to(root).as_posix() for p in kept_files(root))
+    rels = tuple(p.relative_to(root).as_posix() for p in load.kept_files(root))
     return [Artifact(
         name="activation-pages",
         outputs=tuple(paths.activation_page(r.key) for r in ACTIVATIONS),
