@@ -8,8 +8,7 @@ bytes of every tensor the call hands to autograd to save.
 
 **Which records.** The element-wise records and the gated units (GLU, SwiGLU, GeGLU)
 (:func:`measured_records`). Softmax, Softmin and LogSoftmax are left out: they mix a whole
-row, so their saved tensors are a property of the row rather than of one element, and they
-sit at the output layer, not between two layers of a network.
+row, so their saved tensors are a property of the row rather than of one element.
 
 **The setting.** The input is what an activation meets inside a network: the output of the
 previous op, not a leaf. :func:`kept` makes a leaf tensor that requires grad, copies it

@@ -184,7 +184,7 @@ def speed_section(record: Activation, runs: Sequence[Run]) -> str:
 
 #: Why a softmax-like record has no memory figure (the site's own reasoning, as in :mod:`actdocs.measure.memory`).
 NOT_MEASURED = ("Not measured: {name} normalises a whole row, so what autograd keeps for it belongs to the "
-                "row rather than to one element, and it sits at the output layer rather than between two layers.")
+                "row rather than to one element; the memory table covers the element-wise functions and gated units.")
 
 
 def memory_section(record: Activation) -> str:
