@@ -99,6 +99,22 @@ def _values(row: Row) -> set[str]:
     return {repr(d.value) for d in (TORCH[row.key], *(d for ds in row.cells.values() for d in ds))}
 
 
+#: How a cell's text may spell a value other than by its digits.
+SPELLED = {-1: ("-1", "last axis"), 1 / 6: ("/6",), None: ("no ",)}
+
+
+def test_every_sourced_cell_says_the_value_it_is_compared_by():
+    """A cell's ``value`` (what the rows are compared by) and its text are typed side by side:
+    the text must state that value."""
+    for row in frameworks.ROWS:
+        for framework, defaults in row.cells.items():
+            for default in defaults:
+                spellings = SPELLED.get(default.value) if not isinstance(default.value, str) else (default.value,)
+                spellings = spellings or (f"{default.value:g}",)
+                assert any(s in default.text for s in spellings), f"{row.key}, {framework}: {default.text!r} does not say {default.value!r}"
+    assert not any(s in "`negative_slope=0.3`" for s in (f"{0.2:g}",)), "the check tells 0.2 from 0.3"
+
+
 def test_every_row_differs_somewhere_or_says_why():
     for row in frameworks.ROWS:
         assert len(_values(row)) > 1 or row.why, f"{row.key}: every framework agrees and no reason is given"
