@@ -99,6 +99,11 @@ def alt_text(text: str) -> str:
     return cleaned
 
 
+#: How :func:`image_pair` loads its images (when scrolled near), and how a figure at the top
+#: of a page loads instead (:func:`loaded_with_the_page`).
+LAZY, EAGER = "loading=lazy", "loading=eager"
+
+
 def image_pair(
     alt: str,
     path: str | Mapping[str, str],
@@ -114,7 +119,7 @@ def image_pair(
     images' ``width`` and ``height``, so that the page does not shift as they load.
     """
     paths = {t: path.format(theme=t) for t in THEMES} if isinstance(path, str) else dict(path)
-    attrs = "loading=lazy" + (f" width={size[0]} height={size[1]}" if size else "")
+    attrs = LAZY + (f" width={size[0]} height={size[1]}" if size else "")
     text = alt_text(alt)
     return "\n".join(f"![{text}]({root}/{paths[t]}#only-{t}){{ {attrs} }}" for t in THEMES) + "\n"
 
@@ -122,7 +127,7 @@ def image_pair(
 def loaded_with_the_page(pair: str) -> str:
     """An image pair (:func:`image_pair`) that loads with the page instead of when it is
     scrolled near: for a figure at the top of a page, which is then its largest paint."""
-    return pair.replace("{ loading=lazy", "{ loading=eager")
+    return pair.replace("{ " + LAZY, "{ " + EAGER)
 
 
 #: The start of a relative Markdown link or image target: ``](`` not followed by a scheme
